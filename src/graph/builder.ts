@@ -1,0 +1,126 @@
+/**
+ * The typed graph builder: `b.maxPool(x, { kernelShape: [5, 5], pads: [2, 2, 2, 2] })`.
+ * Every node is validated (attributes parsed against the op's schema, shapes inferred) as it is added, so a
+ * misuse is refused at build time with an error that names the node and the values.
+ */
+import { serializeAttributes, type AttrInput, type AttrSchema } from '../ops/attributes.js';
+import { Identity } from '../ops/identity.js';
+import { inputsAt, versionAt, type OpDef } from '../ops/op.js';
+import { inferNode } from '../ops/registry.js';
+import { SymDim, type Dim } from './dim.js';
+import { type DataType } from './dtype.js';
+import { GraphError, OpError } from './errors.js';
+import { Graph, Model } from './graph.js';
+import type { Tensor } from './tensor.js';
+import type { Value } from './value.js';
+
+/** A dimension as a builder caller writes it: a number, or a name for a dynamic dim. */
+export type DimSpec = number | string;
+
+/** Options of one node. */
+export interface NodeOptions {
+  /** Node name (made unique); default: the op type. */
+  readonly name?: string;
+  /** Output value names (made unique). */
+  readonly outputs?: readonly string[];
+  /** Number of outputs when fewer than the op's maximum are wanted (default: all required outputs). */
+  readonly outputCount?: number;
+}
+
+/** Options of a builder. */
+export interface BuilderOptions {
+  /** Default-domain opset (default 17). */
+  readonly opset?: number;
+  /** Graph name. */
+  readonly name?: string;
+}
+
+/** Converts a builder dim (number or name) to an IR dim. */
+export function toDim(spec: DimSpec): Dim {
+  return typeof spec === 'number' ? spec : SymDim.named(spec);
+}
+
+/** Builds a model node by node, inferring types and shapes as it goes. */
+export class GraphBuilder {
+  readonly graph: Graph;
+  readonly model: Model;
+
+  constructor(options: BuilderOptions = {}) {
+    this.graph = new Graph(options.name ?? 'main');
+    this.model = new Model(this.graph, options.opset ?? 17);
+  }
+
+  /** The default-domain opset this builder emits for. */
+  get opset(): number {
+    return this.model.opset;
+  }
+
+  /** Declares a graph input. */
+  input(name: string, dtype: DataType, shape: readonly DimSpec[]): Value {
+    return this.graph.addInput(name, { dtype, shape: shape.map(toDim) });
+  }
+
+  /** Adds a constant (an initializer) named from `name`. */
+  constant(name: string, tensor: Tensor): Value {
+    return this.graph.addInitializer(this.graph.uniqueName(name), tensor);
+  }
+
+  /** Marks a value as a graph output, renaming it to `name` when given. */
+  output(value: Value, name?: string): Value {
+    if (name !== undefined && name !== value.name) {
+      if (value.isGraphInput() || value.constValue !== null) {
+        value = this.op1(Identity, [value], {}, { outputs: [name] });
+      } else {
+        this.graph.renameValue(value, name);
+      }
+    }
+    this.graph.addOutput(value);
+    return value;
+  }
+
+  /**
+   * Adds a node of `op` and returns its output values, typed by shape inference.
+   * Refuses (OpError) unknown attributes, a wrong number of inputs, and anything shape inference rejects.
+   */
+  op<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Value | null)[], attrs: AttrInput<S>, options: NodeOptions = {}): Value[] {
+    const opset = this.opset;
+    const nodeName = options.name ?? op.opType;
+    const ref = { opType: op.opType, name: nodeName };
+    if (versionAt(op, opset) === undefined) throw new OpError(ref, `${op.opType} does not exist at opset ${opset}`);
+    const formal = inputsAt(op, opset);
+    const variadic = formal.some((io) => io.variadic === true);
+    const minimum = formal.filter((io) => io.optional !== true && io.variadic !== true).length;
+    if (inputs.length < minimum || (!variadic && inputs.length > formal.length)) {
+      throw new OpError(ref, `takes ${variadic ? `at least ${minimum}` : `${minimum}..${formal.length}`} inputs at opset ${opset}, got ${inputs.length}`);
+    }
+    const attributes = serializeAttributes(op.attributes, attrs as Partial<Record<string, unknown>> as never, { node: ref, opset });
+    const outputCount = options.outputCount ?? options.outputs?.length ?? op.outputs.filter((io) => io.optional !== true).length;
+    // Infer before touching the graph, so a refused node leaves no trace.
+    const types = inferNode({ ...ref, domain: op.domain, attributes }, opset, inputs.map((v) => v?.type ?? null), outputCount, (index) => inputs[index]?.constValue ?? undefined);
+    const node = this.graph.addNode({
+      opType: op.opType,
+      domain: op.domain,
+      inputs,
+      outputs: options.outputs ?? outputCount,
+      attributes,
+      name: nodeName,
+    });
+    node.outputs.forEach((output, index) => {
+      output.type = types[index] ?? null;
+    });
+    return [...node.outputs];
+  }
+
+  /** Adds a single-output node and returns its output. */
+  op1<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Value | null)[], attrs: AttrInput<S>, options: NodeOptions = {}): Value {
+    const [output] = this.op(op, inputs, attrs, { ...options, outputCount: 1 });
+    if (output === undefined) throw new GraphError(`${op.opType}: no output was created`);
+    return output;
+  }
+
+  /** Finishes: sorts nodes topologically and returns the model. */
+  build(): Model {
+    this.graph.topologicalSort();
+    return this.model;
+  }
+}

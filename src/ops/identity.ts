@@ -1,0 +1,20 @@
+/**
+ * Identity (opsets 1, 13, 14, 16, 19, 21, 23): passes its input through.
+ * Spec: https://onnx.ai/onnx/operators/onnx__Identity.html
+ */
+import { defineOp, requireInput, requireType } from './op.js';
+
+export const Identity = defineOp({
+  opType: 'Identity',
+  domain: '',
+  versions: [1, 13, 14, 16, 19, 21, 23],
+  inputs: [{ name: 'input' }],
+  outputs: [{ name: 'output' }],
+  attributes: {},
+  infer(ctx) {
+    return [requireType(ctx, 0)];
+  },
+  run(ctx) {
+    return [requireInput(ctx, 0)];
+  },
+});

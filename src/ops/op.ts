@@ -1,0 +1,110 @@
+/**
+ * The shape of an op definition: schema (inputs, outputs, typed attributes, opset versions), shape inference
+ * and reference kernel, in one object per op (one file per op in this folder).
+ */
+import type { Dim } from '../graph/dim.js';
+import type { DataType } from '../graph/dtype.js';
+import { OpError, type NodeRef } from '../graph/errors.js';
+import type { Tensor } from '../graph/tensor.js';
+import type { TensorType } from '../graph/value.js';
+import type { AttrSchema, ParsedAttrs } from './attributes.js';
+
+/** One formal input or output of an op. */
+export interface IoSpec {
+  readonly name: string;
+  /** May be omitted (empty name in ONNX). */
+  readonly optional?: boolean;
+  /** Takes all remaining actual inputs/outputs (Concat's inputs). */
+  readonly variadic?: boolean;
+  /** First opset where this input exists (e.g. ReduceMax `axes` from 18). */
+  readonly since?: number;
+  /** Last opset where this input exists. */
+  readonly until?: number;
+}
+
+/** What shape inference sees of one node. */
+export interface InferContext<A> {
+  readonly node: NodeRef;
+  readonly opset: number;
+  readonly attrs: A;
+  /** Input types (null for an omitted optional input or an unknown type). */
+  readonly inputs: readonly (TensorType | null)[];
+  /** Number of outputs the node declares. */
+  readonly outputCount: number;
+  /** The constant value of input `index`, when it is known at build time (initializer or folded). */
+  constant(index: number): Tensor | undefined;
+  /** Throws an OpError naming the node. */
+  fail(detail: string): never;
+}
+
+/** What a reference kernel sees of one node. */
+export interface RunContext<A> {
+  readonly node: NodeRef;
+  readonly opset: number;
+  readonly attrs: A;
+  readonly inputs: readonly (Tensor | null)[];
+  readonly outputCount: number;
+  /** Throws an OpError naming the node. */
+  fail(detail: string): never;
+}
+
+/** An op definition. `S` is its attribute schema. */
+export interface OpDef<S extends AttrSchema = AttrSchema> {
+  readonly opType: string;
+  /** `''` for the default ONNX domain. */
+  readonly domain: string;
+  /** Opset versions in which the op's definition changed, ascending; the op exists from `versions[0]`. */
+  readonly versions: readonly number[];
+  readonly inputs: readonly IoSpec[];
+  readonly outputs: readonly IoSpec[];
+  readonly attributes: S;
+  /** Element types the op accepts for its main input (undefined: any numeric type). */
+  readonly dtypes?: readonly DataType[];
+  /** Output types from input types and attributes; `null` where a type cannot be known. */
+  infer(ctx: InferContext<ParsedAttrs<S>>): (TensorType | null)[];
+  /** The reference kernel. */
+  run(ctx: RunContext<ParsedAttrs<S>>): Tensor[];
+}
+
+/** Declares an op with its attribute schema type inferred. */
+export function defineOp<S extends AttrSchema>(def: OpDef<S>): OpDef<S> {
+  return def;
+}
+
+/** The op version in force at `opset` (largest `since` ≤ opset), or undefined when the op is newer. */
+export function versionAt(op: OpDef, opset: number): number | undefined {
+  let found: number | undefined;
+  for (const version of op.versions) if (version <= opset) found = version;
+  return found;
+}
+
+/** The formal inputs that exist at `opset`. */
+export function inputsAt(op: OpDef, opset: number): IoSpec[] {
+  return op.inputs.filter((io) => (io.since === undefined || opset >= io.since) && (io.until === undefined || opset <= io.until));
+}
+
+/** Builds a `fail` function for contexts. */
+export function failFor(node: NodeRef): (detail: string) => never {
+  return (detail: string): never => {
+    throw new OpError(node, detail);
+  };
+}
+
+/** Shape helpers shared by op files. */
+export function requireInput<A>(ctx: RunContext<A>, index: number): Tensor {
+  const tensor = ctx.inputs[index];
+  if (tensor === null || tensor === undefined) return ctx.fail(`input ${index} is required but missing`);
+  return tensor;
+}
+
+/** The input type at `index`, failing when it is missing. */
+export function requireType<A>(ctx: InferContext<A>, index: number): TensorType {
+  const type = ctx.inputs[index];
+  if (type === null || type === undefined) return ctx.fail(`input ${index} has no known type`);
+  return type;
+}
+
+/** The shape at `index`, failing when the input has no type; `null` = unknown rank. */
+export function shapeOf<A>(ctx: InferContext<A>, index: number): readonly Dim[] | null {
+  return requireType(ctx, index).shape;
+}

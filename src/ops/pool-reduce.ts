@@ -1,0 +1,74 @@
+/**
+ * Separable window reduction: a k1×k2×… window max or mean is a 1-D window reduction along each spatial axis in
+ * turn (max and sum over a product of index sets factor per axis; a mean's divisor is the product of per-axis
+ * counts, so each axis divides by its own count). This costs Σk instead of Πk reads per output.
+ */
+import type { AxisTaps } from './pool-geometry.js';
+
+/** Float storage the pooling kernels work on. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** How one axis reduces its window. */
+export type AxisReduction =
+  | { readonly kind: 'max' }
+  /** Sum, then divide by `divisors[o]` (omit for a plain sum). */
+  | { readonly kind: 'sum'; readonly divisors?: Int32Array };
+
+/** The value an all-padding max window yields: the lowest finite float, as onnxruntime does. */
+const LOWEST_FLOAT32 = -3.4028234663852886e38;
+
+/**
+ * Reduces `data` (row-major, shape `dims`) along `axis` with the given windows; returns the new data and dims.
+ * The result has the same array type as the input.
+ */
+export function reduceWindows(
+  data: FloatArray,
+  dims: readonly number[],
+  axis: number,
+  taps: AxisTaps,
+  reduction: AxisReduction,
+): { data: FloatArray; dims: number[] } {
+  let outer = 1;
+  for (let i = 0; i < axis; i += 1) outer *= dims[i] ?? 1;
+  let inner = 1;
+  for (let i = axis + 1; i < dims.length; i += 1) inner *= dims[i] ?? 1;
+  const inSize = dims[axis] ?? 1;
+  const outSize = taps.offsets.length - 1;
+  const out = data instanceof Float32Array ? new Float32Array(outer * outSize * inner) : new Float64Array(outer * outSize * inner);
+  const { offsets, indices } = taps;
+  for (let block = 0; block < outer; block += 1) {
+    const inBase = block * inSize * inner;
+    const outBase = block * outSize * inner;
+    for (let o = 0; o < outSize; o += 1) {
+      const first = offsets[o] ?? 0;
+      const last = offsets[o + 1] ?? 0;
+      const dst = outBase + o * inner;
+      if (first === last) {
+        out.fill(reduction.kind === 'max' ? LOWEST_FLOAT32 : 0, dst, dst + inner);
+        continue;
+      }
+      const src0 = inBase + (indices[first] ?? 0) * inner;
+      for (let i = 0; i < inner; i += 1) out[dst + i] = data[src0 + i] ?? 0;
+      if (reduction.kind === 'max') {
+        for (let t = first + 1; t < last; t += 1) {
+          const src = inBase + (indices[t] ?? 0) * inner;
+          for (let i = 0; i < inner; i += 1) {
+            const value = data[src + i] ?? 0;
+            // `!(value <= current)` also lets a NaN through, so NaN propagates like onnxruntime's max.
+            if (!(value <= (out[dst + i] ?? 0))) out[dst + i] = value;
+          }
+        }
+      } else {
+        for (let t = first + 1; t < last; t += 1) {
+          const src = inBase + (indices[t] ?? 0) * inner;
+          for (let i = 0; i < inner; i += 1) out[dst + i] = (out[dst + i] ?? 0) + (data[src + i] ?? 0);
+        }
+        const divisor = reduction.divisors?.[o];
+        if (divisor !== undefined && divisor !== 1) for (let i = 0; i < inner; i += 1) out[dst + i] = (out[dst + i] ?? 0) / divisor;
+      }
+    }
+  }
+  const outDims = [...dims];
+  outDims[axis] = outSize;
+  return { data: out, dims: outDims };
+}

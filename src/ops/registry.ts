@@ -1,0 +1,65 @@
+/**
+ * The op registry: every op sppkit knows, by ONNX op type, plus node-level entry points used by shape inference,
+ * the checker and the reference evaluator.
+ */
+import type { Attribute } from '../graph/attribute.js';
+import { UnsupportedError, type NodeRef } from '../graph/errors.js';
+import type { Tensor } from '../graph/tensor.js';
+import type { TensorType } from '../graph/value.js';
+import { parseAttributes, type ParsedAttrs } from './attributes.js';
+import { Identity } from './identity.js';
+import { MaxPool } from './max-pool.js';
+import { failFor, versionAt, type OpDef } from './op.js';
+
+/** Every op of the default ONNX domain, keyed by op type. Keep alphabetical. */
+export const ops = {
+  Identity,
+  MaxPool,
+} satisfies Record<string, OpDef>;
+
+/** The default-domain spellings. */
+const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
+
+/** A node as the registry needs it (satisfied by the IR's Node). */
+export interface NodeLike extends NodeRef {
+  readonly domain: string;
+  readonly attributes: ReadonlyMap<string, Attribute>;
+}
+
+/** Looks an op up; undefined when sppkit does not implement it. */
+export function findOp(domain: string, opType: string): OpDef | undefined {
+  if (!DEFAULT_DOMAINS.has(domain)) return undefined;
+  return Object.prototype.hasOwnProperty.call(ops, opType) ? (ops as Record<string, OpDef>)[opType] : undefined;
+}
+
+/** The op of a node and its parsed attributes at `opset`; throws for unknown ops, too-old opsets and bad attributes. */
+export function resolveNode(node: NodeLike, opset: number): { op: OpDef; attrs: ParsedAttrs<OpDef['attributes']> } {
+  const op = findOp(node.domain, node.opType);
+  if (op === undefined) {
+    const domain = node.domain === '' ? '' : ` (domain '${node.domain}')`;
+    throw new UnsupportedError(`${node.opType} node '${node.name || '<unnamed>'}': op ${node.opType}${domain} is not implemented by sppkit`);
+  }
+  if (versionAt(op, opset) === undefined) {
+    throw new UnsupportedError(`${node.opType} node '${node.name || '<unnamed>'}': ${node.opType} does not exist at opset ${opset} (it starts at ${op.versions[0] ?? '?'})`);
+  }
+  const attrs = parseAttributes(op.attributes, node.attributes, { node, opset });
+  return { op, attrs };
+}
+
+/** Infers a node's output types. `constant(i)` gives known constant inputs. */
+export function inferNode(
+  node: NodeLike,
+  opset: number,
+  inputs: readonly (TensorType | null)[],
+  outputCount: number,
+  constant: (index: number) => Tensor | undefined,
+): (TensorType | null)[] {
+  const { op, attrs } = resolveNode(node, opset);
+  return op.infer({ node, opset, attrs, inputs, outputCount, constant, fail: failFor(node) });
+}
+
+/** Runs a node's reference kernel. */
+export function runNode(node: NodeLike, opset: number, inputs: readonly (Tensor | null)[], outputCount: number): Tensor[] {
+  const { op, attrs } = resolveNode(node, opset);
+  return op.run({ node, opset, attrs, inputs, outputCount, fail: failFor(node) });
+}
