@@ -3,16 +3,21 @@
  * Every node is validated (attributes parsed against the op's schema, shapes inferred) as it is added, so a
  * misuse is refused at build time with an error that names the node and the values.
  */
+import type { Attribute } from './attribute.js';
 import { serializeAttributes, type AttrInput, type AttrSchema } from '../ops/attributes.js';
 import { Identity } from '../ops/identity.js';
 import { inputsAt, versionAt, type OpDef } from '../ops/op.js';
 import { inferNode } from '../ops/registry.js';
 import { SymDim, type Dim } from './dim.js';
 import { type DataType } from './dtype.js';
-import { GraphError, OpError } from './errors.js';
+import { ConfigError, GraphError, OpError } from './errors.js';
 import { Graph, Model } from './graph.js';
 import type { Tensor } from './tensor.js';
 import type { Value } from './value.js';
+import { irVersionForOpset, MAX_OPSET, MIN_BUILD_OPSET } from './versions.js';
+
+/** The opset the builder emits when none is given. */
+export const DEFAULT_OPSET = 17;
 
 /** A dimension as a builder caller writes it: a number, or a name for a dynamic dim. */
 export type DimSpec = number | string;
@@ -46,8 +51,13 @@ export class GraphBuilder {
   readonly model: Model;
 
   constructor(options: BuilderOptions = {}) {
+    const opset = options.opset ?? DEFAULT_OPSET;
+    if (!Number.isInteger(opset) || opset < MIN_BUILD_OPSET || opset > MAX_OPSET) {
+      throw new ConfigError(`opset ${opset} is outside the range sppkit builds for (${MIN_BUILD_OPSET}..${MAX_OPSET})`);
+    }
     this.graph = new Graph(options.name ?? 'main');
-    this.model = new Model(this.graph, options.opset ?? 17);
+    this.model = new Model(this.graph, opset);
+    this.model.irVersion = irVersionForOpset(opset);
   }
 
   /** The default-domain opset this builder emits for. */
@@ -94,6 +104,7 @@ export class GraphBuilder {
       throw new OpError(ref, `takes ${variadic ? `at least ${minimum}` : `${minimum}..${formal.length}`} inputs at opset ${opset}, got ${inputs.length}`);
     }
     const attributes = serializeAttributes(op.attributes, attrs as Partial<Record<string, unknown>> as never, { node: ref, opset });
+    checkPortable(ref, attributes);
     const outputCount = options.outputCount ?? options.outputs?.length ?? op.outputs.filter((io) => io.optional !== true).length;
     // Infer before touching the graph, so a refused node leaves no trace.
     const types = inferNode({ ...ref, domain: op.domain, attributes }, opset, inputs.map((v) => v?.type ?? null), outputCount, (index) => inputs[index]?.constValue ?? undefined);
@@ -123,4 +134,21 @@ export class GraphBuilder {
     this.graph.topologicalSort();
     return this.model;
   }
+}
+
+/**
+ * Refuses forms that are legal ONNX but rejected by a major runtime, so every model the builder emits runs
+ * everywhere: pads >= kernel (onnxruntime CPU: "Pad should be smaller than kernel").
+ */
+function checkPortable(ref: { opType: string; name: string }, attributes: ReadonlyMap<string, Attribute>): void {
+  const kernel = attributes.get('kernel_shape');
+  const pads = attributes.get('pads');
+  if (kernel?.kind !== 'ints' || pads?.kind !== 'ints' || ref.opType === 'Conv') return;
+  const rank = kernel.value.length;
+  pads.value.forEach((pad, index) => {
+    const k = kernel.value[index % rank];
+    if (k !== undefined && pad >= k) {
+      throw new OpError(ref, `pads ${JSON.stringify(pads.value.map(Number))} must be smaller than kernel_shape ${JSON.stringify(kernel.value.map(Number))} (pad ${pad} at position ${index} >= kernel ${k}); onnxruntime rejects it`);
+    }
+  });
 }

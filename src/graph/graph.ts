@@ -134,7 +134,7 @@ export class Graph {
       }
     }
     const outputs = outputNames.map((outputName) => new Value(this.uniqueName(outputName)));
-    const node = new Node(spec.opType, spec.inputs, outputs, spec.attributes ?? new Map(), name, spec.domain ?? '');
+    const node = new Node(spec.opType, spec.inputs, outputs, spec.attributes ?? new Map<string, Attribute>(), name, spec.domain ?? '');
     this.insertNode(node, spec.before);
     return node;
   }

@@ -32,9 +32,9 @@ export interface InferContext<A> {
   /** Number of outputs the node declares. */
   readonly outputCount: number;
   /** The constant value of input `index`, when it is known at build time (initializer or folded). */
-  constant(index: number): Tensor | undefined;
+  readonly constant: (index: number) => Tensor | undefined;
   /** Throws an OpError naming the node. */
-  fail(detail: string): never;
+  readonly fail: (detail: string) => never;
 }
 
 /** What a reference kernel sees of one node. */
@@ -45,7 +45,7 @@ export interface RunContext<A> {
   readonly inputs: readonly (Tensor | null)[];
   readonly outputCount: number;
   /** Throws an OpError naming the node. */
-  fail(detail: string): never;
+  readonly fail: (detail: string) => never;
 }
 
 /** An op definition. `S` is its attribute schema. */

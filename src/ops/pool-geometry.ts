@@ -11,7 +11,7 @@
  *   VALID:       out = floor((a - span) / s) + 1, no padding
  * Window `o` covers taps `o*s - pb + j*d` for j in [0, k); taps outside [0, a) are padding.
  */
-import { addDims, divDim, type Dim } from '../graph/dim.js';
+import { addDims, divDim, formatShape, SymDim, type Dim } from '../graph/dim.js';
 
 /** The pooling attributes every windowed op shares (already parsed to camelCase). */
 export interface WindowAttrs {
@@ -98,24 +98,64 @@ export function resolveWindows(spatial: readonly number[], attrs: WindowAttrs, f
   });
 }
 
+/**
+ * Output size of one axis with a symbolic input size `a`. Ceil mode's last-window rule (drop the last window when
+ * it starts at or past `a + pb`) is decided without knowing `a`: the ceil-mode count is `ceil(room/s) + 1` and the
+ * rule's bound is `floor((a + pb - 1)/s) + 1`; the first is never larger when `pe + s <= span` (then ceil mode
+ * stands), the second is never larger when `pe >= span` (then the bound stands); in between the answer depends on
+ * `a mod s`, and the dim is left unknown.
+ */
+function symbolicOutDim(inSize: Dim, axis: AxisGeometryParams, attrs: WindowAttrs): Dim {
+  const { kernel, stride, dilation, padBegin, padEnd } = axis;
+  const span = dilation * (kernel - 1) + 1;
+  if (attrs.autoPad === 'SAME_UPPER' || attrs.autoPad === 'SAME_LOWER') return divDim(inSize, stride, 'ceil');
+  const pads = attrs.autoPad === 'VALID' ? { begin: 0, end: 0 } : { begin: padBegin, end: padEnd };
+  const room = addDims(inSize, pads.begin + pads.end - span);
+  if (attrs.ceilMode === 0 || attrs.autoPad !== 'NOTSET' || stride === 1) return addDims(divDim(room, stride, 'floor'), 1);
+  if (pads.end + stride <= span) return addDims(divDim(room, stride, 'ceil'), 1);
+  if (pads.end >= span) return addDims(divDim(addDims(inSize, pads.begin - 1), stride, 'floor'), 1);
+  return SymDim.unknown();
+}
+
+/** Per-axis window parameters before the input size is known. */
+interface AxisGeometryParams {
+  readonly kernel: number;
+  readonly stride: number;
+  readonly dilation: number;
+  readonly padBegin: number;
+  readonly padEnd: number;
+}
+
 /** Output spatial dims for possibly symbolic input dims (a same-padded stride-1 window keeps `H` as `H`). */
 export function windowOutputDims(spatial: readonly Dim[], attrs: WindowAttrs, fail: (detail: string) => never): Dim[] {
-  if (spatial.every((dim): dim is number => typeof dim === 'number')) {
-    return resolveWindows(spatial, attrs, fail).map((axis) => axis.outSize);
-  }
   const { kernel, strides, dilations, pads } = windowParams(attrs, spatial.length, fail);
   return spatial.map((inSize, axis) => {
-    const k = kernel[axis] ?? 1;
-    const s = strides[axis] ?? 1;
-    const span = (dilations[axis] ?? 1) * (k - 1) + 1;
-    if (typeof inSize === 'number') return resolveWindows([inSize], { ...attrs, kernelShape: [k], strides: [s], dilations: [dilations[axis] ?? 1], pads: [pads[axis] ?? 0, pads[axis + spatial.length] ?? 0] }, fail)[0]?.outSize ?? 0;
-    if (attrs.autoPad === 'SAME_UPPER' || attrs.autoPad === 'SAME_LOWER') return divDim(inSize, s, 'ceil');
-    const padTotal = attrs.autoPad === 'VALID' ? 0 : (pads[axis] ?? 0) + (pads[axis + spatial.length] ?? 0);
-    const room = addDims(inSize, padTotal - span);
-    // Ceil mode equals floor mode when s = 1; otherwise the last-window rule needs the concrete size.
-    const rounding = attrs.ceilMode !== 0 && attrs.autoPad === 'NOTSET' && s !== 1 ? 'ceil' : 'floor';
-    return addDims(divDim(room, s, rounding), 1);
+    const params: AxisGeometryParams = {
+      kernel: kernel[axis] ?? 1,
+      stride: strides[axis] ?? 1,
+      dilation: dilations[axis] ?? 1,
+      padBegin: pads[axis] ?? 0,
+      padEnd: pads[axis + spatial.length] ?? 0,
+    };
+    if (typeof inSize !== 'number') return symbolicOutDim(inSize, params, attrs);
+    const single = { ...attrs, kernelShape: [params.kernel], strides: [params.stride], dilations: [params.dilation], pads: [params.padBegin, params.padEnd] };
+    return resolveWindows([inSize], single, (detail) => fail(detail.replace('spatial axis 0', `spatial axis ${axis}`)))[0]?.outSize ?? 0;
   });
+}
+
+/**
+ * The output shape of a pooling-style op: `[N, C, ...pooled spatial dims]`. Refuses ranks below 3, naming the
+ * shape.
+ */
+export function pooledShape(shape: readonly Dim[], attrs: WindowAttrs, fail: (detail: string) => never): Dim[] {
+  if (shape.length < 3) fail(`input X must have rank >= 3 (N, C, spatial...), got shape ${formatShape(shape)}`);
+  const [batch = 0, channels = 0, ...spatial] = shape;
+  return [batch, channels, ...windowOutputDims(spatial, attrs, fail)];
+}
+
+/** The geometry of a global pool: one window covering each whole spatial axis. */
+export function globalWindows(spatial: readonly number[]): AxisGeometry[] {
+  return spatial.map((inSize) => ({ inSize, kernel: inSize, stride: 1, dilation: 1, padBegin: 0, padEnd: 0, outSize: 1 }));
 }
 
 /**

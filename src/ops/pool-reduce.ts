@@ -3,7 +3,7 @@
  * turn (max and sum over a product of index sets factor per axis; a mean's divisor is the product of per-axis
  * counts, so each axis divides by its own count). This costs Σk instead of Πk reads per output.
  */
-import type { AxisTaps } from './pool-geometry.js';
+import { axisTaps, type AxisGeometry, type AxisTaps } from './pool-geometry.js';
 
 /** Float storage the pooling kernels work on. */
 export type FloatArray = Float32Array | Float64Array;
@@ -71,4 +71,40 @@ export function reduceWindows(
   const outDims = [...dims];
   outDims[axis] = outSize;
   return { data: out, dims: outDims };
+}
+
+/**
+ * How a whole pooling window reduces: `max` (padding never wins), `sum`, or a mean whose divisor counts either
+ * the taps inside the padded extent (`mean-include-pad`, ONNX count_include_pad=1; the ceil-mode overhang past
+ * the end padding is not counted) or only the real input taps (`mean-exclude-pad`).
+ */
+export type PoolReduction = 'max' | 'sum' | 'mean-include-pad' | 'mean-exclude-pad';
+
+/** Per-window divisors of one axis: the count of real taps, or of taps inside the padded extent. */
+function axisDivisors(taps: AxisTaps, reduction: PoolReduction): Int32Array | undefined {
+  if (reduction === 'mean-include-pad') return taps.paddedCounts;
+  if (reduction !== 'mean-exclude-pad') return undefined;
+  const counts = new Int32Array(taps.offsets.length - 1);
+  for (let o = 0; o < counts.length; o += 1) counts[o] = (taps.offsets[o + 1] ?? 0) - (taps.offsets[o] ?? 0);
+  return counts;
+}
+
+/**
+ * Pools `data` (row-major `[N, C, ...spatial]`) over the windows `axes` (one per spatial axis), one axis at a
+ * time. A max stays in the input's float type (it is exact); sums and means accumulate in float64, so a float32
+ * input is rounded once, by the caller. A mean window with no taps at all (only possible with
+ * count_include_pad=0 and a window entirely in the padding) gives 0.
+ */
+export function poolWindows(data: FloatArray, dims: readonly number[], axes: readonly AxisGeometry[], reduction: PoolReduction): { data: FloatArray; dims: number[] } {
+  let current: { data: FloatArray; dims: number[] } = {
+    data: reduction === 'max' || data instanceof Float64Array ? data : Float64Array.from(data),
+    dims: [...dims],
+  };
+  axes.forEach((axis, i) => {
+    const taps = axisTaps(axis);
+    const divisors = axisDivisors(taps, reduction);
+    const step: AxisReduction = reduction === 'max' ? { kind: 'max' } : divisors === undefined ? { kind: 'sum' } : { kind: 'sum', divisors };
+    current = reduceWindows(current.data, current.dims, i + 2, taps, step);
+  });
+  return current;
 }
