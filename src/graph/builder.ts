@@ -1,154 +1,209 @@
 /**
  * The typed graph builder: `b.maxPool(x, { kernelShape: [5, 5], pads: [2, 2, 2, 2] })`.
- * Every node is validated (attributes parsed against the op's schema, shapes inferred) as it is added, so a
- * misuse is refused at build time with an error that names the node and the values.
+ * One method per op, typed by the op's attribute schema. Where an op's form depends on the opset (ReduceMax `axes`
+ * as an attribute before 18 and an input from 18, Split's `split` as an input from 13, ...), the method emits the
+ * right form for the builder's opset.
  */
-import type { Attribute } from './attribute.js';
-import { serializeAttributes, type AttrInput, type AttrSchema } from '../ops/attributes.js';
+import type { AttrInput } from '../ops/attributes.js';
+import { Add } from '../ops/add.js';
+import { AveragePool } from '../ops/average-pool.js';
+import { BatchNormalization } from '../ops/batch-normalization.js';
+import { Cast } from '../ops/cast.js';
+import { Concat } from '../ops/concat.js';
+import { Conv } from '../ops/conv.js';
+import { Div } from '../ops/div.js';
+import { Flatten } from '../ops/flatten.js';
+import { Gather } from '../ops/gather.js';
+import { GlobalAveragePool } from '../ops/global-average-pool.js';
+import { GlobalMaxPool } from '../ops/global-max-pool.js';
 import { Identity } from '../ops/identity.js';
-import { inputsAt, versionAt, type OpDef } from '../ops/op.js';
-import { inferNode } from '../ops/registry.js';
-import { SymDim, type Dim } from './dim.js';
-import { type DataType } from './dtype.js';
-import { ConfigError, GraphError, OpError } from './errors.js';
-import { Graph, Model } from './graph.js';
-import type { Tensor } from './tensor.js';
+import { MaxPool } from '../ops/max-pool.js';
+import { Mul } from '../ops/mul.js';
+import { ReduceMax } from '../ops/reduce-max.js';
+import { ReduceMean } from '../ops/reduce-mean.js';
+import { Relu } from '../ops/relu.js';
+import { Reshape } from '../ops/reshape.js';
+import { Shape } from '../ops/shape.js';
+import { Sigmoid } from '../ops/sigmoid.js';
+import { Slice } from '../ops/slice.js';
+import { Split } from '../ops/split.js';
+import { Sub } from '../ops/sub.js';
+import { Unsqueeze } from '../ops/unsqueeze.js';
+import { BuilderCore, type NodeOptions } from './builder-core.js';
+import type { DataType } from './dtype.js';
+import { Tensor } from './tensor.js';
 import type { Value } from './value.js';
-import { irVersionForOpset, MAX_OPSET, MIN_BUILD_OPSET } from './versions.js';
 
-/** The opset the builder emits when none is given. */
-export const DEFAULT_OPSET = 17;
+export { DEFAULT_OPSET, toDim, type BuilderOptions, type DimSpec, type NodeOptions } from './builder-core.js';
 
-/** A dimension as a builder caller writes it: a number, or a name for a dynamic dim. */
-export type DimSpec = number | string;
-
-/** Options of one node. */
-export interface NodeOptions {
-  /** Node name (made unique); default: the op type. */
-  readonly name?: string;
-  /** Output value names (made unique). */
-  readonly outputs?: readonly string[];
-  /** Number of outputs when fewer than the op's maximum are wanted (default: all required outputs). */
-  readonly outputCount?: number;
+/** Axes and keepdims of a Reduce* op, independent of the opset's form. */
+export interface ReduceOptions {
+  readonly axes: readonly number[];
+  readonly keepdims?: number;
 }
 
-/** Options of a builder. */
-export interface BuilderOptions {
-  /** Default-domain opset (default 17). */
-  readonly opset?: number;
-  /** Graph name. */
-  readonly name?: string;
+/** Constant slice bounds (one entry per sliced axis). */
+export interface SliceBounds {
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+  readonly axes?: readonly number[];
+  readonly steps?: readonly number[];
 }
 
-/** Converts a builder dim (number or name) to an IR dim. */
-export function toDim(spec: DimSpec): Dim {
-  return typeof spec === 'number' ? spec : SymDim.named(spec);
-}
+/** Reduce* from opset 18 takes `axes` as an input. */
+const REDUCE_AXES_INPUT_OPSET = 18;
+/** Split takes `split` sizes as an input from 13, and `num_outputs` from 18. */
+const SPLIT_INPUT_OPSET = 13;
+const SPLIT_NUM_OUTPUTS_OPSET = 18;
+/** Unsqueeze takes `axes` as an input from 13. */
+const UNSQUEEZE_INPUT_OPSET = 13;
+/** Shape takes `start`/`end` from 15. */
+const SHAPE_SLICE_OPSET = 15;
 
-/** Builds a model node by node, inferring types and shapes as it goes. */
-export class GraphBuilder {
-  readonly graph: Graph;
-  readonly model: Model;
+/** Builds a model with one typed method per op. */
+export class GraphBuilder extends BuilderCore {
+  /** An int64 1-D constant. */
+  int64s(name: string, values: readonly number[]): Value {
+    return this.constant(name, Tensor.int64([values.length], values));
+  }
 
-  constructor(options: BuilderOptions = {}) {
-    const opset = options.opset ?? DEFAULT_OPSET;
-    if (!Number.isInteger(opset) || opset < MIN_BUILD_OPSET || opset > MAX_OPSET) {
-      throw new ConfigError(`opset ${opset} is outside the range sppkit builds for (${MIN_BUILD_OPSET}..${MAX_OPSET})`);
+  maxPool(x: Value, attrs: AttrInput<typeof MaxPool.attributes>, options?: NodeOptions): Value {
+    return this.op1(MaxPool, [x], attrs, options);
+  }
+
+  averagePool(x: Value, attrs: AttrInput<typeof AveragePool.attributes>, options?: NodeOptions): Value {
+    return this.op1(AveragePool, [x], attrs, options);
+  }
+
+  globalMaxPool(x: Value, options?: NodeOptions): Value {
+    return this.op1(GlobalMaxPool, [x], {}, options);
+  }
+
+  globalAveragePool(x: Value, options?: NodeOptions): Value {
+    return this.op1(GlobalAveragePool, [x], {}, options);
+  }
+
+  conv(x: Value, weight: Value, bias: Value | null, attrs: AttrInput<typeof Conv.attributes> = {}, options?: NodeOptions): Value {
+    return this.op1(Conv, bias === null ? [x, weight] : [x, weight, bias], attrs, options);
+  }
+
+  batchNormalization(x: Value, scale: Value, bias: Value, mean: Value, variance: Value, attrs: AttrInput<typeof BatchNormalization.attributes> = {}, options?: NodeOptions): Value {
+    return this.op1(BatchNormalization, [x, scale, bias, mean, variance], attrs, options);
+  }
+
+  relu(x: Value, options?: NodeOptions): Value {
+    return this.op1(Relu, [x], {}, options);
+  }
+
+  sigmoid(x: Value, options?: NodeOptions): Value {
+    return this.op1(Sigmoid, [x], {}, options);
+  }
+
+  add(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.op1(Add, [a, b], {}, options);
+  }
+
+  sub(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.op1(Sub, [a, b], {}, options);
+  }
+
+  mul(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.op1(Mul, [a, b], {}, options);
+  }
+
+  div(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.op1(Div, [a, b], {}, options);
+  }
+
+  identity(x: Value, options?: NodeOptions): Value {
+    return this.op1(Identity, [x], {}, options);
+  }
+
+  cast(x: Value, to: DataType, options?: NodeOptions): Value {
+    return this.op1(Cast, [x], { to }, options);
+  }
+
+  concat(values: readonly Value[], attrs: { readonly axis: number }, options?: NodeOptions): Value {
+    return this.op1(Concat, values, attrs, options);
+  }
+
+  flatten(x: Value, attrs: AttrInput<typeof Flatten.attributes> = {}, options?: NodeOptions): Value {
+    return this.op1(Flatten, [x], attrs, options);
+  }
+
+  /** Reshape to a constant shape (`-1` and `0` as in ONNX) or to a computed shape value. */
+  reshape(x: Value, shape: readonly number[] | Value, options?: NodeOptions): Value {
+    const target = Array.isArray(shape) ? this.int64s(`${options?.name ?? 'reshape'}.shape`, shape) : (shape as Value);
+    return this.op1(Reshape, [x, target], {}, options);
+  }
+
+  /** `Shape(x)`, or `Shape(x)[axis]` as a 1-element int64 vector. */
+  shapeOf(x: Value, axis?: number, options?: NodeOptions): Value {
+    if (axis === undefined) return this.op1(Shape, [x], {}, options);
+    if (this.opset >= SHAPE_SLICE_OPSET) return this.op1(Shape, [x], { start: axis, end: axis + 1 }, options);
+    const whole = this.op1(Shape, [x], {}, { name: `${options?.name ?? 'shape'}.all` });
+    return this.op1(Gather, [whole, this.int64s(`${options?.name ?? 'shape'}.index`, [axis])], { axis: 0 }, options);
+  }
+
+  gather(x: Value, indices: Value, attrs: AttrInput<typeof Gather.attributes> = {}, options?: NodeOptions): Value {
+    return this.op1(Gather, [x, indices], attrs, options);
+  }
+
+  unsqueeze(x: Value, axes: readonly number[], options?: NodeOptions): Value {
+    if (this.opset >= UNSQUEEZE_INPUT_OPSET) return this.op1(Unsqueeze, [x, this.int64s(`${options?.name ?? 'unsqueeze'}.axes`, axes)], {}, options);
+    return this.op1(Unsqueeze, [x], { axes }, options);
+  }
+
+  /** Slice with constant bounds. */
+  slice(x: Value, bounds: SliceBounds, options?: NodeOptions): Value {
+    const base = options?.name ?? 'slice';
+    const inputs = [x, this.int64s(`${base}.starts`, bounds.starts), this.int64s(`${base}.ends`, bounds.ends)];
+    if (bounds.axes !== undefined || bounds.steps !== undefined) inputs.push(this.int64s(`${base}.axes`, bounds.axes ?? bounds.starts.map((_, i) => i)));
+    if (bounds.steps !== undefined) inputs.push(this.int64s(`${base}.steps`, bounds.steps));
+    return this.op1(Slice, inputs, {}, options);
+  }
+
+  /** Slice with computed bounds (int64 vectors). */
+  sliceDynamic(x: Value, starts: Value, ends: Value, axes?: Value, options?: NodeOptions): Value {
+    return this.op1(Slice, axes === undefined ? [x, starts, ends] : [x, starts, ends, axes], {}, options);
+  }
+
+  reduceMax(x: Value, reduce: ReduceOptions, options?: NodeOptions): Value {
+    return this.reduce(ReduceMax, x, reduce, options);
+  }
+
+  reduceMean(x: Value, reduce: ReduceOptions, options?: NodeOptions): Value {
+    return this.reduce(ReduceMean, x, reduce, options);
+  }
+
+  /** Splits `x` along `axis` into pieces of the given sizes (or `count` equal pieces). */
+  split(x: Value, pieces: number | readonly number[], options?: NodeOptions & { readonly axis?: number }): Value[] {
+    const axis = options?.axis ?? 0;
+    const nodeOptions = { ...(options?.name === undefined ? {} : { name: options.name }) };
+    const count = typeof pieces === 'number' ? pieces : pieces.length;
+    if (typeof pieces === 'number' && this.opset >= SPLIT_NUM_OUTPUTS_OPSET) {
+      return this.op(Split, [x], { axis, numOutputs: pieces }, { ...nodeOptions, outputCount: count });
     }
-    this.graph = new Graph(options.name ?? 'main');
-    this.model = new Model(this.graph, opset);
-    this.model.irVersion = irVersionForOpset(opset);
-  }
-
-  /** The default-domain opset this builder emits for. */
-  get opset(): number {
-    return this.model.opset;
-  }
-
-  /** Declares a graph input. */
-  input(name: string, dtype: DataType, shape: readonly DimSpec[]): Value {
-    return this.graph.addInput(name, { dtype, shape: shape.map(toDim) });
-  }
-
-  /** Adds a constant (an initializer) named from `name`. */
-  constant(name: string, tensor: Tensor): Value {
-    return this.graph.addInitializer(this.graph.uniqueName(name), tensor);
-  }
-
-  /** Marks a value as a graph output, renaming it to `name` when given. */
-  output(value: Value, name?: string): Value {
-    if (name !== undefined && name !== value.name) {
-      if (value.isGraphInput() || value.constValue !== null) {
-        value = this.op1(Identity, [value], {}, { outputs: [name] });
-      } else {
-        this.graph.renameValue(value, name);
-      }
+    const sizes = typeof pieces === 'number' ? this.equalSplit(x, axis, pieces) : pieces;
+    if (this.opset >= SPLIT_INPUT_OPSET) {
+      return this.op(Split, [x, this.int64s(`${options?.name ?? 'split'}.sizes`, sizes)], { axis }, { ...nodeOptions, outputCount: count });
     }
-    this.graph.addOutput(value);
-    return value;
+    return this.op(Split, [x], { axis, split: sizes }, { ...nodeOptions, outputCount: count });
   }
 
-  /**
-   * Adds a node of `op` and returns its output values, typed by shape inference.
-   * Refuses (OpError) unknown attributes, a wrong number of inputs, and anything shape inference rejects.
-   */
-  op<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Value | null)[], attrs: AttrInput<S>, options: NodeOptions = {}): Value[] {
-    const opset = this.opset;
-    const nodeName = options.name ?? op.opType;
-    const ref = { opType: op.opType, name: nodeName };
-    if (versionAt(op, opset) === undefined) throw new OpError(ref, `${op.opType} does not exist at opset ${opset}`);
-    const formal = inputsAt(op, opset);
-    const variadic = formal.some((io) => io.variadic === true);
-    const minimum = formal.filter((io) => io.optional !== true && io.variadic !== true).length;
-    if (inputs.length < minimum || (!variadic && inputs.length > formal.length)) {
-      throw new OpError(ref, `takes ${variadic ? `at least ${minimum}` : `${minimum}..${formal.length}`} inputs at opset ${opset}, got ${inputs.length}`);
+  private equalSplit(x: Value, axis: number, count: number): number[] {
+    const size = x.type?.shape?.[axis < 0 ? (x.type.shape.length + axis) : axis];
+    if (typeof size !== 'number' || size % count !== 0) {
+      throw new RangeError(`split: cannot split '${x.name}' into ${count} equal parts along axis ${axis} of static size ${String(size)} before opset ${SPLIT_NUM_OUTPUTS_OPSET}`);
     }
-    const attributes = serializeAttributes(op.attributes, attrs as Partial<Record<string, unknown>> as never, { node: ref, opset });
-    checkPortable(ref, attributes);
-    const outputCount = options.outputCount ?? options.outputs?.length ?? op.outputs.filter((io) => io.optional !== true).length;
-    // Infer before touching the graph, so a refused node leaves no trace.
-    const types = inferNode({ ...ref, domain: op.domain, attributes }, opset, inputs.map((v) => v?.type ?? null), outputCount, (index) => inputs[index]?.constValue ?? undefined);
-    const node = this.graph.addNode({
-      opType: op.opType,
-      domain: op.domain,
-      inputs,
-      outputs: options.outputs ?? outputCount,
-      attributes,
-      name: nodeName,
-    });
-    node.outputs.forEach((output, index) => {
-      output.type = types[index] ?? null;
-    });
-    return [...node.outputs];
+    return Array.from({ length: count }, () => size / count);
   }
 
-  /** Adds a single-output node and returns its output. */
-  op1<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Value | null)[], attrs: AttrInput<S>, options: NodeOptions = {}): Value {
-    const [output] = this.op(op, inputs, attrs, { ...options, outputCount: 1 });
-    if (output === undefined) throw new GraphError(`${op.opType}: no output was created`);
-    return output;
-  }
-
-  /** Finishes: sorts nodes topologically and returns the model. */
-  build(): Model {
-    this.graph.topologicalSort();
-    return this.model;
-  }
-}
-
-/**
- * Refuses forms that are legal ONNX but rejected by a major runtime, so every model the builder emits runs
- * everywhere: pads >= kernel (onnxruntime CPU: "Pad should be smaller than kernel").
- */
-function checkPortable(ref: { opType: string; name: string }, attributes: ReadonlyMap<string, Attribute>): void {
-  const kernel = attributes.get('kernel_shape');
-  const pads = attributes.get('pads');
-  if (kernel?.kind !== 'ints' || pads?.kind !== 'ints' || ref.opType === 'Conv') return;
-  const rank = kernel.value.length;
-  pads.value.forEach((pad, index) => {
-    const k = kernel.value[index % rank];
-    if (k !== undefined && pad >= k) {
-      throw new OpError(ref, `pads ${JSON.stringify(pads.value.map(Number))} must be smaller than kernel_shape ${JSON.stringify(kernel.value.map(Number))} (pad ${pad} at position ${index} >= kernel ${k}); onnxruntime rejects it`);
+  private reduce(op: typeof ReduceMax  , x: Value, reduce: ReduceOptions, options?: NodeOptions): Value {
+    const keepdims = reduce.keepdims ?? 1;
+    if (this.opset >= REDUCE_AXES_INPUT_OPSET) {
+      return this.op1(op, [x, this.int64s(`${options?.name ?? op.opType}.axes`, reduce.axes)], { keepdims }, options);
     }
-  });
+    return this.op1(op, [x], { axes: reduce.axes, keepdims }, options);
+  }
 }

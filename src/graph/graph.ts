@@ -4,7 +4,7 @@
 import type { Attribute } from './attribute.js';
 import { GraphError } from './errors.js';
 import type { Tensor } from './tensor.js';
-import { Node, Value, type MetadataProps, type TensorType } from './value.js';
+import { Node, Value, type MetadataProps, type PreservedField, type TensorType } from './value.js';
 
 /** Options for `Graph.removeNode`. */
 export interface RemoveOptions {
@@ -24,6 +24,8 @@ export class Graph {
   readonly metadataProps: MetadataProps = new Map();
   /** Types of intermediate values that came as `value_info` but whose names are not (yet) in the graph. */
   readonly extraValueInfo: Value[] = [];
+  /** GraphProto fields the IR does not model (sparse initializers, quantization annotations), kept verbatim. */
+  readonly preserved: PreservedField[] = [];
 
   constructor(
     public name = 'main',
@@ -208,11 +210,7 @@ export class Graph {
   }
 }
 
-/** A field of ModelProto that the IR does not model, kept as its encoded bytes so nothing is lost. */
-export interface PreservedField {
-  readonly fieldNumber: number;
-  readonly bytes: Uint8Array;
-}
+export type { PreservedField } from './value.js';
 
 /** A model: graph plus the metadata ONNX keeps around it. */
 export class Model {
@@ -225,7 +223,7 @@ export class Model {
   modelVersion = 0n;
   docString = '';
   readonly metadataProps: MetadataProps = new Map();
-  /** Fields such as `functions` and `training_info`, kept verbatim. */
+  /** Fields such as `functions` and `training_info`, kept verbatim (each the field's complete wire records). */
   readonly preserved: PreservedField[] = [];
 
   constructor(

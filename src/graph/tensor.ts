@@ -30,12 +30,24 @@ export function stridesOf(dims: readonly number[]): number[] {
   return strides;
 }
 
+/**
+ * What a serialized tensor (ONNX TensorProto) carries besides its data: its name (attribute tensors; an
+ * initializer's name is its Value's), doc string and metadata. Kept so that files round-trip.
+ */
+export interface TensorInfo {
+  readonly name?: string;
+  readonly docString?: string;
+  readonly metadataProps?: ReadonlyMap<string, string>;
+}
+
 /** A dense tensor with a concrete shape. */
 export class Tensor {
   constructor(
     readonly dtype: DataType,
     readonly dims: readonly number[],
     readonly data: TensorData,
+    /** Name, doc string and metadata from (or for) a TensorProto; empty for computed tensors. */
+    readonly info: TensorInfo = {},
   ) {
     const size = sizeOf(dims);
     if (data.length !== size) {

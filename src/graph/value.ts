@@ -12,6 +12,10 @@ import type { Tensor } from './tensor.js';
 export interface TensorType {
   readonly dtype: DataType;
   readonly shape: readonly Dim[] | null;
+  /** ONNX `TypeProto.denotation` (e.g. `TENSOR`, `IMAGE`), kept for round trips. */
+  readonly denotation?: string;
+  /** ONNX dim denotations per axis (`DATA_BATCH`, ...; `''` = none), kept for round trips. */
+  readonly dimDenotations?: readonly string[];
 }
 
 /** Text of a tensor type for messages: `float32[1, 3, H, W]`. */
@@ -24,6 +28,12 @@ export function formatType(type: TensorType | null): string {
 export interface Use {
   readonly node: Node;
   readonly index: number;
+}
+
+/** A protobuf field the IR does not model, kept as its encoded field records (tag included) so nothing is lost. */
+export interface PreservedField {
+  readonly fieldNumber: number;
+  readonly bytes: Uint8Array;
 }
 
 /** Key/value metadata attached to models, graphs, nodes and values. */
@@ -42,6 +52,11 @@ export class Value {
   constValue: Tensor | null = null;
   docString = '';
   readonly metadataProps: MetadataProps = new Map();
+  /**
+   * An encoded ONNX TypeProto, kept verbatim when the IR cannot model the type (sequence, map, optional,
+   * sparse tensor, or an element type sppkit does not support). `type` is null then.
+   */
+  opaqueType: Uint8Array | null = null;
 
   constructor(
     public name: string,
@@ -117,6 +132,8 @@ export class Node {
   graph: Graph | null = null;
   docString = '';
   readonly metadataProps: MetadataProps = new Map();
+  /** NodeProto fields the IR does not model (device configurations), kept verbatim. */
+  readonly preserved: PreservedField[] = [];
 
   constructor(
     public opType: string,

@@ -153,6 +153,12 @@ export function pooledShape(shape: readonly Dim[], attrs: WindowAttrs, fail: (de
   return [batch, channels, ...windowOutputDims(spatial, attrs, fail)];
 }
 
+/** The output shape of a global pool: `[N, C, 1, ...]`; refuses ranks below 3. */
+export function globalPooledShape(shape: readonly Dim[], fail: (detail: string) => never): Dim[] {
+  if (shape.length < 3) fail(`input X must have rank >= 3 (N, C, spatial...), got shape ${formatShape(shape)}`);
+  return shape.map((dim, axis) => (axis < 2 ? dim : 1));
+}
+
 /** The geometry of a global pool: one window covering each whole spatial axis. */
 export function globalWindows(spatial: readonly number[]): AxisGeometry[] {
   return spatial.map((inSize) => ({ inSize, kernel: inSize, stride: 1, dilation: 1, padBegin: 0, padEnd: 0, outSize: 1 }));

@@ -17,9 +17,91 @@ export type AxisReduction =
 /** The value an all-padding max window yields: the lowest finite float, as onnxruntime does. */
 const LOWEST_FLOAT32 = -3.4028234663852886e38;
 
+/** The geometry of one `reduceWindows` call: `outer` blocks of `inSize × inner` elements each. */
+interface Layout {
+  readonly outer: number;
+  readonly inSize: number;
+  readonly inner: number;
+  readonly outSize: number;
+}
+
+/**
+ * Max along an axis whose elements are contiguous (`inner === 1`). A NaN tap makes the window NaN, as in
+ * onnxruntime; an empty window (all padding) gives the lowest finite float32.
+ */
+function maxContiguous(data: FloatArray, out: FloatArray, layout: Layout, taps: AxisTaps): void {
+  const { offsets, indices } = taps;
+  for (let block = 0; block < layout.outer; block += 1) {
+    const inBase = block * layout.inSize;
+    const outBase = block * layout.outSize;
+    for (let o = 0; o < layout.outSize; o += 1) {
+      const first = offsets[o] ?? 0;
+      const last = offsets[o + 1] ?? 0;
+      let best = first === last ? LOWEST_FLOAT32 : (data[inBase + (indices[first] ?? 0)] ?? 0);
+      for (let t = first + 1; t < last; t += 1) {
+        const value = data[inBase + (indices[t] ?? 0)] ?? 0;
+        if (value > best || value !== value) best = value;
+      }
+      out[outBase + o] = best;
+    }
+  }
+}
+
+/** Sum along a contiguous axis, divided by `divisors[o]` when given (an empty window sums to 0). */
+function sumContiguous(data: FloatArray, out: FloatArray, layout: Layout, taps: AxisTaps, divisors: Int32Array | undefined): void {
+  const { offsets, indices } = taps;
+  for (let block = 0; block < layout.outer; block += 1) {
+    const inBase = block * layout.inSize;
+    const outBase = block * layout.outSize;
+    for (let o = 0; o < layout.outSize; o += 1) {
+      const last = offsets[o + 1] ?? 0;
+      let total = 0;
+      for (let t = offsets[o] ?? 0; t < last; t += 1) total += data[inBase + (indices[t] ?? 0)] ?? 0;
+      const divisor = divisors?.[o] ?? 1;
+      out[outBase + o] = divisor === 0 ? total : total / divisor;
+    }
+  }
+}
+
+/** Max or sum along an axis with `inner > 1` trailing elements: whole rows of `inner` at a time. */
+function reduceRows(data: FloatArray, out: FloatArray, layout: Layout, taps: AxisTaps, reduction: AxisReduction): void {
+  const { offsets, indices } = taps;
+  const { inner } = layout;
+  const isMax = reduction.kind === 'max';
+  for (let block = 0; block < layout.outer; block += 1) {
+    const inBase = block * layout.inSize * inner;
+    const outBase = block * layout.outSize * inner;
+    for (let o = 0; o < layout.outSize; o += 1) {
+      const first = offsets[o] ?? 0;
+      const last = offsets[o + 1] ?? 0;
+      const dst = outBase + o * inner;
+      if (first === last) {
+        out.fill(isMax ? LOWEST_FLOAT32 : 0, dst, dst + inner);
+        continue;
+      }
+      const src0 = inBase + (indices[first] ?? 0) * inner;
+      out.set(data.subarray(src0, src0 + inner), dst);
+      for (let t = first + 1; t < last; t += 1) {
+        const src = inBase + (indices[t] ?? 0) * inner;
+        if (isMax) {
+          for (let i = 0; i < inner; i += 1) {
+            const value = data[src + i] ?? 0;
+            const current = out[dst + i] ?? 0;
+            if (value > current || value !== value) out[dst + i] = value;
+          }
+        } else {
+          for (let i = 0; i < inner; i += 1) out[dst + i] = (out[dst + i] ?? 0) + (data[src + i] ?? 0);
+        }
+      }
+      const divisor = reduction.kind === 'sum' ? (reduction.divisors?.[o] ?? 1) : 1;
+      if (divisor !== 1 && divisor !== 0) for (let i = 0; i < inner; i += 1) out[dst + i] = (out[dst + i] ?? 0) / divisor;
+    }
+  }
+}
+
 /**
  * Reduces `data` (row-major, shape `dims`) along `axis` with the given windows; returns the new data and dims.
- * The result has the same array type as the input.
+ * The result has the same array type as the input. NaN propagates through a max.
  */
 export function reduceWindows(
   data: FloatArray,
@@ -32,44 +114,14 @@ export function reduceWindows(
   for (let i = 0; i < axis; i += 1) outer *= dims[i] ?? 1;
   let inner = 1;
   for (let i = axis + 1; i < dims.length; i += 1) inner *= dims[i] ?? 1;
-  const inSize = dims[axis] ?? 1;
-  const outSize = taps.offsets.length - 1;
-  const out = data instanceof Float32Array ? new Float32Array(outer * outSize * inner) : new Float64Array(outer * outSize * inner);
-  const { offsets, indices } = taps;
-  for (let block = 0; block < outer; block += 1) {
-    const inBase = block * inSize * inner;
-    const outBase = block * outSize * inner;
-    for (let o = 0; o < outSize; o += 1) {
-      const first = offsets[o] ?? 0;
-      const last = offsets[o + 1] ?? 0;
-      const dst = outBase + o * inner;
-      if (first === last) {
-        out.fill(reduction.kind === 'max' ? LOWEST_FLOAT32 : 0, dst, dst + inner);
-        continue;
-      }
-      const src0 = inBase + (indices[first] ?? 0) * inner;
-      for (let i = 0; i < inner; i += 1) out[dst + i] = data[src0 + i] ?? 0;
-      if (reduction.kind === 'max') {
-        for (let t = first + 1; t < last; t += 1) {
-          const src = inBase + (indices[t] ?? 0) * inner;
-          for (let i = 0; i < inner; i += 1) {
-            const value = data[src + i] ?? 0;
-            // `!(value <= current)` also lets a NaN through, so NaN propagates like onnxruntime's max.
-            if (!(value <= (out[dst + i] ?? 0))) out[dst + i] = value;
-          }
-        }
-      } else {
-        for (let t = first + 1; t < last; t += 1) {
-          const src = inBase + (indices[t] ?? 0) * inner;
-          for (let i = 0; i < inner; i += 1) out[dst + i] = (out[dst + i] ?? 0) + (data[src + i] ?? 0);
-        }
-        const divisor = reduction.divisors?.[o];
-        if (divisor !== undefined && divisor !== 1) for (let i = 0; i < inner; i += 1) out[dst + i] = (out[dst + i] ?? 0) / divisor;
-      }
-    }
-  }
+  const layout: Layout = { outer, inSize: dims[axis] ?? 1, inner, outSize: taps.offsets.length - 1 };
+  const length = outer * layout.outSize * inner;
+  const out = data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+  if (inner !== 1) reduceRows(data, out, layout, taps, reduction);
+  else if (reduction.kind === 'max') maxContiguous(data, out, layout, taps);
+  else sumContiguous(data, out, layout, taps, reduction.divisors);
   const outDims = [...dims];
-  outDims[axis] = outSize;
+  outDims[axis] = layout.outSize;
   return { data: out, dims: outDims };
 }
 

@@ -6,15 +6,93 @@ import type { Attribute } from '../graph/attribute.js';
 import { UnsupportedError, type NodeRef } from '../graph/errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { TensorType } from '../graph/value.js';
+import { Add } from './add.js';
 import { parseAttributes, type ParsedAttrs } from './attributes.js';
+import { AveragePool } from './average-pool.js';
+import { BatchNormalization } from './batch-normalization.js';
+import { Cast } from './cast.js';
+import { Ceil } from './ceil.js';
+import { Concat } from './concat.js';
+import { Conv } from './conv.js';
+import { Div } from './div.js';
+import { Exp } from './exp.js';
+import { Flatten } from './flatten.js';
+import { Floor } from './floor.js';
+import { Gather } from './gather.js';
+import { Gemm } from './gemm.js';
+import { GlobalAveragePool } from './global-average-pool.js';
+import { GlobalLpPool } from './global-lp-pool.js';
+import { GlobalMaxPool } from './global-max-pool.js';
 import { Identity } from './identity.js';
+import { LeakyRelu } from './leaky-relu.js';
+import { LpPool } from './lp-pool.js';
+import { MatMul } from './mat-mul.js';
 import { MaxPool } from './max-pool.js';
+import { Max } from './max.js';
+import { Min } from './min.js';
+import { Mul } from './mul.js';
 import { failFor, versionAt, type OpDef } from './op.js';
+import { Pad } from './pad.js';
+import { Range } from './range.js';
+import { ReduceMax } from './reduce-max.js';
+import { ReduceMean } from './reduce-mean.js';
+import { ReduceSum } from './reduce-sum.js';
+import { Relu } from './relu.js';
+import { Reshape } from './reshape.js';
+import { Resize } from './resize.js';
+import { Shape } from './shape.js';
+import { Sigmoid } from './sigmoid.js';
+import { Slice } from './slice.js';
+import { Softmax } from './softmax.js';
+import { Split } from './split.js';
+import { Squeeze } from './squeeze.js';
+import { Sub } from './sub.js';
+import { Transpose } from './transpose.js';
+import { Unsqueeze } from './unsqueeze.js';
 
 /** Every op of the default ONNX domain, keyed by op type. Keep alphabetical. */
 export const ops = {
+  Add,
+  AveragePool,
+  BatchNormalization,
+  Cast,
+  Ceil,
+  Concat,
+  Conv,
+  Div,
+  Exp,
+  Flatten,
+  Floor,
+  Gather,
+  Gemm,
+  GlobalAveragePool,
+  GlobalLpPool,
+  GlobalMaxPool,
   Identity,
+  LeakyRelu,
+  LpPool,
+  MatMul,
+  Max,
   MaxPool,
+  Min,
+  Mul,
+  Pad,
+  Range,
+  ReduceMax,
+  ReduceMean,
+  ReduceSum,
+  Relu,
+  Reshape,
+  Resize,
+  Shape,
+  Sigmoid,
+  Slice,
+  Softmax,
+  Split,
+  Squeeze,
+  Sub,
+  Transpose,
+  Unsqueeze,
 } satisfies Record<string, OpDef>;
 
 /** The default-domain spellings. */

@@ -1,0 +1,28 @@
+// The README's test command: typecheck, lint, then vitest; ends with a plain "N passed, N failed, N skipped" line.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function step(command, args) {
+  console.log(`\n$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  return result.status ?? 1;
+}
+
+const extra = process.argv.slice(2);
+let status = step('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+status ||= step('npx', ['eslint', 'src', 'test', 'scripts', 'bench']);
+if (status !== 0) process.exit(status);
+const report = join(mkdtempSync(join(tmpdir(), 'sppkit-test-')), 'vitest.json');
+status = step('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra]);
+try {
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  const skipped = json.numPendingTests + json.numTodoTests;
+  console.log(`\nTests: ${json.numPassedTests} passed, ${json.numFailedTests} failed, ${skipped} skipped`);
+  if (json.numTotalTests === 0) status ||= 1;
+} catch (error) {
+  console.error(`could not read the vitest report: ${error.message}`);
+  status ||= 1;
+}
+process.exit(status);

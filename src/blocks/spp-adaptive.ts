@@ -1,0 +1,169 @@
+/**
+ * SPP-net with exact adaptive bins (PyTorch `adaptive_{max,avg}_pool2d` per level, flattened channel-major,
+ * levels concatenated): level n, bin i covers `[floor(i*a/n), ceil((i+1)*a/n))` on an axis of size a.
+ *
+ * Lowering, per level and per axis, the cheapest exact form:
+ *   - level 1                         → GlobalMaxPool / GlobalAveragePool
+ *   - static and a % n == 0            → MaxPool / AveragePool with kernel = stride = a/n on that axis
+ *   - static otherwise                → n Slices with constant bounds + ReduceMax/ReduceMean, concatenated
+ *   - symbolic a                      → the same, with the bounds computed in the graph from Shape as int64
+ *                                        vectors (once per level and axis), split into the n bins
+ * Rows are reduced first, then columns (2n slices per level, not n²): max and mean over a rectangle factor per
+ * axis. For max pooling, a level n that divides a finer level m is a max over groups of m/n fine bins (the union
+ * of fine bins k·i … k·i+k−1 is exactly the coarse bin), so it is a MaxPool with kernel = stride = m/n on the
+ * finer level's n×n result. This does not hold for averages (fine bins overlap).
+ */
+import type { GraphBuilder } from '../graph/builder.js';
+import type { Dim } from '../graph/dim.js';
+import { ConfigError } from '../graph/errors.js';
+import { Tensor } from '../graph/tensor.js';
+import type { Value } from '../graph/value.js';
+import { nchw, positiveInt, type BlockDef } from './block.js';
+
+/** `sppAdaptive` config. */
+export interface SppAdaptiveConfig {
+  /** Bins per side for each level, in output order (e.g. 4, 2, 1). */
+  readonly levels: readonly number[];
+  readonly pool: 'max' | 'avg';
+}
+
+/** The bounds of bin i of n on an axis of size a (PyTorch adaptive pooling). */
+export function adaptiveBin(i: number, n: number, a: number): { start: number; end: number } {
+  return { start: Math.floor((i * a) / n), end: Math.ceil(((i + 1) * a) / n) };
+}
+
+/** How one level reduces one axis. */
+export type AxisPlan =
+  | { readonly kind: 'identity' }
+  | { readonly kind: 'pool'; readonly kernel: number }
+  | { readonly kind: 'slices'; readonly bins: readonly { start: number; end: number }[] }
+  | { readonly kind: 'dynamic' };
+
+/** How one level is computed. */
+export type LevelPlan =
+  | { readonly kind: 'global'; readonly n: 1 }
+  | { readonly kind: 'from-finer'; readonly n: number; readonly finer: number }
+  | { readonly kind: 'separable'; readonly n: number; readonly rows: AxisPlan; readonly cols: AxisPlan };
+
+/** Plans one axis of one level. */
+export function planAxis(n: number, size: Dim): AxisPlan {
+  if (typeof size !== 'number') return { kind: 'dynamic' };
+  if (size === n) return { kind: 'identity' };
+  if (size % n === 0) return { kind: 'pool', kernel: size / n };
+  return { kind: 'slices', bins: Array.from({ length: n }, (_, i) => adaptiveBin(i, n, size)) };
+}
+
+/** Plans every level (in the order given); `finer` reuse is used for max pooling only. */
+export function planSppAdaptive(config: SppAdaptiveConfig, height: Dim, width: Dim): LevelPlan[] {
+  const computed: number[] = [];
+  const order = [...config.levels].map((n, index) => ({ n, index })).sort((a, b) => b.n - a.n);
+  const plans = new Array<LevelPlan>(config.levels.length);
+  for (const { n, index } of order) {
+    const finer = config.pool === 'max' ? computed.find((m) => m !== n && m % n === 0) : undefined;
+    if (finer !== undefined) plans[index] = { kind: 'from-finer', n, finer };
+    else if (n === 1) plans[index] = { kind: 'global', n: 1 };
+    else plans[index] = { kind: 'separable', n, rows: planAxis(n, height), cols: planAxis(n, width) };
+    computed.push(n);
+  }
+  return plans;
+}
+
+function checkConfig(config: SppAdaptiveConfig): void {
+  if (config.levels.length === 0) throw new ConfigError('sppAdaptive: levels must not be empty');
+  config.levels.forEach((n, i) => positiveInt('sppAdaptive', `levels[${i}]`, n));
+  if (config.pool !== 'max' && config.pool !== 'avg') throw new ConfigError(`sppAdaptive: pool must be 'max' or 'avg', got ${JSON.stringify(config.pool)}`);
+}
+
+const int64 = (values: readonly number[]): Tensor => Tensor.int64([values.length], values);
+
+/** Emits the reduction of one axis of one level. */
+function reduceAxis(b: GraphBuilder, x: Value, axis: 2 | 3, n: number, plan: AxisPlan, pool: 'max' | 'avg', name: string): Value {
+  const reduce = (slice: Value, binName: string): Value =>
+    pool === 'max'
+      ? b.reduceMax(slice, { axes: [axis], keepdims: 1 }, { name: binName })
+      : b.reduceMean(slice, { axes: [axis], keepdims: 1 }, { name: binName });
+  switch (plan.kind) {
+    case 'identity':
+      return x;
+    case 'pool': {
+      const kernel = axis === 2 ? [plan.kernel, 1] : [1, plan.kernel];
+      const attrs = { kernelShape: kernel, strides: kernel };
+      return pool === 'max' ? b.maxPool(x, attrs, { name }) : b.averagePool(x, attrs, { name });
+    }
+    case 'slices': {
+      const bins = plan.bins.map((bin, i) =>
+        reduce(b.slice(x, { starts: [bin.start], ends: [bin.end], axes: [axis] }, { name: `${name}.slice${i}` }), `${name}.reduce${i}`),
+      );
+      return bins.length === 1 && bins[0] !== undefined ? bins[0] : b.concat(bins, { axis }, { name: `${name}.concat` });
+    }
+    case 'dynamic': {
+      // size = Shape(x)[axis];  starts = (i * size) div n;  ends = ((i + 1) * size + n - 1) div n, for i in 0..n-1.
+      const size = b.shapeOf(x, axis, { name: `${name}.size` });
+      const index = b.constant(`${name}.i`, int64(Array.from({ length: n }, (_, i) => i)));
+      const next = b.constant(`${name}.i1`, int64(Array.from({ length: n }, (_, i) => i + 1)));
+      const count = b.constant(`${name}.n`, int64([n]));
+      const starts = b.div(b.mul(index, size, { name: `${name}.i_size` }), count, { name: `${name}.starts` });
+      const roundUp = b.constant(`${name}.n_minus_1`, int64([n - 1]));
+      const ends = b.div(b.add(b.mul(next, size, { name: `${name}.i1_size` }), roundUp, { name: `${name}.ceil_num` }), count, { name: `${name}.ends` });
+      const startBins = n === 1 ? [starts] : b.split(starts, n, { name: `${name}.split_starts` });
+      const endBins = n === 1 ? [ends] : b.split(ends, n, { name: `${name}.split_ends` });
+      const axes = b.constant(`${name}.axis`, int64([axis]));
+      const bins = startBins.map((start, i) => {
+        const end = endBins[i];
+        if (end === undefined) throw new ConfigError(`sppAdaptive: internal error, bin ${i} has no end`);
+        return reduce(b.sliceDynamic(x, start, end, axes, { name: `${name}.slice${i}` }), `${name}.reduce${i}`);
+      });
+      return bins.length === 1 && bins[0] !== undefined ? bins[0] : b.concat(bins, { axis }, { name: `${name}.concat` });
+    }
+  }
+}
+
+/** Emits one level; returns its [N, C, n, n] result. */
+function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: ReadonlyMap<number, Value>, pool: 'max' | 'avg'): Value {
+  const name = `level${plan.n}`;
+  switch (plan.kind) {
+    case 'global':
+      return pool === 'max' ? b.globalMaxPool(x, { name }) : b.globalAveragePool(x, { name });
+    case 'from-finer': {
+      const fine = results.get(plan.finer);
+      if (fine === undefined) throw new ConfigError(`sppAdaptive: internal error, level ${plan.finer} missing`);
+      const k = plan.finer / plan.n;
+      return plan.n === 1 ? b.globalMaxPool(fine, { name }) : b.maxPool(fine, { kernelShape: [k, k], strides: [k, k] }, { name });
+    }
+    case 'separable': {
+      if (plan.rows.kind === 'pool' && plan.cols.kind === 'pool') {
+        const attrs = { kernelShape: [plan.rows.kernel, plan.cols.kernel], strides: [plan.rows.kernel, plan.cols.kernel] };
+        return pool === 'max' ? b.maxPool(x, attrs, { name }) : b.averagePool(x, attrs, { name });
+      }
+      const rows = reduceAxis(b, x, 2, plan.n, plan.rows, pool, `${name}.rows`);
+      return reduceAxis(b, rows, 3, plan.n, plan.cols, pool, `${name}.cols`);
+    }
+  }
+}
+
+/** Builds SPP-net adaptive pooling on NCHW `x`; the output is [N, C·Σn²]. */
+export function sppAdaptive(b: GraphBuilder, x: Value, config: SppAdaptiveConfig): Value {
+  checkConfig(config);
+  const { shape } = nchw(x, 'sppAdaptive');
+  const plans = planSppAdaptive(config, shape[2] ?? 0, shape[3] ?? 0);
+  const results = new Map<number, Value>();
+  const emitOrder = plans.map((plan, index) => ({ plan, index })).sort((a, b2) => b2.plan.n - a.plan.n);
+  for (const { plan } of emitOrder) if (!results.has(plan.n)) results.set(plan.n, emitLevel(b, x, plan, results, config.pool));
+  const flat = config.levels.map((n) => {
+    const level = results.get(n);
+    if (level === undefined) throw new ConfigError(`sppAdaptive: internal error, level ${n} missing`);
+    return b.flatten(level, { axis: 1 }, { name: `level${n}.flatten` });
+  });
+  return flat.length === 1 && flat[0] !== undefined ? flat[0] : b.concat(flat, { axis: 1 }, { name: 'spp.concat' });
+}
+
+/** The `sppAdaptive` block. */
+export const sppAdaptiveBlock: BlockDef<SppAdaptiveConfig> = {
+  name: 'sppAdaptive',
+  cliName: 'spp-adaptive',
+  summary: 'SPP-net with exact adaptive bins (PyTorch adaptive pooling), any input size',
+  source: 'He et al. 2014 (SPP-net) with torch.nn.functional.adaptive_{max,avg}_pool2d bins',
+  params: () => [],
+  build: (b, x, config) => sppAdaptive(b, x, config),
+};
+

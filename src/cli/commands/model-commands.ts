@@ -1,0 +1,157 @@
+/**
+ * `sppkit inspect`, `sppkit check` and `sppkit run`: commands that read a model file.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatAttribute } from '../../graph/attribute.js';
+import { formatShape } from '../../graph/dim.js';
+import { dtypeName } from '../../graph/dtype.js';
+import type { Model } from '../../graph/graph.js';
+import { checkModel } from '../../graph/passes/check.js';
+import { inferGraphShapes } from '../../graph/passes/infer-shapes.js';
+import type { Tensor } from '../../graph/tensor.js';
+import { formatType } from '../../graph/value.js';
+import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
+import { getBackend } from '../../runtime/backends.js';
+import { choice, FailedError, int, parse, str, UsageError } from '../args.js';
+import { readModelFile, readTensorFile, writeTensorFile } from '../io.js';
+import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
+
+function onePath(positionals: readonly string[], command: string): string {
+  const [path, ...rest] = positionals;
+  if (path === undefined) throw new UsageError(`${command}: which model? (sppkit ${command} <model.onnx>)`);
+  if (rest.length > 0) throw new UsageError(`${command}: unexpected arguments ${rest.join(' ')}`);
+  return path;
+}
+
+/** A JSON-friendly description of a model. */
+export function describeModel(model: Model): Record<string, unknown> {
+  const graph = model.graph;
+  const opCounts: Record<string, number> = {};
+  for (const node of graph.nodes) opCounts[node.opType] = (opCounts[node.opType] ?? 0) + 1;
+  return {
+    irVersion: model.irVersion,
+    opsetImports: Object.fromEntries(model.opsetImports),
+    producer: `${model.producerName} ${model.producerVersion}`.trim(),
+    graph: graph.name,
+    inputs: graph.inputs.filter((v) => !graph.initializers.has(v.name)).map((v) => ({ name: v.name, type: formatType(v.type) })),
+    outputs: graph.outputs.map((v) => ({ name: v.name, type: formatType(v.type) })),
+    initializers: graph.initializers.size,
+    parameters: [...graph.initializers.values()].reduce((sum, v) => sum + (v.constValue?.size ?? 0), 0),
+    nodes: graph.nodes.length,
+    opCounts,
+    metadata: Object.fromEntries(model.metadataProps),
+  };
+}
+
+export const INSPECT_HELP = 'usage: sppkit inspect <model.onnx> [--json] [--nodes]\n  prints inputs, outputs, op counts (and every node with --nodes)';
+
+/** `sppkit inspect`. */
+export function inspectCommand(argv: readonly string[], out: (line: string) => void): number {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, nodes: { type: 'boolean' } }, 'inspect');
+  if (values.help === true) {
+    out(INSPECT_HELP);
+    return 0;
+  }
+  const path = onePath(positionals, 'inspect');
+  const model = readModelFile(path);
+  try {
+    inferGraphShapes(model.graph, model.opset);
+  } catch {
+    // Inspect shows what the file says even when inference cannot complete; `check` reports why.
+  }
+  const info = describeModel(model);
+  if (values.json === true) {
+    out(JSON.stringify({ file: path, ...info }, null, 2));
+    return 0;
+  }
+  out(`${path}: ir ${model.irVersion}, opsets ${[...model.opsetImports].map(([d, v]) => `${d || 'ai.onnx'}=${v}`).join(', ')}, producer ${String(info.producer) || '-'}`);
+  for (const v of model.graph.inputs.filter((i) => !model.graph.initializers.has(i.name))) out(`  input  ${v.name}: ${formatType(v.type)}`);
+  for (const v of model.graph.outputs) out(`  output ${v.name}: ${formatType(v.type)}`);
+  out(`  ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers (${String(info.parameters)} values)`);
+  out(`  ops: ${Object.entries(info.opCounts as Record<string, number>).map(([op, n]) => `${op}×${n}`).join(', ')}`);
+  if (values.nodes === true) {
+    for (const node of model.graph.nodes) {
+      const attrs = [...node.attributes].map(([k, a]) => `${k}=${formatAttribute(a)}`).join(' ');
+      out(`  ${node.label()}: (${node.inputs.map((v) => v?.name ?? '').join(', ')}) -> (${node.outputs.map((v) => `${v.name}: ${formatType(v.type)}`).join(', ')}) ${attrs}`);
+    }
+  }
+  return 0;
+}
+
+export const CHECK_HELP = 'usage: sppkit check <model.onnx>\n  validates SSA, order, definitions, opsets, attributes and types; exit 1 when invalid';
+
+/** `sppkit check`. */
+export function checkCommand(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): number {
+  const { values, positionals } = parse(argv, {}, 'check');
+  if (values.help === true) {
+    out(CHECK_HELP);
+    return 0;
+  }
+  const path = onePath(positionals, 'check');
+  const problems = checkModel(readModelFile(path));
+  if (problems.length === 0) {
+    out(`${path}: ok`);
+    return 0;
+  }
+  for (const problem of problems) err(`${path}: ${problem}`);
+  throw new FailedError(`${path}: ${problems.length} problem(s)`);
+}
+
+export const RUN_HELP = `usage: sppkit run <model.onnx> [--backend ${BACKEND_NAMES.join('|')}] [--input x=FILE.pb]...
+                 [--dim H=13]... [--seed S] [--repeat N] [--output-dir DIR]
+  runs the model (random inputs unless given), compares with the reference, prints outputs and timings`;
+
+function summarize(tensor: Tensor): string {
+  const values = tensor.size > 0 && typeof tensor.data[0] !== 'string' ? tensor.toNumbers() : [];
+  const finite = values.filter(Number.isFinite);
+  const stats = finite.length === 0 ? '' : ` min ${Math.min(...finite).toPrecision(5)} max ${Math.max(...finite).toPrecision(5)} mean ${(finite.reduce((a, b) => a + b, 0) / finite.length).toPrecision(5)}`;
+  return `${dtypeName(tensor.dtype)}${formatShape(tensor.dims)}${stats} first [${values.slice(0, 6).map((v) => v.toPrecision(5)).join(', ')}${values.length > 6 ? ', ...' : ''}]`;
+}
+
+/** `sppkit run`. */
+export async function runCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    backend: { type: 'string' },
+    input: { type: 'string', multiple: true },
+    dim: { type: 'string', multiple: true },
+    seed: { type: 'string' },
+    repeat: { type: 'string' },
+    'output-dir': { type: 'string' },
+  }, 'run');
+  if (values.help === true) {
+    out(RUN_HELP);
+    return 0;
+  }
+  const path = onePath(positionals, 'run');
+  const backendName: BackendName = choice(values, 'backend', BACKEND_NAMES) ?? 'ref';
+  const model = readModelFile(path);
+  inferGraphShapes(model.graph, model.opset);
+  const dims = new Map<string, number>();
+  for (const item of (values.dim as string[] | undefined) ?? []) {
+    const match = /^([A-Za-z_][\w]*)=(\d+)$/.exec(item);
+    if (match === null) throw new UsageError(`--dim must look like H=13, got '${item}'`);
+    dims.set(match[1] ?? '', Number(match[2]));
+  }
+  const feeds = new Map<string, Tensor>();
+  for (const item of (values.input as string[] | undefined) ?? []) {
+    const at = item.indexOf('=');
+    if (at < 1) throw new UsageError(`--input must look like x=FILE.pb, got '${item}'`);
+    feeds.set(item.slice(0, at), readTensorFile(item.slice(at + 1)));
+  }
+  const missing = model.graph.inputs.some((v) => !model.graph.initializers.has(v.name) && !feeds.has(v.name));
+  if (missing) for (const [name, tensor] of randomFeeds(model, int(values, 'seed') ?? 0, dims)) if (!feeds.has(name)) feeds.set(name, tensor);
+  const backends = backendName === 'ref' ? [getBackend('ref')] : [getBackend('ref'), getBackend(backendName)];
+  const { runs, outputs } = await runOnBackends(model, feeds, backends, { repeats: int(values, 'repeat', 1, 10_000) ?? 1, atol: 1e-4, rtol: 1e-4 });
+  out(formatRuns(runs));
+  for (const [name, tensor] of outputs ?? []) out(`${name}: ${summarize(tensor)}`);
+  const outDir = str(values, 'output-dir');
+  if (outDir !== undefined && outputs !== undefined) {
+    mkdirSync(outDir, { recursive: true });
+    [...outputs].forEach(([name, tensor], index) => writeTensorFile(join(outDir, `output_${index}.pb`), tensor, name));
+    out(`wrote ${outputs.size} output(s) to ${outDir}`);
+  }
+  const last = runs[runs.length - 1];
+  if (last !== undefined && last.status !== 'ok') throw new FailedError(`run on ${last.backend}: ${last.status}${last.message === '' ? '' : `: ${last.message}`}`);
+  return 0;
+}

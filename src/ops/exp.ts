@@ -1,0 +1,7 @@
+/**
+ * Exp (opsets 1, 6, 13): `Y = e^X`.
+ * Spec: https://onnx.ai/onnx/operators/onnx__Exp.html
+ */
+import { defineFloatUnary } from './elementwise.js';
+
+export const Exp = defineFloatUnary('Exp', [1, 6, 13], Math.exp);

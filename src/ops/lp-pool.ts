@@ -1,0 +1,57 @@
+/**
+ * LpPool (opsets 1, 2, 11, 18, 22): `(Σ |x|^p)^(1/p)` over each window; padding adds 0.
+ * 2 made `p` an int (opset 1's float `p` is not supported), 11 changed the pads semantics, 18 added ceil_mode
+ * and dilations, 22 bfloat16.
+ * Spec: https://onnx.ai/onnx/operators/onnx__LpPool.html
+ *
+ * The sum of |x|^p over a product of per-axis tap sets is separable, so this is: map |x|^p, separable sum, map
+ * the p-th root.
+ */
+import type { Tensor } from '../graph/tensor.js';
+import { attr } from './attributes.js';
+import { floatData } from './float.js';
+import { windowAttributes } from './max-pool.js';
+import { defineOp, requireInput, requireType } from './op.js';
+import { pooledShape, resolveWindows, type AxisGeometry } from './pool-geometry.js';
+import { poolWindows } from './pool-reduce.js';
+import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+
+/** The `p` attribute of LpPool and GlobalLpPool (an int since opset 2). */
+export const lpAttribute = attr.int('p', 2, { check: (v) => (v >= 1 ? undefined : `must be a positive integer, got ${v}`) });
+
+/** `(Σ |x|^p)^(1/p)` over the windows `axes` of `x` (shared with GlobalLpPool). */
+export function lpPoolTensor(x: Tensor, axes: readonly AxisGeometry[], p: number, fail: (detail: string) => never): Tensor {
+  const input = floatData(x, fail);
+  const powered = new Float64Array(input.length);
+  for (let i = 0; i < input.length; i += 1) powered[i] = Math.abs(input[i] ?? 0) ** p;
+  const pooled = poolWindows(powered, x.dims, axes, 'sum');
+  const root = 1 / p;
+  for (let i = 0; i < pooled.data.length; i += 1) pooled.data[i] = (pooled.data[i] ?? 0) ** root;
+  return elementTensor(x.dtype, pooled.dims, pooled.data);
+}
+
+export const LpPool = defineOp({
+  opType: 'LpPool',
+  domain: '',
+  versions: [1, 2, 11, 18, 22],
+  inputs: [{ name: 'X' }],
+  outputs: [{ name: 'Y' }],
+  attributes: {
+    ...windowAttributes,
+    p: lpAttribute,
+    ceilMode: attr.int('ceil_mode', 0, { since: 18 }),
+    dilations: attr.optionalInts('dilations', { since: 18 }),
+  },
+  dtypes: FLOAT_DTYPES,
+  infer(ctx) {
+    const x = requireType(ctx, 0);
+    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
+    return [{ dtype: x.dtype, shape: x.shape === null ? null : pooledShape(x.shape, ctx.attrs, ctx.fail) }];
+  },
+  run(ctx) {
+    const x = requireInput(ctx, 0);
+    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
+    if (x.dims.length < 3) ctx.fail(`input X must have rank >= 3 (N, C, spatial...), got ${x.describe()}`);
+    return [lpPoolTensor(x, resolveWindows(x.dims.slice(2), ctx.attrs, ctx.fail), ctx.attrs.p, ctx.fail)];
+  },
+});

@@ -1,0 +1,180 @@
+/**
+ * Shared machinery of the Reduce* ops (ReduceMax, ReduceMean, ReduceSum) and the element conversions the
+ * float-or-small-integer kernels share.
+ *
+ * ONNX history of the axes: an `axes` attribute until the op moved it to an optional int64 input (opset 18 for
+ * ReduceMax/ReduceMean, 13 for ReduceSum), together with `noop_with_empty_axes`. Axes may be negative from
+ * opset 11 (counted from the end). No axes (or an empty list) means every axis, unless noop_with_empty_axes=1,
+ * which makes the op an identity. A reduction over an empty set gives the identity of the reduction: -inf for
+ * max, 0 for sum, and 0/0 = NaN for mean.
+ */
+import { formatShape, SymDim, type Dim } from '../graph/dim.js';
+import { DataType, dtypeName } from '../graph/dtype.js';
+import { sizeOf, stridesOf, Tensor } from '../graph/tensor.js';
+import type { TensorType } from '../graph/value.js';
+import { attr } from './attributes.js';
+import { floatData, floatTensor } from './float.js';
+import { defineOp, requireInput, requireType } from './op.js';
+import type { FloatArray } from './pool-reduce.js';
+
+/** The float types every float kernel accepts (float16/bfloat16 compute in float32 and round once). */
+export const FLOAT_DTYPES: readonly DataType[] = [DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16];
+
+/** Integer types whose every value is exact in a float64 (computed through Float64Array). */
+export const SMALL_INT_DTYPES: readonly DataType[] = [DataType.INT8, DataType.UINT8, DataType.INT16, DataType.UINT16, DataType.INT32, DataType.UINT32];
+
+/** Refuses an element type outside `allowed`, naming the value and the accepted types. */
+export function expectDtype(dtype: DataType, allowed: readonly DataType[], what: string, fail: (detail: string) => never): void {
+  if (!allowed.includes(dtype)) fail(`${what} has element type ${dtypeName(dtype)}, which this op does not support (supported: ${allowed.map(dtypeName).join(', ')})`);
+}
+
+/** A tensor's elements as floats: float types via `floatData`, small integers and bool exactly as float64. */
+export function elementData(tensor: Tensor, fail: (detail: string) => never): FloatArray {
+  if (SMALL_INT_DTYPES.includes(tensor.dtype) || tensor.dtype === DataType.BOOL) {
+    const data = tensor.data;
+    if (Array.isArray(data) || data instanceof BigInt64Array || data instanceof BigUint64Array) return fail(`cannot read ${tensor.describe()} as numbers`);
+    return Float64Array.from(data);
+  }
+  return floatData(tensor, fail);
+}
+
+/** Wraps computed values as a tensor of `dtype` (float types rounded once; integers truncated toward zero). */
+export function elementTensor(dtype: DataType, dims: readonly number[], data: FloatArray): Tensor {
+  if (!SMALL_INT_DTYPES.includes(dtype) && dtype !== DataType.BOOL) return floatTensor(dtype, dims, data);
+  const out = Tensor.zeros(dtype, dims);
+  const target = out.data;
+  if (Array.isArray(target) || target instanceof BigInt64Array || target instanceof BigUint64Array) return out;
+  for (let i = 0; i < data.length; i += 1) target[i] = Math.trunc(data[i] ?? 0);
+  return out;
+}
+
+/** How the elements of one reduced group combine. */
+export type ReduceKind = 'max' | 'sum' | 'mean';
+
+/**
+ * Normalises axes against `rank` (negative counts from the end), refusing out-of-range and repeated axes.
+ * Returns a sorted list.
+ */
+export function normalizeAxes(axes: readonly number[], rank: number, fail: (detail: string) => never): number[] {
+  const seen = new Set<number>();
+  for (const axis of axes) {
+    if (!Number.isInteger(axis) || axis < -rank || axis >= rank) fail(`axis ${axis} is out of range for rank ${rank} (axes ${JSON.stringify(axes)})`);
+    const normal = axis < 0 ? axis + rank : axis;
+    if (seen.has(normal)) fail(`axes ${JSON.stringify(axes)} name axis ${normal} twice`);
+    seen.add(normal);
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
+/** Reduces `data` (shape `dims`) over the sorted `axes`; with `keepdims` the reduced axes stay as size 1. */
+export function reduceAxes(data: FloatArray, dims: readonly number[], axes: readonly number[], kind: ReduceKind, keepdims: boolean): { data: Float64Array; dims: number[] } {
+  const reduced = new Set(axes);
+  const keptDims = dims.map((dim, axis) => (reduced.has(axis) ? 1 : dim));
+  const outSize = sizeOf(keptDims);
+  const outStrides = stridesOf(keptDims).map((stride, axis) => (reduced.has(axis) ? 0 : stride));
+  const out = new Float64Array(outSize).fill(kind === 'max' ? -Infinity : 0);
+  const index = new Array<number>(dims.length).fill(0);
+  let outIndex = 0;
+  for (let i = 0; i < data.length; i += 1) {
+    const value = data[i] ?? 0;
+    if (kind === 'max') {
+      // `!(value <= current)` lets NaN win, so NaN propagates.
+      if (!(value <= (out[outIndex] ?? 0))) out[outIndex] = value;
+    } else {
+      out[outIndex] = (out[outIndex] ?? 0) + value;
+    }
+    // Advance the row-major odometer and keep outIndex in step.
+    for (let axis = dims.length - 1; axis >= 0; axis -= 1) {
+      const next = (index[axis] ?? 0) + 1;
+      if (next < (dims[axis] ?? 1)) {
+        index[axis] = next;
+        outIndex += outStrides[axis] ?? 0;
+        break;
+      }
+      outIndex -= (next - 1) * (outStrides[axis] ?? 0);
+      index[axis] = 0;
+    }
+  }
+  if (kind === 'mean') {
+    let count = 1;
+    for (const axis of axes) count *= dims[axis] ?? 1;
+    for (let i = 0; i < out.length; i += 1) out[i] = (out[i] ?? 0) / count;
+  }
+  const outDims = keepdims ? keptDims : dims.filter((_, axis) => !reduced.has(axis));
+  return { data: out, dims: outDims };
+}
+
+/** What distinguishes one Reduce* op. */
+export interface ReduceOpSpec {
+  readonly opType: string;
+  readonly versions: readonly number[];
+  /** The opset where `axes` became an input (and `noop_with_empty_axes` appeared). */
+  readonly axesInputSince: number;
+  readonly kind: ReduceKind;
+  /** Accepted element types (bool only where the op's spec allows it). */
+  readonly dtypes: readonly DataType[];
+  /** Per-type first opset (e.g. bool for ReduceMax from 20). */
+  readonly dtypeSince?: ReadonlyMap<DataType, number>;
+}
+
+/** The requested axes: from the attribute (old opsets) or the constant `axes` input; `undefined` = not known. */
+function requestedAxes(opset: number, spec: ReduceOpSpec, attrAxes: readonly number[] | undefined, axesInput: Tensor | null | undefined): readonly number[] | undefined {
+  if (opset < spec.axesInputSince) return attrAxes ?? [];
+  if (axesInput === null) return [];
+  if (axesInput === undefined) return undefined;
+  return axesInput.toNumbers();
+}
+
+/** Builds the op definition of one Reduce* op. */
+export function defineReduceOp(spec: ReduceOpSpec) {
+  const checkType = (dtype: DataType, opset: number, fail: (detail: string) => never): void => {
+    expectDtype(dtype, spec.dtypes, 'input data', fail);
+    const since = spec.dtypeSince?.get(dtype);
+    if (since !== undefined && opset < since) fail(`input data of element type ${dtypeName(dtype)} needs opset ${since} or later, the model has opset ${opset}`);
+  };
+  const plan = (shape: readonly Dim[], axes: readonly number[], noop: boolean, fail: (detail: string) => never): { axes: number[]; identity: boolean } => {
+    if (axes.length === 0) return noop ? { axes: [], identity: true } : { axes: shape.map((_, axis) => axis), identity: false };
+    return { axes: normalizeAxes(axes, shape.length, (detail) => fail(`${detail}; input data has shape ${formatShape(shape)}`)), identity: false };
+  };
+  return defineOp({
+    opType: spec.opType,
+    domain: '',
+    versions: spec.versions,
+    inputs: [{ name: 'data' }, { name: 'axes', optional: true, since: spec.axesInputSince }],
+    outputs: [{ name: 'reduced' }],
+    attributes: {
+      axes: attr.optionalInts('axes', { until: spec.axesInputSince - 1 }),
+      keepdims: attr.int('keepdims', 1),
+      noopWithEmptyAxes: attr.int('noop_with_empty_axes', 0, { since: spec.axesInputSince }),
+    },
+    dtypes: spec.dtypes,
+    infer(ctx) {
+      const data = requireType(ctx, 0);
+      checkType(data.dtype, ctx.opset, ctx.fail);
+      const axesType = ctx.inputs[1];
+      if (axesType !== null && axesType !== undefined && axesType.dtype !== DataType.INT64) ctx.fail(`input axes must be int64, got ${dtypeName(axesType.dtype)}`);
+      const keepdims = ctx.attrs.keepdims !== 0;
+      // A constant axes input is known; an omitted one means "no axes"; any other is known only at run time.
+      const omitted = ctx.inputs[1] === null || ctx.inputs[1] === undefined;
+      const axesInput = ctx.inputs.length > 1 ? (ctx.constant(1) ?? (omitted ? null : undefined)) : null;
+      const axes = requestedAxes(ctx.opset, spec, ctx.attrs.axes, axesInput);
+      const out = (shape: readonly Dim[] | null): TensorType[] => [{ dtype: data.dtype, shape }];
+      if (data.shape === null) return out(null);
+      if (axes === undefined) return out(keepdims ? data.shape.map(() => SymDim.unknown()) : null);
+      const { axes: reduced, identity } = plan(data.shape, axes, ctx.attrs.noopWithEmptyAxes !== 0, ctx.fail);
+      if (identity) return out(data.shape);
+      const set = new Set(reduced);
+      return out(keepdims ? data.shape.map((dim, axis) => (set.has(axis) ? 1 : dim)) : data.shape.filter((_, axis) => !set.has(axis)));
+    },
+    run(ctx) {
+      const input = requireInput(ctx, 0);
+      checkType(input.dtype, ctx.opset, ctx.fail);
+      const axesInput = ctx.inputs.length > 1 ? (ctx.inputs[1] ?? null) : null;
+      const axes = requestedAxes(ctx.opset, spec, ctx.attrs.axes, axesInput) ?? [];
+      const { axes: reduced, identity } = plan(input.dims, axes, ctx.attrs.noopWithEmptyAxes !== 0, ctx.fail);
+      if (identity) return [input];
+      const result = reduceAxes(elementData(input, ctx.fail), input.dims, reduced, spec.kind, ctx.attrs.keepdims !== 0);
+      return [elementTensor(input.dtype, result.dims, result.data)];
+    },
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Relu (opsets 1, 6, 13, 14): `Y = max(0, X)`. Floats throughout; bfloat16 from 13; signed integers from 14.
+ * Spec: https://onnx.ai/onnx/operators/onnx__Relu.html
+ */
+import { DataType } from '../graph/dtype.js';
+import { Tensor } from '../graph/tensor.js';
+import { attr } from './attributes.js';
+import { bigintOutput, bigintsOf, floatUnaryTypes, isBigIntData, numberOutput, numbersOf, requireDtype } from './elementwise.js';
+import { defineOp, requireInput, requireType } from './op.js';
+
+/** Relu's element types at `opset`. */
+function reluTypes(opset: number): readonly DataType[] {
+  const floats = floatUnaryTypes(opset);
+  return opset < 14 ? floats : [...floats, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64];
+}
+
+export const Relu = defineOp({
+  opType: 'Relu',
+  domain: '',
+  versions: [1, 6, 13, 14],
+  inputs: [{ name: 'X' }],
+  outputs: [{ name: 'Y' }],
+  attributes: { consumedInputs: attr.optionalInts('consumed_inputs', { until: 5 }) },
+  infer(ctx) {
+    const x = requireType(ctx, 0);
+    requireDtype(x.dtype, reluTypes(ctx.opset), 'X', ctx.fail);
+    return [x];
+  },
+  run(ctx) {
+    const x = requireInput(ctx, 0);
+    requireDtype(x.dtype, reluTypes(ctx.opset), 'X', ctx.fail);
+    if (isBigIntData(x.data)) {
+      const input = bigintsOf(x, ctx.fail);
+      const out = bigintOutput(x.dtype, input.length, ctx.fail);
+      input.forEach((v, i) => {
+        out[i] = v > 0n ? v : 0n;
+      });
+      return [new Tensor(x.dtype, x.dims, out)];
+    }
+    const input = numbersOf(x, ctx.fail);
+    const out = numberOutput(x.dtype, input.length, ctx.fail);
+    // NaN stays NaN (as numpy's maximum propagates it); -0 becomes 0.
+    for (let i = 0; i < input.length; i += 1) {
+      const v = input[i] ?? 0;
+      out.data[i] = Number.isNaN(v) ? v : v > 0 ? v : 0;
+    }
+    return [out.finish(x.dims)];
+  },
+});

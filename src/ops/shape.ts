@@ -1,0 +1,42 @@
+/**
+ * Shape (opsets 1, 13, 15, 19, 21, 23, 24, 25): the input's shape as a 1-D int64 tensor. From opset 15,
+ * `start`/`end` select a slice of it: negative values count from the back, both are clamped to `[0, rank]`, and
+ * `start >= end` gives an empty tensor.
+ * Spec: https://onnx.ai/onnx/operators/onnx__Shape.html
+ */
+import { SymDim } from '../graph/dim.js';
+import { DataType } from '../graph/dtype.js';
+import { Tensor } from '../graph/tensor.js';
+import { attr } from './attributes.js';
+import { defineOp, requireInput, requireType } from './op.js';
+
+/** The `[start, end)` range of dims that Shape returns for a rank. */
+export function shapeRange(rank: number, start: number, end: number | undefined): { readonly start: number; readonly end: number } {
+  const clamp = (value: number): number => Math.min(Math.max(value < 0 ? value + rank : value, 0), rank);
+  const from = clamp(start);
+  const to = clamp(end ?? rank);
+  return { start: from, end: Math.max(from, to) };
+}
+
+export const Shape = defineOp({
+  opType: 'Shape',
+  domain: '',
+  versions: [1, 13, 15, 19, 21, 23, 24, 25],
+  inputs: [{ name: 'data' }],
+  outputs: [{ name: 'shape' }],
+  attributes: {
+    start: attr.int('start', 0, { since: 15 }),
+    end: attr.optionalInt('end', { since: 15 }),
+  },
+  infer(ctx) {
+    const x = requireType(ctx, 0);
+    if (x.shape === null) return [{ dtype: DataType.INT64, shape: [SymDim.unknown()] }];
+    const { start, end } = shapeRange(x.shape.length, ctx.attrs.start, ctx.attrs.end);
+    return [{ dtype: DataType.INT64, shape: [end - start] }];
+  },
+  run(ctx) {
+    const x = requireInput(ctx, 0);
+    const { start, end } = shapeRange(x.dims.length, ctx.attrs.start, ctx.attrs.end);
+    return [Tensor.int64([end - start], x.dims.slice(start, end))];
+  },
+});

@@ -1,0 +1,56 @@
+/**
+ * Softmax (opsets 1, 11, 13). From opset 13: along one axis (default -1), `exp(x - max) / Σ exp(x - max)`.
+ * Before 13: the input is coerced to 2-D `[Π dims[:axis], Π dims[axis:]]` (axis default 1) and each row is
+ * normalised over all of its trailing dims at once.
+ * Spec: https://onnx.ai/onnx/operators/onnx__Softmax.html
+ */
+import { attr } from './attributes.js';
+import { normalizeAxis } from './broadcast.js';
+import { floatUnaryTypes, numberOutput, numbersOf, requireDtype } from './elementwise.js';
+import { defineOp, requireInput, requireType } from './op.js';
+
+/** The axis default: 1 before opset 13, -1 from 13. */
+function axisAt(axis: number | undefined, opset: number): number {
+  return axis ?? (opset < 13 ? 1 : -1);
+}
+
+export const Softmax = defineOp({
+  opType: 'Softmax',
+  domain: '',
+  versions: [1, 11, 13],
+  inputs: [{ name: 'input' }],
+  outputs: [{ name: 'output' }],
+  attributes: { axis: attr.optionalInt('axis') },
+  infer(ctx) {
+    const x = requireType(ctx, 0);
+    requireDtype(x.dtype, floatUnaryTypes(ctx.opset), 'input', ctx.fail);
+    if (x.shape !== null) normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(x.shape.length, 1), 'axis', ctx.fail);
+    return [x];
+  },
+  run(ctx) {
+    const x = requireInput(ctx, 0);
+    requireDtype(x.dtype, floatUnaryTypes(ctx.opset), 'input', ctx.fail);
+    const rank = x.dims.length;
+    const axis = normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(rank, 1), 'axis', ctx.fail);
+    const product = (dims: readonly number[]): number => dims.reduce((total, dim) => total * dim, 1);
+    // Rows of `count` elements `stride` apart; opset < 13 flattens everything from `axis` into the row.
+    const count = ctx.opset < 13 ? product(x.dims.slice(axis)) : (x.dims[axis] ?? 1);
+    const stride = ctx.opset < 13 ? 1 : product(x.dims.slice(axis + 1));
+    const input = numbersOf(x, ctx.fail);
+    const out = numberOutput(x.dtype, input.length, ctx.fail);
+    const rows = count === 0 ? 0 : input.length / count;
+    const exps = new Float64Array(count);
+    for (let row = 0; row < rows; row += 1) {
+      const base = Math.floor(row / stride) * stride * count + (row % stride);
+      let max = -Infinity;
+      for (let k = 0; k < count; k += 1) max = Math.max(max, input[base + k * stride] ?? 0);
+      let sum = 0;
+      for (let k = 0; k < count; k += 1) {
+        exps[k] = Math.exp((input[base + k * stride] ?? 0) - max);
+        sum += exps[k] ?? 0;
+      }
+      for (let k = 0; k < count; k += 1) out.data[base + k * stride] = (exps[k] ?? 0) / sum;
+    }
+    return [out.finish(x.dims)];
+  },
+});

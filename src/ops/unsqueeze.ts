@@ -1,0 +1,56 @@
+/**
+ * Unsqueeze (opsets 1, 11, 13, 21, 23, 24, 25): inserts size-1 dims at `axes`, which index the *output*
+ * (range `[-r-k, r+k-1]`, no repeats). `axes` is an attribute before opset 13 and the second input from 13.
+ * Spec: https://onnx.ai/onnx/operators/onnx__Unsqueeze.html
+ */
+import { formatShape, type Dim } from '../graph/dim.js';
+import { attr } from './attributes.js';
+import { normalizeAxis } from './broadcast.js';
+import { intsOf } from './elementwise.js';
+import { defineOp, requireInput, requireType } from './op.js';
+
+/** The output shape of inserting 1s at `axes` into `shape`. */
+export function unsqueezeShape<D extends Dim>(shape: readonly D[], axes: readonly number[], fail: (detail: string) => never): (D | 1)[] {
+  const rank = shape.length + axes.length;
+  const positions = axes.map((axis) => normalizeAxis(axis, rank, 'axis', fail));
+  if (new Set(positions).size !== positions.length) fail(`axes [${axes.join(', ')}] repeat an axis (output rank ${rank})`);
+  const result: (D | 1)[] = [];
+  let next = 0;
+  for (let axis = 0; axis < rank; axis += 1) {
+    if (positions.includes(axis)) result.push(1);
+    else {
+      const dim = shape[next++];
+      if (dim === undefined) return fail(`internal: unsqueezing ${formatShape(shape)} at [${axes.join(', ')}]`);
+      result.push(dim);
+    }
+  }
+  return result;
+}
+
+export const Unsqueeze = defineOp({
+  opType: 'Unsqueeze',
+  domain: '',
+  versions: [1, 11, 13, 21, 23, 24, 25],
+  inputs: [{ name: 'data' }, { name: 'axes', since: 13 }],
+  outputs: [{ name: 'expanded' }],
+  attributes: { axes: attr.optionalInts('axes', { until: 12 }) },
+  infer(ctx) {
+    const x = requireType(ctx, 0);
+    let axes = ctx.attrs.axes;
+    if (ctx.opset >= 13) {
+      requireType(ctx, 1);
+      const constant = ctx.constant(1);
+      if (constant === undefined) return [{ dtype: x.dtype, shape: null }];
+      axes = intsOf(constant, ctx.fail);
+    }
+    if (axes === undefined) return ctx.fail(`needs the 'axes' attribute at opset ${ctx.opset}`);
+    if (x.shape === null) return [{ dtype: x.dtype, shape: null }];
+    return [{ dtype: x.dtype, shape: unsqueezeShape(x.shape, axes, ctx.fail) }];
+  },
+  run(ctx) {
+    const x = requireInput(ctx, 0);
+    const axes = ctx.opset >= 13 ? intsOf(requireInput(ctx, 1), ctx.fail) : ctx.attrs.axes;
+    if (axes === undefined) return ctx.fail(`needs the 'axes' attribute at opset ${ctx.opset}`);
+    return [x.reshape(unsqueezeShape(x.dims, axes, ctx.fail))];
+  },
+});

@@ -1,0 +1,104 @@
+/**
+ * The `ort-cuda` backend: onnxruntime-node's CUDA EP, with no CPU fallback.
+ *
+ * ORT loads `libonnxruntime_providers_cuda.so` (and `libonnxruntime_providers_shared.so`) only from the folder of
+ * `libonnxruntime.so.1`, i.e. next to the Node binding (`node_modules/onnxruntime-node/bin/napi-v6/linux/x64/`).
+ * onnxruntime-node's postinstall downloads them there unless installed with `ONNXRUNTIME_NODE_INSTALL=skip`;
+ * `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` fetches them later. The provider needs an NVIDIA
+ * driver (`/dev/nvidia<N>`, `libcuda.so.1`), the CUDA runtime/cuBLAS libraries it links (found through
+ * `LD_LIBRARY_PATH`, which must be set before Node starts) and cuDNN 9 (pooling runs on cuDNN).
+ *
+ * Availability checks each of these without loading anything into this process (see ort-probe.ts) and reports
+ * every missing piece. If session creation still fails, `load` throws a BackendError with ORT's message; it never
+ * runs on the CPU instead.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Model } from '../graph/graph.js';
+import type { Availability } from './backend.js';
+import { createOrtBackend, type OrtBackend, ortBinaryDir, type GraphOptimizationLevel, type OrtModule } from './ort-node.js';
+import { probeLibraries } from './ort-probe.js';
+
+/** Environment variable naming the folder to look for ORT's CUDA provider libraries in (default: the binding's). */
+export const CUDA_PROVIDER_DIR_ENV = 'SPPKIT_ORT_CUDA_PROVIDER_DIR';
+
+/** The provider libraries ORT needs for the CUDA EP. */
+export const CUDA_PROVIDER_LIBRARIES = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'] as const;
+
+/** cuDNN, loaded lazily by the CUDA EP (MaxPool/AveragePool/Conv use it). */
+const CUDNN_LIBRARY = 'libcudnn.so.9';
+const CUDA_DRIVER_LIBRARY = 'libcuda.so.1';
+const INSTALL_HINT = 'install onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip, or run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`';
+
+/** Options of `createOrtCudaBackend`. */
+export interface OrtCudaOptions {
+  /** CUDA device ordinal (default 0). */
+  readonly deviceId?: number;
+  /** Where to look for the provider libraries (default: `$SPPKIT_ORT_CUDA_PROVIDER_DIR`, else the binding folder). */
+  readonly providerDir?: string;
+  /** Allow nodes the CUDA EP cannot run to run on ORT's CPU EP (default false: refuse to load such a model). */
+  readonly cpuFallback?: boolean;
+  /** Default graph optimization level (`all`). */
+  readonly graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Serializer override (tests); default `encodeModel`. */
+  readonly encode?: (model: Model) => Uint8Array | Promise<Uint8Array>;
+}
+
+/** Reasons the CUDA EP cannot run here (empty when every check passed). Loads nothing into this process. */
+export async function cudaProblems(options: { readonly deviceId: number; readonly providerDir: string; readonly bindingDir: string }): Promise<string[]> {
+  const problems: string[] = [];
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    return [`onnxruntime-node ships the CUDA EP for linux/x64 (and win32/x64); this is ${process.platform}/${process.arch}`];
+  }
+  const providerPath = path.join(options.providerDir, 'libonnxruntime_providers_cuda.so');
+  const missing = CUDA_PROVIDER_LIBRARIES.filter((name) => !existsSync(path.join(options.providerDir, name)));
+  if (missing.length > 0) {
+    problems.push(`provider librar${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')} missing in ${options.providerDir} (${INSTALL_HINT})`);
+  } else if (path.resolve(options.providerDir) !== path.resolve(options.bindingDir)) {
+    problems.push(`the provider libraries are in ${options.providerDir}, but onnxruntime loads them only from next to libonnxruntime.so.1 in ${options.bindingDir}: copy or link them there`);
+  }
+  const device = `/dev/nvidia${options.deviceId}`;
+  const libraries = [CUDA_DRIVER_LIBRARY, ...(missing.length === 0 ? [providerPath] : []), CUDNN_LIBRARY];
+  const probes = await probeLibraries(libraries);
+  const driver = probes.get(CUDA_DRIVER_LIBRARY);
+  const noDevice = !existsSync(device);
+  if (noDevice || driver?.loaded !== true) {
+    const what = [noDevice ? `${device} absent` : '', driver?.loaded === false ? `${CUDA_DRIVER_LIBRARY} not loadable (${driver.error})` : ''].filter((s) => s !== '');
+    problems.push(`no NVIDIA driver: ${what.join('; ')}`);
+  }
+  const provider = probes.get(providerPath);
+  if (provider?.loaded === false) problems.push(`CUDA libraries missing: loading ${path.basename(providerPath)} failed: ${provider.error} (put the CUDA runtime and cuBLAS libraries it needs on LD_LIBRARY_PATH before starting node)`);
+  const cudnn = probes.get(CUDNN_LIBRARY);
+  if (cudnn?.loaded === false) problems.push(`cuDNN missing: ${cudnn.error} (the CUDA EP runs pooling through cuDNN 9)`);
+  return problems;
+}
+
+function explain(message: string): string {
+  if (/Failed to load shared library|cannot open shared object/.test(message)) return `${message} (the CUDA provider or a library it needs could not be loaded; ${INSTALL_HINT})`;
+  if (/disable_cpu_ep_fallback|CPU EP fallback|fallback to CPU/i.test(message)) return `${message} (some nodes cannot run on the CUDA EP; pass cpuFallback: true to allow ORT's CPU EP for them)`;
+  return message;
+}
+
+/** The `ort-cuda` backend. */
+export function createOrtCudaBackend(options: OrtCudaOptions = {}): OrtBackend {
+  const deviceId = options.deviceId ?? 0;
+  if (!Number.isInteger(deviceId) || deviceId < 0) throw new RangeError(`ort-cuda: deviceId must be a non-negative integer, got ${deviceId}`);
+  return createOrtBackend({
+    name: 'ort-cuda',
+    providerName: 'CUDAExecutionProvider',
+    // Only 'cuda': listing 'cpu' after it would let ORT place unsupported nodes on the CPU without saying so.
+    executionProviders: () => [{ name: 'cuda', deviceId }],
+    cpuFallback: options.cpuFallback ?? false,
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    describe: () => `device ${deviceId}`,
+    explainLoadFailure: explain,
+    ...(options.encode === undefined ? {} : { encode: options.encode }),
+    check: async (ort: OrtModule): Promise<Availability> => {
+      const bindingDir = ortBinaryDir();
+      const providerDir = options.providerDir ?? process.env[CUDA_PROVIDER_DIR_ENV] ?? bindingDir;
+      const problems = await cudaProblems({ deviceId, providerDir, bindingDir });
+      if (problems.length > 0) return { available: false, reason: problems.join('; ') };
+      return { available: true, detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, CUDAExecutionProvider on device ${deviceId}, providers from ${providerDir}` };
+    },
+  });
+}
