@@ -7,7 +7,7 @@ import { ConfigError } from '../graph/errors.js';
 import type { Model } from '../graph/graph.js';
 import type { Tensor } from '../graph/tensor.js';
 import { decodeModel, encodeModel } from '../export/model.js';
-import { fileExternalData } from '../export/node-io.js';
+import { fileExternalData } from '../export/io-node.js';
 import { decodeTensor, encodeTensor } from '../export/tensor-codec.js';
 import { UsageError } from './args.js';
 
