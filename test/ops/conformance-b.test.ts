@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DataType } from '../../src/graph/dtype.js';
+import { DataType, isFloatType } from '../../src/graph/dtype.js';
 import type { Tensor } from '../../src/graph/tensor.js';
 import { decodeModel, decodeTensor } from '../../src/export/index.js';
 import { evaluate } from '../../src/runtime/reference.js';
@@ -38,7 +38,7 @@ const ROUNDED_CASES: ReadonlyMap<string, number> = new Map([['test_averagepool_2
 function mismatch(got: Tensor, want: Tensor, atolOverride?: number): string | undefined {
   if (got.dtype !== want.dtype) return `dtype ${got.dtype} vs ${want.dtype}`;
   if (got.dims.join(',') !== want.dims.join(',')) return `shape [${got.dims.join(', ')}] vs [${want.dims.join(', ')}]`;
-  const exact = ![DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16].includes(want.dtype as 1);
+  const exact = !isFloatType(want.dtype);
   const rtol = want.dtype === DataType.FLOAT16 || want.dtype === DataType.BFLOAT16 ? 1e-3 : 1e-5;
   const atol = atolOverride ?? (want.dtype === DataType.FLOAT16 || want.dtype === DataType.BFLOAT16 ? 1e-3 : 1e-6);
   const a = got.toNumbers();

@@ -36,7 +36,7 @@ describe('Resize', () => {
   });
 
   it('uses extrapolation_value outside the crop box of tf_crop_and_resize', () => {
-    // roi 0..2 of a length-2 axis, 3 outputs: x_in = 2x * (2-1)/2 ... = 0, 1, 2 (outside).
+    // roi [0, 2] on the last axis (a = 2, b = 3): x_in = 0 + x * (2 - 0) * (2 - 1)/(3 - 1) = x -> 0, 1, 2 (outside).
     const roi = Tensor.float32([8], [0, 0, 0, 0, 1, 1, 1, 2]);
     const y = runOp1(Resize, [row, roi, null, sizes(1, 1, 1, 3)], { mode: 'linear', coordinateTransformationMode: 'tf_crop_and_resize', extrapolationValue: -1 });
     expect(rounded(y)).toEqual([0, 4, -1]);

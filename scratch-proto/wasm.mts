@@ -1,0 +1,14 @@
+import { performance } from 'node:perf_hooks';
+import { encodeModel } from '../src/export/model.js';
+import { pyramidModel, pyramidInput } from '../test/runtime/models.js';
+const t0 = performance.now();
+const ort = await import('onnxruntime-web');
+console.log('import ms', performance.now() - t0, ort.env.versions, 'threads', ort.env.wasm.numThreads);
+const t1 = performance.now();
+const s = await ort.InferenceSession.create(encodeModel(pyramidModel()), { executionProviders: ['wasm'] });
+console.log('create ms', performance.now() - t1, s.inputNames, s.outputNames);
+const t2 = performance.now();
+const r = await s.run({ x: new ort.Tensor('float32', pyramidInput().data, [1, 2, 7, 6]) });
+console.log('run ms', performance.now() - t2, r.ceil?.dims, r.ceil?.data.constructor.name);
+await s.release();
+console.log('done');
