@@ -119,8 +119,7 @@ function reduceAxis(b: GraphBuilder, x: Value, axis: 2 | 3, n: number, plan: Axi
 }
 
 /** Emits one level; returns its [N, C, n, n] result. */
-function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: ReadonlyMap<number, Value>, pool: 'max' | 'avg'): Value {
-  const name = `level${plan.n}`;
+function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: ReadonlyMap<number, Value>, pool: 'max' | 'avg', name = `level${plan.n}`): Value {
   switch (plan.kind) {
     case 'global':
       return pool === 'max' ? b.globalMaxPool(x, { name }) : b.globalAveragePool(x, { name });
@@ -139,6 +138,18 @@ function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: Readonly
       return reduceAxis(b, rows, 3, plan.n, plan.cols, pool, `${name}.cols`);
     }
   }
+}
+
+/**
+ * One exact adaptive pooling level on NCHW `x` (PyTorch `adaptive_{max,avg}_pool2d(x, n)`): returns [N, C, n, n],
+ * lowered like an `sppAdaptive` level (global pool, fixed-kernel pool, constant slices or Shape-computed slices).
+ * `name` prefixes the node names (default `level<n>`).
+ */
+export function adaptivePoolLevel(b: GraphBuilder, x: Value, n: number, pool: 'max' | 'avg', name = `level${n}`): Value {
+  positiveInt('adaptivePoolLevel', 'n', n);
+  const { shape } = nchw(x, 'adaptivePoolLevel');
+  const plan: LevelPlan = n === 1 ? { kind: 'global', n: 1 } : { kind: 'separable', n, rows: planAxis(n, shape[2] ?? 0), cols: planAxis(n, shape[3] ?? 0) };
+  return emitLevel(b, x, plan, new Map(), pool, name);
 }
 
 /** Builds SPP-net adaptive pooling on NCHW `x`; the output is [N, C·Σn²]. */

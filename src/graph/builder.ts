@@ -12,23 +12,29 @@ import { Cast } from '../ops/cast.js';
 import { Concat } from '../ops/concat.js';
 import { Conv } from '../ops/conv.js';
 import { Div } from '../ops/div.js';
+import { Equal } from '../ops/equal.js';
 import { Flatten } from '../ops/flatten.js';
 import { Gather } from '../ops/gather.js';
 import { GlobalAveragePool } from '../ops/global-average-pool.js';
 import { GlobalMaxPool } from '../ops/global-max-pool.js';
 import { Identity } from '../ops/identity.js';
+import { MatMul } from '../ops/mat-mul.js';
 import { MaxPool } from '../ops/max-pool.js';
 import { Mul } from '../ops/mul.js';
 import { ReduceMax } from '../ops/reduce-max.js';
 import { ReduceMean } from '../ops/reduce-mean.js';
 import { Relu } from '../ops/relu.js';
 import { Reshape } from '../ops/reshape.js';
+import { Resize } from '../ops/resize.js';
 import { Shape } from '../ops/shape.js';
 import { Sigmoid } from '../ops/sigmoid.js';
 import { Slice } from '../ops/slice.js';
+import { Softmax } from '../ops/softmax.js';
 import { Split } from '../ops/split.js';
 import { Sub } from '../ops/sub.js';
+import { Transpose } from '../ops/transpose.js';
 import { Unsqueeze } from '../ops/unsqueeze.js';
+import { Where } from '../ops/where.js';
 import { BuilderCore, type NodeOptions } from './builder-core.js';
 import type { DataType } from './dtype.js';
 import { Tensor } from './tensor.js';
@@ -113,6 +119,36 @@ export class GraphBuilder extends BuilderCore {
 
   div(a: Value, b: Value, options?: NodeOptions): Value {
     return this.op1(Div, [a, b], {}, options);
+  }
+
+  /** `A == B` elementwise (bool output). */
+  equal(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.op1(Equal, [a, b], {}, options);
+  }
+
+  /** `condition ? x : y` elementwise. */
+  where(condition: Value, x: Value, y: Value, options?: NodeOptions): Value {
+    return this.op1(Where, [condition, x, y], {}, options);
+  }
+
+  /** Matrix product with numpy batching. */
+  matMul(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.op1(MatMul, [a, b], {}, options);
+  }
+
+  /** Softmax along `axis` (from opset 13 a true per-axis softmax; the default is the last axis). */
+  softmax(x: Value, attrs: AttrInput<typeof Softmax.attributes> = {}, options?: NodeOptions): Value {
+    return this.op1(Softmax, [x], attrs, options);
+  }
+
+  /** Transpose by `perm` (reversed axes when absent). */
+  transpose(x: Value, attrs: AttrInput<typeof Transpose.attributes> = {}, options?: NodeOptions): Value {
+    return this.op1(Transpose, [x], attrs, options);
+  }
+
+  /** Resize to the given output `sizes` (an int64 value of the full shape, or of `axes` from opset 18). */
+  resizeTo(x: Value, sizes: Value, attrs: AttrInput<typeof Resize.attributes> = {}, options?: NodeOptions): Value {
+    return this.op1(Resize, [x, null, null, sizes], attrs, options);
   }
 
   identity(x: Value, options?: NodeOptions): Value {

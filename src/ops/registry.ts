@@ -15,6 +15,7 @@ import { Ceil } from './ceil.js';
 import { Concat } from './concat.js';
 import { Conv } from './conv.js';
 import { Div } from './div.js';
+import { Equal } from './equal.js';
 import { Exp } from './exp.js';
 import { Flatten } from './flatten.js';
 import { Floor } from './floor.js';
@@ -49,6 +50,7 @@ import { Squeeze } from './squeeze.js';
 import { Sub } from './sub.js';
 import { Transpose } from './transpose.js';
 import { Unsqueeze } from './unsqueeze.js';
+import { Where } from './where.js';
 
 /** Every op of the default ONNX domain, keyed by op type. Keep alphabetical. */
 export const ops = {
@@ -60,6 +62,7 @@ export const ops = {
   Concat,
   Conv,
   Div,
+  Equal,
   Exp,
   Flatten,
   Floor,
@@ -93,6 +96,7 @@ export const ops = {
   Sub,
   Transpose,
   Unsqueeze,
+  Where,
 } satisfies Record<string, OpDef>;
 
 /** The default-domain spellings. */

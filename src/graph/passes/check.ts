@@ -10,7 +10,7 @@ import { inputsAt, versionAt } from '../../ops/op.js';
 import { findOp, resolveNode } from '../../ops/registry.js';
 import { CheckError } from '../errors.js';
 import type { Graph, Model } from '../graph.js';
-import { formatType, type Value } from '../value.js';
+import { formatType, type TensorType, type Value } from '../value.js';
 import { irVersionForOpset, MAX_OPSET } from '../versions.js';
 import { inferNodeTypes, mergeTypes } from './infer-shapes.js';
 import type { Pass } from './pass.js';
@@ -32,6 +32,8 @@ export function checkModel(model: Model): string[] {
 function checkGraph(graph: Graph, opset: number, model: Model, problems: string[], outer: ReadonlySet<Value>): void {
   const where = `graph '${graph.name}'`;
   const defined = new Set<Value>(outer);
+  // Types as the checker infers them, without touching the model: declared types refined by inference.
+  const types = new Map<Value, TensorType | null>();
   const names = new Set<string>();
   const define = (value: Value, what: string): void => {
     if (value.name === '') problems.push(`${where}: ${what} has an empty name`);
@@ -54,7 +56,7 @@ function checkGraph(graph: Graph, opset: number, model: Model, problems: string[
     if (!model.opsetImports.has(node.domain) && !(node.domain === 'ai.onnx' && model.opsetImports.has(''))) {
       problems.push(`${label}: domain '${node.domain}' is not in opset_import`);
     }
-    checkNode(node, opset, problems);
+    checkNode(node, opset, problems, types);
     for (const output of node.outputs) define(output, `output of ${label}`);
   }
   for (const output of graph.outputs) {
@@ -64,7 +66,7 @@ function checkGraph(graph: Graph, opset: number, model: Model, problems: string[
   for (const input of graph.inputs) if (input.type === null) problems.push(`${where}: graph input '${input.name}' has no type`);
 }
 
-function checkNode(node: Graph['nodes'][number], opset: number, problems: string[]): void {
+function checkNode(node: Graph['nodes'][number], opset: number, problems: string[], types: Map<Value, TensorType | null>): void {
   const label = node.label();
   const op = findOp(node.domain, node.opType);
   if (op === undefined) {
@@ -92,11 +94,13 @@ function checkNode(node: Graph['nodes'][number], opset: number, problems: string
   }
   try {
     resolveNode(node, opset);
-    const inferred = inferNodeTypes(node, opset);
+    const inferred = inferNodeTypes(node, opset, (value) => (types.has(value) ? (types.get(value) ?? null) : value.type));
     node.outputs.forEach((output, index) => {
-      if (mergeTypes(output.type, inferred[index] ?? null) === undefined) {
+      const merged = mergeTypes(output.type, inferred[index] ?? null);
+      if (merged === undefined) {
         problems.push(`${label}: output '${output.name}' is declared ${formatType(output.type)} but its inputs give ${formatType(inferred[index] ?? null)}`);
       }
+      types.set(output, merged ?? output.type);
     });
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));

@@ -8,7 +8,7 @@ import type { Dim } from '../dim.js';
 import { OpError } from '../errors.js';
 import type { Graph, Model } from '../graph.js';
 import type { Tensor } from '../tensor.js';
-import { formatType, type Node, type TensorType } from '../value.js';
+import { formatType, type Node, type TensorType, type Value } from '../value.js';
 import type { Pass } from './pass.js';
 
 /** Merges a declared and an inferred type; undefined when they contradict each other. */
@@ -32,10 +32,10 @@ export function mergeTypes(declared: TensorType | null, inferred: TensorType | n
   return { dtype: declared.dtype, shape };
 }
 
-/** Infers the outputs of one node from its inputs' current types. */
-export function inferNodeTypes(node: Node, opset: number): (TensorType | null)[] {
+/** Infers the outputs of one node from its inputs' types (the values' own, unless `typeOf` says otherwise). */
+export function inferNodeTypes(node: Node, opset: number, typeOf: (value: Value) => TensorType | null = (value) => value.type): (TensorType | null)[] {
   const constant = (index: number): Tensor | undefined => node.inputs[index]?.constValue ?? undefined;
-  return inferNode(node, opset, node.inputs.map((value) => value?.type ?? null), node.outputs.length, constant);
+  return inferNode(node, opset, node.inputs.map((value) => (value === null ? null : typeOf(value))), node.outputs.length, constant);
 }
 
 /** Infers every value's type in `graph` (in place); returns how many types changed. */

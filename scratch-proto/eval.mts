@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage();
+const r1 = await page.evaluate('(a) => a.x * 2', { x: 21 });
+console.log(typeof r1, r1);
+const r2 = await page.evaluate(({ x }) => x * 2, { x: 21 });
+console.log(r2);
+const r3 = await page.evaluate(async (a) => { const u = new Uint8Array(a); return u.length; }, [1,2,3]);
+console.log(r3);
+await browser.close();

@@ -1,0 +1,63 @@
+/**
+ * Equal (opsets 1, 7, 11, 13, 19): `C = (A == B)` elementwise, a bool tensor, with broadcasting.
+ * 1: bool/int32/int64 only, with the legacy `broadcast`/`axis` attributes (not supported here: sppkit builds
+ * from opset 7 on, where numpy broadcasting applies). 11: every numeric type. 13: bfloat16. 19: string.
+ * Floats compare as IEEE values (NaN is never equal, -0 equals +0); float16/bfloat16 are decoded first.
+ * Spec: https://onnx.ai/onnx/operators/onnx__Equal.html
+ */
+import { DataType, dtypeName } from '../graph/dtype.js';
+import { Tensor } from '../graph/tensor.js';
+import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
+import { isBigIntData, NUMERIC, numbersOf, requireDtype } from './elementwise.js';
+import { defineOp, requireInput, requireType } from './op.js';
+
+/** The element types Equal accepts at `opset`. */
+function equalTypes(opset: number): readonly DataType[] {
+  if (opset < 11) return [DataType.BOOL, DataType.INT32, DataType.INT64];
+  const numeric = [DataType.BOOL, ...NUMERIC];
+  const noBf16 = numeric.filter((t) => t !== DataType.BFLOAT16);
+  if (opset < 13) return noBf16;
+  return opset < 19 ? numeric : [...numeric, DataType.STRING];
+}
+
+/** Equal-1 took legacy `broadcast`/`axis` attributes; sppkit supports Equal from the numpy-broadcasting version 7. */
+const LEGACY_OPSET = 7;
+
+export const Equal = defineOp({
+  opType: 'Equal',
+  domain: '',
+  versions: [1, 7, 11, 13, 19],
+  inputs: [{ name: 'A' }, { name: 'B' }],
+  outputs: [{ name: 'C' }],
+  attributes: {},
+  infer(ctx) {
+    const a = requireType(ctx, 0);
+    const b = requireType(ctx, 1);
+    if (ctx.opset < LEGACY_OPSET) ctx.fail(`Equal-1 (legacy broadcast attributes) is not supported; use opset ${LEGACY_OPSET} or later`);
+    if (a.dtype !== b.dtype) ctx.fail(`A and B must have the same type, got ${dtypeName(a.dtype)} and ${dtypeName(b.dtype)}`);
+    requireDtype(a.dtype, equalTypes(ctx.opset), 'A', ctx.fail);
+    return [{ dtype: DataType.BOOL, shape: broadcastShapes([a.shape, b.shape], ctx.fail) }];
+  },
+  run(ctx) {
+    const a = requireInput(ctx, 0);
+    const b = requireInput(ctx, 1);
+    if (a.dtype !== b.dtype) ctx.fail(`A and B must have the same type, got ${a.describe()} and ${b.describe()}`);
+    requireDtype(a.dtype, equalTypes(ctx.opset), 'A', ctx.fail);
+    const dims = broadcastConcrete([a.dims, b.dims], ctx.fail);
+    const mapA = broadcastIndexMap(a.dims, dims);
+    const mapB = broadcastIndexMap(b.dims, dims);
+    const out = new Uint8Array(mapA.length);
+    const left = a.data;
+    const right = b.data;
+    if (Array.isArray(left) && Array.isArray(right)) {
+      for (let i = 0; i < out.length; i += 1) out[i] = left[mapA[i] ?? 0] === right[mapB[i] ?? 0] ? 1 : 0;
+    } else if (isBigIntData(left) && isBigIntData(right)) {
+      for (let i = 0; i < out.length; i += 1) out[i] = left[mapA[i] ?? 0] === right[mapB[i] ?? 0] ? 1 : 0;
+    } else {
+      const x = numbersOf(a, ctx.fail);
+      const y = numbersOf(b, ctx.fail);
+      for (let i = 0; i < out.length; i += 1) out[i] = x[mapA[i] ?? 0] === y[mapB[i] ?? 0] ? 1 : 0;
+    }
+    return [new Tensor(DataType.BOOL, dims, out)];
+  },
+});
