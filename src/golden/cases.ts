@@ -30,11 +30,11 @@ export function discoverCases(root: string): CaseLocation[] {
   const visit = (dir: string, name: string): void => {
     const entries = readdirSync(dir).sort();
     if (entries.includes('case.json')) {
-      found.push({ layout: 'layer', name, dir });
+      found.push({ layout: 'layer', name: name === '' ? basename(dir) : name, dir });
       return;
     }
     if (entries.includes('model.onnx')) {
-      found.push({ layout: 'onnx', name, modelPath: join(dir, 'model.onnx'), dataDirs: dataSetsIn(dir) });
+      found.push({ layout: 'onnx', name: name === '' ? basename(dir) : name, modelPath: join(dir, 'model.onnx'), dataDirs: dataSetsIn(dir) });
       return;
     }
     for (const entry of entries) {

@@ -220,6 +220,8 @@ export function createOrtBackend(spec: OrtBackendSpec): OrtBackend {
         session = await ort.InferenceSession.create(bytes, sessionOptions(spec, options));
       } catch (error) {
         const message = ortErrorText(error);
+        const unsupported = ORT_LACKS.find((pattern) => pattern.test(message));
+        if (unsupported !== undefined) throw new UnsupportedError(`${spec.name}: onnxruntime lacks this: ${shortOrtMessage(message)}`);
         throw new BackendError(spec.name, `session creation failed: ${spec.explainLoadFailure?.(message) ?? message}`);
       }
       return new OrtSession(providerText(ort, spec, options), spec.name, ort, session);
@@ -281,4 +283,15 @@ export function profiledNodes(profile: unknown): ProfiledNode[] {
     nodes.push({ node: name.slice(0, -'_kernel_time'.length), opType, provider });
   }
   return nodes;
+}
+
+/**
+ * onnxruntime messages that mean "this runtime does not implement that" (an op for a type, an opset newer than it
+ * supports) rather than "the model is wrong": the golden runner reports these as skips with the reason.
+ */
+const ORT_LACKS: readonly RegExp[] = [/Could not find an implementation for/, /Opset \d+ is under development/, /is not a registered function\/op/];
+
+/** The useful part of an onnxruntime message (without the C++ source location). */
+function shortOrtMessage(message: string): string {
+  return message.replace(/\/onnxruntime_src\/\S+ [^)]*\) /, '').slice(0, 300);
 }

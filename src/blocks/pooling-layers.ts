@@ -1,0 +1,179 @@
+/**
+ * The seed's plain pooling layers as blocks (PyTorch `nn.MaxPool2d`, `nn.AvgPool2d`, global pooling and a
+ * strided `nn.Conv2d`), each one ONNX node:
+ *   maxPool        MaxPool with kernel, stride (default = kernel), symmetric pads, dilation, ceil mode
+ *   avgPool        AveragePool, the same plus count_include_pad (default false, ONNX's default; PyTorch's
+ *                  nn.AvgPool2d defaults to true, so pass it explicitly when porting)
+ *   globalMaxPool  GlobalMaxPool → [N, C, 1, 1]
+ *   globalAvgPool  GlobalAveragePool → [N, C, 1, 1]
+ *   stridedPool    max pooling with kernel = stride (default 3), no padding, floor mode
+ *   convPool       learned pooling: Conv2d(c_in, c_out, kernel 3, stride 2, pad 1, bias) (params `weight`, `bias`)
+ * Padding never wins a max (ONNX MaxPool ignores padded cells).
+ */
+import type { GraphBuilder } from '../graph/builder.js';
+import { ConfigError } from '../graph/errors.js';
+import type { Value } from '../graph/value.js';
+import { nchw, positiveInt, type BlockDef } from './block.js';
+import { weight, type ParamSpec } from './weights.js';
+
+/** A size per spatial axis, or one number for both. */
+export type Pair = number | readonly [number, number];
+
+/** `maxPool` config. */
+export interface MaxPoolConfig {
+  readonly kernel: Pair;
+  /** Default: the kernel. */
+  readonly stride?: Pair;
+  /** Symmetric padding per axis (default 0). */
+  readonly pad?: Pair;
+  readonly dilation?: Pair;
+  readonly ceilMode?: boolean;
+}
+
+/** `avgPool` config. */
+export interface AvgPoolConfig {
+  readonly kernel: Pair;
+  readonly stride?: Pair;
+  readonly pad?: Pair;
+  readonly ceilMode?: boolean;
+  /** Count padded cells in the divisor (default false, as ONNX). */
+  readonly countIncludePad?: boolean;
+}
+
+/** `stridedPool` config. */
+export interface StridedPoolConfig {
+  /** kernel = stride (default 3). */
+  readonly kernel?: number;
+}
+
+/** `convPool` config. */
+export interface ConvPoolConfig {
+  readonly outChannels: number;
+  /** Default 3. */
+  readonly kernel?: number;
+  /** Default 2. */
+  readonly stride?: number;
+  /** Default 1 (symmetric). */
+  readonly pad?: number;
+}
+
+/** A pair as [rows, cols], each a checked integer ≥ `min`. */
+export function pair(block: string, what: string, value: Pair, min = 1): [number, number] {
+  const [a, b] = typeof value === 'number' ? [value, value] : value;
+  for (const v of [a, b]) {
+    if (!Number.isInteger(v) || v < min) throw new ConfigError(`${block}: ${what} must be integers >= ${min}, got ${JSON.stringify(value)}`);
+  }
+  return [a, b];
+}
+
+/** ONNX window attributes from a pooling config. */
+function windowAttrs(block: string, config: { kernel: Pair; stride?: Pair; pad?: Pair; ceilMode?: boolean }): { kernelShape: number[]; strides: number[]; pads: number[]; ceilMode: number } {
+  const kernel = pair(block, 'kernel', config.kernel);
+  const stride = pair(block, 'stride', config.stride ?? kernel);
+  const pad = pair(block, 'pad', config.pad ?? 0, 0);
+  return { kernelShape: kernel, strides: stride, pads: [pad[0], pad[1], pad[0], pad[1]], ceilMode: config.ceilMode === true ? 1 : 0 };
+}
+
+/** Max pooling. */
+export function maxPool(b: GraphBuilder, x: Value, config: MaxPoolConfig): Value {
+  nchw(x, 'maxPool');
+  const dilation = pair('maxPool', 'dilation', config.dilation ?? 1);
+  const attrs = windowAttrs('maxPool', config);
+  return b.maxPool(x, dilation[0] === 1 && dilation[1] === 1 ? attrs : { ...attrs, dilations: dilation }, { name: 'max_pool' });
+}
+
+/** Average pooling. */
+export function avgPool(b: GraphBuilder, x: Value, config: AvgPoolConfig): Value {
+  nchw(x, 'avgPool');
+  return b.averagePool(x, { ...windowAttrs('avgPool', config), countIncludePad: config.countIncludePad === true ? 1 : 0 }, { name: 'avg_pool' });
+}
+
+/** The `maxPool` block. */
+export const maxPoolBlock: BlockDef<MaxPoolConfig> = {
+  name: 'maxPool',
+  cliName: 'max-pool',
+  summary: 'max pooling (MaxPool: kernel, stride, pads, dilation, ceil mode)',
+  source: 'torch.nn.MaxPool2d / ONNX MaxPool',
+  params: () => [],
+  build: (b, x, config) => maxPool(b, x, config),
+};
+
+/** The `avgPool` block. */
+export const avgPoolBlock: BlockDef<AvgPoolConfig> = {
+  name: 'avgPool',
+  cliName: 'avg-pool',
+  summary: 'average pooling (AveragePool: kernel, stride, pads, ceil mode, count_include_pad)',
+  source: 'torch.nn.AvgPool2d / ONNX AveragePool',
+  params: () => [],
+  build: (b, x, config) => avgPool(b, x, config),
+};
+
+/** The `globalMaxPool` block (no config). */
+export const globalMaxPoolBlock: BlockDef<Record<string, never>> = {
+  name: 'globalMaxPool',
+  cliName: 'global-max-pool',
+  summary: 'global max pooling → [N, C, 1, 1]',
+  source: 'torch.nn.AdaptiveMaxPool2d(1) / ONNX GlobalMaxPool',
+  params: () => [],
+  build: (b, x) => {
+    nchw(x, 'globalMaxPool');
+    return b.globalMaxPool(x, { name: 'global_max_pool' });
+  },
+};
+
+/** The `globalAvgPool` block (no config). */
+export const globalAvgPoolBlock: BlockDef<Record<string, never>> = {
+  name: 'globalAvgPool',
+  cliName: 'global-avg-pool',
+  summary: 'global average pooling → [N, C, 1, 1]',
+  source: 'torch.nn.AdaptiveAvgPool2d(1) / ONNX GlobalAveragePool',
+  params: () => [],
+  build: (b, x) => {
+    nchw(x, 'globalAvgPool');
+    return b.globalAveragePool(x, { name: 'global_avg_pool' });
+  },
+};
+
+/** The `stridedPool` block: non-overlapping max pooling. */
+export const stridedPoolBlock: BlockDef<StridedPoolConfig> = {
+  name: 'stridedPool',
+  cliName: 'strided-pool',
+  summary: 'strided max pooling (kernel = stride, default 3; no padding, floor mode)',
+  source: 'torch.nn.MaxPool2d(3, stride=3)',
+  params: () => [],
+  build: (b, x, config) => {
+    const k = positiveInt('stridedPool', 'kernel', config.kernel ?? 3);
+    return maxPool(b, x, { kernel: k, stride: k });
+  },
+};
+
+function convPoolGeometry(config: ConvPoolConfig): { kernel: number; stride: number; pad: number } {
+  const kernel = positiveInt('convPool', 'kernel', config.kernel ?? 3);
+  const stride = positiveInt('convPool', 'stride', config.stride ?? 2);
+  const pad = config.pad ?? 1;
+  if (!Number.isInteger(pad) || pad < 0) throw new ConfigError(`convPool: pad must be a non-negative integer, got ${pad}`);
+  return { kernel, stride, pad };
+}
+
+/** The `convPool` block: a strided convolution with bias, params `weight` [c_out, c_in, k, k] and `bias` [c_out]. */
+export const convPoolBlock: BlockDef<ConvPoolConfig> = {
+  name: 'convPool',
+  cliName: 'conv-pool',
+  summary: 'convolutional (learned) pooling: Conv2d kernel 3, stride 2, pad 1, with bias',
+  source: 'torch.nn.Conv2d(c_in, c_out, 3, stride=2, padding=1) (state_dict: weight, bias)',
+  params(config, inChannels): ParamSpec[] {
+    const { kernel } = convPoolGeometry(config);
+    const cOut = positiveInt('convPool', 'out channels', config.outChannels);
+    return [
+      { name: 'weight', shape: [cOut, inChannels, kernel, kernel], init: 'conv' },
+      { name: 'bias', shape: [cOut], init: 'bias' },
+    ];
+  },
+  build(b, x, config, weights) {
+    nchw(x, 'convPool');
+    const { kernel, stride, pad } = convPoolGeometry(config);
+    const w = b.constant('weight', weight(weights, 'weight'));
+    const bias = b.constant('bias', weight(weights, 'bias'));
+    return b.conv(x, w, bias, { kernelShape: [kernel, kernel], strides: [stride, stride], pads: [pad, pad, pad, pad] }, { name: 'conv_pool' });
+  },
+};

@@ -1,0 +1,192 @@
+/**
+ * One headless Chromium per process for the `web-webgpu` backend, driven by playwright-core (never the
+ * `playwright` package, which downloads browsers): a system Chromium (Debian's `/usr/bin/chromium` by default,
+ * `SPPKIT_CHROMIUM` to choose another), launched with WebGPU enabled, one page on the harness served from
+ * 127.0.0.1 (web-server.ts, web-harness.ts).
+ *
+ * The host is shared by every session and kept while any session is open; when the last one is disposed it
+ * closes after a short grace period (so back-to-back loads reuse it, and a test process can end). `closeWebHost()`
+ * closes it at once. playwright-core kills the browser if the process exits first.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { HARNESS_HTML, HARNESS_JS } from './web-harness.js';
+import { startStaticServer, type StaticServer } from './web-server.js';
+
+/** Environment variable naming the Chromium executable (default: the first of CHROMIUM_CANDIDATES that exists). */
+export const CHROMIUM_ENV = 'SPPKIT_CHROMIUM';
+/** Where Chromium is looked for (Debian's package first). */
+export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'] as const;
+
+/**
+ * Chromium flags: `--enable-unsafe-webgpu` is what turns WebGPU on in headless Linux Chromium (adapter: SwiftShader
+ * when no GPU driver is usable); the rest keep it from reaching the network and make it run as root in containers.
+ */
+export const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+] as const;
+
+/** The onnxruntime-web build the page loads: the native WebGPU EP build (`onnxruntime-web/webgpu`). */
+export const ORT_WEB_MODULE = 'ort.webgpu.min.mjs';
+
+/** How long an unused browser stays open after its last session is disposed. */
+const IDLE_CLOSE_MS = 1500;
+
+/** The Chromium executable to use, or undefined when none is found. */
+export function findChromium(): string | undefined {
+  const fromEnv = process.env[CHROMIUM_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return CHROMIUM_CANDIDATES.find((file) => existsSync(file));
+}
+
+/** onnxruntime-web's `dist` folder (its `.mjs` and `.wasm` files). */
+export function ortWebDistDir(): string {
+  const pkg = createRequire(import.meta.url).resolve('onnxruntime-web/package.json');
+  return path.join(path.dirname(pkg), 'dist');
+}
+
+/** A browser, its harness page and the server behind it. */
+export interface WebHost {
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly server: StaticServer;
+  readonly chromium: string;
+  /** Calls a harness method in the page; resolves to what it returned (an `{ error }` object on failure). */
+  call(method: string, payload: unknown): Promise<unknown>;
+  /** Page errors and console errors seen so far (for failure messages). */
+  readonly pageErrors: string[];
+  /** onnxruntime-web's version, as the page reports it. */
+  readonly ortVersion: string;
+  /** The WebGPU adapter, or why there is none. */
+  readonly adapter: AdapterResult;
+}
+
+/** What `navigator.gpu.requestAdapter()` gave. */
+export type AdapterResult = { readonly ok: true; readonly info: AdapterInfo } | { readonly ok: false; readonly error: string };
+
+/** The fields of `GPUAdapterInfo` sppkit reports. */
+export interface AdapterInfo {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  readonly isFallbackAdapter: boolean;
+}
+
+/** A property of an untyped object (what the page returned), or undefined. */
+export function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? Object.getOwnPropertyDescriptor(value, key)?.value : undefined;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function parseAdapter(value: unknown): AdapterResult {
+  if (fieldOf(value, 'ok') !== true) return { ok: false, error: text(fieldOf(value, 'error')) || `unexpected adapter answer ${JSON.stringify(value)}` };
+  const info = fieldOf(value, 'info');
+  return {
+    ok: true,
+    info: {
+      vendor: text(fieldOf(info, 'vendor')),
+      architecture: text(fieldOf(info, 'architecture')),
+      device: text(fieldOf(info, 'device')),
+      description: text(fieldOf(info, 'description')),
+      isFallbackAdapter: fieldOf(info, 'isFallbackAdapter') === true,
+    },
+  };
+}
+
+/** `vendor/architecture (description, fallback adapter)` for messages. */
+export function describeAdapter(info: AdapterInfo): string {
+  const extras = [info.description, info.device, info.isFallbackAdapter ? 'fallback adapter' : ''].filter((s) => s !== '');
+  return `${info.vendor || '?'}/${info.architecture || '?'}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
+}
+
+async function launchHost(executablePath: string): Promise<WebHost> {
+  const { chromium } = await import('playwright-core');
+  const server = await startStaticServer();
+  let browser: Browser | undefined;
+  try {
+    server.set('/', { kind: 'bytes', type: 'text/html; charset=utf-8', body: HARNESS_HTML });
+    server.set('/harness.mjs', { kind: 'bytes', type: 'text/javascript; charset=utf-8', body: HARNESS_JS });
+    server.set('/favicon.ico', { kind: 'bytes', type: 'image/x-icon', body: new Uint8Array(0) });
+    server.mount('/ort/', ortWebDistDir());
+    // launch() always starts from a fresh temporary profile (user-data dir) and deletes it on close.
+    browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(() => Reflect.has(globalThis, 'sppkitHarness'));
+    const call = (method: string, payload: unknown): Promise<unknown> =>
+      page.evaluate(async ({ method: name, payload: argument }) => {
+        const harness: unknown = Reflect.get(globalThis, 'sppkitHarness');
+        const fn: unknown = typeof harness === 'object' && harness !== null ? Reflect.get(harness, 'call') : undefined;
+        if (typeof fn !== 'function') return { error: 'sppkitHarness is not loaded' };
+        const result: unknown = await Reflect.apply(fn, harness, [name, argument]);
+        return result;
+      }, { method, payload });
+    const init = await call('init', { ortUrl: `/ort/${ORT_WEB_MODULE}`, wasmPaths: `${server.origin}/ort/` });
+    const initError = fieldOf(init, 'error');
+    if (typeof initError === 'string') throw new Error(`onnxruntime-web (${ORT_WEB_MODULE}) failed to load in the page: ${initError}`);
+    const ortVersion = text(fieldOf(fieldOf(init, 'versions'), 'web')) || '?';
+    const adapter = parseAdapter(await call('adapter', {}));
+    return { browser, page, server, chromium: executablePath, call, pageErrors, ortVersion, adapter };
+  } catch (error) {
+    await browser?.close().catch(() => undefined);
+    await server.close();
+    throw error;
+  }
+}
+
+let host: Promise<WebHost> | undefined;
+let users = 0;
+let idleTimer: NodeJS.Timeout | undefined;
+
+/** The shared host, launched on first use with `executablePath`. Call `releaseWebHost` when done with it. */
+export function acquireWebHost(executablePath: string): Promise<WebHost> {
+  if (idleTimer !== undefined) clearTimeout(idleTimer);
+  idleTimer = undefined;
+  users += 1;
+  host ??= launchHost(executablePath);
+  const current = host;
+  // A failed launch is not cached: the next acquire tries again.
+  current.catch(() => {
+    if (host === current) host = undefined;
+  });
+  return current;
+}
+
+/** Gives back one use of the host; the last one closes it after a short grace period. */
+export function releaseWebHost(): void {
+  users = Math.max(0, users - 1);
+  if (users > 0 || host === undefined) return;
+  idleTimer = setTimeout(() => void closeWebHost(), IDLE_CLOSE_MS);
+}
+
+/** Closes the shared browser and server now (sessions still open become unusable). */
+export async function closeWebHost(): Promise<void> {
+  if (idleTimer !== undefined) clearTimeout(idleTimer);
+  idleTimer = undefined;
+  const current = host;
+  host = undefined;
+  users = 0;
+  if (current === undefined) return;
+  const opened = await current.catch(() => undefined);
+  if (opened === undefined) return;
+  await opened.browser.close().catch(() => undefined);
+  await opened.server.close();
+}

@@ -1,0 +1,126 @@
+/**
+ * The page that `web-webgpu` drives in headless Chromium: an empty HTML page and one ES module that loads
+ * onnxruntime-web from the runner's server and exposes `globalThis.sppkitHarness.call(method, payload)`.
+ *
+ * It is browser JavaScript kept as text (it runs in another realm, so nothing here can import sppkit code). Its
+ * protocol: every call takes and returns plain JSON; tensors are wire tensors (web-wire.ts). Methods:
+ *  - `init { ortUrl, wasmPaths }` → `{ versions }`: imports onnxruntime-web, sets `env.wasm.wasmPaths`.
+ *  - `adapter {}` → `{ ok, info | error }`: `navigator.gpu.requestAdapter()` and its `GPUAdapterInfo`.
+ *  - `create { id, modelUrl, options, capturePlacement }` → `{ inputNames, outputNames, ms, placement }`: creates
+ *    a session; with `capturePlacement` the session logs verbosely and `placement` is ORT's own
+ *    "All nodes placed on [...]" / node-placement lines from the console.
+ *  - `run { id, feeds }` → `{ outputs, ms }`, `release { id }` → `{}`.
+ * Errors come back as `{ error }` (the message onnxruntime threw), never as a rejected promise, so the runner can
+ * quote them.
+ */
+
+/** The harness page. */
+export const HARNESS_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>sppkit onnxruntime-web harness</title>
+<script type="module" src="/harness.mjs"></script></head><body>sppkit harness</body></html>
+`;
+
+/** The harness module (browser JavaScript). */
+export const HARNESS_JS = `
+const ARRAY_OF = {
+  float32: Float32Array, float64: Float64Array, float16: Uint16Array, int8: Int8Array, uint8: Uint8Array,
+  int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array,
+  uint64: BigUint64Array, bool: Uint8Array,
+};
+const CHUNK = 0x8000;
+const sessions = new Map();
+let ort;
+
+function toBase64(view) {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  let text = '';
+  for (let i = 0; i < bytes.length; i += CHUNK) text += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK));
+  return btoa(text);
+}
+
+function fromBase64(text, Kind) {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return new Kind(bytes.buffer);
+}
+
+function message(error) {
+  return String((error && error.message) || error);
+}
+
+// ORT's logger writes through console.*; placement lines are captured while a session is being created.
+let capture;
+for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+  const original = console[level].bind(console);
+  console[level] = (...args) => {
+    if (capture !== undefined) {
+      const text = args.map(String).join(' ');
+      if (/Node placements|nodes placed on|assigned to \\[|Node\\(s\\) placed on/.test(text)) capture.push(text.replace(/^.*?\\] /, '').trim());
+      return;
+    }
+    original(...args);
+  };
+}
+
+const methods = {
+  async init({ ortUrl, wasmPaths }) {
+    ort = await import(ortUrl);
+    ort.env.wasm.wasmPaths = wasmPaths;
+    ort.env.logLevel = 'warning';
+    return { versions: ort.env.versions, crossOriginIsolated: globalThis.crossOriginIsolated === true };
+  },
+  async adapter() {
+    if (!('gpu' in navigator) || !navigator.gpu) return { ok: false, error: 'navigator.gpu is undefined (WebGPU disabled: is --enable-unsafe-webgpu set?)' };
+    const adapter = await navigator.gpu.requestAdapter();
+    if (!adapter) return { ok: false, error: 'navigator.gpu.requestAdapter() returned null (no WebGPU adapter: no usable Vulkan/GL driver)' };
+    const info = adapter.info || {};
+    return { ok: true, info: { vendor: info.vendor || '', architecture: info.architecture || '', device: info.device || '',
+      description: info.description || '', isFallbackAdapter: info.isFallbackAdapter === true || adapter.isFallbackAdapter === true } };
+  },
+  async create({ id, modelUrl, options, capturePlacement }) {
+    const start = performance.now();
+    capture = capturePlacement ? [] : undefined;
+    try {
+      const session = await ort.InferenceSession.create(modelUrl, capturePlacement ? { ...options, logSeverityLevel: 0, logVerbosityLevel: 0 } : options);
+      sessions.set(id, session);
+      return { inputNames: session.inputNames, outputNames: session.outputNames, ms: performance.now() - start, placement: capture || [] };
+    } finally {
+      capture = undefined;
+    }
+  },
+  async run({ id, feeds }) {
+    const session = sessions.get(id);
+    if (!session) throw new Error('no session ' + id);
+    const inputs = {};
+    for (const f of feeds) inputs[f.name] = new ort.Tensor(f.type, fromBase64(f.data, ARRAY_OF[f.type]), f.dims);
+    const start = performance.now();
+    const results = await session.run(inputs);
+    const ms = performance.now() - start;
+    const outputs = [];
+    for (const name of session.outputNames) {
+      const t = results[name];
+      outputs.push({ name, type: t.type, dims: Array.from(t.dims), data: toBase64(t.data) });
+      t.dispose();
+    }
+    for (const tensor of Object.values(inputs)) tensor.dispose();
+    return { outputs, ms };
+  },
+  async release({ id }) {
+    const session = sessions.get(id);
+    sessions.delete(id);
+    if (session) await session.release();
+    return {};
+  },
+};
+
+globalThis.sppkitHarness = {
+  async call(method, payload) {
+    try {
+      return await methods[method](payload);
+    } catch (error) {
+      return { error: message(error) };
+    }
+  },
+};
+`;

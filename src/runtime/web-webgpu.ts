@@ -1,0 +1,240 @@
+/**
+ * The `web-webgpu` backend: onnxruntime-web's WebGPU EP in headless Chromium (web-browser.ts), driven from Node.
+ *
+ * Build choice: the page loads `onnxruntime-web/webgpu` (`dist/ort.webgpu.min.mjs`), the **native** WebGPU EP
+ * (the C++ EP compiled to wasm), not the default `onnxruntime-web` build's JS kernels (JSEP). For sppkit's models
+ * the JSEP MaxPool is wrong or refuses: it throws on `ceil_mode=1` and starts its max from -1e5, so a window whose
+ * values are all below -1e5 gives -1e5. The native EP has neither problem (checked by the availability probe,
+ * whose window is all below -1e5, and by the tests).
+ *
+ * No silent fallback: sessions are created with `executionProviders: ['webgpu']` only (so ORT-web cannot fall back
+ * to its wasm backend) and with ORT's `session.disable_cpu_ep_fallback`, so a model with a node the WebGPU EP
+ * cannot run fails to load with ORT's message instead of running that node on the CPU EP inside the wasm. The
+ * availability probe additionally creates its session with verbose logging and requires ORT's own line
+ * "All nodes placed on [WebGpuExecutionProvider]"; `verifyPlacement: true` does the same for any load.
+ *
+ * Model bytes (encodeModel) are served from the runner's 127.0.0.1 server and fetched by the page; inputs and
+ * outputs travel as raw bytes in base64 (web-wire.ts).
+ */
+import { DataType } from '../graph/dtype.js';
+import { GraphBuilder } from '../graph/builder.js';
+import type { Model } from '../graph/graph.js';
+import { Tensor } from '../graph/tensor.js';
+import { MaxPool } from '../ops/max-pool.js';
+import type { Availability, Backend, LoadOptions, Session, TensorMap } from './backend.js';
+import { BackendError, BackendUnavailableError, encodeForOrt, type GraphOptimizationLevel } from './ort-node.js';
+import { acquireWebHost, CHROMIUM_CANDIDATES, CHROMIUM_ENV, describeAdapter, fieldOf, findChromium, ORT_WEB_MODULE, releaseWebHost, type WebHost } from './web-browser.js';
+import { checkWireBoundary, fromWireTensor, parseWireTensor, toWireTensor } from './web-wire.js';
+
+/** ORT's own log line when the whole graph went to one EP. */
+const ALL_ON_WEBGPU = 'All nodes placed on [WebGpuExecutionProvider]';
+
+/** Options of a `web-webgpu` load. */
+export interface WebGpuLoadOptions extends LoadOptions {
+  readonly graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Let ORT run nodes the WebGPU EP cannot take on its CPU EP, inside the page's wasm (default false). */
+  readonly cpuFallback?: boolean;
+  /** Create the session with verbose logging and require ORT's "All nodes placed on [WebGpuExecutionProvider]". */
+  readonly verifyPlacement?: boolean;
+}
+
+/** Options of `createWebWebGpuBackend`. */
+export interface WebWebGpuOptions {
+  /** Chromium executable (default: `$SPPKIT_CHROMIUM`, else the first of CHROMIUM_CANDIDATES). */
+  readonly executablePath?: string;
+  readonly cpuFallback?: boolean;
+  readonly graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Serializer override (tests); default `encodeModel`. */
+  readonly encode?: (model: Model) => Uint8Array | Promise<Uint8Array>;
+}
+
+/** A `web-webgpu` backend. */
+export interface WebWebGpuBackend extends Backend {
+  load(model: Model, options?: WebGpuLoadOptions): Promise<Session>;
+}
+
+/** A page session with what ORT reported when creating it. */
+export interface WebGpuSession extends Session {
+  /** ORT's node-placement log lines (only with `verifyPlacement`). */
+  readonly placement: readonly string[];
+  /** Milliseconds ORT took to create the session, measured in the page. */
+  readonly createMs: number;
+  /** Milliseconds of the last `run`, measured in the page around `session.run` (excludes the transfer). */
+  readonly lastRunMs: number | undefined;
+}
+
+let nextId = 0;
+
+function errorOf(answer: unknown): string | undefined {
+  const error = fieldOf(answer, 'error');
+  return typeof error === 'string' ? error : undefined;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+class PageSession implements WebGpuSession {
+  lastRunMs: number | undefined;
+  private released = false;
+
+  constructor(
+    readonly provider: string,
+    private readonly host: WebHost,
+    private readonly id: string,
+    private readonly inputNames: readonly string[],
+    readonly placement: readonly string[],
+    readonly createMs: number,
+  ) {}
+
+  async run(feeds: TensorMap): Promise<Map<string, Tensor>> {
+    if (this.released) throw new BackendError('web-webgpu', 'session was disposed');
+    for (const name of feeds.keys()) {
+      if (!this.inputNames.includes(name)) throw new BackendError('web-webgpu', `'${name}' is not an input of the model (its inputs: ${this.inputNames.join(', ')})`);
+    }
+    const missing = this.inputNames.filter((name) => !feeds.has(name));
+    if (missing.length > 0) throw new BackendError('web-webgpu', `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} (the model's inputs: ${this.inputNames.join(', ')})`);
+    const wire = [...feeds].map(([name, tensor]) => toWireTensor(name, tensor));
+    const answer = await this.host.call('run', { id: this.id, feeds: wire });
+    const error = errorOf(answer);
+    if (error !== undefined) throw new BackendError('web-webgpu', `run failed: ${error}`);
+    const ms = fieldOf(answer, 'ms');
+    this.lastRunMs = typeof ms === 'number' ? ms : undefined;
+    const outputs = fieldOf(answer, 'outputs');
+    if (!Array.isArray(outputs)) throw new BackendError('web-webgpu', `the page returned no outputs: ${JSON.stringify(answer).slice(0, 200)}`);
+    const { Tensor: OrtTensor } = await import('onnxruntime-web');
+    const result = new Map<string, Tensor>();
+    for (const output of outputs) {
+      const parsed = parseWireTensor(output);
+      result.set(parsed.name, fromWireTensor(OrtTensor, parsed));
+    }
+    return result;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    try {
+      await this.host.call('release', { id: this.id });
+    } finally {
+      releaseWebHost();
+    }
+  }
+}
+
+/** The probe: MaxPool 2x2 over values all below -1e5 must give the largest, -2e5 (the JSEP kernel gives -1e5). */
+function probeModel(): { model: Model; input: Tensor; expected: number } {
+  const b = new GraphBuilder({ name: 'webgpu_probe', opset: 17 });
+  const x = b.input('x', DataType.FLOAT, [1, 1, 2, 2]);
+  b.output(b.op1(MaxPool, [x], { kernelShape: [2, 2] }), 'y');
+  return { model: b.build(), input: Tensor.float32([1, 1, 2, 2], [-3e5, -2e5, -4e5, -5e5]), expected: -2e5 };
+}
+
+function sessionOptionsFor(options: WebGpuLoadOptions, defaults: WebWebGpuOptions): Record<string, unknown> {
+  const cpuFallback = options.cpuFallback ?? defaults.cpuFallback ?? false;
+  return {
+    executionProviders: ['webgpu'],
+    graphOptimizationLevel: options.graphOptimizationLevel ?? defaults.graphOptimizationLevel ?? 'all',
+    ...(cpuFallback ? {} : { extra: { session: { disable_cpu_ep_fallback: '1' } } }),
+  };
+}
+
+/** The `web-webgpu` backend. */
+export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebGpuBackend {
+  const encode = defaults.encode ?? encodeForOrt;
+
+  async function open(host: WebHost, model: Model, options: WebGpuLoadOptions): Promise<PageSession> {
+    const id = `s${nextId++}`;
+    const modelPath = `/models/${id}.onnx`;
+    host.server.set(modelPath, { kind: 'bytes', type: 'application/octet-stream', body: await encode(model) });
+    let answer: unknown;
+    try {
+      answer = await host.call('create', { id, modelUrl: modelPath, options: sessionOptionsFor(options, defaults), capturePlacement: options.verifyPlacement === true });
+    } finally {
+      host.server.delete(modelPath);
+    }
+    const error = errorOf(answer);
+    if (error !== undefined) {
+      const hint = /fallback/i.test(error) ? " (some nodes cannot run on the WebGPU EP; pass cpuFallback: true to allow ORT's CPU EP for them)" : '';
+      throw new BackendError('web-webgpu', `session creation failed: ${error}${hint}`);
+    }
+    const placement = stringList(fieldOf(answer, 'placement'));
+    const createMs = fieldOf(answer, 'ms');
+    const cpuFallback = options.cpuFallback ?? defaults.cpuFallback ?? false;
+    const adapter = host.adapter.ok ? describeAdapter(host.adapter.info) : 'no adapter';
+    const provider = [
+      `onnxruntime-web ${host.ortVersion}`,
+      `WebGpuExecutionProvider (onnxruntime-web/webgpu)`,
+      cpuFallback ? 'CPU fallback allowed' : 'no CPU fallback',
+      `Chromium ${host.browser.version()} headless, adapter ${adapter}`,
+      `graph optimization ${options.graphOptimizationLevel ?? defaults.graphOptimizationLevel ?? 'all'}`,
+    ].join(', ');
+    const session = new PageSession(provider, host, id, stringList(fieldOf(answer, 'inputNames')), placement, typeof createMs === 'number' ? createMs : Number.NaN);
+    if (options.verifyPlacement === true && !placement.some((line) => line.includes(ALL_ON_WEBGPU))) {
+      await session.dispose();
+      throw new BackendError('web-webgpu', `ORT did not report "${ALL_ON_WEBGPU}"; its placement log: ${placement.join(' | ') || '(nothing)'}`);
+    }
+    return session;
+  }
+
+  let cached: Promise<Availability> | undefined;
+  const availability = (): Promise<Availability> => {
+    cached ??= (async (): Promise<Availability> => {
+      const executablePath = defaults.executablePath ?? findChromium();
+      if (executablePath === undefined) {
+        return { available: false, reason: `no Chromium: ${CHROMIUM_ENV} is not set and none of ${CHROMIUM_CANDIDATES.join(', ')} exists (Debian: apt-get install chromium)` };
+      }
+      try {
+        await import('playwright-core');
+      } catch (error) {
+        return { available: false, reason: `playwright-core is not installed (npm install --save-dev playwright-core): ${String(error)}` };
+      }
+      let host: WebHost;
+      try {
+        host = await acquireWebHost(executablePath);
+      } catch (error) {
+        const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+        return { available: false, reason: `Chromium at ${executablePath} could not start the harness: ${message}` };
+      }
+      try {
+        if (!host.adapter.ok) return { available: false, reason: `Chromium ${host.browser.version()} has no WebGPU adapter: ${host.adapter.error}` };
+        const probe = probeModel();
+        let session: PageSession;
+        try {
+          session = await open(host, probe.model, { verifyPlacement: true });
+        } catch (error) {
+          return { available: false, reason: `WebGPU probe session failed on adapter ${describeAdapter(host.adapter.info)}: ${error instanceof Error ? error.message : String(error)}` };
+        }
+        acquireWebHost(executablePath).catch(() => undefined); // the session holds its own use of the host
+        const y = (await session.run(new Map([['x', probe.input]]))).get('y')?.toNumbers();
+        await session.dispose();
+        if (y?.length !== 1 || y[0] !== probe.expected) return { available: false, reason: `WebGPU probe computed ${JSON.stringify(y)}, expected [${probe.expected}]` };
+        return {
+          available: true,
+          detail: `onnxruntime-web ${host.ortVersion} (${ORT_WEB_MODULE}), WebGpuExecutionProvider in Chromium ${host.browser.version()} headless, adapter ${describeAdapter(host.adapter.info)}`,
+        };
+      } finally {
+        releaseWebHost();
+      }
+    })();
+    return cached;
+  };
+
+  return {
+    name: 'web-webgpu',
+    availability,
+    async load(model: Model, options: WebGpuLoadOptions = {}): Promise<Session> {
+      const state = await availability();
+      if (!state.available) throw new BackendUnavailableError('web-webgpu', state.reason);
+      checkWireBoundary('web-webgpu', model);
+      const executablePath = defaults.executablePath ?? findChromium() ?? CHROMIUM_CANDIDATES[0];
+      const host = await acquireWebHost(executablePath);
+      try {
+        return await open(host, model, options);
+      } catch (error) {
+        releaseWebHost();
+        throw error;
+      }
+    },
+  };
+}
