@@ -125,11 +125,22 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The validation table of `runOnBackends`. */
+/** Notes longer than this go below the table as numbered footnotes. */
+const NOTE_WIDTH = 90;
+
+/** The validation table of `runOnBackends` (long notes become footnotes under it). */
 export function formatRuns(runs: readonly BackendRun[]): string {
   const ms = (value: number | null): string => (value === null ? '-' : value.toFixed(2));
-  return table(
+  const footnotes: string[] = [];
+  const note = (run: BackendRun): string => {
+    const text = run.message || run.provider;
+    if (text.length <= NOTE_WIDTH) return text;
+    footnotes.push(`[${footnotes.length + 1}] ${run.backend}: ${text}`);
+    return `see [${footnotes.length}]`;
+  };
+  const body = table(
     ['backend', 'status', 'session ms', 'median run ms', 'max |diff| vs ref', 'provider / note'],
-    runs.map((r) => [r.backend, r.status, ms(r.loadMs), ms(r.medianMs), r.maxAbsDiff === null ? '-' : r.maxAbsDiff.toExponential(2), r.message || r.provider]),
+    runs.map((r) => [r.backend, r.status, ms(r.loadMs), ms(r.medianMs), r.maxAbsDiff === null ? '-' : r.maxAbsDiff.toExponential(2), note(r)]),
   );
+  return footnotes.length === 0 ? body : `${body}\n${footnotes.join('\n')}`;
 }

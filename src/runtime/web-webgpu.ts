@@ -143,38 +143,46 @@ function sessionOptionsFor(options: WebGpuLoadOptions, defaults: WebWebGpuOption
 export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebGpuBackend {
   const encode = defaults.encode ?? encodeForOrt;
 
-  async function open(host: WebHost, model: Model, options: WebGpuLoadOptions): Promise<PageSession> {
-    const id = `s${nextId++}`;
-    const modelPath = `/models/${id}.onnx`;
-    host.server.set(modelPath, { kind: 'bytes', type: 'application/octet-stream', body: await encode(model) });
-    let answer: unknown;
+  /** Creates a page session; it holds one use of the shared host, given back by `dispose` (or here on failure). */
+  async function open(executablePath: string, model: Model, options: WebGpuLoadOptions): Promise<PageSession> {
+    const host = await acquireWebHost(executablePath);
+    let session: PageSession | undefined;
     try {
-      answer = await host.call('create', { id, modelUrl: modelPath, options: sessionOptionsFor(options, defaults), capturePlacement: options.verifyPlacement === true });
-    } finally {
-      host.server.delete(modelPath);
+      const id = `s${nextId++}`;
+      const modelPath = `/models/${id}.onnx`;
+      host.server.set(modelPath, { kind: 'bytes', type: 'application/octet-stream', body: await encode(model) });
+      let answer: unknown;
+      try {
+        answer = await host.call('create', { id, modelUrl: modelPath, options: sessionOptionsFor(options, defaults), capturePlacement: options.verifyPlacement === true });
+      } finally {
+        host.server.delete(modelPath);
+      }
+      const error = errorOf(answer);
+      if (error !== undefined) {
+        const hint = /fallback/i.test(error) ? " (some nodes cannot run on the WebGPU EP; pass cpuFallback: true to allow ORT's CPU EP for them)" : '';
+        throw new BackendError('web-webgpu', `session creation failed: ${error}${hint}`);
+      }
+      const placement = stringList(fieldOf(answer, 'placement'));
+      const createMs = fieldOf(answer, 'ms');
+      const cpuFallback = options.cpuFallback ?? defaults.cpuFallback ?? false;
+      const adapter = host.adapter.ok ? describeAdapter(host.adapter.info) : 'no adapter';
+      const provider = [
+        `onnxruntime-web ${host.ortVersion}`,
+        'WebGpuExecutionProvider (onnxruntime-web/webgpu)',
+        cpuFallback ? 'CPU fallback allowed' : 'no CPU fallback',
+        `Chromium ${host.browser.version()} headless, adapter ${adapter}`,
+        `graph optimization ${options.graphOptimizationLevel ?? defaults.graphOptimizationLevel ?? 'all'}`,
+      ].join(', ');
+      session = new PageSession(provider, host, id, stringList(fieldOf(answer, 'inputNames')), placement, typeof createMs === 'number' ? createMs : Number.NaN);
+      if (options.verifyPlacement === true && !placement.some((line) => line.includes(ALL_ON_WEBGPU))) {
+        throw new BackendError('web-webgpu', `ORT did not report "${ALL_ON_WEBGPU}"; its placement log: ${placement.join(' | ') || '(nothing)'}`);
+      }
+      return session;
+    } catch (error) {
+      if (session === undefined) releaseWebHost();
+      else await session.dispose();
+      throw error;
     }
-    const error = errorOf(answer);
-    if (error !== undefined) {
-      const hint = /fallback/i.test(error) ? " (some nodes cannot run on the WebGPU EP; pass cpuFallback: true to allow ORT's CPU EP for them)" : '';
-      throw new BackendError('web-webgpu', `session creation failed: ${error}${hint}`);
-    }
-    const placement = stringList(fieldOf(answer, 'placement'));
-    const createMs = fieldOf(answer, 'ms');
-    const cpuFallback = options.cpuFallback ?? defaults.cpuFallback ?? false;
-    const adapter = host.adapter.ok ? describeAdapter(host.adapter.info) : 'no adapter';
-    const provider = [
-      `onnxruntime-web ${host.ortVersion}`,
-      `WebGpuExecutionProvider (onnxruntime-web/webgpu)`,
-      cpuFallback ? 'CPU fallback allowed' : 'no CPU fallback',
-      `Chromium ${host.browser.version()} headless, adapter ${adapter}`,
-      `graph optimization ${options.graphOptimizationLevel ?? defaults.graphOptimizationLevel ?? 'all'}`,
-    ].join(', ');
-    const session = new PageSession(provider, host, id, stringList(fieldOf(answer, 'inputNames')), placement, typeof createMs === 'number' ? createMs : Number.NaN);
-    if (options.verifyPlacement === true && !placement.some((line) => line.includes(ALL_ON_WEBGPU))) {
-      await session.dispose();
-      throw new BackendError('web-webgpu', `ORT did not report "${ALL_ON_WEBGPU}"; its placement log: ${placement.join(' | ') || '(nothing)'}`);
-    }
-    return session;
   }
 
   let cached: Promise<Availability> | undefined;
@@ -201,11 +209,10 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
         const probe = probeModel();
         let session: PageSession;
         try {
-          session = await open(host, probe.model, { verifyPlacement: true });
+          session = await open(executablePath, probe.model, { verifyPlacement: true });
         } catch (error) {
           return { available: false, reason: `WebGPU probe session failed on adapter ${describeAdapter(host.adapter.info)}: ${error instanceof Error ? error.message : String(error)}` };
         }
-        acquireWebHost(executablePath).catch(() => undefined); // the session holds its own use of the host
         const y = (await session.run(new Map([['x', probe.input]]))).get('y')?.toNumbers();
         await session.dispose();
         if (y?.length !== 1 || y[0] !== probe.expected) return { available: false, reason: `WebGPU probe computed ${JSON.stringify(y)}, expected [${probe.expected}]` };
@@ -227,14 +234,7 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       const state = await availability();
       if (!state.available) throw new BackendUnavailableError('web-webgpu', state.reason);
       checkWireBoundary('web-webgpu', model);
-      const executablePath = defaults.executablePath ?? findChromium() ?? CHROMIUM_CANDIDATES[0];
-      const host = await acquireWebHost(executablePath);
-      try {
-        return await open(host, model, options);
-      } catch (error) {
-        releaseWebHost();
-        throw error;
-      }
+      return open(defaults.executablePath ?? findChromium() ?? CHROMIUM_CANDIDATES[0], model, options);
     },
   };
 }

@@ -23,8 +23,14 @@ export interface WireTensor {
   readonly data: string;
 }
 
-/** A typed array of each byte-carried onnxruntime type, made from a copy of the bytes (aligned). */
-const ARRAY_OF: Readonly<Record<Exclude<OrtTypeName, 'string' | 'int4' | 'uint4' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz'>, (buffer: ArrayBuffer) => ArrayBufferView>> = {
+/** The typed arrays that carry byte tensors. */
+type WireArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+
+/** The onnxruntime types that travel as bytes. */
+type WireType = Exclude<OrtTypeName, 'string' | 'int4' | 'uint4' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz'>;
+
+/** A typed array of each byte-carried onnxruntime type, made over a (copied, so aligned) buffer. */
+const ARRAY_OF: Readonly<Record<WireType, (buffer: ArrayBuffer) => WireArray>> = {
   float32: (b) => new Float32Array(b),
   float64: (b) => new Float64Array(b),
   float16: (b) => new Uint16Array(b),
@@ -39,7 +45,7 @@ const ARRAY_OF: Readonly<Record<Exclude<OrtTypeName, 'string' | 'int4' | 'uint4'
   bool: (b) => new Uint8Array(b),
 };
 
-function isWireType(type: string): type is keyof typeof ARRAY_OF {
+function isWireType(type: string): type is WireType {
   return Object.hasOwn(ARRAY_OF, type);
 }
 
@@ -65,7 +71,7 @@ export function fromWireTensor(Ctor: OrtTensorConstructor, wire: WireTensor): Te
   new Uint8Array(copy).set(bytes);
   const data = ARRAY_OF[wire.type](copy);
   const expected = wire.dims.reduce((a, b) => a * b, 1);
-  if ('length' in data && data.length !== expected) {
+  if (data.length !== expected) {
     throw new UnsupportedError(`output '${wire.name}': ${String(data.length)} ${wire.type} elements for dims [${wire.dims.join(', ')}]`);
   }
   return fromOrtTensor(new Ctor(wire.type, data, wire.dims), wire.name);
