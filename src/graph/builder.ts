@@ -181,6 +181,13 @@ export class GraphBuilder extends BuilderCore {
     return this.op1(Gather, [whole, this.int64s(`${options?.name ?? 'shape'}.index`, [axis])], { axis: 0 }, options);
   }
 
+  /** `Shape(x)[start:end]` as an int64 vector (Shape's start/end from opset 15, Shape + Slice before). */
+  shapeRange(x: Value, start: number, end: number, options?: NodeOptions): Value {
+    if (this.opset >= SHAPE_SLICE_OPSET) return this.op1(Shape, [x], { start, end }, options);
+    const whole = this.op1(Shape, [x], {}, { name: `${options?.name ?? 'shape'}.all` });
+    return this.slice(whole, { starts: [start], ends: [end], axes: [0] }, options);
+  }
+
   gather(x: Value, indices: Value, attrs: AttrInput<typeof Gather.attributes> = {}, options?: NodeOptions): Value {
     return this.op1(Gather, [x, indices], attrs, options);
   }

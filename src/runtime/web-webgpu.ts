@@ -16,15 +16,13 @@
  * Model bytes (encodeModel) are served from the runner's 127.0.0.1 server and fetched by the page; inputs and
  * outputs travel as raw bytes in base64 (web-wire.ts).
  */
-import { DataType } from '../graph/dtype.js';
-import { GraphBuilder } from '../graph/builder.js';
 import type { Model } from '../graph/graph.js';
-import { Tensor } from '../graph/tensor.js';
-import { MaxPool } from '../ops/max-pool.js';
+import type { Tensor } from '../graph/tensor.js';
 import type { Availability, Backend, LoadOptions, Session, TensorMap } from './backend.js';
 import { BackendError, BackendUnavailableError, encodeForOrt, type GraphOptimizationLevel } from './ort-node.js';
 import { acquireWebHost, CHROMIUM_CANDIDATES, CHROMIUM_ENV, describeAdapter, fieldOf, findChromium, ORT_WEB_MODULE, releaseWebHost, type WebHost } from './web-browser.js';
-import { checkWireBoundary, fromWireTensor, parseWireTensor, toWireTensor } from './web-wire.js';
+import { probeModel } from './web-wasm.js';
+import { checkBoundaryTypes, fromWireTensor, parseWireTensor, toWireTensor } from './web-wire.js';
 
 /** ORT's own log line when the whole graph went to one EP. */
 const ALL_ON_WEBGPU = 'All nodes placed on [WebGpuExecutionProvider]';
@@ -120,14 +118,6 @@ class PageSession implements WebGpuSession {
       releaseWebHost();
     }
   }
-}
-
-/** The probe: MaxPool 2x2 over values all below -1e5 must give the largest, -2e5 (the JSEP kernel gives -1e5). */
-function probeModel(): { model: Model; input: Tensor; expected: number } {
-  const b = new GraphBuilder({ name: 'webgpu_probe', opset: 17 });
-  const x = b.input('x', DataType.FLOAT, [1, 1, 2, 2]);
-  b.output(b.op1(MaxPool, [x], { kernelShape: [2, 2] }), 'y');
-  return { model: b.build(), input: Tensor.float32([1, 1, 2, 2], [-3e5, -2e5, -4e5, -5e5]), expected: -2e5 };
 }
 
 function sessionOptionsFor(options: WebGpuLoadOptions, defaults: WebWebGpuOptions): Record<string, unknown> {
@@ -233,7 +223,7 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
     async load(model: Model, options: WebGpuLoadOptions = {}): Promise<Session> {
       const state = await availability();
       if (!state.available) throw new BackendUnavailableError('web-webgpu', state.reason);
-      checkWireBoundary('web-webgpu', model);
+      checkBoundaryTypes('web-webgpu', model);
       return open(defaults.executablePath ?? findChromium() ?? CHROMIUM_CANDIDATES[0], model, options);
     },
   };

@@ -96,13 +96,16 @@ export function parseWireTensor(value: unknown): WireTensor {
   return { name, type, dims, data };
 }
 
-/** Refuses a model whose inputs or outputs cannot travel as bytes (string, bfloat16), naming the value. */
-export function checkWireBoundary(backend: BackendName, model: Model): void {
+/**
+ * Refuses a model whose inputs or outputs have a type `typeOf` rejects (by default: what cannot travel as bytes,
+ * string and bfloat16), naming the backend and the value.
+ */
+export function checkBoundaryTypes(backend: BackendName, model: Model, typeOf: (dtype: DataType) => OrtTypeName = wireTypeOf): void {
   for (const [kind, values] of [['input', model.graph.inputs], ['output', model.graph.outputs]] as const) {
     for (const value of values) {
       if (value.type === null) continue;
       try {
-        wireTypeOf(value.type.dtype);
+        typeOf(value.type.dtype);
       } catch (error) {
         if (error instanceof UnsupportedError) throw new UnsupportedError(`${backend}: model ${kind} '${value.name}': ${error.message}`);
         throw error;

@@ -3,6 +3,7 @@
  */
 import { SppkitError } from '../errors.js';
 import type { Model } from '../graph.js';
+import type { RuleEvent } from '../rewrite/rule.js';
 
 /** What a pass returns. */
 export interface PassResult {
@@ -12,6 +13,16 @@ export interface PassResult {
   readonly modified: boolean;
   /** Human-readable notes: where a rule fired, and why it did not elsewhere. */
   readonly notes: readonly string[];
+  /** Rewrite passes: every site where a rule fired or was refused, and why (for `--explain`). */
+  readonly events?: readonly RuleEvent[];
+}
+
+/** What the runner records per pass. */
+export interface PassRecord {
+  readonly pass: string;
+  readonly modified: boolean;
+  readonly notes: readonly string[];
+  readonly events: readonly RuleEvent[];
 }
 
 /** A named pass. In-place passes mutate and return their input model; functional ones return a new model. */
@@ -33,8 +44,8 @@ export class PassError extends SppkitError {
 }
 
 /** Runs passes in order, checking each one's contract and wrapping its errors with its name. */
-export function runPasses(model: Model, passes: readonly Pass[]): { model: Model; results: { pass: string; modified: boolean; notes: readonly string[] }[] } {
-  const results: { pass: string; modified: boolean; notes: readonly string[] }[] = [];
+export function runPasses(model: Model, passes: readonly Pass[]): { model: Model; results: PassRecord[] } {
+  const results: PassRecord[] = [];
   let current = model;
   for (const pass of passes) {
     let result: PassResult;
@@ -45,7 +56,7 @@ export function runPasses(model: Model, passes: readonly Pass[]): { model: Model
     }
     if (pass.inPlace && result.model !== current) throw new PassError(pass.name, new Error('an in-place pass returned a different model'));
     if (!pass.inPlace && result.modified && result.model === current) throw new PassError(pass.name, new Error('a functional pass modified its input model'));
-    results.push({ pass: pass.name, modified: result.modified, notes: result.notes });
+    results.push({ pass: pass.name, modified: result.modified, notes: result.notes, events: result.events ?? [] });
     current = result.model;
   }
   return { model: current, results };

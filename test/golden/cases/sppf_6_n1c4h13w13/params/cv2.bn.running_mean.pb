@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJАw>PслЊВд>$yеЊМ£T=т≈Њ

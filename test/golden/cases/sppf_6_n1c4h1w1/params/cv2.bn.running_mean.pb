@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJ“¾Å¾ÓHù¾Bî«>>¹Ý>nd½ËÇÕ>

@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJM#¾~d÷¼×Ž’>$/€¾TÎ÷½#­¾

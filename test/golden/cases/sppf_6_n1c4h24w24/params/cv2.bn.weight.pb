@@ -1,0 +1,1 @@
+Bcv2.bn.weightJCà6?ZZ³?ÒL¼?fA?KÊ>?ú…?

@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJ¾A¾Yw>KÆã¾úéŒ>Ê¢é¾´¼Ž½

@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJSê¾L—\>Zá,>©Ï>Dð±>Ïæ>

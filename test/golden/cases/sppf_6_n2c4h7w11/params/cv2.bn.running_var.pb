@@ -1,0 +1,1 @@
+Bcv2.bn.running_varJéÔC?‹¤?s3‡?ØˆR?£3+?v‘?

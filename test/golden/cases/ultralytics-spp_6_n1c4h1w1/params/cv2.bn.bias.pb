@@ -1,0 +1,1 @@
+Bcv2.bn.biasJg_=y¤Ù¾a–¾ åA=yBÁ=(På>

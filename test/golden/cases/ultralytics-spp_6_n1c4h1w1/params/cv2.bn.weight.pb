@@ -1,0 +1,1 @@
+Bcv2.bn.weightJObœ?lÂD?fŒh?1ÃA?¿£?¤´¿?

@@ -1,0 +1,1 @@
+Bcv1.bn.running_meanJÿ9h¾çm¨½

@@ -1,0 +1,1 @@
+Bcv2.bn.running_varJ¸°›?H¿?’M?¥îB?ó—?o6›?

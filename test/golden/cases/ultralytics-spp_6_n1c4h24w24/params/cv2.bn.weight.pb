@@ -1,0 +1,1 @@
+Bcv2.bn.weightJN '?WKž?T´f?Š%r?ž…¶?0ÜŠ?

@@ -1,0 +1,2 @@
+Bcv2.bn.running_meanJMz]¾@ÞÈ=Y»>gÈ>
+å™>R‡¾
