@@ -2,14 +2,15 @@
  * The backend registry: one factory per name of BACKEND_NAMES. Each backend is created on first use and kept, so
  * its availability check (which may probe drivers) runs at most once per process.
  *
- * To add a backend, replace its factory in `FACTORIES` (the `web-*` entries are placeholders until their
- * implementation lands).
+ * To add a backend, replace its factory in `FACTORIES`.
  */
 import { BACKEND_NAMES, type Availability, type Backend, type BackendName, type Session } from './backend.js';
 import { BackendUnavailableError, createOrtCpuBackend } from './ort-node.js';
 import { createOrtCudaBackend } from './ort-cuda.js';
 import { createOrtWebGpuBackend } from './ort-webgpu.js';
 import { referenceBackend } from './reference.js';
+import { createWebWasmBackend } from './web-wasm.js';
+import { createWebWebGpuBackend } from './web-webgpu.js';
 
 /** A backend that can never run here, for `reason`; `load` throws BackendUnavailableError. */
 export function unavailableBackend(name: BackendName, reason: string): Backend {
@@ -26,8 +27,8 @@ const FACTORIES = {
   'ort-cpu': () => createOrtCpuBackend(),
   'ort-cuda': () => createOrtCudaBackend(),
   'ort-webgpu': () => createOrtWebGpuBackend(),
-  'web-wasm': () => unavailableBackend('web-wasm', 'not implemented yet'),
-  'web-webgpu': () => unavailableBackend('web-webgpu', 'not implemented yet'),
+  'web-wasm': () => createWebWasmBackend(),
+  'web-webgpu': () => createWebWebGpuBackend(),
 } as const satisfies Record<BackendName, () => Backend>;
 
 const instances = new Map<BackendName, Backend>();

@@ -50,8 +50,8 @@ export function findChromium(): string | undefined {
 
 /** onnxruntime-web's `dist` folder (its `.mjs` and `.wasm` files). */
 export function ortWebDistDir(): string {
-  const pkg = createRequire(import.meta.url).resolve('onnxruntime-web/package.json');
-  return path.join(path.dirname(pkg), 'dist');
+  // The package exports no './package.json'; its main entry (for require under Node) lives in dist/.
+  return path.dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
 }
 
 /** A browser, its harness page and the server behind it. */

@@ -10,8 +10,9 @@
 import { GraphBuilder } from '../graph/builder.js';
 import { DataType } from '../graph/dtype.js';
 import type { Model } from '../graph/graph.js';
-import { Tensor as TensorClass, type Tensor } from '../graph/tensor.js';
+import { Tensor } from '../graph/tensor.js';
 import { MaxPool } from '../ops/max-pool.js';
+import type { InferenceSession as WebInferenceSession, Tensor as WebTensor } from 'onnxruntime-web';
 import type { Availability, Backend, LoadOptions, Session, TensorMap } from './backend.js';
 import { BackendError, BackendUnavailableError, encodeForOrt, ortErrorText, type GraphOptimizationLevel } from './ort-node.js';
 import { fromOrtTensor, ortTypeOf, toOrtTensor } from './ort-tensor.js';
@@ -19,7 +20,6 @@ import { checkBoundaryTypes } from './web-wire.js';
 
 /** The onnxruntime-web module (its Node build). */
 export type OrtWebModule = typeof import('onnxruntime-web');
-type WebInferenceSession = import('onnxruntime-web').InferenceSession;
 
 let ortWeb: Promise<OrtWebModule> | undefined;
 
@@ -55,7 +55,7 @@ class WasmSession implements Session {
 
   async run(feeds: TensorMap): Promise<Map<string, Tensor>> {
     const inputs = this.session.inputNames;
-    const ortFeeds: Record<string, InstanceType<OrtWebModule['Tensor']>> = {};
+    const ortFeeds: Record<string, WebTensor> = {};
     for (const [name, tensor] of feeds) {
       if (!inputs.includes(name)) throw new BackendError('web-wasm', `'${name}' is not an input of the model (its inputs: ${inputs.join(', ')})`);
       ortFeeds[name] = toOrtTensor(this.ort.Tensor, tensor);
@@ -97,7 +97,7 @@ export function probeModel(): ProbeCase {
   const b = new GraphBuilder({ name: 'web_probe', opset: 17 });
   const x = b.input('x', DataType.FLOAT, [1, 1, 2, 2]);
   b.output(b.op1(MaxPool, [x], { kernelShape: [2, 2] }), 'y');
-  return { model: b.build(), input: TensorClass.float32([1, 1, 2, 2], [-3e5, -2e5, -4e5, -5e5]), expected: -2e5 };
+  return { model: b.build(), input: Tensor.float32([1, 1, 2, 2], [-3e5, -2e5, -4e5, -5e5]), expected: -2e5 };
 }
 
 /** The `web-wasm` backend. */

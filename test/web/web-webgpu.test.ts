@@ -1,0 +1,114 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { DataType } from '../../src/graph/dtype.js';
+import { tensorsIdentical, type Tensor } from '../../src/graph/tensor.js';
+import type { Model } from '../../src/graph/graph.js';
+import { getBackend } from '../../src/runtime/backends.js';
+import { compareTensors } from '../../src/runtime/compare.js';
+import { BackendError } from '../../src/runtime/ort-node.js';
+import { evaluate } from '../../src/runtime/reference.js';
+import { closeWebHost, findChromium } from '../../src/runtime/web-browser.js';
+import { createWebWebGpuBackend, type WebGpuSession } from '../../src/runtime/web-webgpu.js';
+import { pyramidInput, pyramidModel } from '../runtime/models.js';
+import { patternInput, sppAdaptiveModel, sppfModel } from './models.js';
+
+const chromium = findChromium();
+if (chromium === undefined) console.warn('web-webgpu skipped: no Chromium (apt-get install chromium, or set SPPKIT_CHROMIUM)');
+const backend = getBackend('web-webgpu');
+const availability = chromium === undefined ? undefined : await backend.availability();
+if (availability !== undefined && !availability.available) console.warn(`web-webgpu skipped: ${availability.reason}`);
+const ready = availability?.available === true;
+
+afterAll(closeWebHost);
+
+function expectIdentical(got: Map<string, Tensor>, want: Map<string, Tensor>): void {
+  expect([...got.keys()]).toEqual([...want.keys()]);
+  for (const [name, tensor] of want) {
+    const actual = got.get(name);
+    expect(actual?.describe(), name).toBe(tensor.describe());
+    expect(actual !== undefined && tensorsIdentical(actual, tensor), `${name}: ${actual?.toNumbers().join(',')} vs ${tensor.toNumbers().join(',')}`).toBe(true);
+  }
+}
+
+async function expectClose(model: Model, feeds: Map<string, Tensor>, got: Map<string, Tensor>): Promise<void> {
+  for (const [name, want] of evaluate(model, feeds)) {
+    const actual = got.get(name);
+    expect(actual, name).toBeDefined();
+    if (actual !== undefined) {
+      const comparison = compareTensors(actual, want, { atol: 1e-4, rtol: 1e-4 });
+      expect(comparison.ok, `${model.graph.name} ${name}: ${comparison.message}`).toBe(true);
+    }
+  }
+  return Promise.resolve();
+}
+
+describe.skipIf(chromium === undefined)('web-webgpu', () => {
+  it('reports the adapter when available, or the exact reason when not', () => {
+    if (availability === undefined) return;
+    if (availability.available) expect(availability.detail).toMatch(/^onnxruntime-web 1\.30\.\d+ \(ort\.webgpu\.min\.mjs\), WebGpuExecutionProvider in Chromium \d+\S* headless, adapter \S+/);
+    else expect(availability.reason.length).toBeGreaterThan(10);
+  });
+
+  it('is unavailable with a reason when the browser executable does not exist', async () => {
+    const missing = await createWebWebGpuBackend({ executablePath: '/nonexistent/chromium' }).availability();
+    expect(missing.available).toBe(false);
+    expect(!missing.available && missing.reason).toMatch(/Chromium at \/nonexistent\/chromium could not start/);
+  });
+
+  describe.runIf(ready)('running models in Chromium', () => {
+    it('places every node on the WebGPU EP and runs the MaxPool pyramid identically to the reference', async () => {
+      const model = pyramidModel();
+      const session = await createWebWebGpuBackend().load(model, { verifyPlacement: true });
+      expect(session.provider).toMatch(/WebGpuExecutionProvider \(onnxruntime-web\/webgpu\), no CPU fallback, Chromium/);
+      const placement = 'placement' in session ? (session satisfies WebGpuSession).placement : [];
+      expect(placement.join('\n')).toMatch(/All nodes placed on \[WebGpuExecutionProvider\]/);
+      for (const offset of [0, -3e5]) {
+        // offset -3e5: every value below -1e5, where onnxruntime-web's JSEP MaxPool would return -1e5.
+        const feeds = new Map([['x', pyramidInput(7, 6, DataType.FLOAT, offset)]]);
+        expectIdentical(await session.run(feeds), evaluate(model, feeds));
+      }
+      await session.dispose();
+    });
+
+    it('runs sppAdaptive max with static and with symbolic H and W identically to the reference', async () => {
+      const fixed = sppAdaptiveModel('max', 13, 11);
+      const dynamic = sppAdaptiveModel('max', 'H', 'W');
+      const s1 = await backend.load(fixed);
+      const feeds = new Map([['x', patternInput(3, 13, 11)]]);
+      expectIdentical(await s1.run(feeds), evaluate(fixed, feeds));
+      await s1.dispose();
+      const s2 = await backend.load(dynamic);
+      for (const [h, w] of [[13, 11], [6, 9]] as const) {
+        const dynFeeds = new Map([['x', patternInput(3, h, w)]]);
+        expectIdentical(await s2.run(dynFeeds), evaluate(dynamic, dynFeeds));
+      }
+      await s2.dispose();
+    });
+
+    it('runs sppAdaptive avg and SPPF (Conv, Sigmoid) within 1e-4 of the reference', async () => {
+      for (const [model, input] of [[sppAdaptiveModel('avg', 13, 11), patternInput(3, 13, 11)], [sppfModel(), patternInput(4, 8, 8)]] as const) {
+        const feeds = new Map([['x', input]]);
+        const session = await backend.load(model);
+        await expectClose(model, feeds, await session.run(feeds));
+        await session.dispose();
+      }
+    });
+
+    it('refuses a model the WebGPU EP cannot run instead of running it on the CPU EP, unless allowed', async () => {
+      // The WebGPU EP pools float32/float16 only: a float64 MaxPool would be placed on the CPU EP.
+      const model = pyramidModel(7, 6, DataType.DOUBLE);
+      await expect(backend.load(model)).rejects.toThrow(BackendError);
+      await expect(backend.load(model)).rejects.toThrow(/web-webgpu: session creation failed: .*cpuFallback: true/);
+      const session = await createWebWebGpuBackend({ cpuFallback: true }).load(model);
+      expect(session.provider).toMatch(/CPU fallback allowed/);
+      const feeds = new Map([['x', pyramidInput(7, 6, DataType.DOUBLE)]]);
+      expectIdentical(await session.run(feeds), evaluate(model, feeds));
+      await session.dispose();
+    });
+
+    it('names the input when a feed is missing', async () => {
+      const session = await backend.load(pyramidModel());
+      await expect(session.run(new Map())).rejects.toThrow(/web-webgpu: missing input\(s\) 'x'/);
+      await session.dispose();
+    });
+  });
+});
