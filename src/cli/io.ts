@@ -8,6 +8,7 @@ import type { Model } from '../graph/graph.js';
 import type { Tensor } from '../graph/tensor.js';
 import { decodeModel, encodeModel } from '../export/model.js';
 import { fileExternalData } from '../export/io-node.js';
+import { decodeSafetensors } from '../export/safetensors.js';
 import { decodeTensor, encodeTensor } from '../export/tensor-codec.js';
 import { UsageError } from './args.js';
 
@@ -40,12 +41,15 @@ export function writeTensorFile(path: string, tensor: Tensor, name: string): voi
 }
 
 /**
- * Loads weights keyed by state_dict name from a folder of `<name>.pb` TensorProto files (the layout of
- * `golden/torch/<case>/params`).
+ * Loads weights keyed by state_dict name from a `.safetensors` file or a folder of `<name>.pb` TensorProto files
+ * (the layout of `golden/torch/<case>/params`).
  */
 export function readWeightsFolder(path: string): Map<string, Tensor> {
   if (!existsSync(path)) throw new UsageError(`weights '${path}' does not exist`);
-  if (!statSync(path).isDirectory()) throw new ConfigError(`weights '${path}': expected a folder of <state_dict name>.pb files`);
+  if (!statSync(path).isDirectory()) {
+    if (path.endsWith('.safetensors')) return decodeSafetensors(readFileSync(path), path);
+    throw new ConfigError(`weights '${path}': expected a .safetensors file or a folder of <state_dict name>.pb files`);
+  }
   const weights = new Map<string, Tensor>();
   for (const file of readdirSync(path).filter((f) => f.endsWith('.pb')).sort()) {
     weights.set(file.slice(0, -'.pb'.length), readTensorFile(join(path, file)));

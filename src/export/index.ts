@@ -5,3 +5,4 @@
 export { decodeModel, encodeModel, encodeModelWithExternalData, type DecodeOptions, type ModelWithExternalData } from './model.js';
 export { decodeTensor, encodeTensor, type NamedTensor } from './tensor-codec.js';
 export { DEFAULT_EXTERNAL_THRESHOLD, type ExternalDataOptions, type ExternalDataReader } from './external-data.js';
+export { decodeSafetensors } from './safetensors.js';

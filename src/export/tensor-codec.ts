@@ -81,7 +81,7 @@ function countOf(dims: readonly number[], fail: (detail: string) => never): numb
 }
 
 /** Copies little-endian element bytes into fresh (aligned) storage of `dtype`. */
-function fromLittleEndian(dtype: DataType, bytes: Uint8Array, count: number): TensorData {
+export function fromLittleEndian(dtype: DataType, bytes: Uint8Array, count: number): TensorData {
   const size = dtypeByteSize(dtype);
   // A fresh buffer of exactly these bytes: aligned for the typed view, and never a view into the protobuf
   // buffer (Node Buffers' slice() does not copy, and their pooled buffers do not start at offset 0).

@@ -6,7 +6,7 @@
  * Output shape: `indices.shape[:-1] + data.shape[b + m:]` (rank `q + r - m - 1 - b`). 13 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__GatherND.html
  */
-import { dimsEqual, formatShape, type Dim } from '../graph/dim.js';
+import { formatShape, type Dim } from '../graph/dim.js';
 import { DataType, dtypeName } from '../graph/dtype.js';
 import { sizeOf, stridesOf } from '../graph/tensor.js';
 import { attr } from './attributes.js';
@@ -21,7 +21,7 @@ function gatherNdShape<D extends Dim>(data: readonly D[], indices: readonly D[],
   for (let axis = 0; axis < batchDims; axis += 1) {
     const a = data[axis];
     const b = indices[axis];
-    if (a !== undefined && b !== undefined && typeof a === 'number' && typeof b === 'number' && !dimsEqual(a, b)) fail(`the first batch_dims dims of data and indices must agree; axis ${axis} differs (${shown})`);
+    if (typeof a === 'number' && typeof b === 'number' && a !== b) fail(`the first batch_dims dims of data and indices must agree; axis ${axis} differs (${shown})`);
   }
   const tuple = indices[indices.length - 1];
   if (typeof tuple !== 'number') return fail(`the last dim of indices must be known (${shown})`);

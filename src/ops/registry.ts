@@ -6,6 +6,7 @@ import type { Attribute } from '../graph/attribute.js';
 import { UnsupportedError, type NodeRef } from '../graph/errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { TensorType } from '../graph/value.js';
+import { Abs } from './abs.js';
 import { Add } from './add.js';
 import { parseAttributes, type ParsedAttrs } from './attributes.js';
 import { AveragePool } from './average-pool.js';
@@ -13,13 +14,16 @@ import { BatchNormalization } from './batch-normalization.js';
 import { Cast } from './cast.js';
 import { Ceil } from './ceil.js';
 import { Concat } from './concat.js';
+import { Constant } from './constant.js';
 import { Conv } from './conv.js';
 import { Div } from './div.js';
 import { Equal } from './equal.js';
 import { Exp } from './exp.js';
+import { Expand } from './expand.js';
 import { Flatten } from './flatten.js';
 import { Floor } from './floor.js';
 import { Gather } from './gather.js';
+import { GatherND } from './gather-nd.js';
 import { Gemm } from './gemm.js';
 import { GlobalAveragePool } from './global-average-pool.js';
 import { GlobalLpPool } from './global-lp-pool.js';
@@ -43,6 +47,7 @@ import { Reshape } from './reshape.js';
 import { Resize } from './resize.js';
 import { Shape } from './shape.js';
 import { Sigmoid } from './sigmoid.js';
+import { Sign } from './sign.js';
 import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
 import { Split } from './split.js';
@@ -54,19 +59,23 @@ import { Where } from './where.js';
 
 /** Every op of the default ONNX domain, keyed by op type. Keep alphabetical. */
 export const ops = {
+  Abs,
   Add,
   AveragePool,
   BatchNormalization,
   Cast,
   Ceil,
   Concat,
+  Constant,
   Conv,
   Div,
   Equal,
   Exp,
+  Expand,
   Flatten,
   Floor,
   Gather,
+  GatherND,
   Gemm,
   GlobalAveragePool,
   GlobalLpPool,
@@ -89,6 +98,7 @@ export const ops = {
   Resize,
   Shape,
   Sigmoid,
+  Sign,
   Slice,
   Softmax,
   Split,

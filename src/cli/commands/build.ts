@@ -58,7 +58,7 @@ options:
   --width W|name         input width (default 20)
   --batch N|name         batch size (default 1)
   --opset 17             default-domain opset, 13..23
-  --weights DIR          folder of <state_dict name>.pb TensorProto files (default: seeded random)
+  --weights DIR|FILE     a .safetensors file or a folder of <state_dict name>.pb files (default: seeded random)
   --seed S               seed for random weights (default 0)
   --keep-bn              keep BatchNormalization nodes (default: folded into the convs)
   --check                validate: checker, then reference vs ort-cpu on a random input
