@@ -77,7 +77,7 @@ function checkConfig(config: SppAdaptiveConfig): void {
 const int64 = (values: readonly number[]): Tensor => Tensor.int64([values.length], values);
 
 /** Emits the reduction of one axis of one level. */
-function reduceAxis(b: GraphBuilder, x: Value, axis: 2 | 3, n: number, plan: AxisPlan, pool: 'max' | 'avg', name: string): Value {
+function reduceAxis(b: GraphBuilder, x: Value, axis: 2 | 3, n: number, plan: AxisPlan, pool: 'max' | 'avg', name: string, axisSize: (axis: 2 | 3) => Value): Value {
   const reduce = (slice: Value, binName: string): Value =>
     pool === 'max'
       ? b.reduceMax(slice, { axes: [axis], keepdims: 1 }, { name: binName })
@@ -97,20 +97,19 @@ function reduceAxis(b: GraphBuilder, x: Value, axis: 2 | 3, n: number, plan: Axi
       return bins.length === 1 && bins[0] !== undefined ? bins[0] : b.concat(bins, { axis }, { name: `${name}.concat` });
     }
     case 'dynamic': {
-      // size = Shape(x)[axis];  starts = (i * size) div n;  ends = ((i + 1) * size + n - 1) div n, for i in 0..n-1.
-      const size = b.shapeOf(x, axis, { name: `${name}.size` });
-      const index = b.constant(`${name}.i`, int64(Array.from({ length: n }, (_, i) => i)));
-      const next = b.constant(`${name}.i1`, int64(Array.from({ length: n }, (_, i) => i + 1)));
+      // All 2n bounds in one int64 vector, computed once per level and axis from the axis size a:
+      //   starts_i = (i*a) div n,  ends_i = ((i+1)*a + n - 1) div n   (floor and ceil of the PyTorch bin edges)
+      // then split into 2n one-element tensors, the Slice bounds of the n bins.
+      const factors = b.constant(`${name}.factors`, int64([...Array.from({ length: n }, (_, i) => i), ...Array.from({ length: n }, (_, i) => i + 1)]));
+      const roundUp = b.constant(`${name}.round_up`, int64([...Array.from({ length: n }, () => 0), ...Array.from({ length: n }, () => n - 1)]));
       const count = b.constant(`${name}.n`, int64([n]));
-      const starts = b.div(b.mul(index, size, { name: `${name}.i_size` }), count, { name: `${name}.starts` });
-      const roundUp = b.constant(`${name}.n_minus_1`, int64([n - 1]));
-      const ends = b.div(b.add(b.mul(next, size, { name: `${name}.i1_size` }), roundUp, { name: `${name}.ceil_num` }), count, { name: `${name}.ends` });
-      const startBins = n === 1 ? [starts] : b.split(starts, n, { name: `${name}.split_starts` });
-      const endBins = n === 1 ? [ends] : b.split(ends, n, { name: `${name}.split_ends` });
+      const bounds = b.div(b.add(b.mul(factors, axisSize(axis), { name: `${name}.scaled` }), roundUp, { name: `${name}.rounded` }), count, { name: `${name}.bounds` });
+      const pieces = b.split(bounds, 2 * n, { name: `${name}.split` });
       const axes = b.constant(`${name}.axis`, int64([axis]));
-      const bins = startBins.map((start, i) => {
-        const end = endBins[i];
-        if (end === undefined) throw new ConfigError(`sppAdaptive: internal error, bin ${i} has no end`);
+      const bins = Array.from({ length: n }, (_, i) => {
+        const start = pieces[i];
+        const end = pieces[n + i];
+        if (start === undefined || end === undefined) throw new ConfigError(`sppAdaptive: internal error, bin ${i} has no bounds`);
         return reduce(b.sliceDynamic(x, start, end, axes, { name: `${name}.slice${i}` }), `${name}.reduce${i}`);
       });
       return bins.length === 1 && bins[0] !== undefined ? bins[0] : b.concat(bins, { axis }, { name: `${name}.concat` });
@@ -118,8 +117,21 @@ function reduceAxis(b: GraphBuilder, x: Value, axis: 2 | 3, n: number, plan: Axi
   }
 }
 
+/** `Shape(x)[axis]` as a 1-element int64 vector, made once per axis and shared by every level. */
+function axisSizes(b: GraphBuilder, x: Value): (axis: 2 | 3) => Value {
+  const made = new Map<number, Value>();
+  return (axis) => {
+    let size = made.get(axis);
+    if (size === undefined) {
+      size = b.shapeOf(x, axis, { name: `${x.name}.size${axis}` });
+      made.set(axis, size);
+    }
+    return size;
+  };
+}
+
 /** Emits one level; returns its [N, C, n, n] result. */
-function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: ReadonlyMap<number, Value>, pool: 'max' | 'avg', name = `level${plan.n}`): Value {
+function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: ReadonlyMap<number, Value>, pool: 'max' | 'avg', sizes: (axis: 2 | 3) => Value, name = `level${plan.n}`): Value {
   switch (plan.kind) {
     case 'global':
       return pool === 'max' ? b.globalMaxPool(x, { name }) : b.globalAveragePool(x, { name });
@@ -134,8 +146,8 @@ function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: Readonly
         const attrs = { kernelShape: [plan.rows.kernel, plan.cols.kernel], strides: [plan.rows.kernel, plan.cols.kernel] };
         return pool === 'max' ? b.maxPool(x, attrs, { name }) : b.averagePool(x, attrs, { name });
       }
-      const rows = reduceAxis(b, x, 2, plan.n, plan.rows, pool, `${name}.rows`);
-      return reduceAxis(b, rows, 3, plan.n, plan.cols, pool, `${name}.cols`);
+      const rows = reduceAxis(b, x, 2, plan.n, plan.rows, pool, `${name}.rows`, sizes);
+      return reduceAxis(b, rows, 3, plan.n, plan.cols, pool, `${name}.cols`, sizes);
     }
   }
 }
@@ -149,7 +161,7 @@ export function adaptivePoolLevel(b: GraphBuilder, x: Value, n: number, pool: 'm
   positiveInt('adaptivePoolLevel', 'n', n);
   const { shape } = nchw(x, 'adaptivePoolLevel');
   const plan: LevelPlan = n === 1 ? { kind: 'global', n: 1 } : { kind: 'separable', n, rows: planAxis(n, shape[2] ?? 0), cols: planAxis(n, shape[3] ?? 0) };
-  return emitLevel(b, x, plan, new Map(), pool, name);
+  return emitLevel(b, x, plan, new Map(), pool, axisSizes(b, x), name);
 }
 
 /** Builds SPP-net adaptive pooling on NCHW `x`; the output is [N, C·Σn²]. */
@@ -159,7 +171,8 @@ export function sppAdaptive(b: GraphBuilder, x: Value, config: SppAdaptiveConfig
   const plans = planSppAdaptive(config, shape[2] ?? 0, shape[3] ?? 0);
   const results = new Map<number, Value>();
   const emitOrder = plans.map((plan, index) => ({ plan, index })).sort((a, b2) => b2.plan.n - a.plan.n);
-  for (const { plan } of emitOrder) if (!results.has(plan.n)) results.set(plan.n, emitLevel(b, x, plan, results, config.pool));
+  const sizes = axisSizes(b, x);
+  for (const { plan } of emitOrder) if (!results.has(plan.n)) results.set(plan.n, emitLevel(b, x, plan, results, config.pool, sizes));
   const flat = config.levels.map((n) => {
     const level = results.get(n);
     if (level === undefined) throw new ConfigError(`sppAdaptive: internal error, level ${n} missing`);
