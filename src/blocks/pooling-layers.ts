@@ -1,7 +1,7 @@
 /**
  * The seed's plain pooling layers as blocks (PyTorch `nn.MaxPool2d`, `nn.AvgPool2d`, global pooling and a
  * strided `nn.Conv2d`), each one ONNX node:
- *   maxPool        MaxPool with kernel, stride (default = kernel), symmetric pads, dilation, ceil mode
+ *   maxPool        MaxPool with kernel, stride (default = kernel), pads, dilation, ceil mode
  *   avgPool        AveragePool, the same plus count_include_pad (default false, ONNX's default; PyTorch's
  *                  nn.AvgPool2d defaults to true, so pass it explicitly when porting)
  *   globalMaxPool  GlobalMaxPool → [N, C, 1, 1]
@@ -19,13 +19,16 @@ import { weight, type ParamSpec } from './weights.js';
 /** A size per spatial axis, or one number for both. */
 export type Pair = number | readonly [number, number];
 
+/** Padding: one number (all sides), [rows, cols] (symmetric), or ONNX order [top, left, bottom, right]. */
+export type Padding = Pair | readonly [number, number, number, number];
+
 /** `maxPool` config. */
 export interface MaxPoolConfig {
   readonly kernel: Pair;
   /** Default: the kernel. */
   readonly stride?: Pair;
-  /** Symmetric padding per axis (default 0). */
-  readonly pad?: Pair;
+  /** Padding (default 0). */
+  readonly pad?: Padding;
   readonly dilation?: Pair;
   readonly ceilMode?: boolean;
 }
@@ -34,7 +37,8 @@ export interface MaxPoolConfig {
 export interface AvgPoolConfig {
   readonly kernel: Pair;
   readonly stride?: Pair;
-  readonly pad?: Pair;
+  /** Padding (default 0). */
+  readonly pad?: Padding;
   readonly ceilMode?: boolean;
   /** Count padded cells in the divisor (default false, as ONNX). */
   readonly countIncludePad?: boolean;
@@ -50,11 +54,11 @@ export interface StridedPoolConfig {
 export interface ConvPoolConfig {
   readonly outChannels: number;
   /** Default 3. */
-  readonly kernel?: number;
+  readonly kernel?: Pair;
   /** Default 2. */
-  readonly stride?: number;
-  /** Default 1 (symmetric). */
-  readonly pad?: number;
+  readonly stride?: Pair;
+  /** Default 1 on every side. */
+  readonly pad?: Padding;
 }
 
 /** A pair as [rows, cols], each a checked integer ≥ `min`. */
@@ -66,12 +70,22 @@ export function pair(block: string, what: string, value: Pair, min = 1): [number
   return [a, b];
 }
 
+/** ONNX `pads` ([top, left, bottom, right]) from a padding config, each a checked non-negative integer. */
+export function onnxPads(block: string, value: Padding): [number, number, number, number] {
+  if (typeof value !== 'number' && value.length === 4) {
+    const [top, left, bottom, right] = value;
+    if (value.some((v) => !Number.isInteger(v) || v < 0)) throw new ConfigError(`${block}: pad must be integers >= 0, got ${JSON.stringify(value)}`);
+    return [top, left, bottom, right];
+  }
+  const [rows, cols] = pair(block, 'pad', typeof value === 'number' ? value : [value[0], value[1]], 0);
+  return [rows, cols, rows, cols];
+}
+
 /** ONNX window attributes from a pooling config. */
-function windowAttrs(block: string, config: { kernel: Pair; stride?: Pair; pad?: Pair; ceilMode?: boolean }): { kernelShape: number[]; strides: number[]; pads: number[]; ceilMode: number } {
+function windowAttrs(block: string, config: { kernel: Pair; stride?: Pair; pad?: Padding; ceilMode?: boolean }): { kernelShape: number[]; strides: number[]; pads: number[]; ceilMode: number } {
   const kernel = pair(block, 'kernel', config.kernel);
   const stride = pair(block, 'stride', config.stride ?? kernel);
-  const pad = pair(block, 'pad', config.pad ?? 0, 0);
-  return { kernelShape: kernel, strides: stride, pads: [pad[0], pad[1], pad[0], pad[1]], ceilMode: config.ceilMode === true ? 1 : 0 };
+  return { kernelShape: kernel, strides: stride, pads: onnxPads(block, config.pad ?? 0), ceilMode: config.ceilMode === true ? 1 : 0 };
 }
 
 /** Max pooling. */
@@ -147,12 +161,8 @@ export const stridedPoolBlock: BlockDef<StridedPoolConfig> = {
   },
 };
 
-function convPoolGeometry(config: ConvPoolConfig): { kernel: number; stride: number; pad: number } {
-  const kernel = positiveInt('convPool', 'kernel', config.kernel ?? 3);
-  const stride = positiveInt('convPool', 'stride', config.stride ?? 2);
-  const pad = config.pad ?? 1;
-  if (!Number.isInteger(pad) || pad < 0) throw new ConfigError(`convPool: pad must be a non-negative integer, got ${pad}`);
-  return { kernel, stride, pad };
+function convPoolGeometry(config: ConvPoolConfig): { kernel: [number, number]; stride: [number, number]; pads: [number, number, number, number] } {
+  return { kernel: pair('convPool', 'kernel', config.kernel ?? 3), stride: pair('convPool', 'stride', config.stride ?? 2), pads: onnxPads('convPool', config.pad ?? 1) };
 }
 
 /** The `convPool` block: a strided convolution with bias, params `weight` [c_out, c_in, k, k] and `bias` [c_out]. */
@@ -165,15 +175,15 @@ export const convPoolBlock: BlockDef<ConvPoolConfig> = {
     const { kernel } = convPoolGeometry(config);
     const cOut = positiveInt('convPool', 'out channels', config.outChannels);
     return [
-      { name: 'weight', shape: [cOut, inChannels, kernel, kernel], init: 'conv' },
+      { name: 'weight', shape: [cOut, inChannels, kernel[0], kernel[1]], init: 'conv' },
       { name: 'bias', shape: [cOut], init: 'bias' },
     ];
   },
   build(b, x, config, weights) {
     nchw(x, 'convPool');
-    const { kernel, stride, pad } = convPoolGeometry(config);
+    const { kernel, stride, pads } = convPoolGeometry(config);
     const w = b.constant('weight', weight(weights, 'weight'));
     const bias = b.constant('bias', weight(weights, 'bias'));
-    return b.conv(x, w, bias, { kernelShape: [kernel, kernel], strides: [stride, stride], pads: [pad, pad, pad, pad] }, { name: 'conv_pool' });
+    return b.conv(x, w, bias, { kernelShape: kernel, strides: stride, pads }, { name: 'conv_pool' });
   },
 };

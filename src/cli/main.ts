@@ -9,6 +9,7 @@ import { buildCommand } from './commands/build.js';
 import { buildModelCommand } from './commands/build-model.js';
 import { goldenCommand } from './commands/golden.js';
 import { checkCommand, inspectCommand, runCommand } from './commands/model-commands.js';
+import { transformCommand } from './commands/transform.js';
 
 const HELP = `sppkit — build, transform, validate and run ONNX pooling / SPP graphs
 
@@ -21,6 +22,7 @@ commands:
   golden <DIR>...                   run golden cases (ONNX backend-test layout, case.json layer cases)
   inspect <model.onnx>              show inputs, outputs and ops
   check <model.onnx>                validate a model
+  transform <in.onnx> -o out.onnx   rewrite a model with passes (--passes default|fold-bn,spp-to-sppf,...; --explain)
   backends                          list the runtimes and whether they can run here`;
 
 type Command = (argv: readonly string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
@@ -32,6 +34,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   golden: goldenCommand,
   inspect: inspectCommand,
   check: checkCommand,
+  transform: transformCommand,
   backends: backendsCommand,
 };
 

@@ -4,7 +4,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BlockDef } from '../blocks/block.js';
 import { catalog, type BlockOptions } from '../blocks/index.js';
+import { nonLocalBlock } from '../blocks/non-local.js';
+import {
+  avgPoolBlock,
+  convPoolBlock,
+  globalAvgPoolBlock,
+  globalMaxPoolBlock,
+  maxPoolBlock,
+  stridedPoolBlock,
+  type MaxPoolConfig,
+  type Padding,
+  type Pair,
+} from '../blocks/pooling-layers.js';
+import { sppPaperBlock } from '../blocks/spp-paper.js';
+import { stochasticPoolBlock } from '../blocks/stochastic-pool.js';
 import { validateWeights } from '../blocks/weights.js';
 import { GraphBuilder } from '../graph/builder.js';
 import { DataType } from '../graph/dtype.js';
@@ -42,35 +57,67 @@ function flag(config: Readonly<Record<string, unknown>>, key: string): boolean {
 
 type LayerBuilder = (b: GraphBuilder, x: Value, config: Readonly<Record<string, unknown>>, params: ReadonlyMap<string, Tensor>, caseName: string) => Value;
 
-/** torch kinds (and sppkit block names) → how to build them. */
+/** torch kinds (and sppkit block names) → how to build them. Every kind goes through a block. */
 const KINDS: Readonly<Record<string, LayerBuilder>> = {
   spp_adaptive: (b, x, c, p, n) => viaCatalog('spp-adaptive', { levels: numbers(c, 'levels', n), pool: c.pool === 'avg' ? 'avg' : 'max' }, b, x, p, n),
+  spp_paper: (b, x, c, p, n) => viaBlock(sppPaperBlock, { levels: numbers(c, 'levels', n), pool: c.pool === 'avg' ? 'avg' : 'max' }, b, x, p, n),
   ultralytics_spp: (b, x, c, p, n) => viaCatalog('ultralytics-spp', { outChannels: Number(c.c2), kernels: numbers(c, 'k', n) }, b, x, p, n),
   ultralytics_sppf: (b, x, c, p, n) => viaCatalog('sppf', { outChannels: Number(c.c2), kernels: [Number(c.k)] }, b, x, p, n),
-  maxpool2d: (b, x, c, _p, n) => b.maxPool(x, poolAttrs(c, n)),
-  strided_pool: (b, x, c, _p, n) => b.maxPool(x, poolAttrs(c, n)),
-  avgpool2d: (b, x, c, _p, n) => b.averagePool(x, { ...poolAttrs(c, n), countIncludePad: flag(c, 'count_include_pad') ? 1 : 0 }),
-  global_avg_pool: (b, x) => b.globalAveragePool(x),
-  global_max_pool: (b, x) => b.globalMaxPool(x),
-  conv_pool: (b, x, c, p, n) => {
-    const w = p.get('weight');
-    const bias = p.get('bias');
-    if (w === undefined) throw new ConfigError(`${n}: missing param 'weight'`);
-    const attrs = { kernelShape: numbers(c, 'kernel', n), strides: numbers(c, 'stride', n), pads: numbers(c, 'pads', n) };
-    return b.conv(x, b.constant('weight', w), bias === undefined ? null : b.constant('bias', bias), attrs);
+  maxpool2d: (b, x, c, p, n) => viaBlock(maxPoolBlock, maxPoolConfig(c, n), b, x, p, n),
+  strided_pool: (b, x, c, p, n) => {
+    const config = maxPoolConfig(c, n);
+    const [k, s] = [pairOf(config.kernel), pairOf(config.stride ?? config.kernel)];
+    const unpadded = typeof config.pad === 'number' ? config.pad === 0 : config.pad === undefined || config.pad.every((v) => v === 0);
+    const plain = k[0] === k[1] && s[0] === k[0] && s[1] === k[1] && unpadded && config.ceilMode !== true && (config.dilation === undefined || pairOf(config.dilation).every((d) => d === 1));
+    return plain ? viaBlock(stridedPoolBlock, { kernel: k[0] }, b, x, p, n) : viaBlock(maxPoolBlock, config, b, x, p, n);
   },
+  avgpool2d: (b, x, c, p, n) => viaBlock(avgPoolBlock, { ...windowConfig(c, n), countIncludePad: flag(c, 'count_include_pad') }, b, x, p, n),
+  global_avg_pool: (b, x, _c, p, n) => viaBlock(globalAvgPoolBlock, {}, b, x, p, n),
+  global_max_pool: (b, x, _c, p, n) => viaBlock(globalMaxPoolBlock, {}, b, x, p, n),
+  conv_pool: (b, x, c, p, n) => viaBlock(convPoolBlock, { outChannels: Number(c.c_out), ...windowConfig(c, n) }, b, x, p, n),
+  stochastic_pool: (b, x, c, p, n) => {
+    const { kernel, stride } = windowConfig(c, n);
+    return viaBlock(stochasticPoolBlock, stride === undefined ? { kernel } : { kernel, stride }, b, x, p, n);
+  },
+  non_local: (b, x, c, p, n) =>
+    viaBlock(nonLocalBlock, { ...(c.c_inner === undefined ? {} : { innerChannels: Number(c.c_inner) }), ...(c.bn_eps === undefined ? {} : { bnEps: Number(c.bn_eps) }) }, b, x, p, n),
 };
 
-function poolAttrs(config: Readonly<Record<string, unknown>>, caseName: string): { kernelShape: number[]; strides: number[]; pads: number[]; ceilMode: number; dilations?: number[] } {
+/** A config pair (number or [rows, cols]) as [rows, cols]. */
+function pairOf(value: Pair): readonly [number, number] {
+  return typeof value === 'number' ? [value, value] : value;
+}
+
+/** A two-element list from case.json. */
+function twoNumbers(config: Readonly<Record<string, unknown>>, key: string, caseName: string): [number, number] {
+  const [a, b, ...rest] = numbers(config, key, caseName);
+  if (a === undefined || b === undefined || rest.length > 0) throw new ConfigError(`${caseName}: config.${key} must have 2 numbers (rows, cols)`);
+  return [a, b];
+}
+
+/** kernel, stride, pads (ONNX order) and ceil mode of a pooling-style case. */
+function windowConfig(config: Readonly<Record<string, unknown>>, caseName: string): { kernel: Pair; stride?: Pair; pad: Padding; ceilMode: boolean } {
   const pads = config.pads === undefined ? [0, 0, 0, 0] : numbers(config, 'pads', caseName);
-  const dilations = config.dilation === undefined ? undefined : numbers(config, 'dilation', caseName);
+  const [top, left, bottom, right, ...rest] = pads;
+  if (top === undefined || left === undefined || bottom === undefined || right === undefined || rest.length > 0) throw new ConfigError(`${caseName}: config.pads must have 4 numbers [top, left, bottom, right]`);
   return {
-    kernelShape: numbers(config, 'kernel', caseName),
-    strides: numbers(config, 'stride', caseName),
-    pads,
-    ceilMode: flag(config, 'ceil_mode') ? 1 : 0,
-    ...(dilations === undefined || dilations.every((d) => d === 1) ? {} : { dilations }),
+    kernel: twoNumbers(config, 'kernel', caseName),
+    ...(config.stride === undefined ? {} : { stride: twoNumbers(config, 'stride', caseName) }),
+    pad: [top, left, bottom, right],
+    ceilMode: flag(config, 'ceil_mode'),
   };
+}
+
+/** A max-pool case's config (window plus dilation). */
+function maxPoolConfig(config: Readonly<Record<string, unknown>>, caseName: string): MaxPoolConfig {
+  return { ...windowConfig(config, caseName), ...(config.dilation === undefined ? {} : { dilation: twoNumbers(config, 'dilation', caseName) }) };
+}
+
+/** Builds a block from a typed config after checking the case's params against the block's parameter list. */
+function viaBlock<C>(block: BlockDef<C>, config: C, b: GraphBuilder, x: Value, params: ReadonlyMap<string, Tensor>, caseName: string): Value {
+  const channels = x.type?.shape?.[1];
+  validateWeights(block.params(config, typeof channels === 'number' ? channels : 0), params, `${caseName} params`);
+  return block.build(b, x, config, params);
 }
 
 function viaCatalog(cliName: string, options: BlockOptions, b: GraphBuilder, x: Value, params: ReadonlyMap<string, Tensor>, caseName: string): Value {

@@ -7,8 +7,7 @@
  *
  * sparse_value is kept by the IR only as opaque bytes, so it is refused with a clear message.
  */
-import type { Attribute } from '../graph/attribute.js';
-import { Attr } from '../graph/attribute.js';
+import { Attr, type Attribute } from '../graph/attribute.js';
 import { DataType } from '../graph/dtype.js';
 import { OpError } from '../graph/errors.js';
 import { Tensor } from '../graph/tensor.js';
@@ -81,7 +80,3 @@ export const Constant = defineOp({
   },
 });
 
-/** Builds the `value` attribute of a Constant node (for passes that emit Constant nodes). */
-export function constantAttribute(tensor: Tensor): Map<string, Attribute> {
-  return new Map([['value', Attr.tensor(tensor)]]);
-}

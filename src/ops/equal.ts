@@ -23,6 +23,7 @@ function equalTypes(opset: number): readonly DataType[] {
 /** Equal-1 took legacy `broadcast`/`axis` attributes; sppkit supports Equal from the numpy-broadcasting version 7. */
 const LEGACY_OPSET = 7;
 
+/** The Equal op: elementwise `A == B` as bool, broadcasting. */
 export const Equal = defineOp({
   opType: 'Equal',
   domain: '',

@@ -33,6 +33,12 @@ export const Expand = defineOp({
       checkRequested(requested, formatShape(x.shape), ctx.fail);
       return [{ dtype: x.dtype, shape: broadcastShapes([x.shape, requested], (detail) => ctx.fail(`cannot expand: ${detail}`)) }];
     }
+    // A shape computed in the graph (`Shape` plus int64 arithmetic) may still be known as dims.
+    const computed = ctx.shapeValue(1);
+    if (computed !== undefined) {
+      checkRequested(computed.filter((dim) => typeof dim === 'number'), formatShape(x.shape), ctx.fail);
+      return [{ dtype: x.dtype, shape: broadcastShapes([x.shape, computed], (detail) => ctx.fail(`cannot expand: ${detail}`)) }];
+    }
     const length = shapeType.shape?.[0];
     if (x.shape === null || typeof length !== 'number') return [{ dtype: x.dtype, shape: null }];
     // Unknown requested dims: an input dim > 1 survives (the request must be 1 or equal), others are unknown.

@@ -33,6 +33,11 @@ export interface InferContext<A> {
   readonly outputCount: number;
   /** The constant value of input `index`, when it is known at build time (initializer or folded). */
   readonly constant: (index: number) => Tensor | undefined;
+  /**
+   * The elements of input `index` as dims, when it is a small rank-0/1 integer value known during inference
+   * (a constant, or computed from `Shape` with int64 arithmetic: `[N, 3, floor(H/2)]`); see shape-value.ts.
+   */
+  readonly shapeValue: (index: number) => readonly Dim[] | undefined;
   /** Throws an OpError naming the node. */
   readonly fail: (detail: string) => never;
 }

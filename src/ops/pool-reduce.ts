@@ -1,9 +1,11 @@
 /**
  * Separable window reduction: a k1×k2×… window max or mean is a 1-D window reduction along each spatial axis in
  * turn (max and sum over a product of index sets factor per axis; a mean's divisor is the product of per-axis
- * counts, so each axis divides by its own count). This costs Σk instead of Πk reads per output.
+ * counts, so each axis divides by its own count). This costs Σk instead of Πk reads per output. Undilated max
+ * windows take the faster path in sliding-max.ts.
  */
 import { axisTaps, type AxisGeometry, type AxisTaps } from './pool-geometry.js';
+import { hasSlidingMax, LOWEST_FLOAT32, slidingMax, slidingMaxPool2d } from './sliding-max.js';
 
 /** Float storage the pooling kernels work on. */
 export type FloatArray = Float32Array | Float64Array;
@@ -14,8 +16,6 @@ export type AxisReduction =
   /** Sum, then divide by `divisors[o]` (omit for a plain sum). */
   | { readonly kind: 'sum'; readonly divisors?: Int32Array };
 
-/** The value an all-padding max window yields: the lowest finite float, as onnxruntime does. */
-const LOWEST_FLOAT32 = -3.4028234663852886e38;
 
 /** The geometry of one `reduceWindows` call: `outer` blocks of `inSize × inner` elements each. */
 interface Layout {
@@ -152,7 +152,13 @@ export function poolWindows(data: FloatArray, dims: readonly number[], axes: rea
     data: reduction === 'max' || data instanceof Float64Array ? data : Float64Array.from(data),
     dims: [...dims],
   };
+  const planar = reduction === 'max' ? slidingMaxPool2d(current.data, current.dims, axes) : undefined;
+  if (planar !== undefined) return planar;
   axes.forEach((axis, i) => {
+    if (reduction === 'max' && hasSlidingMax(axis)) {
+      current = slidingMax(current.data, current.dims, i + 2, axis);
+      return;
+    }
     const taps = axisTaps(axis);
     const divisors = axisDivisors(taps, reduction);
     const step: AxisReduction = reduction === 'max' ? { kind: 'max' } : divisors === undefined ? { kind: 'sum' } : { kind: 'sum', divisors };

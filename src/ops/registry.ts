@@ -3,6 +3,7 @@
  * the checker and the reference evaluator.
  */
 import type { Attribute } from '../graph/attribute.js';
+import type { Dim } from '../graph/dim.js';
 import { UnsupportedError, type NodeRef } from '../graph/errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { TensorType } from '../graph/value.js';
@@ -45,6 +46,7 @@ import { ReduceSum } from './reduce-sum.js';
 import { Relu } from './relu.js';
 import { Reshape } from './reshape.js';
 import { Resize } from './resize.js';
+import { shapeValueOfTensor } from './shape-value.js';
 import { Shape } from './shape.js';
 import { Sigmoid } from './sigmoid.js';
 import { Sign } from './sign.js';
@@ -138,16 +140,23 @@ export function resolveNode(node: NodeLike, opset: number): { op: OpDef; attrs: 
   return { op, attrs };
 }
 
-/** Infers a node's output types. `constant(i)` gives known constant inputs. */
+/**
+ * Infers a node's output types. `constant(i)` gives known constant inputs; `shapeValue(i)` known small integer
+ * inputs as dims (by default, those of the constants).
+ */
 export function inferNode(
   node: NodeLike,
   opset: number,
   inputs: readonly (TensorType | null)[],
   outputCount: number,
   constant: (index: number) => Tensor | undefined,
+  shapeValue: (index: number) => readonly Dim[] | undefined = (index) => {
+    const tensor = constant(index);
+    return tensor === undefined ? undefined : shapeValueOfTensor(tensor)?.elements;
+  },
 ): (TensorType | null)[] {
   const { op, attrs } = resolveNode(node, opset);
-  return op.infer({ node, opset, attrs, inputs, outputCount, constant, fail: failFor(node) });
+  return op.infer({ node, opset, attrs, inputs, outputCount, constant, shapeValue, fail: failFor(node) });
 }
 
 /** Runs a node's reference kernel. */

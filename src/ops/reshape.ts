@@ -16,9 +16,9 @@ import { defineOp, requireInput, requireType } from './op.js';
  * cancelling the symbolic factors the output shares with the input; when that leaves symbolic factors in the
  * divisor (or a product of symbols), the dim is unknown.
  */
-export function resolveReshape(input: readonly Dim[], requested: readonly number[], allowzero: boolean, fail: (detail: string) => never): Dim[] {
-  const shown = `input ${formatShape(input)} to [${requested.join(', ')}]`;
-  if (requested.some((v) => !Number.isInteger(v) || v < -1)) fail(`cannot reshape ${shown}: dims must be >= -1`);
+export function resolveReshape(input: readonly Dim[], requested: readonly Dim[], allowzero: boolean, fail: (detail: string) => never): Dim[] {
+  const shown = `input ${formatShape(input)} to ${formatShape(requested)}`;
+  if (requested.some((v) => typeof v === 'number' && (!Number.isInteger(v) || v < -1))) fail(`cannot reshape ${shown}: dims must be >= -1`);
   const inferred = requested.indexOf(-1);
   if (requested.lastIndexOf(-1) !== inferred) fail(`cannot reshape ${shown}: at most one dim may be -1`);
   if (allowzero && inferred >= 0 && requested.includes(0)) fail(`cannot reshape ${shown}: with allowzero = 1, 0 and -1 cannot be combined`);
@@ -77,11 +77,14 @@ export const Reshape = defineOp({
   },
   infer(ctx) {
     const x = requireType(ctx, 0);
-    let requested: readonly number[] | undefined = ctx.attrs.shape;
+    let requested: readonly Dim[] | undefined = ctx.attrs.shape;
     if (ctx.opset >= 5) {
       const shapeType = requireType(ctx, 1);
       const constant = ctx.constant(1);
+      // A shape computed in the graph may be known as dims (`[N, C*4]` from Shape and int64 arithmetic).
+      const computed = ctx.shapeValue(1);
       if (constant !== undefined) requested = intsOf(constant, ctx.fail);
+      else if (computed !== undefined) requested = computed;
       else {
         const length = shapeType.shape?.[0];
         return [{ dtype: x.dtype, shape: typeof length === 'number' ? Array.from({ length }, () => SymDim.unknown()) : null }];
@@ -89,8 +92,7 @@ export const Reshape = defineOp({
     }
     if (requested === undefined) return ctx.fail(`needs the 'shape' attribute at opset ${ctx.opset}`);
     if (x.shape === null) {
-      const known = requested.every((v) => v > 0 || (v === 0 && ctx.attrs.allowzero === 1));
-      return [{ dtype: x.dtype, shape: known ? [...requested] : requested.map((v) => (v > 0 ? v : SymDim.unknown())) }];
+      return [{ dtype: x.dtype, shape: requested.map((v) => (typeof v !== 'number' || v > 0 || (v === 0 && ctx.attrs.allowzero === 1) ? v : SymDim.unknown())) }];
     }
     return [{ dtype: x.dtype, shape: resolveReshape(x.shape, requested, ctx.attrs.allowzero === 1, ctx.fail) }];
   },

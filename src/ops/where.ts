@@ -10,6 +10,7 @@ import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadca
 import { isBigIntData, isNumberData } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';
 
+/** The Where op: elementwise `condition ? X : Y`, broadcasting all three. */
 export const Where = defineOp({
   opType: 'Where',
   domain: '',

@@ -16,8 +16,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Model } from '../graph/graph.js';
 import type { Availability } from './backend.js';
-import { createOrtBackend, type OrtBackend, ortBinaryDir, type GraphOptimizationLevel, type OrtModule } from './ort-node.js';
-import { probeLibraries } from './ort-probe.js';
+import { createOrtBackend, type OrtBackend, ortBinaryDir, ortErrorText, type GraphOptimizationLevel, type OrtModule } from './ort-node.js';
+import { probeLibraries, probeSessionInChild } from './ort-probe.js';
 
 /** Environment variable naming the folder to look for ORT's CUDA provider libraries in (default: the binding's). */
 export const CUDA_PROVIDER_DIR_ENV = 'SPPKIT_ORT_CUDA_PROVIDER_DIR';
@@ -50,7 +50,6 @@ export async function cudaProblems(options: { readonly deviceId: number; readonl
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     return [`onnxruntime-node ships the CUDA EP for linux/x64 (and win32/x64); this is ${process.platform}/${process.arch}`];
   }
-  const providerPath = path.join(options.providerDir, 'libonnxruntime_providers_cuda.so');
   const missing = CUDA_PROVIDER_LIBRARIES.filter((name) => !existsSync(path.join(options.providerDir, name)));
   if (missing.length > 0) {
     problems.push(`provider librar${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')} missing in ${options.providerDir} (${INSTALL_HINT})`);
@@ -58,7 +57,9 @@ export async function cudaProblems(options: { readonly deviceId: number; readonl
     problems.push(`the provider libraries are in ${options.providerDir}, but onnxruntime loads them only from next to libonnxruntime.so.1 in ${options.bindingDir}: copy or link them there`);
   }
   const device = `/dev/nvidia${options.deviceId}`;
-  const libraries = [CUDA_DRIVER_LIBRARY, ...(missing.length === 0 ? [providerPath] : []), CUDNN_LIBRARY];
+  // The provider itself is not dlopen'ed here: it resolves symbols against onnxruntime's core, so only a real
+  // session (probeSessionInChild, below) can tell whether it loads.
+  const libraries = [CUDA_DRIVER_LIBRARY, CUDNN_LIBRARY];
   const probes = await probeLibraries(libraries);
   const driver = probes.get(CUDA_DRIVER_LIBRARY);
   const noDevice = !existsSync(device);
@@ -66,8 +67,6 @@ export async function cudaProblems(options: { readonly deviceId: number; readonl
     const what = [noDevice ? `${device} absent` : '', driver?.loaded === false ? `${CUDA_DRIVER_LIBRARY} not loadable (${driver.error})` : ''].filter((s) => s !== '');
     problems.push(`no NVIDIA driver: ${what.join('; ')}`);
   }
-  const provider = probes.get(providerPath);
-  if (provider?.loaded === false) problems.push(`CUDA libraries missing: loading ${path.basename(providerPath)} failed: ${provider.error} (put the CUDA runtime and cuBLAS libraries it needs on LD_LIBRARY_PATH before starting node)`);
   const cudnn = probes.get(CUDNN_LIBRARY);
   if (cudnn?.loaded === false) problems.push(`cuDNN missing: ${cudnn.error} (the CUDA EP runs pooling through cuDNN 9)`);
   return problems;
@@ -98,6 +97,9 @@ export function createOrtCudaBackend(options: OrtCudaOptions = {}): OrtBackend {
       const providerDir = options.providerDir ?? process.env[CUDA_PROVIDER_DIR_ENV] ?? bindingDir;
       const problems = await cudaProblems({ deviceId, providerDir, bindingDir });
       if (problems.length > 0) return { available: false, reason: problems.join('; ') };
+      // Everything is in place: a real session on the CUDA EP alone (in a child process) is the final word.
+      const probe = await probeSessionInChild([{ name: 'cuda', deviceId }]);
+      if (probe.failure !== undefined) return { available: false, reason: `a CUDA session could not run the probe model: ${explain(ortErrorText(probe.failure, true))}` };
       return { available: true, detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, CUDAExecutionProvider on device ${deviceId}, providers from ${providerDir}` };
     },
   });

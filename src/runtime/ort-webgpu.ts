@@ -21,14 +21,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { GraphBuilder } from '../graph/builder.js';
-import { DataType } from '../graph/dtype.js';
 import type { Model } from '../graph/graph.js';
-import { Tensor } from '../graph/tensor.js';
-import { MaxPool } from '../ops/max-pool.js';
 import type { Availability } from './backend.js';
 import { createOrtBackend, type OrtBackend, encodeForOrt, ortErrorText, type GraphOptimizationLevel, type OrtModule } from './ort-node.js';
-import { probeLibraries, runNodeChild } from './ort-probe.js';
+import { childProbeScript, probeLibraries, probeModel, runNodeChild } from './ort-probe.js';
 import { toOrtTensor } from './ort-tensor.js';
 
 /** SwiftShader's ICD manifest as shipped by Debian's `chromium` package. */
@@ -80,29 +76,6 @@ export function icdCandidates(vulkanIcd: string | undefined): IcdCandidate[] {
   return candidates;
 }
 
-/** The probe model: MaxPool 2x2 over [[1, 3], [2, 0]] must give 3. */
-function probeModel(): { model: Model; input: Tensor; expected: number } {
-  const b = new GraphBuilder({ name: 'webgpu_probe', opset: 17 });
-  const x = b.input('x', DataType.FLOAT, [1, 1, 2, 2]);
-  b.output(b.op1(MaxPool, [x], { kernelShape: [2, 2] }), 'y');
-  return { model: b.build(), input: Tensor.float32([1, 1, 2, 2], [1, 3, 2, 0]), expected: 3 };
-}
-
-// Child probe: load onnxruntime-node, create the probe session on webgpu only, run it, print the result.
-function childProbeScript(ortEntry: string, bytes: Uint8Array): string {
-  return `
-const ort = require(${JSON.stringify(ortEntry)});
-const bytes = Buffer.from(${JSON.stringify(Buffer.from(bytes).toString('base64'))}, 'base64');
-(async () => {
-  try {
-    const s = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], extra: { session: { disable_cpu_ep_fallback: '1' } } });
-    const r = await s.run({ x: new ort.Tensor('float32', Float32Array.from([1, 3, 2, 0]), [1, 1, 2, 2]) });
-    process.stdout.write(JSON.stringify({ ok: true, y: Array.from(r.y.data) }));
-    await s.release();
-  } catch (e) { process.stdout.write(JSON.stringify({ ok: false, error: String(e && e.message || e) })); }
-})();`;
-}
-
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
@@ -114,7 +87,7 @@ function lastLine(text: string): string {
 
 async function probeInChild(ortEntry: string, bytes: Uint8Array, candidate: IcdCandidate, expected: number): Promise<string | undefined> {
   const env: Record<string, string> = candidate.icdFiles === undefined ? {} : { VK_ICD_FILENAMES: candidate.icdFiles };
-  const child = await runNodeChild(childProbeScript(ortEntry, bytes), env, 120_000);
+  const child = await runNodeChild(childProbeScript(ortEntry, bytes, ['webgpu']), env, 120_000);
   if (child.timedOut) return 'probe timed out';
   let result: unknown;
   try {

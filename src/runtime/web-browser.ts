@@ -80,6 +80,8 @@ export interface AdapterInfo {
   readonly device: string;
   readonly description: string;
   readonly isFallbackAdapter: boolean;
+  /** The adapter's optional features (`shader-f16`, ...). */
+  readonly features: readonly string[];
 }
 
 /** A property of an untyped object (what the page returned), or undefined. */
@@ -102,6 +104,7 @@ function parseAdapter(value: unknown): AdapterResult {
       device: text(fieldOf(info, 'device')),
       description: text(fieldOf(info, 'description')),
       isFallbackAdapter: fieldOf(info, 'isFallbackAdapter') === true,
+      features: ((list: unknown) => (Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string') : []))(fieldOf(info, 'features')),
     },
   };
 }
@@ -152,41 +155,55 @@ async function launchHost(executablePath: string): Promise<WebHost> {
   }
 }
 
-let host: Promise<WebHost> | undefined;
-let users = 0;
-let idleTimer: NodeJS.Timeout | undefined;
+/** A launched (or launching) host and how many users hold it. */
+interface HostEntry {
+  readonly host: Promise<WebHost>;
+  users: number;
+  idleTimer: NodeJS.Timeout | undefined;
+}
 
-/** The shared host, launched on first use with `executablePath`. Call `releaseWebHost` when done with it. */
+/** One host per Chromium executable (in practice one per process). */
+const hosts = new Map<string, HostEntry>();
+
+/** The shared host for `executablePath`, launched on first use. Call `releaseWebHost` with the same path when done. */
 export function acquireWebHost(executablePath: string): Promise<WebHost> {
-  if (idleTimer !== undefined) clearTimeout(idleTimer);
-  idleTimer = undefined;
-  users += 1;
-  host ??= launchHost(executablePath);
-  const current = host;
-  // A failed launch is not cached: the next acquire tries again.
-  current.catch(() => {
-    if (host === current) host = undefined;
-  });
-  return current;
+  let entry = hosts.get(executablePath);
+  if (entry === undefined) {
+    const created: HostEntry = { host: launchHost(executablePath), users: 0, idleTimer: undefined };
+    // A failed launch is not kept: the next acquire tries again.
+    created.host.catch(() => {
+      if (hosts.get(executablePath) === created) hosts.delete(executablePath);
+    });
+    hosts.set(executablePath, created);
+    entry = created;
+  }
+  if (entry.idleTimer !== undefined) clearTimeout(entry.idleTimer);
+  entry.idleTimer = undefined;
+  entry.users += 1;
+  return entry.host;
 }
 
 /** Gives back one use of the host; the last one closes it after a short grace period. */
-export function releaseWebHost(): void {
-  users = Math.max(0, users - 1);
-  if (users > 0 || host === undefined) return;
-  idleTimer = setTimeout(() => void closeWebHost(), IDLE_CLOSE_MS);
+export function releaseWebHost(executablePath: string): void {
+  const entry = hosts.get(executablePath);
+  if (entry === undefined) return;
+  entry.users = Math.max(0, entry.users - 1);
+  if (entry.users > 0) return;
+  if (entry.idleTimer !== undefined) clearTimeout(entry.idleTimer);
+  entry.idleTimer = setTimeout(() => void closeEntry(executablePath, entry), IDLE_CLOSE_MS);
 }
 
-/** Closes the shared browser and server now (sessions still open become unusable). */
-export async function closeWebHost(): Promise<void> {
-  if (idleTimer !== undefined) clearTimeout(idleTimer);
-  idleTimer = undefined;
-  const current = host;
-  host = undefined;
-  users = 0;
-  if (current === undefined) return;
-  const opened = await current.catch(() => undefined);
+async function closeEntry(executablePath: string, entry: HostEntry): Promise<void> {
+  if (entry.idleTimer !== undefined) clearTimeout(entry.idleTimer);
+  entry.idleTimer = undefined;
+  if (hosts.get(executablePath) === entry) hosts.delete(executablePath);
+  const opened = await entry.host.catch(() => undefined);
   if (opened === undefined) return;
   await opened.browser.close().catch(() => undefined);
   await opened.server.close();
+}
+
+/** Closes every shared browser and its server now (sessions still open become unusable). */
+export async function closeWebHost(): Promise<void> {
+  await Promise.all([...hosts].map(([executablePath, entry]) => closeEntry(executablePath, entry)));
 }

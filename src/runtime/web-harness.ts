@@ -5,10 +5,10 @@
  * It is browser JavaScript kept as text (it runs in another realm, so nothing here can import sppkit code). Its
  * protocol: every call takes and returns plain JSON; tensors are wire tensors (web-wire.ts). Methods:
  *  - `init { ortUrl, wasmPaths }` → `{ versions }`: imports onnxruntime-web, sets `env.wasm.wasmPaths`.
- *  - `adapter {}` → `{ ok, info | error }`: `navigator.gpu.requestAdapter()` and its `GPUAdapterInfo`.
+ *  - `adapter {}` → `{ ok, info | error }`: `navigator.gpu.requestAdapter()`, its `GPUAdapterInfo` and features.
  *  - `create { id, modelUrl, options, capturePlacement }` → `{ inputNames, outputNames, ms, placement }`: creates
- *    a session; with `capturePlacement` the session logs verbosely and `placement` is ORT's own
- *    "All nodes placed on [...]" / node-placement lines from the console.
+ *    a session; with `capturePlacement` the session logs verbosely and `placement` is ORT's own node-placement
+ *    section ("All nodes placed on [X]", or "Node(s) placed on [X]. Number of nodes: n" followed by the nodes).
  *  - `run { id, feeds }` → `{ outputs, ms }`, `release { id }` → `{}`.
  * Errors come back as `{ error }` (the message onnxruntime threw), never as a rejected promise, so the runner can
  * quote them.
@@ -49,18 +49,26 @@ function message(error) {
   return String((error && error.message) || error);
 }
 
-// ORT's logger writes through console.*; placement lines are captured while a session is being created.
+// ORT's logger writes through console.*; while a session is created with capturePlacement, its lines are
+// swallowed and kept, and the section from "Node placements" up to the next non-placement line is returned.
 let capture;
 for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
   const original = console[level].bind(console);
   console[level] = (...args) => {
-    if (capture !== undefined) {
-      const text = args.map(String).join(' ');
-      if (/Node placements|nodes placed on|assigned to \\[|Node\\(s\\) placed on/.test(text)) capture.push(text.replace(/^.*?\\] /, '').trim());
-      return;
-    }
-    original(...args);
+    if (capture === undefined) return original(...args);
+    capture.push(args.map(String).join(' ').replace(/^.*?\\] /, '').replace(/\\u001b\\[[0-9;]*m/g, '').trim());
   };
+}
+
+function placementSection(lines) {
+  const start = lines.findIndex((line) => line.startsWith('Node placements'));
+  if (start < 0) return lines.filter((line) => /placed on \\[/.test(line));
+  const section = [];
+  for (const line of lines.slice(start)) {
+    if (section.length > 0 && !/placed on \\[|^\\S+ \\(.*\\)$|^Some nodes were not assigned/.test(line)) break;
+    section.push(line);
+  }
+  return section;
 }
 
 const methods = {
@@ -76,7 +84,8 @@ const methods = {
     if (!adapter) return { ok: false, error: 'navigator.gpu.requestAdapter() returned null (no WebGPU adapter: no usable Vulkan/GL driver)' };
     const info = adapter.info || {};
     return { ok: true, info: { vendor: info.vendor || '', architecture: info.architecture || '', device: info.device || '',
-      description: info.description || '', isFallbackAdapter: info.isFallbackAdapter === true || adapter.isFallbackAdapter === true } };
+      description: info.description || '', isFallbackAdapter: info.isFallbackAdapter === true || adapter.isFallbackAdapter === true,
+      features: Array.from(adapter.features).sort() } };
   },
   async create({ id, modelUrl, options, capturePlacement }) {
     const start = performance.now();
@@ -84,7 +93,7 @@ const methods = {
     try {
       const session = await ort.InferenceSession.create(modelUrl, capturePlacement ? { ...options, logSeverityLevel: 0, logVerbosityLevel: 0 } : options);
       sessions.set(id, session);
-      return { inputNames: session.inputNames, outputNames: session.outputNames, ms: performance.now() - start, placement: capture || [] };
+      return { inputNames: session.inputNames, outputNames: session.outputNames, ms: performance.now() - start, placement: placementSection(capture || []) };
     } finally {
       capture = undefined;
     }

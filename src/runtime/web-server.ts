@@ -59,8 +59,8 @@ function send(response: ServerResponse, status: number, type: string, body: stri
   response.end(body);
 }
 
-/** Starts a server on 127.0.0.1 with an ephemeral port. */
-export async function startStaticServer(): Promise<StaticServer> {
+/** Starts a server on 127.0.0.1, on `port` (default 0: an ephemeral port). */
+export async function startStaticServer(port = 0): Promise<StaticServer> {
   const routes = new Map<string, Route>();
   const mounts = new Map<string, string>();
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
@@ -82,12 +82,12 @@ export async function startStaticServer(): Promise<StaticServer> {
   const server = createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : 0;
+  const bound = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : port;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${bound}`,
     set: (urlPath, route) => void routes.set(urlPath, route),
     mount: (prefix, dir) => void mounts.set(prefix, dir),
     delete: (urlPath) => void routes.delete(urlPath),

@@ -16,6 +16,8 @@
  * Model bytes (encodeModel) are served from the runner's 127.0.0.1 server and fetched by the page; inputs and
  * outputs travel as raw bytes in base64 (web-wire.ts).
  */
+import { DataType } from '../graph/dtype.js';
+import { UnsupportedError } from '../graph/errors.js';
 import type { Model } from '../graph/graph.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { Availability, Backend, LoadOptions, Session, TensorMap } from './backend.js';
@@ -23,6 +25,14 @@ import { BackendError, BackendUnavailableError, encodeForOrt, type GraphOptimiza
 import { acquireWebHost, CHROMIUM_CANDIDATES, CHROMIUM_ENV, describeAdapter, fieldOf, findChromium, ORT_WEB_MODULE, releaseWebHost, type WebHost } from './web-browser.js';
 import { probeModel } from './web-wasm.js';
 import { checkBoundaryTypes, fromWireTensor, parseWireTensor, toWireTensor } from './web-wire.js';
+
+/** The WebGPU feature a device needs for float16 shaders. */
+const SHADER_F16 = 'shader-f16';
+
+/** The first float16 value of the model (input, initializer or node output), if any. */
+function firstFloat16Value(model: Model): string | undefined {
+  return [...model.graph.values()].find((value) => value.type?.dtype === DataType.FLOAT16)?.name;
+}
 
 /** ORT's own log line when the whole graph went to one EP. */
 const ALL_ON_WEBGPU = 'All nodes placed on [WebGpuExecutionProvider]';
@@ -48,7 +58,7 @@ export interface WebWebGpuOptions {
 
 /** A `web-webgpu` backend. */
 export interface WebWebGpuBackend extends Backend {
-  load(model: Model, options?: WebGpuLoadOptions): Promise<Session>;
+  load(model: Model, options?: WebGpuLoadOptions): Promise<WebGpuSession>;
 }
 
 /** A page session with what ORT reported when creating it. */
@@ -115,7 +125,7 @@ class PageSession implements WebGpuSession {
     try {
       await this.host.call('release', { id: this.id });
     } finally {
-      releaseWebHost();
+      releaseWebHost(this.host.chromium);
     }
   }
 }
@@ -149,7 +159,9 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       }
       const error = errorOf(answer);
       if (error !== undefined) {
-        const hint = /fallback/i.test(error) ? " (some nodes cannot run on the WebGPU EP; pass cpuFallback: true to allow ORT's CPU EP for them)" : '';
+        const hint = /fallback/i.test(error)
+        ? " (some nodes cannot run on the WebGPU EP, e.g. int64 shape arithmetic of dynamic sizes, which ORT assigns to its CPU EP; pass cpuFallback: true to allow ORT's CPU EP for them, and verifyPlacement: true to see which)"
+        : '';
         throw new BackendError('web-webgpu', `session creation failed: ${error}${hint}`);
       }
       const placement = stringList(fieldOf(answer, 'placement'));
@@ -169,7 +181,7 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       }
       return session;
     } catch (error) {
-      if (session === undefined) releaseWebHost();
+      if (session === undefined) releaseWebHost(executablePath);
       else await session.dispose();
       throw error;
     }
@@ -211,7 +223,7 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
           detail: `onnxruntime-web ${host.ortVersion} (${ORT_WEB_MODULE}), WebGpuExecutionProvider in Chromium ${host.browser.version()} headless, adapter ${describeAdapter(host.adapter.info)}`,
         };
       } finally {
-        releaseWebHost();
+        releaseWebHost(executablePath);
       }
     })();
     return cached;
@@ -220,11 +232,18 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
   return {
     name: 'web-webgpu',
     availability,
-    async load(model: Model, options: WebGpuLoadOptions = {}): Promise<Session> {
+    async load(model: Model, options: WebGpuLoadOptions = {}): Promise<WebGpuSession> {
       const state = await availability();
       if (!state.available) throw new BackendUnavailableError('web-webgpu', state.reason);
       checkBoundaryTypes('web-webgpu', model);
-      return open(defaults.executablePath ?? findChromium() ?? CHROMIUM_CANDIDATES[0], model, options);
+      const half = firstFloat16Value(model);
+      const executablePath = defaults.executablePath ?? findChromium() ?? CHROMIUM_CANDIDATES[0];
+      const host = await acquireWebHost(executablePath);
+      releaseWebHost(executablePath);
+      if (half !== undefined && host.adapter.ok && !host.adapter.info.features.includes(SHADER_F16)) {
+        throw new UnsupportedError(`web-webgpu: value '${half}' is float16, but adapter ${describeAdapter(host.adapter.info)} lacks the '${SHADER_F16}' feature`);
+      }
+      return open(executablePath, model, options);
     },
   };
 }

@@ -7,7 +7,7 @@ import { compareTensors } from '../../src/runtime/compare.js';
 import { BackendError } from '../../src/runtime/ort-node.js';
 import { evaluate } from '../../src/runtime/reference.js';
 import { closeWebHost, findChromium } from '../../src/runtime/web-browser.js';
-import { createWebWebGpuBackend, type WebGpuSession } from '../../src/runtime/web-webgpu.js';
+import { createWebWebGpuBackend } from '../../src/runtime/web-webgpu.js';
 import { pyramidInput, pyramidModel } from '../runtime/models.js';
 import { patternInput, sppAdaptiveModel, sppfModel } from './models.js';
 
@@ -59,8 +59,7 @@ describe.skipIf(chromium === undefined)('web-webgpu', () => {
       const model = pyramidModel();
       const session = await createWebWebGpuBackend().load(model, { verifyPlacement: true });
       expect(session.provider).toMatch(/WebGpuExecutionProvider \(onnxruntime-web\/webgpu\), no CPU fallback, Chromium/);
-      const placement = 'placement' in session ? (session satisfies WebGpuSession).placement : [];
-      expect(placement.join('\n')).toMatch(/All nodes placed on \[WebGpuExecutionProvider\]/);
+      expect(session.placement.join('\n')).toMatch(/All nodes placed on \[WebGpuExecutionProvider\]/);
       for (const offset of [0, -3e5]) {
         // offset -3e5: every value below -1e5, where onnxruntime-web's JSEP MaxPool would return -1e5.
         const feeds = new Map([['x', pyramidInput(7, 6, DataType.FLOAT, offset)]]);
@@ -69,14 +68,19 @@ describe.skipIf(chromium === undefined)('web-webgpu', () => {
       await session.dispose();
     });
 
-    it('runs sppAdaptive max with static and with symbolic H and W identically to the reference', async () => {
+    it('runs static sppAdaptive max (Slice + ReduceMax, MaxPool, GlobalMaxPool) identically to the reference', async () => {
       const fixed = sppAdaptiveModel('max', 13, 11);
-      const dynamic = sppAdaptiveModel('max', 'H', 'W');
-      const s1 = await backend.load(fixed);
+      const session = await createWebWebGpuBackend().load(fixed, { verifyPlacement: true });
+      expect(session.placement.join('\n')).toMatch(/All nodes placed on \[WebGpuExecutionProvider\]/);
       const feeds = new Map([['x', patternInput(3, 13, 11)]]);
-      expectIdentical(await s1.run(feeds), evaluate(fixed, feeds));
-      await s1.dispose();
-      const s2 = await backend.load(dynamic);
+      expectIdentical(await session.run(feeds), evaluate(fixed, feeds));
+      await session.dispose();
+    });
+
+    it('refuses dynamic sppAdaptive by default (int64 shape arithmetic goes to the CPU EP) and runs it when CPU fallback is allowed', async () => {
+      const dynamic = sppAdaptiveModel('max', 'H', 'W');
+      await expect(backend.load(dynamic)).rejects.toThrow(/assigned to the default CPU EP.*int64 shape arithmetic/);
+      const s2 = await createWebWebGpuBackend({ cpuFallback: true }).load(dynamic, { verifyPlacement: false });
       for (const [h, w] of [[13, 11], [6, 9]] as const) {
         const dynFeeds = new Map([['x', patternInput(3, h, w)]]);
         expectIdentical(await s2.run(dynFeeds), evaluate(dynamic, dynFeeds));
@@ -93,16 +97,23 @@ describe.skipIf(chromium === undefined)('web-webgpu', () => {
       }
     });
 
-    it('refuses a model the WebGPU EP cannot run instead of running it on the CPU EP, unless allowed', async () => {
-      // The WebGPU EP pools float32/float16 only: a float64 MaxPool would be placed on the CPU EP.
+    it('refuses a float64 MaxPool with ORT\'s reason instead of computing something', async () => {
+      // The WebGPU EP pools float32/float16 only, and this build's CPU EP has no float64 MaxPool either.
       const model = pyramidModel(7, 6, DataType.DOUBLE);
       await expect(backend.load(model)).rejects.toThrow(BackendError);
-      await expect(backend.load(model)).rejects.toThrow(/web-webgpu: session creation failed: .*cpuFallback: true/);
-      const session = await createWebWebGpuBackend({ cpuFallback: true }).load(model);
-      expect(session.provider).toMatch(/CPU fallback allowed/);
-      const feeds = new Map([['x', pyramidInput(7, 6, DataType.DOUBLE)]]);
-      expectIdentical(await session.run(feeds), evaluate(model, feeds));
-      await session.dispose();
+      await expect(createWebWebGpuBackend({ cpuFallback: true }).load(model)).rejects.toThrow(/web-webgpu: session creation failed: .*MaxPool/);
+    });
+
+    it('refuses float16 models on an adapter without shader-f16, naming the value', async () => {
+      const host = availability?.available === true ? availability.detail : '';
+      const model = pyramidModel(7, 6, DataType.FLOAT16);
+      if (/swiftshader/.test(host)) await expect(backend.load(model)).rejects.toThrow(/web-webgpu: value '.*' is float16, but adapter .* lacks the 'shader-f16' feature/);
+      else {
+        const session = await backend.load(model);
+        const feeds = new Map([['x', pyramidInput(7, 6, DataType.FLOAT16)]]);
+        expectIdentical(await session.run(feeds), evaluate(model, feeds));
+        await session.dispose();
+      }
     });
 
     it('names the input when a feed is missing', async () => {

@@ -3,11 +3,13 @@
  * Declared types are kept where they are more precise than what inference can tell; a contradiction is an error
  * naming the node, the value and both types.
  */
+import { KnownValues } from '../../ops/known-values.js';
 import { inferNode } from '../../ops/registry.js';
 import type { Dim } from '../dim.js';
 import { OpError } from '../errors.js';
 import type { Graph, Model } from '../graph.js';
 import type { Tensor } from '../tensor.js';
+import { constantNodeValue, constantOf } from '../rewrite/helpers.js';
 import { formatType, type Node, type TensorType, type Value } from '../value.js';
 import type { Pass } from './pass.js';
 
@@ -32,17 +34,28 @@ export function mergeTypes(declared: TensorType | null, inferred: TensorType | n
   return { dtype: declared.dtype, shape };
 }
 
-/** Infers the outputs of one node from its inputs' types (the values' own, unless `typeOf` says otherwise). */
-export function inferNodeTypes(node: Node, opset: number, typeOf: (value: Value) => TensorType | null = (value) => value.type): (TensorType | null)[] {
-  const constant = (index: number): Tensor | undefined => node.inputs[index]?.constValue ?? undefined;
-  return inferNode(node, opset, node.inputs.map((value) => (value === null ? null : typeOf(value))), node.outputs.length, constant);
+/**
+ * Infers the outputs of one node from its inputs' types (the values' own, unless `typeOf` says otherwise).
+ * Constant inputs are initializers or outputs of `Constant` nodes (PyTorch exports shapes that way); a
+ * `Constant` node's own type is its tensor's.
+ */
+export function inferNodeTypes(node: Node, opset: number, typeOf: (value: Value) => TensorType | null = (value) => value.type, known?: KnownValues): (TensorType | null)[] {
+  if (node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx')) {
+    const tensor = constantNodeValue(node.attributes);
+    if (tensor !== undefined) return [{ dtype: tensor.dtype, shape: [...tensor.dims] }];
+  }
+  const types = node.inputs.map((value) => (value === null ? null : typeOf(value)));
+  const constant = (index: number): Tensor | undefined => constantOf(node.inputs[index]) ?? known?.tensor(node.inputs[index]);
+  if (known === undefined) return inferNode(node, opset, types, node.outputs.length, constant);
+  return inferNode(node, opset, types, node.outputs.length, constant, (index) => known.elements(node.inputs[index]));
 }
 
 /** Infers every value's type in `graph` (in place); returns how many types changed. */
 export function inferGraphShapes(graph: Graph, opset: number): number {
   let changed = 0;
+  const known = new KnownValues();
   for (const node of graph.nodes) {
-    const inferred = inferNodeTypes(node, opset);
+    const inferred = inferNodeTypes(node, opset, undefined, known);
     node.outputs.forEach((output, index) => {
       const merged = mergeTypes(output.type, inferred[index] ?? null);
       if (merged === undefined) {
@@ -51,6 +64,7 @@ export function inferGraphShapes(graph: Graph, opset: number): number {
       if (formatType(merged) !== formatType(output.type)) changed += 1;
       output.type = merged;
     });
+    known.record(node, opset);
   }
   return changed;
 }

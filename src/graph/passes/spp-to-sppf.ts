@@ -9,7 +9,6 @@
  * holds for square and rectangular kernels alike; this rule handles 2-D square kernels.
  */
 import { Attr } from '../attribute.js';
-import type { Model } from '../graph.js';
 import { intAttr, intsAttr, list, stringAttr } from '../rewrite/helpers.js';
 import type { Match } from '../rewrite/match.js';
 import { PatternBuilder } from '../rewrite/pattern.js';
@@ -79,7 +78,7 @@ export const sppToSppfRule: RewriteRule<SppfBindings> = {
   name: 'spp-to-sppf',
   description: 'parallel MaxPools k, 2k-1, 3k-2 (stride 1, pad k//2) on one input -> three chained MaxPools k',
   pattern: sppPattern(),
-  check: (match: Match, _model: Model) => checkSpp(match),
+  check: (match: Match) => checkSpp(match),
   rewrite(r, match, bindings) {
     const x = match.values.get('x');
     if (x === undefined) throw new Error('spp-to-sppf: x is not bound');

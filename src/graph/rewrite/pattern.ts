@@ -73,7 +73,10 @@ export class PatternBuilder {
   each(opTypes: string | readonly string[], item: (p: PatternBuilder) => PatternValue, options: PatternNodeOptions & { readonly min?: number } = {}): PatternValue {
     const sub = new PatternBuilder();
     sub.outputs(item(sub));
-    return { kind: 'output', node: this.addNode(opTypes, [], { pattern: sub.build(), min: options.min ?? 1 }, options), index: 0 };
+    const pattern = sub.build();
+    // The item's wildcards are shared with this pattern (one `x` for every item).
+    for (const name of pattern.inputs) if (!this.#inputs.includes(name)) this.#inputs.push(name);
+    return { kind: 'output', node: this.addNode(opTypes, [], { pattern, min: options.min ?? 1 }, options), index: 0 };
   }
 
   maxPool(x: PatternValue, options?: PatternNodeOptions): PatternValue {

@@ -47,13 +47,20 @@ export interface Replacement {
   like(node: Node, inputs: readonly (Value | null)[], overrides?: ReadonlyMap<string, Attribute>): Value[];
 }
 
+/** What a check sees besides the match. */
+export interface RuleContext {
+  readonly model: Model;
+  /** A value's type: the declared one, else what inference gives (without storing it on the value). */
+  typeOf(value: Value): TensorType | null;
+}
+
 /** A rewrite rule. `B` is what `check` hands to `rewrite`. */
 export interface RewriteRule<B> {
   readonly name: string;
   readonly description: string;
   readonly pattern: Pattern;
   /** Decides whether the match may be rewritten. Pure: must not edit the model. */
-  check(match: Match, model: Model): CheckResult<B>;
+  check(match: Match, context: RuleContext): CheckResult<B>;
   /** Builds the values that replace the pattern's outputs, in order. */
   rewrite(replacement: Replacement, match: Match, bindings: B): readonly Value[];
 }
@@ -93,6 +100,23 @@ function escapingUse(match: Match): string | undefined {
   return undefined;
 }
 
+/** Types of every value as inference sees them, without storing them (a node that cannot be inferred gives null). */
+function typeView(model: Model): (value: Value) => TensorType | null {
+  const types = new Map<Value, TensorType | null>();
+  const typeOf = (value: Value): TensorType | null => value.type ?? types.get(value) ?? null;
+  for (const node of model.graph.nodes) {
+    if (node.outputs.every((output) => output.type !== null)) continue;
+    let inferred: (TensorType | null)[] = [];
+    try {
+      inferred = inferNodeTypes(node, model.opset, typeOf);
+    } catch {
+      // Unknown ops or untyped inputs: their outputs stay untyped.
+    }
+    node.outputs.forEach((output, index) => types.set(output, mergeTypes(output.type, inferred[index] ?? null) ?? output.type));
+  }
+  return typeOf;
+}
+
 /** Applies `rules` in order until none fires any more; returns whether the model changed and every event. */
 export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[]): { modified: boolean; events: RuleEvent[] } {
   const graph = model.graph;
@@ -102,9 +126,10 @@ export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[])
   for (const rule of rules) {
     for (let round = 0; round < MAX_REWRITES_PER_RULE; round += 1) {
       let fired = false;
+      const context: RuleContext = { model, typeOf: typeView(model) };
       for (const match of findMatches(graph, rule.pattern)) {
         const key = `${rule.name}|${match.all.map((node) => node.name).sort().join('|')}`;
-        const result = rule.check(match, model);
+        const result = rule.check(match, context);
         const escape = result.ok ? escapingUse(match) : undefined;
         if (!result.ok || escape !== undefined) {
           const reason = result.ok ? (escape ?? '') : result.reason;
@@ -114,7 +139,7 @@ export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[])
           continue;
         }
         const where = describeSite(match);
-        const detail = splice(model, rule, match, result.bindings);
+        const detail = splice(context, rule, match, result.bindings);
         events.push({ rule: rule.name, kind: 'fired', where, detail });
         modified = true;
         fired = true;
@@ -128,7 +153,8 @@ export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[])
 }
 
 /** Builds the replacement on a scratch graph and splices it into the model in place of the match. */
-function splice<B>(model: Model, rule: RewriteRule<B>, match: Match, bindings: B): string {
+function splice<B>(context: RuleContext, rule: RewriteRule<B>, match: Match, bindings: B): string {
+  const model = context.model;
   const graph = model.graph;
   const scratch = new GraphBuilder({ opset: model.opset, name: `${rule.name}-replacement` });
   const toHost = new Map<Value, Value>();
@@ -138,7 +164,7 @@ function splice<B>(model: Model, rule: RewriteRule<B>, match: Match, bindings: B
     use(value: Value, type?: TensorType): Value {
       const known = type === undefined ? fromHost.get(value) : undefined;
       if (known !== undefined) return known;
-      const stand = scratch.graph.addInput(scratch.graph.uniqueName(value.name), type ?? value.type);
+      const stand = scratch.graph.addInput(scratch.graph.uniqueName(value.name), type ?? context.typeOf(value));
       stand.constValue = value.constValue;
       toHost.set(stand, value);
       if (type === undefined) fromHost.set(value, stand);
@@ -163,10 +189,14 @@ function splice<B>(model: Model, rule: RewriteRule<B>, match: Match, bindings: B
     if (init.constValue === null) continue;
     toHost.set(init, graph.addInitializer(graph.uniqueName(`${prefix}/${init.name}`), init.constValue));
   }
+  // A node that computes a pattern output is named after the node it replaces; the others after the root.
+  const replaces = new Map<Value, Node | null>(results.map((value, index) => [value, match.outputs[index]?.producer() ?? null]));
   const created = new Set<Value>();
   for (const node of scratch.graph.nodes) {
     const inputs = node.inputs.map((value) => (value === null ? null : hostValue(toHost, value, rule.name)));
-    const hostNode = graph.addNode({ opType: node.opType, domain: node.domain, inputs, outputs: node.outputs.map((v) => `${prefix}/${v.name}`), attributes: node.attributes, name: `${prefix}/${node.name}` });
+    const replaced = node.outputs.map((output) => replaces.get(output)).find((old) => old !== undefined && old !== null && old.name !== '');
+    const name = replaced === undefined || replaced === null ? `${prefix}/${node.name}` : `${replaced.name}/${rule.name}`;
+    const hostNode = graph.addNode({ opType: node.opType, domain: node.domain, inputs, outputs: node.outputs.map((v) => `${prefix}/${v.name}`), attributes: node.attributes, name });
     hostNode.outputs.forEach((output, index) => {
       output.type = node.outputs[index]?.type ?? null;
       const scratchValue = node.outputs[index];

@@ -1,0 +1,76 @@
+/**
+ * `npm run web`: bundles web/main.ts (sppkit's builder, exporter and reference evaluator, for the browser) with
+ * esbuild and serves the page on 127.0.0.1 with onnxruntime-web's `.mjs`/`.wasm` files at /ort/.
+ *
+ * Usage: `npm run web [-- --port N]` (default port 8080; 0 picks a free one). Ctrl-C stops it.
+ * `startWebApp` is also used by test/web/page.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { ortWebDistDir, ORT_WEB_MODULE } from '../src/runtime/web-browser.js';
+import { startStaticServer } from '../src/runtime/web-server.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DEFAULT_PORT = 8080;
+
+/** Loads onnxruntime-web from the server at run time instead of bundling it (its wasm must come from /ort/ anyway). */
+const ortFromServer: Plugin = {
+  name: 'onnxruntime-web-from-server',
+  setup(context) {
+    context.onResolve({ filter: /^onnxruntime-web(\/webgpu)?$/ }, () => ({ path: `/ort/${ORT_WEB_MODULE}`, external: true }));
+  },
+};
+
+/** Bundles web/main.ts into one ES module (text). */
+export async function bundlePage(): Promise<string> {
+  const result = await build({
+    entryPoints: [path.join(repoRoot, 'web', 'main.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    sourcemap: 'inline',
+    plugins: [ortFromServer],
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0];
+  if (output === undefined) throw new Error('esbuild produced no output for web/main.ts');
+  return output.text;
+}
+
+/** A running page server. */
+export interface WebApp {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Bundles the page and serves it (and onnxruntime-web's files) on 127.0.0.1:`port`. */
+export async function startWebApp(port = DEFAULT_PORT): Promise<WebApp> {
+  const script = await bundlePage();
+  const server = await startStaticServer(port);
+  server.set('/', { kind: 'bytes', type: 'text/html; charset=utf-8', body: readFileSync(path.join(repoRoot, 'web', 'index.html')) });
+  server.set('/main.js', { kind: 'bytes', type: 'text/javascript; charset=utf-8', body: script });
+  server.set('/favicon.ico', { kind: 'bytes', type: 'image/x-icon', body: new Uint8Array(0) });
+  server.mount('/ort/', ortWebDistDir());
+  return { url: `${server.origin}/`, close: () => server.close() };
+}
+
+function parsePort(args: readonly string[]): number {
+  const index = args.indexOf('--port');
+  if (index < 0) return DEFAULT_PORT;
+  const value = Number(args[index + 1]);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`--port takes a port number 0-65535, got ${String(args[index + 1])}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const app = await startWebApp(parsePort(process.argv.slice(2)));
+  console.log(`sppkit page: ${app.url}  (open it in Chrome/Edge with WebGPU; Ctrl-C to stop)`);
+  process.on('SIGINT', () => void app.close().then(() => process.exit(0)));
+}
