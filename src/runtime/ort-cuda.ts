@@ -93,6 +93,10 @@ export function createOrtCudaBackend(options: OrtCudaOptions = {}): OrtBackend {
     explainLoadFailure: explain,
     ...(options.encode === undefined ? {} : { encode: options.encode }),
     check: async (ort: OrtModule): Promise<Availability> => {
+      // cuBLAS/cuDNN use TF32 for float32 convolutions on Ampere and newer unless told not to, which puts Conv
+      // results ~1e-3 away from float32 (and from every other backend). sppkit wants float32 semantics; set
+      // NVIDIA_TF32_OVERRIDE=1 yourself before the first CUDA session to allow TF32.
+      process.env['NVIDIA_TF32_OVERRIDE'] ??= '0';
       const bindingDir = ortBinaryDir();
       const providerDir = options.providerDir ?? process.env[CUDA_PROVIDER_DIR_ENV] ?? bindingDir;
       const problems = await cudaProblems({ deviceId, providerDir, bindingDir });

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { SppkitError, UnsupportedError } from '../graph/errors.js';
+import { DataType } from '../graph/dtype.js';
 import type { Model } from '../graph/graph.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { Availability, Backend, BackendName, LoadOptions, Session, TensorMap } from './backend.js';
@@ -216,15 +217,25 @@ export function createOrtBackend(spec: OrtBackendSpec): OrtBackend {
       checkBoundaryTypes(spec.name, model);
       const bytes = await (spec.encode ?? encodeForOrt)(model);
       let session: InferenceSession;
+      let provider = providerText(ort, spec, options);
       try {
         session = await ort.InferenceSession.create(bytes, sessionOptions(spec, options));
       } catch (error) {
         const message = ortErrorText(error);
+        const shapeNodes = int64NodeCount(model);
+        // ORT itself prefers the CPU EP for small int64 shape arithmetic (Shape/Div/Split on sizes) even when a GPU
+        // EP could run it, so a dynamic model is refused under strict placement. Unless the caller chose strictness
+        // explicitly, allow that mix, and say so in the provider text.
+        if (CPU_PLACEMENT_REFUSED.test(message) && options.cpuFallback === undefined && shapeNodes > 0) {
+          session = await ort.InferenceSession.create(bytes, sessionOptions(spec, { ...options, cpuFallback: true }));
+          provider = `${providerText(ort, spec, { ...options, cpuFallback: true })} (ORT placed some of the model's ${shapeNodes} int64 shape-arithmetic nodes on the CPU EP)`;
+          return new OrtSession(provider, spec.name, ort, session);
+        }
         const unsupported = ORT_LACKS.find((pattern) => pattern.test(message));
         if (unsupported !== undefined) throw new UnsupportedError(`${spec.name}: onnxruntime lacks this: ${shortOrtMessage(message)}`);
         throw new BackendError(spec.name, `session creation failed: ${spec.explainLoadFailure?.(message) ?? message}`);
       }
-      return new OrtSession(providerText(ort, spec, options), spec.name, ort, session);
+      return new OrtSession(provider, spec.name, ort, session);
     },
   };
 }
@@ -294,4 +305,12 @@ const ORT_LACKS: readonly RegExp[] = [/Could not find an implementation for/, /O
 /** The useful part of an onnxruntime message (without the C++ source location). */
 function shortOrtMessage(message: string): string {
   return message.replace(/\/onnxruntime_src\/\S+ [^)]*\) /, '').slice(0, 300);
+}
+
+/** ORT's message when strict placement refused a model because some nodes would run on the CPU EP. */
+const CPU_PLACEMENT_REFUSED = /fallback to CPU EP has been explicitly disabled/;
+
+/** Nodes of the model whose every output is int64 (shape arithmetic in sppkit's dynamic models). */
+function int64NodeCount(model: Model): number {
+  return model.graph.nodes.filter((node) => node.outputs.length > 0 && node.outputs.every((v) => v.type?.dtype === DataType.INT64)).length;
 }
