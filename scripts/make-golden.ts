@@ -68,7 +68,9 @@ async function main(): Promise<void> {
         }
         const model = b.build();
         const random = prng(seed * 7919);
-        const input = Tensor.float32([n, c, h, w], Array.from({ length: n * c * h * w }, () => gaussian(random)));
+        // Stochastic pooling is defined for non-negative activations (it follows a ReLU): feed ReLU(normal).
+        const nonNegative = entry.cliName === 'stochastic-pool';
+        const input = Tensor.float32([n, c, h, w], Array.from({ length: n * c * h * w }, () => (nonNegative ? Math.max(0, gaussian(random)) : gaussian(random))));
         const session = await ort.load(model);
         const y = (await session.run(new Map([['x', input]]))).get('y');
         await session.dispose();

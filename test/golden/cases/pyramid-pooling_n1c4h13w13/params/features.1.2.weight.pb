@@ -1,0 +1,1 @@
+Bfeatures.1.2.weightJúÚZ?

@@ -1,0 +1,1 @@
+Bfeatures.1.1.weightJïÉõ¾g¾©¾Vg<>¹¬&>

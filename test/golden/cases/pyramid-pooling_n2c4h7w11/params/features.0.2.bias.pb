@@ -1,0 +1,1 @@
+Bfeatures.0.2.biasJÚÛ›>

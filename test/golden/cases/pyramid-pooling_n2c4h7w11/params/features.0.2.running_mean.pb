@@ -1,0 +1,1 @@
+Bfeatures.0.2.running_meanJ¨·¾

@@ -1,0 +1,1 @@
+Bfeatures.2.2.running_varJè¤?

@@ -1,0 +1,1 @@
+Bfeatures.3.1.weightJRÑÀ>*M±¾åF‰>ÄÊ¾

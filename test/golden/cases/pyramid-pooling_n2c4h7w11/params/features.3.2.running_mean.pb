@@ -1,0 +1,2 @@
+Bfeatures.3.2.running_meanJ¾
+>

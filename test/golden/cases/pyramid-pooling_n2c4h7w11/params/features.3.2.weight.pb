@@ -1,0 +1,1 @@
+Bfeatures.3.2.weightJD(S?

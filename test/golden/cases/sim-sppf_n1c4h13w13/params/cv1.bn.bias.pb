@@ -1,0 +1,1 @@
+Bcv1.bn.biasJIWZ¾A´È¾

@@ -1,0 +1,1 @@
+Bcv1.bn.weightJ6û£?"v®?

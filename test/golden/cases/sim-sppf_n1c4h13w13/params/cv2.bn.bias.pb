@@ -1,0 +1,1 @@
+Bcv2.bn.biasJLl˜=n9R>Œ«÷>¾IT¾

@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJ³ž¾ê¾W'Ä¾¢Ùª>

@@ -1,0 +1,1 @@
+Bcv2.bn.running_varJ“Ô†?uh1?‘p?	ì¢?

@@ -1,0 +1,1 @@
+Bcv2.bn.running_varJ€_?vâ$?2è¯?[6µ?

@@ -1,0 +1,1 @@
+Bcv2.bn.biasJ±X¾o!Ž>j>˜>Io¾

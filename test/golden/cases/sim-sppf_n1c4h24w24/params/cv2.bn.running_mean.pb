@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJ)†¾>ÈÌŒ>MÒ=i…¼

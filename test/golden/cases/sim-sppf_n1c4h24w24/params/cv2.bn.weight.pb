@@ -1,0 +1,1 @@
+Bcv2.bn.weightJ‰2T?k…å?eY`?a(æ?

@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJ÷fÜ¾ý×½HH°¾ã¾šs¾èmO>

@@ -1,0 +1,1 @@
+Bcv2.bn.running_varJñ¿?·x¥?(˜p?;2?R@1?>‡R?

@@ -1,0 +1,1 @@
+Bcv2.bn.running_varJà ?·w£?Òmª?"Š¿?

@@ -1,0 +1,2 @@
+Bcv2.bn.weightJ®
+c?Q½H?\ù?Pq_?

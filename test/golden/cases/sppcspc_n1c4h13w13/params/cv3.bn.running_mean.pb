@@ -1,0 +1,1 @@
+Bcv3.bn.running_meanJÀÛû>X[Å¾!?˜>þi¾

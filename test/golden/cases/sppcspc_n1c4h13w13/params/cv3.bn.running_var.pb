@@ -1,0 +1,1 @@
+Bcv3.bn.running_varJÊÓ®?ıüG?ûk?,©?

@@ -1,0 +1,1 @@
+Bcv4.bn.running_meanJy¬>æÉ1¾rõù¾R°ñ½

@@ -1,0 +1,1 @@
+Bcv7.bn.running_meanJ4ý¡>DSv¾¡‡c>7ýÚ¾

@@ -1,0 +1,1 @@
+Bcv7.bn.weightJ»√j?%ÁD?Hãº?œVî?

@@ -1,0 +1,1 @@
+Bcv1.bn.running_meanJÛ>#Êë>oÚ>(~µ¾

@@ -1,0 +1,1 @@
+Bcv2.bn.biasJc"‘>•¹<lxE>eäÿ>

@@ -1,0 +1,1 @@
+Bcv3.bn.running_meanJÓÈ½–•Õ>F‡>c¤c=

@@ -1,0 +1,1 @@
+Bcv3.bn.running_varJ²¥ ?û¨?—±o?fü,?

@@ -1,0 +1,1 @@
+Bcv4.bn.running_meanJ,╡⌡>░V∙> Л=вдк╬

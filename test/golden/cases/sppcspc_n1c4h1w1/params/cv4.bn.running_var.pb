@@ -1,0 +1,1 @@
+Bcv4.bn.running_varJa‹?…7X?ˆ?!=5?

@@ -1,0 +1,1 @@
+Bcv5.bn.running_meanJ¸õ%>c}T>AÊU>jU5>

@@ -1,0 +1,1 @@
+Bcv5.bn.running_varJ¸3E?7]‘?úa?H‘D?

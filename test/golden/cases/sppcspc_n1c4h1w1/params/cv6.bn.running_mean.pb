@@ -1,0 +1,1 @@
+Bcv6.bn.running_meanJ£3ú¾gŒ÷¾ƒF>€`›>

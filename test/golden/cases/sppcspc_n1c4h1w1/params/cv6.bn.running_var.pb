@@ -1,0 +1,1 @@
+Bcv6.bn.running_varJ#Ä\?F…¸?.×b?ê™“?

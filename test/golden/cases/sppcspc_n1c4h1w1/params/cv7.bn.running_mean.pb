@@ -1,0 +1,1 @@
+Bcv7.bn.running_meanJhô=¾ò¸c¾¦›¼¾Š>

@@ -1,0 +1,1 @@
+Bcv1.bn.running_meanJ!Ó²¾m¥±¼PHI¾Êì¾

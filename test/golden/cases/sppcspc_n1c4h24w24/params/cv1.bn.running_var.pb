@@ -1,0 +1,1 @@
+Bcv1.bn.running_varJãé¬?2ô-?tê?Tí”?

@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJ?¿Š>û~Þ½^Ã¨>šmÏ¾

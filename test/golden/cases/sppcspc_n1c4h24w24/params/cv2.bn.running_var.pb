@@ -1,0 +1,1 @@
+Bcv2.bn.running_varJYM3?Ý@ˆ?H´?¼´?

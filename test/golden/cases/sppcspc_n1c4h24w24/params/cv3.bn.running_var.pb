@@ -1,0 +1,1 @@
+Bcv3.bn.running_varJð#ˆ?U¥‰?€k?þø¦?

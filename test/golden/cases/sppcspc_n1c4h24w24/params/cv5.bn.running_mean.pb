@@ -1,0 +1,1 @@
+Bcv5.bn.running_meanJ9!é=fı«æ¿YΩ$_?æ

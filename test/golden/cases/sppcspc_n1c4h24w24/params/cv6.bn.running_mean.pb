@@ -1,0 +1,1 @@
+Bcv6.bn.running_meanJ£–¾LÚª¾Ù†¾Ø(Ç¾

@@ -1,0 +1,1 @@
+Bcv7.bn.running_meanJ­’r¾DSºÍ€}¾ì^Ð¾

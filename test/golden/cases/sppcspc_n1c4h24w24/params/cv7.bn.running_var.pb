@@ -1,0 +1,1 @@
+Bcv7.bn.running_varJŠ´´?ƒî?¡]®?l¼Y?

@@ -1,0 +1,1 @@
+Bcv1.bn.running_varJÏ·?d∆?ßí?y’?â<^?ØŒr?

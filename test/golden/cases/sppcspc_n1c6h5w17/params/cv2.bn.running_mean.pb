@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJÕÈ¾ÙÐ„½\•·>PTí¾1(º¾úûa>

@@ -1,0 +1,1 @@
+Bcv2.bn.running_varJ™Kq?ô2?A´?tß³?Ï$H?¬Ñ›?

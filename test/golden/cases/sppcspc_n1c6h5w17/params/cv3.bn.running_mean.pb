@@ -1,0 +1,1 @@
+Bcv3.bn.running_meanJHbZ½´²ô¾vVÚ½¾>Þ–Ã>‡¡Š»

@@ -1,0 +1,1 @@
+Bcv3.bn.running_varJF«v?J&I?„f?Ÿ‚–?e­]?a¿S?

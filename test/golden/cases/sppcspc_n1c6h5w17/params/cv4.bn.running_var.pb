@@ -1,0 +1,1 @@
+Bcv4.bn.running_varJi•?Bb?Š •?ÑÈ9?(ôŠ? ÿ ?

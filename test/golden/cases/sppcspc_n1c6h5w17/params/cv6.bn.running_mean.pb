@@ -1,0 +1,1 @@
+Bcv6.bn.running_meanJXDÐ>•O¾­ø±>ÆNñ>6{Þ>Öú0½

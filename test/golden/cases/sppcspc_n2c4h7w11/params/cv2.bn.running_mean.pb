@@ -1,0 +1,1 @@
+Bcv2.bn.running_meanJ4â½>áÀb¾k¾­¾¨—˜>

@@ -1,0 +1,1 @@
+Bcv4.bn.running_meanJq‘W¾¬ï¦½¶êŽ¾JòÖ>

@@ -1,0 +1,1 @@
+Bcv4.bn.weightJ^£¬?;u	?2y‰?wüˆ?

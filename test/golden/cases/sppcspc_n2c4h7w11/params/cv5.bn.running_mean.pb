@@ -1,0 +1,1 @@
+Bcv5.bn.running_meanJ@s’>Ì–Ï½˜$>Ò…ë¾

@@ -1,0 +1,1 @@
+Bcv5.bn.running_varJv‚X?ó?l?Q„?

@@ -1,0 +1,1 @@
+Bcv6.bn.running_meanJ¾+h>	Œ¾XeÞ>}×{¼

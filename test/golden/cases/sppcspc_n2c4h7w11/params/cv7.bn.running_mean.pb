@@ -1,0 +1,1 @@
+Bcv7.bn.running_meanJ”8å>µYŸ¾Ä€ü¾å:¾

@@ -1,0 +1,1 @@
+Bcv1.bn.weightJ‡«Æ?≈Èx?

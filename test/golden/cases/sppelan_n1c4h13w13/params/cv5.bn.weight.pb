@@ -1,0 +1,1 @@
+Bcv5.bn.weightJ ¡H?ÄK?0?Ivî?

@@ -1,0 +1,1 @@
+Bcv5.bn.running_meanJ¨4³>½]‘¾{_–¾|fŸ¾

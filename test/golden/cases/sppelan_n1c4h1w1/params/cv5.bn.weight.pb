@@ -1,0 +1,1 @@
+Bcv5.bn.weightJA#†?Ÿ∞u?dêû?£nA?

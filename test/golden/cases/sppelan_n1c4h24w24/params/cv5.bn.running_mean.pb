@@ -1,0 +1,1 @@
+Bcv5.bn.running_meanJw ¾Óy>@¶$>›Gò¾

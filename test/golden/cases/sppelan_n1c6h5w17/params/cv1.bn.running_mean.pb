@@ -1,0 +1,1 @@
+Bcv1.bn.running_meanJó8¾yW¾cøÁ>

@@ -1,0 +1,1 @@
+Bcv5.bn.running_varJÑ≤?ÈIÖ?ıu6?ÄX?°Wk? 5R?

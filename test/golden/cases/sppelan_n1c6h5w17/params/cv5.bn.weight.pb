@@ -1,0 +1,2 @@
+Bcv5.bn.weightJtk
+?#ÆO?—á?Çë?j?v Ä?

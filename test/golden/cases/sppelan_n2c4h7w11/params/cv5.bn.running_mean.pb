@@ -1,0 +1,1 @@
+Bcv5.bn.running_meanJµ∞ÿæ#Û>∑ê-æﬂºΩ
