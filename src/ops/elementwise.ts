@@ -241,11 +241,19 @@ export function floatUnaryTypes(opset: number): readonly DataType[] {
   return opset < 13 ? [DataType.FLOAT16, DataType.FLOAT, DataType.DOUBLE] : FLOATS;
 }
 
-/** The attributes of the float unary ops (only the legacy `consumed_inputs`). */
-const unaryAttributes = { consumedInputs: attr.optionalInts('consumed_inputs', { until: 5 }) } as const;
+/** The attributes of the unary ops (only the legacy `consumed_inputs`). */
+export const unaryAttributes = { consumedInputs: attr.optionalInts('consumed_inputs', { until: 5 }) } as const;
 
-/** Defines a float-only unary op such as Exp or Floor; `versions` lists where its schema changed. */
-export function defineFloatUnary(opType: string, versions: readonly number[], fn: (value: number) => number): OpDef<typeof unaryAttributes> {
+/**
+ * Defines a unary, shape-preserving op: `types(opset)` lists the element types it takes at an opset, `apply` computes
+ * it. Shared by the float unary ops (Exp, Floor, ...) and the numeric ones (Abs, Sign).
+ */
+export function defineUnary(
+  opType: string,
+  versions: readonly number[],
+  types: (opset: number) => readonly DataType[],
+  apply: (x: Tensor, fail: (detail: string) => never) => Tensor,
+): OpDef<typeof unaryAttributes> {
   return defineOp({
     opType,
     domain: '',
@@ -255,15 +263,20 @@ export function defineFloatUnary(opType: string, versions: readonly number[], fn
     attributes: unaryAttributes,
     infer(ctx) {
       const x = requireType(ctx, 0);
-      requireDtype(x.dtype, floatUnaryTypes(ctx.opset), 'X', ctx.fail);
+      requireDtype(x.dtype, types(ctx.opset), 'X', ctx.fail);
       return [x];
     },
     run(ctx) {
       const x = requireInput(ctx, 0);
-      requireDtype(x.dtype, floatUnaryTypes(ctx.opset), 'X', ctx.fail);
-      return [mapFloat(x, fn, ctx.fail)];
+      requireDtype(x.dtype, types(ctx.opset), 'X', ctx.fail);
+      return [apply(x, ctx.fail)];
     },
   });
+}
+
+/** Defines a float-only unary op such as Exp or Floor; `versions` lists where its schema changed. */
+export function defineFloatUnary(opType: string, versions: readonly number[], fn: (value: number) => number): OpDef<typeof unaryAttributes> {
+  return defineUnary(opType, versions, floatUnaryTypes, (x, fail) => mapFloat(x, fn, fail));
 }
 
 /** Max and Min: variadic, broadcasting from opset 8 (equal shapes before), integers from 12, bfloat16 from 13; NaN propagates. */

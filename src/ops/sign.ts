@@ -7,9 +7,8 @@
  */
 import { DataType } from '../graph/dtype.js';
 import { Tensor } from '../graph/tensor.js';
-import { attr } from './attributes.js';
-import { bigintOutput, bigintsOf, floatUnaryTypes, isBigIntData, NUMERIC, numberOutput, numbersOf, requireDtype } from './elementwise.js';
-import { defineOp, requireInput, requireType, type OpDef } from './op.js';
+import { bigintOutput, bigintsOf, defineUnary, floatUnaryTypes, isBigIntData, NUMERIC, numberOutput, numbersOf, type unaryAttributes } from './elementwise.js';
+import type { OpDef } from './op.js';
 
 /** The per-storage functions of a numeric unary op. */
 export interface NumericUnaryFns {
@@ -27,38 +26,20 @@ function numericUnaryTypes(opset: number): readonly DataType[] {
   return opset < 13 ? NUMERIC.filter((t) => t !== DataType.BFLOAT16) : NUMERIC;
 }
 
-/** The attributes of the numeric unary ops (only Abs's legacy `consumed_inputs`). */
-const numericUnaryAttributes = { consumedInputs: attr.optionalInts('consumed_inputs', { until: 5 }) } as const;
-
 /** Defines a unary op over every numeric type (Abs, Sign). */
-export function defineSignedUnary(opType: string, versions: readonly number[], fns: NumericUnaryFns): OpDef<typeof numericUnaryAttributes> {
-  return defineOp({
-    opType,
-    domain: '',
-    versions,
-    inputs: [{ name: 'X' }],
-    outputs: [{ name: 'Y' }],
-    attributes: numericUnaryAttributes,
-    infer(ctx) {
-      const x = requireType(ctx, 0);
-      requireDtype(x.dtype, numericUnaryTypes(ctx.opset), 'X', ctx.fail);
-      return [x];
-    },
-    run(ctx) {
-      const x = requireInput(ctx, 0);
-      requireDtype(x.dtype, numericUnaryTypes(ctx.opset), 'X', ctx.fail);
-      if (isBigIntData(x.data)) {
-        const input = bigintsOf(x, ctx.fail);
-        const out = bigintOutput(x.dtype, input.length, ctx.fail);
-        for (let i = 0; i < input.length; i += 1) out[i] = fns.bigint(input[i] ?? 0n);
-        return [new Tensor(x.dtype, x.dims, out)];
-      }
-      const input = numbersOf(x, ctx.fail);
-      const out = numberOutput(x.dtype, input.length, ctx.fail);
-      const fn = x.dtype === DataType.FLOAT || x.dtype === DataType.DOUBLE || x.dtype === DataType.FLOAT16 || x.dtype === DataType.BFLOAT16 ? fns.float : fns.int;
-      for (let i = 0; i < input.length; i += 1) out.data[i] = fn(input[i] ?? 0);
-      return [out.finish(x.dims)];
-    },
+export function defineSignedUnary(opType: string, versions: readonly number[], fns: NumericUnaryFns): OpDef<typeof unaryAttributes> {
+  return defineUnary(opType, versions, numericUnaryTypes, (x, fail) => {
+    if (isBigIntData(x.data)) {
+      const input = bigintsOf(x, fail);
+      const out = bigintOutput(x.dtype, input.length, fail);
+      for (let i = 0; i < input.length; i += 1) out[i] = fns.bigint(input[i] ?? 0n);
+      return new Tensor(x.dtype, x.dims, out);
+    }
+    const input = numbersOf(x, fail);
+    const out = numberOutput(x.dtype, input.length, fail);
+    const fn = x.dtype === DataType.FLOAT || x.dtype === DataType.DOUBLE || x.dtype === DataType.FLOAT16 || x.dtype === DataType.BFLOAT16 ? fns.float : fns.int;
+    for (let i = 0; i < input.length; i += 1) out.data[i] = fn(input[i] ?? 0);
+    return out.finish(x.dims);
   });
 }
 
