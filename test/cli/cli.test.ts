@@ -43,6 +43,13 @@ describe('sppkit CLI', () => {
     expect(run.out).toMatch(/y: float32\[1, 40\]/);
   });
 
+  it('passes pooling options through to the block (k3 s2 p1 ceil on 10×10 gives 6×6)', async () => {
+    // ceil((10 + 2 - 3) / 2) + 1 = 6; the last window starts at 10 < 10 + 1, so it stays.
+    const result = await cli('build', 'avg-pool', '--kernels', '3', '--stride', '2', '--pad', '1', '--ceil-mode', '--count-include-pad', '--in-channels', '3', '--height', '10', '--width', '10', '-o', join(dir, 'ap.onnx'));
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toMatch(/y float32\[1, 3, 6, 6\]/);
+  });
+
   it('writes byte-identical files for the same build', async () => {
     const a = join(dir, 'a.onnx');
     const b = join(dir, 'b.onnx');

@@ -60,6 +60,10 @@ options:
   --opset 17             default-domain opset, 13..23
   --weights DIR|FILE     a .safetensors file or a folder of <state_dict name>.pb files (default: seeded random)
   --seed S               seed for random weights (default 0)
+  --stride S             pooling / conv-pool stride (pooling layers; default: the kernel)
+  --pad P                symmetric padding (pooling layers, conv-pool)
+  --ceil-mode            ceil mode (max-pool, avg-pool)
+  --count-include-pad    the average divisor counts padding (avg-pool; default off, as ONNX)
   --keep-bn              keep BatchNormalization nodes (default: folded into the convs)
   --check                validate: checker, then reference vs ort-cpu on a random input
   -o, --output FILE      where to write the model (required)`;
@@ -76,6 +80,10 @@ const BUILD_OPTIONS = {
   opset: { type: 'string' },
   weights: { type: 'string' },
   seed: { type: 'string' },
+  stride: { type: 'string' },
+  pad: { type: 'string' },
+  'ceil-mode': { type: 'boolean' },
+  'count-include-pad': { type: 'boolean' },
   'keep-bn': { type: 'boolean' },
   check: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
@@ -116,6 +124,8 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
   const pool = choice(values, 'pool', ['max', 'avg'] as const);
   const kernels = intList(values, 'kernels');
   const outChannels = int(values, 'out-channels', 1);
+  const stride = int(values, 'stride', 1);
+  const pad = int(values, 'pad', 0);
   const spec: BuildSpec = {
     block,
     inChannels: int(values, 'in-channels', 1) ?? 16,
@@ -129,6 +139,10 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
       ...(kernels === undefined ? {} : { kernels }),
       ...(outChannels === undefined ? {} : { outChannels }),
       ...(values['keep-bn'] === true ? { keepBn: true } : {}),
+      ...(stride === undefined ? {} : { stride }),
+      ...(pad === undefined ? {} : { pad }),
+      ...(values['ceil-mode'] === true ? { ceilMode: true } : {}),
+      ...(values['count-include-pad'] === true ? { countIncludePad: true } : {}),
     },
     weightsPath: str(values, 'weights'),
     seed: int(values, 'seed') ?? 0,
