@@ -13,6 +13,7 @@
 import type { GraphBuilder } from '../graph/builder.js';
 import { ConfigError } from '../graph/errors.js';
 import type { Value } from '../graph/value.js';
+import { resolveWindows } from '../ops/pool-geometry.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 import { weight, type ParamSpec } from './weights.js';
 
@@ -88,18 +89,49 @@ function windowAttrs(block: string, config: { kernel: Pair; stride?: Pair; pad?:
   return { kernelShape: kernel, strides: stride, pads: onnxPads(block, config.pad ?? 0), ceilMode: config.ceilMode === true ? 1 : 0 };
 }
 
+/**
+ * The same windows without ceil_mode, where that is exact: ceil mode only adds a last window that reaches past the
+ * input, and a window's padded cells never count for a max (nor for an average that excludes padding), so floor
+ * mode with the end padding grown to `(out - 1)·s + span - a - pad_begin` gives the same output. This keeps models
+ * off a feature some runtimes lack (onnxruntime-web's JS WebGPU kernels reject ceil_mode; onnxruntime's static shape
+ * inference ignores the last-window rule). Returns the attributes unchanged where the input size is symbolic or the
+ * grown padding would reach the kernel size.
+ */
+export function withoutCeilMode<A extends { kernelShape: number[]; strides: number[]; pads: number[]; ceilMode: number; dilations?: number[] }>(x: Value, attrs: A): A {
+  const spatial = x.type?.shape?.slice(2);
+  if (attrs.ceilMode === 0 || spatial === undefined || !spatial.every((d): d is number => typeof d === 'number')) return attrs;
+  const fail = (detail: string): never => {
+    throw new ConfigError(detail);
+  };
+  const ceil = resolveWindows(spatial, { ...attrs, autoPad: 'NOTSET', dilations: attrs.dilations }, fail);
+  const pads = [...attrs.pads];
+  ceil.forEach((axis, i) => {
+    const span = axis.dilation * (axis.kernel - 1) + 1;
+    pads[i + spatial.length] = Math.max(axis.padEnd, (axis.outSize - 1) * axis.stride + span - axis.inSize - axis.padBegin);
+  });
+  const floorAttrs = { ...attrs, pads, ceilMode: 0 };
+  const floor = resolveWindows(spatial, { ...floorAttrs, autoPad: 'NOTSET', dilations: attrs.dilations }, fail);
+  const same = floor.every((axis, i) => axis.outSize === ceil[i]?.outSize);
+  const portable = pads.every((pad, i) => pad < (attrs.kernelShape[i % spatial.length] ?? 0));
+  return same && portable ? floorAttrs : attrs;
+}
+
 /** Max pooling. */
 export function maxPool(b: GraphBuilder, x: Value, config: MaxPoolConfig): Value {
   nchw(x, 'maxPool');
   const dilation = pair('maxPool', 'dilation', config.dilation ?? 1);
-  const attrs = windowAttrs('maxPool', config);
-  return b.maxPool(x, dilation[0] === 1 && dilation[1] === 1 ? attrs : { ...attrs, dilations: dilation }, { name: 'max_pool' });
+  const window = windowAttrs('maxPool', config);
+  const attrs = withoutCeilMode(x, dilation[0] === 1 && dilation[1] === 1 ? window : { ...window, dilations: dilation });
+  return b.maxPool(x, attrs, { name: 'max_pool' });
 }
 
 /** Average pooling. */
 export function avgPool(b: GraphBuilder, x: Value, config: AvgPoolConfig): Value {
   nchw(x, 'avgPool');
-  return b.averagePool(x, { ...windowAttrs('avgPool', config), countIncludePad: config.countIncludePad === true ? 1 : 0 }, { name: 'avg_pool' });
+  const countIncludePad = config.countIncludePad === true ? 1 : 0;
+  // Only an average that excludes padding is unchanged when the end padding grows.
+  const window = countIncludePad === 1 ? windowAttrs('avgPool', config) : withoutCeilMode(x, windowAttrs('avgPool', config));
+  return b.averagePool(x, { ...window, countIncludePad }, { name: 'avg_pool' });
 }
 
 /** The `maxPool` block. */

@@ -90,4 +90,25 @@ describe('block catalogue', () => {
     expect(() => catalog['sim-sppf']?.configure({ kernels: [5, 9] }, 8)).toThrow(/takes one kernel size/);
     expect(() => catalog['sppnet-compat']?.configure({ pool: 'avg' }, 8)).toThrow(/max pooling only/);
   });
+
+  it('emits ceil-mode max pooling as floor mode with grown end padding, with the same result', async () => {
+    // 5 → ceil((5 + 1 + 1 - 2) / 2) + 1 = 4, but the 4th window would start at 6 >= 5 + 1, so 3 windows (PyTorch's rule).
+    // Floor mode with pads 1/1 gives floor(5 / 2) + 1 = 3 windows over the same cells.
+    const model = buildBlock(maxPoolBlock, { kernel: 2, stride: 2, pad: 1, ceilMode: true }, [1, 1, 5, 5]);
+    const node = model.graph.nodes[0];
+    expect(node?.attributes.has('ceil_mode')).toBe(false);
+    expect(model.graph.outputs[0]?.type?.shape).toEqual([1, 1, 3, 3]);
+    // Row-major 0..24, all negative: each window's max is its real cell nearest the bottom-right.
+    const x = Tensor.float32([1, 1, 5, 5], Array.from({ length: 25 }, (_, i) => -25 + i));
+    const y = runRef(model, x);
+    // Windows cover rows {0}, {1,2}, {3,4} and the same columns; the max is the bottom-right cell of each.
+    const want = [0, 2, 4].flatMap((r) => [0, 2, 4].map((c) => -25 + r * 5 + c));
+    expect(Array.from(y.data as Float32Array)).toEqual(want);
+    expectClose(await runOrt(model, x), [1, 1, 3, 3], want, 0);
+  });
+
+  it('keeps ceil_mode for an average that counts padding (growing the padding would change its divisor)', () => {
+    const model = buildBlock(avgPoolBlock, { kernel: 3, stride: 2, pad: 1, ceilMode: true, countIncludePad: true }, [1, 1, 10, 10]);
+    expect(model.graph.nodes[0]?.attributes.has('ceil_mode')).toBe(true);
+  });
 });
