@@ -308,9 +308,9 @@ function shortOrtMessage(message: string): string {
 }
 
 /** ORT's message when strict placement refused a model because some nodes would run on the CPU EP. */
-const CPU_PLACEMENT_REFUSED = /fallback to CPU EP has been explicitly disabled/;
+export const CPU_PLACEMENT_REFUSED = /fallback to CPU EP has been explicitly disabled/;
 
 /** Nodes of the model whose every output is int64 (shape arithmetic in sppkit's dynamic models). */
-function int64NodeCount(model: Model): number {
+export function int64NodeCount(model: Model): number {
   return model.graph.nodes.filter((node) => node.outputs.length > 0 && node.outputs.every((v) => v.type?.dtype === DataType.INT64)).length;
 }

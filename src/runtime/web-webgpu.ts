@@ -21,7 +21,7 @@ import { UnsupportedError } from '../graph/errors.js';
 import type { Model } from '../graph/graph.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { Availability, Backend, LoadOptions, Session, TensorMap } from './backend.js';
-import { BackendError, BackendUnavailableError, encodeForOrt, type GraphOptimizationLevel } from './ort-node.js';
+import { BackendError, BackendUnavailableError, CPU_PLACEMENT_REFUSED, encodeForOrt, int64NodeCount, type GraphOptimizationLevel } from './ort-node.js';
 import { acquireWebHost, CHROMIUM_CANDIDATES, CHROMIUM_ENV, describeAdapter, fieldOf, findChromium, ORT_WEB_MODULE, releaseWebHost, type WebHost } from './web-browser.js';
 import { probeModel } from './web-wasm.js';
 import { checkBoundaryTypes, fromWireTensor, parseWireTensor, toWireTensor } from './web-wire.js';
@@ -144,7 +144,7 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
   const encode = defaults.encode ?? encodeForOrt;
 
   /** Creates a page session; it holds one use of the shared host, given back by `dispose` (or here on failure). */
-  async function open(executablePath: string, model: Model, options: WebGpuLoadOptions): Promise<PageSession> {
+  async function open(executablePath: string, model: Model, options: WebGpuLoadOptions, note = ''): Promise<PageSession> {
     const host = await acquireWebHost(executablePath);
     let session: PageSession | undefined;
     try {
@@ -174,7 +174,7 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
         cpuFallback ? 'CPU fallback allowed' : 'no CPU fallback',
         `Chromium ${host.browser.version()} headless, adapter ${adapter}`,
         `graph optimization ${options.graphOptimizationLevel ?? defaults.graphOptimizationLevel ?? 'all'}`,
-      ].join(', ');
+      ].join(', ') + note;
       session = new PageSession(provider, host, id, stringList(fieldOf(answer, 'inputNames')), placement, typeof createMs === 'number' ? createMs : Number.NaN);
       if (options.verifyPlacement === true && !placement.some((line) => line.includes(ALL_ON_WEBGPU))) {
         throw new BackendError('web-webgpu', `ORT did not report "${ALL_ON_WEBGPU}"; its placement log: ${placement.join(' | ') || '(nothing)'}`);
@@ -243,7 +243,15 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       if (half !== undefined && host.adapter.ok && !host.adapter.info.features.includes(SHADER_F16)) {
         throw new UnsupportedError(`web-webgpu: value '${half}' is float16, but adapter ${describeAdapter(host.adapter.info)} lacks the '${SHADER_F16}' feature`);
       }
-      return open(executablePath, model, options);
+      try {
+        return await open(executablePath, model, options);
+      } catch (error) {
+        // As for ort-webgpu: ORT puts small int64 shape arithmetic on its CPU EP by choice, so a dynamic model is
+        // refused under strict placement; unless strictness was asked for, allow that mix and say so.
+        const shapeNodes = int64NodeCount(model);
+        if (!(error instanceof Error) || !CPU_PLACEMENT_REFUSED.test(error.message) || options.cpuFallback !== undefined || shapeNodes === 0) throw error;
+        return await open(executablePath, model, { ...options, cpuFallback: true }, ` (ORT placed some of the model's ${shapeNodes} int64 shape-arithmetic nodes on the CPU EP)`);
+      }
     },
   };
 }

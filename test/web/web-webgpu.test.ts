@@ -77,9 +77,12 @@ describe.skipIf(chromium === undefined)('web-webgpu', () => {
       await session.dispose();
     });
 
-    it('refuses dynamic sppAdaptive by default (int64 shape arithmetic goes to the CPU EP) and runs it when CPU fallback is allowed', async () => {
+    it('refuses dynamic sppAdaptive under explicit strict placement, and otherwise runs it saying that shape nodes went to the CPU EP', async () => {
       const dynamic = sppAdaptiveModel('max', 'H', 'W');
-      await expect(backend.load(dynamic)).rejects.toThrow(/assigned to the default CPU EP.*int64 shape arithmetic/);
+      await expect(backend.load(dynamic, { cpuFallback: false })).rejects.toThrow(/assigned to the default CPU EP.*int64 shape arithmetic/);
+      const byDefault = await backend.load(dynamic);
+      expect(byDefault.provider).toMatch(/CPU fallback allowed.*int64 shape-arithmetic nodes on the CPU EP/);
+      await byDefault.dispose();
       const s2 = await createWebWebGpuBackend({ cpuFallback: true }).load(dynamic, { verifyPlacement: false });
       for (const [h, w] of [[13, 11], [6, 9]] as const) {
         const dynFeeds = new Map([['x', patternInput(3, h, w)]]);
