@@ -12,7 +12,7 @@ function step(command, args) {
 
 const extra = process.argv.slice(2);
 let status = step('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-status ||= step('npx', ['eslint', '--no-error-on-unmatched-pattern', ...['src', 'test', 'scripts', 'bench'].filter((dir) => existsSync(dir))]);
+status ||= step('npx', ['eslint', '--no-error-on-unmatched-pattern', ...['src', 'test', 'scripts', 'bench', 'web'].filter((dir) => existsSync(dir))]);
 if (status !== 0) process.exit(status);
 const report = join(mkdtempSync(join(tmpdir(), 'sppkit-test-')), 'vitest.json');
 status = step('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra]);

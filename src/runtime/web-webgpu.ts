@@ -249,7 +249,7 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
         // As for ort-webgpu: ORT puts small int64 shape arithmetic on its CPU EP by choice, so a dynamic model is
         // refused under strict placement; unless strictness was asked for, allow that mix and say so.
         const shapeNodes = int64NodeCount(model);
-        if (!(error instanceof Error) || !CPU_PLACEMENT_REFUSED.test(error.message) || options.cpuFallback !== undefined || shapeNodes === 0) throw error;
+        if (!(error instanceof Error) || !CPU_PLACEMENT_REFUSED.test(error.message) || options.cpuFallback !== undefined || defaults.cpuFallback !== undefined || shapeNodes === 0) throw error;
         return await open(executablePath, model, { ...options, cpuFallback: true }, ` (ORT placed some of the model's ${shapeNodes} int64 shape-arithmetic nodes on the CPU EP)`);
       }
     },

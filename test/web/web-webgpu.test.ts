@@ -79,7 +79,7 @@ describe.skipIf(chromium === undefined)('web-webgpu', () => {
 
     it('refuses dynamic sppAdaptive under explicit strict placement, and otherwise runs it saying that shape nodes went to the CPU EP', async () => {
       const dynamic = sppAdaptiveModel('max', 'H', 'W');
-      await expect(backend.load(dynamic, { cpuFallback: false })).rejects.toThrow(/assigned to the default CPU EP.*int64 shape arithmetic/);
+      await expect(createWebWebGpuBackend({ cpuFallback: false }).load(dynamic)).rejects.toThrow(/assigned to the default CPU EP.*int64 shape arithmetic/);
       const byDefault = await backend.load(dynamic);
       expect(byDefault.provider).toMatch(/CPU fallback allowed.*int64 shape-arithmetic nodes on the CPU EP/);
       await byDefault.dispose();
