@@ -18,6 +18,7 @@ import type { Dim } from '../graph/dim.js';
 import { ConfigError } from '../graph/errors.js';
 import { Tensor } from '../graph/tensor.js';
 import type { Value } from '../graph/value.js';
+import { adaptiveAvgPyramid } from './adaptive-avg.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 
 /** `sppAdaptive` config. */
@@ -168,10 +169,16 @@ export function adaptivePoolLevel(b: GraphBuilder, x: Value, n: number, pool: 'm
 export function sppAdaptive(b: GraphBuilder, x: Value, config: SppAdaptiveConfig): Value {
   checkConfig(config);
   const { shape } = nchw(x, 'sppAdaptive');
-  const plans = planSppAdaptive(config, shape[2] ?? 0, shape[3] ?? 0);
+  const height = shape[2] ?? 0;
+  const width = shape[3] ?? 0;
+  const sizes = axisSizes(b, x);
+  // Averages: unless every level is a plain fixed-kernel pool, two matrix products serve all levels at once.
+  if (config.pool === 'avg' && !config.levels.every((n) => n === 1 || (typeof height === 'number' && typeof width === 'number' && height % n === 0 && width % n === 0))) {
+    return adaptiveAvgPyramid(b, x, config.levels, nchw(x, 'sppAdaptive').channels, height, width, sizes);
+  }
+  const plans = planSppAdaptive(config, height, width);
   const results = new Map<number, Value>();
   const emitOrder = plans.map((plan, index) => ({ plan, index })).sort((a, b2) => b2.plan.n - a.plan.n);
-  const sizes = axisSizes(b, x);
   for (const { plan } of emitOrder) if (!results.has(plan.n)) results.set(plan.n, emitLevel(b, x, plan, results, config.pool, sizes));
   const flat = config.levels.map((n) => {
     const level = results.get(n);

@@ -23,7 +23,11 @@ import { MaxPool } from '../ops/max-pool.js';
 import { Mul } from '../ops/mul.js';
 import { ReduceMax } from '../ops/reduce-max.js';
 import { ReduceMean } from '../ops/reduce-mean.js';
+import { Min } from '../ops/min.js';
+import { Range } from '../ops/range.js';
 import { Relu } from '../ops/relu.js';
+import { Sign } from '../ops/sign.js';
+import { Squeeze } from '../ops/squeeze.js';
 import { Reshape } from '../ops/reshape.js';
 import { Resize } from '../ops/resize.js';
 import { Shape } from '../ops/shape.js';
@@ -190,6 +194,27 @@ export class GraphBuilder extends BuilderCore {
 
   gather(x: Value, indices: Value, attrs: AttrInput<typeof Gather.attributes> = {}, options?: NodeOptions): Value {
     return this.op1(Gather, [x, indices], attrs, options);
+  }
+
+  /** Removes the given size-1 axes (`axes` an attribute before opset 13, an input from 13). */
+  squeeze(x: Value, axes: readonly number[], options?: NodeOptions): Value {
+    if (this.opset >= UNSQUEEZE_INPUT_OPSET) return this.op1(Squeeze, [x, this.int64s(`${options?.name ?? 'squeeze'}.axes`, axes)], {}, options);
+    return this.op1(Squeeze, [x], { axes }, options);
+  }
+
+  /** `[start, start + delta, ...)` up to `limit` (scalars). */
+  range(start: Value, limit: Value, delta: Value, options?: NodeOptions): Value {
+    return this.op1(Range, [start, limit, delta], {}, options);
+  }
+
+  /** Elementwise minimum (numpy broadcasting). */
+  min(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.op1(Min, [a, b], {}, options);
+  }
+
+  /** -1, 0 or 1 by sign. */
+  sign(x: Value, options?: NodeOptions): Value {
+    return this.op1(Sign, [x], {}, options);
   }
 
   unsqueeze(x: Value, axes: readonly number[], options?: NodeOptions): Value {
