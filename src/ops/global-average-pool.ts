@@ -4,11 +4,11 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__GlobalAveragePool.html
  */
 import { floatData } from './float.js';
-import { defineGlobalPool } from './global-pool.js';
+import { definePoolOp } from './pool-op.js';
 import { poolWindows } from './pool-reduce.js';
 import { elementTensor } from './reduce.js';
 
-export const GlobalAveragePool = defineGlobalPool({
+export const GlobalAveragePool = definePoolOp({
   opType: 'GlobalAveragePool',
   versions: [1, 22],
   attributes: {},

@@ -3,10 +3,10 @@
  * 2 made `p` an int (opset 1's float `p` is not supported), 22 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__GlobalLpPool.html
  */
-import { defineGlobalPool } from './global-pool.js';
+import { definePoolOp } from './pool-op.js';
 import { lpAttribute, lpPoolTensor } from './lp-pool.js';
 
-export const GlobalLpPool = defineGlobalPool({
+export const GlobalLpPool = definePoolOp({
   opType: 'GlobalLpPool',
   versions: [1, 2, 22],
   attributes: { p: lpAttribute },

@@ -4,11 +4,11 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__GlobalMaxPool.html
  */
 import { floatData } from './float.js';
-import { defineGlobalPool } from './global-pool.js';
+import { definePoolOp } from './pool-op.js';
 import { poolWindows } from './pool-reduce.js';
 import { elementTensor } from './reduce.js';
 
-export const GlobalMaxPool = defineGlobalPool({
+export const GlobalMaxPool = definePoolOp({
   opType: 'GlobalMaxPool',
   versions: [1, 22],
   attributes: {},

@@ -11,10 +11,10 @@ import type { Tensor } from '../graph/tensor.js';
 import { attr } from './attributes.js';
 import { floatData } from './float.js';
 import { windowAttributes } from './max-pool.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { pooledShape, resolveWindows, type AxisGeometry } from './pool-geometry.js';
+import type { AxisGeometry } from './pool-geometry.js';
+import { definePoolOp } from './pool-op.js';
 import { poolWindows } from './pool-reduce.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { elementTensor } from './reduce.js';
 
 /** The `p` attribute of LpPool and GlobalLpPool (an int since opset 2). */
 export const lpAttribute = attr.int('p', 2, { check: (v) => (v >= 1 ? undefined : `must be a positive integer, got ${v}`) });
@@ -30,28 +30,15 @@ export function lpPoolTensor(x: Tensor, axes: readonly AxisGeometry[], p: number
   return elementTensor(x.dtype, pooled.dims, pooled.data);
 }
 
-export const LpPool = defineOp({
+export const LpPool = definePoolOp({
   opType: 'LpPool',
-  domain: '',
   versions: [1, 2, 11, 18, 22],
-  inputs: [{ name: 'X' }],
-  outputs: [{ name: 'Y' }],
   attributes: {
     ...windowAttributes,
     p: lpAttribute,
     ceilMode: attr.int('ceil_mode', 0, { since: 18 }),
     dilations: attr.optionalInts('dilations', { since: 18 }),
   },
-  dtypes: FLOAT_DTYPES,
-  infer(ctx) {
-    const x = requireType(ctx, 0);
-    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
-    return [{ dtype: x.dtype, shape: x.shape === null ? null : pooledShape(x.shape, ctx.attrs, ctx.fail) }];
-  },
-  run(ctx) {
-    const x = requireInput(ctx, 0);
-    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
-    if (x.dims.length < 3) ctx.fail(`input X must have rank >= 3 (N, C, spatial...), got ${x.describe()}`);
-    return [lpPoolTensor(x, resolveWindows(x.dims.slice(2), ctx.attrs, ctx.fail), ctx.attrs.p, ctx.fail)];
-  },
+  window: (attrs) => attrs,
+  reduce: (x, windows, attrs, fail) => lpPoolTensor(x, windows, attrs.p, fail),
 });
