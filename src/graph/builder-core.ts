@@ -103,7 +103,7 @@ export class BuilderCore {
     if (inputs.length < minimum || (!variadic && inputs.length > formal.length)) {
       throw new OpError(ref, `takes ${variadic ? `at least ${minimum}` : `${minimum}..${formal.length}`} inputs at opset ${opset}, got ${inputs.length}`);
     }
-    const attributes = serializeAttributes(op.attributes, attrs as Partial<Record<string, unknown>> as never, { node: ref, opset });
+    const attributes = serializeAttributes(op.attributes, attrs, { node: ref, opset });
     checkPortable(ref, attributes);
     const outputCount = options.outputCount ?? options.outputs?.length ?? op.outputs.filter((io) => io.optional !== true).length;
     // Infer before touching the graph, so a refused node leaves no trace.

@@ -42,7 +42,7 @@ import { Where } from '../ops/where.js';
 import { BuilderCore, type NodeOptions } from './builder-core.js';
 import type { DataType } from './dtype.js';
 import { Tensor } from './tensor.js';
-import type { Value } from './value.js';
+import { Value } from './value.js';
 
 export { DEFAULT_OPSET, toDim, type BuilderOptions, type DimSpec, type NodeOptions } from './builder-core.js';
 
@@ -173,7 +173,7 @@ export class GraphBuilder extends BuilderCore {
 
   /** Reshape to a constant shape (`-1` and `0` as in ONNX) or to a computed shape value. */
   reshape(x: Value, shape: readonly number[] | Value, options?: NodeOptions): Value {
-    const target = Array.isArray(shape) ? this.int64s(`${options?.name ?? 'reshape'}.shape`, shape) : (shape as Value);
+    const target = isValue(shape) ? shape : this.int64s(`${options?.name ?? 'reshape'}.shape`, shape);
     return this.op1(Reshape, [x, target], {}, options);
   }
 
@@ -274,4 +274,8 @@ export class GraphBuilder extends BuilderCore {
     }
     return this.op1(op, [x], { axes: reduce.axes, keepdims }, options);
   }
+}
+
+function isValue(shape: readonly number[] | Value): shape is Value {
+  return shape instanceof Value;
 }

@@ -179,7 +179,7 @@ export function parseAttributes<S extends AttrSchema>(schema: S, raw: ReadonlyMa
 }
 
 /** Serialises typed attributes back to raw ONNX attributes (defaults left out). */
-export function serializeAttributes<S extends AttrSchema>(schema: S, values: Partial<ParsedAttrs<S>>, context: AttrContext): Map<string, Attribute> {
+export function serializeAttributes<S extends AttrSchema>(schema: S, values: AttrInput<S>, context: AttrContext): Map<string, Attribute> {
   const out = new Map<string, Attribute>();
   const entries = Object.entries(schema).sort(([, a], [, b]) => (a.onnxName < b.onnxName ? -1 : 1));
   const record = values as Readonly<Record<string, unknown>>;
