@@ -5,6 +5,7 @@
 import { SppkitError } from '../graph/errors.js';
 import { FailedError, UsageError } from './args.js';
 import { backendsCommand } from './commands/backends.js';
+import { benchCommand } from './commands/bench.js';
 import { buildCommand } from './commands/build.js';
 import { buildModelCommand } from './commands/build-model.js';
 import { goldenCommand } from './commands/golden.js';
@@ -23,7 +24,8 @@ commands:
   inspect <model.onnx>              show inputs, outputs and ops
   check <model.onnx>                validate a model
   transform <in.onnx> -o out.onnx   rewrite a model with passes (--passes default|fold-bn,spp-to-sppf,...; --explain)
-  backends                          list the runtimes and whether they can run here`;
+  backends                          list the runtimes and whether they can run here
+  bench <name>...                   benchmarks (spp, ops, transform, backends): figures and ratios`;
 
 type Command = (argv: readonly string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
 
@@ -36,6 +38,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   check: checkCommand,
   transform: transformCommand,
   backends: backendsCommand,
+  bench: benchCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */

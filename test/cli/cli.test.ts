@@ -23,7 +23,7 @@ describe('sppkit CLI', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const command of ['build', 'build-model', 'run', 'golden', 'inspect', 'check', 'backends']) {
+    for (const command of ['build', 'build-model', 'run', 'golden', 'inspect', 'check', 'backends', 'transform', 'bench']) {
       const result = await cli(command, '--help');
       expect(result.code, command).toBe(0);
       expect(result.out, command).toMatch(/usage: sppkit/);
