@@ -29,7 +29,7 @@ export function randomFeeds(model: Model, seed: number, dims: ReadonlyMap<string
     const shape = type.shape.map((dim) => {
       if (typeof dim === 'number') return dim;
       const value = dim.name === undefined ? undefined : dims.get(dim.name);
-      if (value === undefined) throw new UsageError(`input '${input.name}' ${formatShape(type.shape)}: give the dynamic dim with --dim ${dim.name ?? '?'}=N`);
+      if (value === undefined) throw new UsageError(`input '${input.name}' ${formatShape(type.shape)}: give the dynamic dim's size with --dim ${dim.name ?? '?'}=<size>`);
       return value;
     });
     const size = shape.reduce((a, b) => a * b, 1);

@@ -34,24 +34,37 @@ function describeBindings(shape: readonly Dim[], bindings: ReadonlyMap<string, n
   return bound.length > 0 ? ` (with ${bound.join(', ')})` : '';
 }
 
-/** Runs `model` on `feeds` with the reference kernels and returns every graph output by name. */
-export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
+/**
+ * Checks feeds against the model's declared inputs (names, dtypes, shapes, consistent symbolic dims); throws an
+ * InputError naming the input and both shapes.
+ */
+export function validateFeeds(model: Model, feeds: TensorMap): Map<string, number> {
   const graph = model.graph;
-  const env = new Map<Value, Tensor>();
   const bindings = new Map<string, number>();
-  for (const [name, value] of graph.initializers) {
-    if (value.constValue === null) throw new InputError(`initializer '${name}' has no data`);
-    env.set(value, value.constValue);
-  }
   for (const input of graph.inputs) {
     const tensor = feeds.get(input.name) ?? (input.constValue ?? undefined);
     if (tensor === undefined) throw new InputError(`missing input '${input.name}' (the model's inputs: ${graph.inputs.map((v) => v.name).join(', ')})`);
     const problem = checkAgainst(input, tensor, bindings, 'input');
     if (problem !== undefined) throw new InputError(problem);
-    env.set(input, tensor);
   }
   for (const name of feeds.keys()) {
     if (!graph.inputs.some((input) => input.name === name)) throw new InputError(`'${name}' is not an input of the model (its inputs: ${graph.inputs.map((v) => v.name).join(', ')})`);
+  }
+  return bindings;
+}
+
+/** Runs `model` on `feeds` with the reference kernels and returns every graph output by name. */
+export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
+  const graph = model.graph;
+  const env = new Map<Value, Tensor>();
+  const bindings = validateFeeds(model, feeds);
+  for (const [name, value] of graph.initializers) {
+    if (value.constValue === null) throw new InputError(`initializer '${name}' has no data`);
+    env.set(value, value.constValue);
+  }
+  for (const input of graph.inputs) {
+    const tensor = feeds.get(input.name) ?? input.constValue;
+    if (tensor !== null && tensor !== undefined) env.set(input, tensor);
   }
   for (const node of graph.nodes) {
     const inputs = node.inputs.map((value) => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { writeTensorFile } from '../../src/export/io-node.js';
+import { Tensor } from '../../src/graph/tensor.js';
 import { haveSharedGolden, SHARED_GOLDEN } from '../shared.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -67,6 +69,16 @@ describe('sppkit CLI', () => {
     expect(badLevels.err).toMatch(/--levels must be a comma-separated list/);
     const badBlock = await cli('build', 'nope', '-o', join(dir, 'x.onnx'));
     expect(badBlock.err).toMatch(/unknown block 'nope'/);
+  });
+
+  it('refuses an input of the wrong shape with exit 2, naming the input and both shapes', async () => {
+    const model = join(dir, 'mp.onnx');
+    expect((await cli('build', 'max-pool', '--in-channels', '2', '--height', '4', '--width', '4', '-o', model)).code).toBe(0);
+    const input = join(dir, 'x.pb');
+    writeTensorFile(input, Tensor.float32([1, 2, 3, 3], Array.from({ length: 18 }, (_, i) => i)), 'x');
+    const result = await cli('run', model, '--input', `x=${input}`);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/input 'x' has shape \[1, 2, 3, 3\] but \[1, 2, 4, 4\] was declared/);
   });
 
   it('names the file when a model is malformed, with exit 2', async () => {

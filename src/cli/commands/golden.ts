@@ -1,7 +1,7 @@
 /**
  * `sppkit golden DIR... [--backends ref,ort-cpu] [--json report.json]`.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { runGolden, type CaseResult, type GoldenReport } from '../../golden/runner.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
 import { getBackend } from '../../runtime/backends.js';
@@ -48,6 +48,8 @@ export async function goldenCommand(argv: readonly string[], out: (line: string)
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`golden: which folders?\n\n${GOLDEN_HELP}`);
+  const missing = positionals.filter((dir) => !existsSync(dir));
+  if (missing.length > 0) throw new UsageError(`golden: ${missing.map((d) => `'${d}'`).join(', ')} does not exist`);
   const names = parseBackends(str(values, 'backends'));
   const report = await runGolden(positionals, names.map(getBackend), {
     io: { readTensor: readTensorFile, readModel: readModelFile },

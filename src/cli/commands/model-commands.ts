@@ -13,6 +13,7 @@ import type { Tensor } from '../../graph/tensor.js';
 import { formatType } from '../../graph/value.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
 import { getBackend } from '../../runtime/backends.js';
+import { validateFeeds } from '../../runtime/reference.js';
 import { choice, FailedError, int, parse, str, UsageError } from '../args.js';
 import { readModelFile, readTensorFile, writeTensorFile } from '../io.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
@@ -141,6 +142,7 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
   }
   const missing = model.graph.inputs.some((v) => !model.graph.initializers.has(v.name) && !feeds.has(v.name));
   if (missing) for (const [name, tensor] of randomFeeds(model, int(values, 'seed') ?? 0, dims)) if (!feeds.has(name)) feeds.set(name, tensor);
+  validateFeeds(model, feeds);
   const backends = backendName === 'ref' ? [getBackend('ref')] : [getBackend('ref'), getBackend(backendName)];
   const { runs, outputs } = await runOnBackends(model, feeds, backends, { repeats: int(values, 'repeat', 1, 10_000) ?? 1, atol: 1e-4, rtol: 1e-4 });
   out(formatRuns(runs));
