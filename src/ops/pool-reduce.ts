@@ -6,6 +6,7 @@
  */
 import { axisTaps, type AxisGeometry, type AxisTaps } from './pool-geometry.js';
 import { hasSlidingMax, LOWEST_FLOAT32, slidingMax, slidingMaxPool2d } from './sliding-max.js';
+import { wasmMaxPool2d } from './wasm-max-pool.js';
 
 /** Float storage the pooling kernels work on. */
 export type FloatArray = Float32Array | Float64Array;
@@ -152,6 +153,8 @@ export function poolWindows(data: FloatArray, dims: readonly number[], axes: rea
     data: reduction === 'max' || data instanceof Float64Array ? data : Float64Array.from(data),
     dims: [...dims],
   };
+  const simd = reduction === 'max' && current.data instanceof Float32Array ? wasmMaxPool2d(current.data, current.dims, axes) : undefined;
+  if (simd !== undefined) return simd;
   const planar = reduction === 'max' ? slidingMaxPool2d(current.data, current.dims, axes) : undefined;
   if (planar !== undefined) return planar;
   axes.forEach((axis, i) => {

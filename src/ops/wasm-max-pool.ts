@@ -1,0 +1,66 @@
+/**
+ * 2-D max pooling of float32 NCHW data with the WebAssembly SIMD kernel in wasm/max-pool.wat: a row pass (4 outputs
+ * at a time from unaligned loads where a stride-1 window lies inside the row, scalar elsewhere) into a scratch
+ * plane, then a column pass (4 columns at a time). Exact, like every max: same values as the JS kernels, up to the
+ * sign of a zero when +0 and -0 tie; NaN wins, as in onnxruntime.
+ *
+ * Used by pool-reduce.ts when WebAssembly SIMD is available (Node 16+, current browsers); otherwise, or for other
+ * layouts (dilation, rank ≠ 4, float64), the JS kernels run.
+ */
+import type { AxisGeometry } from './pool-geometry.js';
+import { MAX_POOL_WASM } from './wasm/max-pool-wasm.js';
+
+/** The lowest finite float32: what an all-padding window gives (as onnxruntime). */
+const LOWEST_FLOAT32 = -3.4028234663852886e38;
+const PAGE_BYTES = 65536;
+
+interface Kernel {
+  readonly memory: WebAssembly.Memory;
+  readonly rows: (src: number, dst: number, rows: number, width: number, outWidth: number, kernel: number, stride: number, pad: number, lowest: number) => void;
+  readonly cols: (src: number, dst: number, planes: number, height: number, outHeight: number, length: number, kernel: number, stride: number, pad: number, lowest: number) => void;
+}
+
+let kernel: Kernel | null | undefined;
+
+function isCallable(value: unknown): value is (...args: number[]) => void {
+  return typeof value === 'function';
+}
+
+/** The instantiated kernel, or null where WebAssembly SIMD is unavailable (compiled once, synchronously: 808 bytes). */
+function loadKernel(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  kernel = null;
+  try {
+    const bytes = Uint8Array.from(atob(MAX_POOL_WASM), (c) => c.charCodeAt(0));
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const { memory, rows, cols } = exports;
+    if (memory instanceof WebAssembly.Memory && isCallable(rows) && isCallable(cols)) kernel = { memory, rows, cols };
+  } catch {
+    // No WebAssembly SIMD here: the JS kernels serve.
+  }
+  return kernel;
+}
+
+/**
+ * Max-pools float32 `[N, C, H, W]` over undilated windows `axes` ([rows, columns]); undefined when the kernel does
+ * not apply (the caller then uses the JS path).
+ */
+export function wasmMaxPool2d(data: Float32Array, dims: readonly number[], axes: readonly AxisGeometry[]): { data: Float32Array; dims: number[] } | undefined {
+  const [rowAxis, colAxis] = axes;
+  if (dims.length !== 4 || axes.length !== 2 || rowAxis === undefined || colAxis === undefined || rowAxis.dilation !== 1 || colAxis.dilation !== 1) return undefined;
+  const wasm = loadKernel();
+  if (wasm === null) return undefined;
+  const [batch = 1, channels = 1, height = 1, width = 1] = dims;
+  const planes = batch * channels;
+  const inBytes = data.byteLength;
+  const scratchBytes = planes * height * colAxis.outSize * 4;
+  const outCount = planes * rowAxis.outSize * colAxis.outSize;
+  const needed = inBytes + scratchBytes + outCount * 4;
+  const have = wasm.memory.buffer.byteLength;
+  if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / PAGE_BYTES));
+  new Float32Array(wasm.memory.buffer, 0, data.length).set(data);
+  wasm.rows(0, inBytes, planes * height, width, colAxis.outSize, colAxis.kernel, colAxis.stride, colAxis.padBegin, LOWEST_FLOAT32);
+  wasm.cols(inBytes, inBytes + scratchBytes, planes, height, rowAxis.outSize, colAxis.outSize, rowAxis.kernel, rowAxis.stride, rowAxis.padBegin, LOWEST_FLOAT32);
+  const out = new Float32Array(wasm.memory.buffer, inBytes + scratchBytes, outCount).slice();
+  return { data: out, dims: [batch, channels, rowAxis.outSize, colAxis.outSize] };
+}
