@@ -12,6 +12,7 @@ import { dtypeName } from '../graph/dtype.js';
 import { attr } from './attributes.js';
 import { floatData } from './float.js';
 import { defineOp, requireInput, requireType } from './op.js';
+import { wasmMultiplyAccumulate } from './wasm-gemm.js';
 import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
 
 /** A strided matrix inside a flat array: element `(i, j)` is `data[offset + i*rowStride + j*colStride]`. */
@@ -26,11 +27,17 @@ export interface MatrixView {
 const TILE = 4;
 
 /**
- * `out[outOffset + i*n + j] += Σ_k A(i, k) · B(k, j)` for `i < rows`, `j < n`, `k < depth`, in float64.
+ * `out[outOffset + i*n + j] += Σ_k A(i, k) · B(k, j)` for `i < rows`, `j < n`, `k < depth`, in float64, with the
+ * WebAssembly SIMD kernel (wasm-gemm.ts) where available, else `multiplyAccumulateJs`; both give the same bits.
  * A is packed in 4-row blocks and B in 4-column panels (both zero-padded, laid out `[k][4]`), so the inner loop
  * keeps a 4×4 tile of sums in registers and reads both packs sequentially.
  */
 export function multiplyAccumulate(a: MatrixView, b: MatrixView, out: Float64Array, outOffset: number, rows: number, depth: number, n: number): void {
+  if (!wasmMultiplyAccumulate(a, b, out, outOffset, rows, depth, n)) multiplyAccumulateJs(a, b, out, outOffset, rows, depth, n);
+}
+
+/** The JS kernel of `multiplyAccumulate` (used where WebAssembly SIMD is unavailable; the reference for its tests). */
+export function multiplyAccumulateJs(a: MatrixView, b: MatrixView, out: Float64Array, outOffset: number, rows: number, depth: number, n: number): void {
   const panels = Math.ceil(n / TILE);
   const bPack = new Float64Array(panels * depth * TILE);
   for (let p = 0; p < panels; p += 1) {

@@ -8,11 +8,11 @@
  * layouts (dilation, rank ≠ 4, float64), the JS kernels run.
  */
 import type { AxisGeometry } from './pool-geometry.js';
+import { ensureMemory, instantiateKernel, isKernelFunction } from './wasm/load.js';
 import { MAX_POOL_WASM } from './wasm/max-pool-wasm.js';
 
 /** The lowest finite float32: what an all-padding window gives (as onnxruntime). */
 const LOWEST_FLOAT32 = -3.4028234663852886e38;
-const PAGE_BYTES = 65536;
 
 interface Kernel {
   readonly memory: WebAssembly.Memory;
@@ -22,22 +22,12 @@ interface Kernel {
 
 let kernel: Kernel | null | undefined;
 
-function isCallable(value: unknown): value is (...args: number[]) => void {
-  return typeof value === 'function';
-}
-
-/** The instantiated kernel, or null where WebAssembly SIMD is unavailable (compiled once, synchronously: 808 bytes). */
+/** The instantiated kernel (once), or null where WebAssembly SIMD is unavailable. */
 function loadKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
-  kernel = null;
-  try {
-    const bytes = Uint8Array.from(atob(MAX_POOL_WASM), (c) => c.charCodeAt(0));
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const { memory, rows, cols } = exports;
-    if (memory instanceof WebAssembly.Memory && isCallable(rows) && isCallable(cols)) kernel = { memory, rows, cols };
-  } catch {
-    // No WebAssembly SIMD here: the JS kernels serve.
-  }
+  const exports = instantiateKernel(MAX_POOL_WASM);
+  const { memory, rows, cols } = exports ?? {};
+  kernel = memory instanceof WebAssembly.Memory && isKernelFunction(rows) && isKernelFunction(cols) ? { memory, rows, cols } : null;
   return kernel;
 }
 
@@ -56,8 +46,7 @@ export function wasmMaxPool2d(data: Float32Array, dims: readonly number[], axes:
   const scratchBytes = planes * height * colAxis.outSize * 4;
   const outCount = planes * rowAxis.outSize * colAxis.outSize;
   const needed = inBytes + scratchBytes + outCount * 4;
-  const have = wasm.memory.buffer.byteLength;
-  if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / PAGE_BYTES));
+  ensureMemory(wasm.memory, needed);
   new Float32Array(wasm.memory.buffer, 0, data.length).set(data);
   wasm.rows(0, inBytes, planes * height, width, colAxis.outSize, colAxis.kernel, colAxis.stride, colAxis.padBegin, LOWEST_FLOAT32);
   wasm.cols(inBytes, inBytes + scratchBytes, planes, height, rowAxis.outSize, colAxis.outSize, rowAxis.kernel, rowAxis.stride, rowAxis.padBegin, LOWEST_FLOAT32);
