@@ -14,6 +14,7 @@ export { checkModel, assertValidModel, checkPass } from './graph/passes/check.js
 export { inferGraphShapes, inferShapesPass } from './graph/passes/infer-shapes.js';
 export { dcePass } from './graph/passes/dce.js';
 export { runPasses, PassError, type Pass, type PassResult } from './graph/passes/pass.js';
+export { DEFAULT_PASSES, PASS_ENTRIES, parsePassList, type PassEntry } from './graph/passes/registry.js';
 export { ops, findOp } from './ops/registry.js';
 export * from './blocks/index.js';
 export * from './export/index.js';
