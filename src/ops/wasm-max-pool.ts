@@ -8,11 +8,10 @@
  * layouts (dilation, rank ≠ 4, float64), the JS kernels run.
  */
 import type { AxisGeometry } from './pool-geometry.js';
+import { LOWEST_FLOAT32 } from './sliding-max.js';
 import { ensureMemory, instantiateKernel, isKernelFunction } from './wasm/load.js';
 import { MAX_POOL_WASM } from './wasm/max-pool-wasm.js';
 
-/** The lowest finite float32: what an all-padding window gives (as onnxruntime). */
-const LOWEST_FLOAT32 = -3.4028234663852886e38;
 
 interface Kernel {
   readonly memory: WebAssembly.Memory;

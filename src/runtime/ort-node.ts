@@ -19,7 +19,7 @@ import { DataType } from '../graph/dtype.js';
 import type { Model } from '../graph/graph.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { Availability, Backend, BackendName, LoadOptions, Session, TensorMap } from './backend.js';
-import { fromOrtTensor, ortTypeOf, toOrtTensor } from './ort-tensor.js';
+import { checkBoundaryTypes, fromOrtTensor, toOrtTensor, type OrtTensorConstructor } from './ort-tensor.js';
 
 /** The onnxruntime-node module. */
 export type OrtModule = typeof import('onnxruntime-node');
@@ -128,12 +128,23 @@ function providerText(ort: OrtModule, spec: OrtBackendSpec, options: OrtLoadOpti
   return parts.join(', ');
 }
 
-class OrtSession implements Session {
+/** What `OrtSession` needs of an onnxruntime session; onnxruntime-node's and onnxruntime-web's both fit. */
+export interface OrtRuntimeSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  release(): Promise<void>;
+}
+
+/** A `Session` over an onnxruntime session (node or web): checks feeds, converts tensors both ways. */
+export class OrtSession implements Session {
   constructor(
     readonly provider: string,
     private readonly backend: BackendName,
-    private readonly ort: OrtModule,
-    private readonly session: InferenceSession,
+    private readonly TensorClass: OrtTensorConstructor,
+    private readonly session: OrtRuntimeSession,
+    /** How errors name the runtime (`onnxruntime`, `onnxruntime-web`). */
+    private readonly runtime = 'onnxruntime',
   ) {}
 
   async run(feeds: TensorMap): Promise<Map<string, Tensor>> {
@@ -141,11 +152,11 @@ class OrtSession implements Session {
     const ortFeeds: Record<string, OrtTensor> = {};
     for (const [name, tensor] of feeds) {
       if (!inputs.includes(name)) throw new BackendError(this.backend, `'${name}' is not an input of the model (its inputs: ${inputs.join(', ')})`);
-      ortFeeds[name] = toOrtTensor(this.ort.Tensor, tensor);
+      ortFeeds[name] = toOrtTensor(this.TensorClass, tensor);
     }
     const missing = inputs.filter((name) => !feeds.has(name));
     if (missing.length > 0) throw new BackendError(this.backend, `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} (the model's inputs: ${inputs.join(', ')})`);
-    let results: InferenceSession.ReturnType;
+    let results: Record<string, OrtTensor>;
     try {
       results = await this.session.run(ortFeeds);
     } catch (error) {
@@ -154,7 +165,7 @@ class OrtSession implements Session {
     const outputs = new Map<string, Tensor>();
     for (const name of this.session.outputNames) {
       const value = results[name];
-      if (value === undefined) throw new BackendError(this.backend, `onnxruntime returned no value for output '${name}'`);
+      if (value === undefined) throw new BackendError(this.backend, `${this.runtime} returned no value for output '${name}'`);
       outputs.set(name, fromOrtTensor(value, name));
     }
     return outputs;
@@ -162,21 +173,6 @@ class OrtSession implements Session {
 
   async dispose(): Promise<void> {
     await this.session.release();
-  }
-}
-
-/** Refuses a model whose inputs or outputs have a type onnxruntime-node's JS API cannot carry (bfloat16). */
-function checkBoundaryTypes(backend: BackendName, model: Model): void {
-  for (const [kind, values] of [['input', model.graph.inputs], ['output', model.graph.outputs]] as const) {
-    for (const value of values) {
-      if (value.type === null) continue;
-      try {
-        ortTypeOf(value.type.dtype);
-      } catch (error) {
-        if (error instanceof UnsupportedError) throw new UnsupportedError(`${backend}: model ${kind} '${value.name}': ${error.message}`);
-        throw error;
-      }
-    }
   }
 }
 
@@ -229,13 +225,13 @@ export function createOrtBackend(spec: OrtBackendSpec): OrtBackend {
         if (CPU_PLACEMENT_REFUSED.test(message) && options.cpuFallback === undefined && shapeNodes > 0) {
           session = await ort.InferenceSession.create(bytes, sessionOptions(spec, { ...options, cpuFallback: true }));
           provider = `${providerText(ort, spec, { ...options, cpuFallback: true })} (ORT placed some of the model's ${shapeNodes} int64 shape-arithmetic nodes on the CPU EP)`;
-          return new OrtSession(provider, spec.name, ort, session);
+          return new OrtSession(provider, spec.name, ort.Tensor, session);
         }
         const unsupported = ORT_LACKS.find((pattern) => pattern.test(message));
         if (unsupported !== undefined) throw new UnsupportedError(`${spec.name}: onnxruntime lacks this: ${shortOrtMessage(message)}`);
         throw new BackendError(spec.name, `session creation failed: ${spec.explainLoadFailure?.(message) ?? message}`);
       }
-      return new OrtSession(provider, spec.name, ort, session);
+      return new OrtSession(provider, spec.name, ort.Tensor, session);
     },
   };
 }

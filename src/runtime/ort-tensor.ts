@@ -10,7 +10,9 @@
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { DataType, dtypeName, type TensorData } from '../graph/dtype.js';
 import { UnsupportedError } from '../graph/errors.js';
+import type { Model } from '../graph/graph.js';
 import { Tensor } from '../graph/tensor.js';
+import type { BackendName } from './backend.js';
 
 /** The onnxruntime element type names (`ort.Tensor.Type`). */
 export type OrtTypeName = OrtTensor.Type;
@@ -92,4 +94,22 @@ export function fromOrtTensor(tensor: OrtTensor, name: string): Tensor {
     throw new UnsupportedError(`output '${name}': onnxruntime ${tensor.type} tensor came with unexpected storage ${kind}`);
   }
   return new Tensor(entry.dtype, [...tensor.dims], data);
+}
+
+/**
+ * Refuses a model whose inputs or outputs have a type `typeOf` rejects (by default what onnxruntime's JS API cannot
+ * carry, bfloat16), naming the backend and the value.
+ */
+export function checkBoundaryTypes(backend: BackendName, model: Model, typeOf: (dtype: DataType) => OrtTypeName = ortTypeOf): void {
+  for (const [kind, values] of [['input', model.graph.inputs], ['output', model.graph.outputs]] as const) {
+    for (const value of values) {
+      if (value.type === null) continue;
+      try {
+        typeOf(value.type.dtype);
+      } catch (error) {
+        if (error instanceof UnsupportedError) throw new UnsupportedError(`${backend}: model ${kind} '${value.name}': ${error.message}`);
+        throw error;
+      }
+    }
+  }
 }

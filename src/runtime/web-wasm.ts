@@ -12,11 +12,10 @@ import { DataType } from '../graph/dtype.js';
 import type { Model } from '../graph/graph.js';
 import { Tensor } from '../graph/tensor.js';
 import { MaxPool } from '../ops/max-pool.js';
-import type { InferenceSession as WebInferenceSession, Tensor as WebTensor } from 'onnxruntime-web';
-import type { Availability, Backend, LoadOptions, Session, TensorMap } from './backend.js';
-import { BackendError, BackendUnavailableError, encodeForOrt, ortErrorText, type GraphOptimizationLevel } from './ort-node.js';
-import { fromOrtTensor, ortTypeOf, toOrtTensor } from './ort-tensor.js';
-import { checkBoundaryTypes } from './web-wire.js';
+import type { InferenceSession as WebInferenceSession } from 'onnxruntime-web';
+import type { Availability, Backend, LoadOptions, Session } from './backend.js';
+import { BackendError, BackendUnavailableError, encodeForOrt, OrtSession, ortErrorText, type GraphOptimizationLevel } from './ort-node.js';
+import { checkBoundaryTypes, toOrtTensor } from './ort-tensor.js';
 
 /** The onnxruntime-web module (its Node build). */
 export type OrtWebModule = typeof import('onnxruntime-web');
@@ -44,42 +43,6 @@ export interface WebWasmOptions {
 /** A `web-wasm` backend. */
 export interface WebWasmBackend extends Backend {
   load(model: Model, options?: WebWasmLoadOptions): Promise<Session>;
-}
-
-class WasmSession implements Session {
-  constructor(
-    readonly provider: string,
-    private readonly ort: OrtWebModule,
-    private readonly session: WebInferenceSession,
-  ) {}
-
-  async run(feeds: TensorMap): Promise<Map<string, Tensor>> {
-    const inputs = this.session.inputNames;
-    const ortFeeds: Record<string, WebTensor> = {};
-    for (const [name, tensor] of feeds) {
-      if (!inputs.includes(name)) throw new BackendError('web-wasm', `'${name}' is not an input of the model (its inputs: ${inputs.join(', ')})`);
-      ortFeeds[name] = toOrtTensor(this.ort.Tensor, tensor);
-    }
-    const missing = inputs.filter((name) => !feeds.has(name));
-    if (missing.length > 0) throw new BackendError('web-wasm', `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} (the model's inputs: ${inputs.join(', ')})`);
-    let results: WebInferenceSession.ReturnType;
-    try {
-      results = await this.session.run(ortFeeds);
-    } catch (error) {
-      throw new BackendError('web-wasm', `run failed: ${ortErrorText(error)}`);
-    }
-    const outputs = new Map<string, Tensor>();
-    for (const name of this.session.outputNames) {
-      const value = results[name];
-      if (value === undefined) throw new BackendError('web-wasm', `onnxruntime-web returned no value for output '${name}'`);
-      outputs.set(name, fromOrtTensor(value, name));
-    }
-    return outputs;
-  }
-
-  async dispose(): Promise<void> {
-    await this.session.release();
-  }
 }
 
 /** A model that checks a backend computes: its `input` must give exactly `expected` as output `y`. */
@@ -134,7 +97,7 @@ export function createWebWasmBackend(defaults: WebWasmOptions = {}): WebWasmBack
       const state = await availability();
       if (!state.available) throw new BackendUnavailableError('web-wasm', state.reason);
       const ort = await loadOrtWeb();
-      checkBoundaryTypes('web-wasm', model, ortTypeOf);
+      checkBoundaryTypes('web-wasm', model);
       const bytes = await encode(model);
       let session: WebInferenceSession;
       try {
@@ -153,7 +116,7 @@ export function createWebWasmBackend(defaults: WebWasmOptions = {}): WebWasmBack
         ...(typeof threads === 'number' ? [`${threads} wasm thread(s)`] : []),
         `graph optimization ${optimization(options)}`,
       ].join(', ');
-      return new WasmSession(provider, ort, session);
+      return new OrtSession(provider, 'web-wasm', ort.Tensor, session, 'onnxruntime-web');
     },
   };
 }

@@ -24,7 +24,8 @@ import type { Availability, Backend, LoadOptions, Session, TensorMap } from './b
 import { BackendError, BackendUnavailableError, CPU_PLACEMENT_REFUSED, encodeForOrt, int64NodeCount, type GraphOptimizationLevel } from './ort-node.js';
 import { acquireWebHost, CHROMIUM_CANDIDATES, CHROMIUM_ENV, describeAdapter, fieldOf, findChromium, ORT_WEB_MODULE, releaseWebHost, type WebHost } from './web-browser.js';
 import { probeModel } from './web-wasm.js';
-import { checkBoundaryTypes, fromWireTensor, parseWireTensor, toWireTensor } from './web-wire.js';
+import { checkBoundaryTypes } from './ort-tensor.js';
+import { fromWireTensor, parseWireTensor, toWireTensor, wireTypeOf } from './web-wire.js';
 
 /** The WebGPU feature a device needs for float16 shaders. */
 const SHADER_F16 = 'shader-f16';
@@ -235,7 +236,7 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
     async load(model: Model, options: WebGpuLoadOptions = {}): Promise<WebGpuSession> {
       const state = await availability();
       if (!state.available) throw new BackendUnavailableError('web-webgpu', state.reason);
-      checkBoundaryTypes('web-webgpu', model);
+      checkBoundaryTypes('web-webgpu', model, wireTypeOf);
       const half = firstFloat16Value(model);
       const executablePath = defaults.executablePath ?? findChromium() ?? CHROMIUM_CANDIDATES[0];
       const host = await acquireWebHost(executablePath);

@@ -9,9 +9,7 @@
  */
 import { DataType, dtypeName } from '../graph/dtype.js';
 import { UnsupportedError } from '../graph/errors.js';
-import type { Model } from '../graph/graph.js';
 import type { Tensor } from '../graph/tensor.js';
-import type { BackendName } from './backend.js';
 import { fromOrtTensor, ortTypeOf, type OrtTensorConstructor, type OrtTypeName } from './ort-tensor.js';
 
 /** A tensor on the wire. */
@@ -94,22 +92,4 @@ export function parseWireTensor(value: unknown): WireTensor {
   }
   if (typeof data !== 'string') throw new TypeError(`page returned tensor '${name}' without base64 data`);
   return { name, type, dims, data };
-}
-
-/**
- * Refuses a model whose inputs or outputs have a type `typeOf` rejects (by default: what cannot travel as bytes,
- * string and bfloat16), naming the backend and the value.
- */
-export function checkBoundaryTypes(backend: BackendName, model: Model, typeOf: (dtype: DataType) => OrtTypeName = wireTypeOf): void {
-  for (const [kind, values] of [['input', model.graph.inputs], ['output', model.graph.outputs]] as const) {
-    for (const value of values) {
-      if (value.type === null) continue;
-      try {
-        typeOf(value.type.dtype);
-      } catch (error) {
-        if (error instanceof UnsupportedError) throw new UnsupportedError(`${backend}: model ${kind} '${value.name}': ${error.message}`);
-        throw error;
-      }
-    }
-  }
 }

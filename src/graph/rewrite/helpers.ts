@@ -4,7 +4,10 @@
  */
 import type { Attribute } from '../attribute.js';
 import { DataType } from '../dtype.js';
-import { Tensor } from '../tensor.js';
+import { Constant, constantTensor } from '../../ops/constant.js';
+import { parseAttributes } from '../../ops/attributes.js';
+import type { Tensor } from '../tensor.js';
+import { MAX_OPSET } from '../versions.js';
 import type { Node, Value } from '../value.js';
 
 /** An `ints` attribute as numbers, or `fallback` when absent; undefined when it has another kind. */
@@ -28,25 +31,19 @@ export function stringAttr(node: Node, name: string, fallback: string): string |
   return attribute.kind === 'string' ? attribute.value : undefined;
 }
 
-/** The tensor a `Constant` node's attribute stands for (undefined for kinds sppkit cannot fold). */
+/**
+ * The tensor a `Constant` node's attributes stand for, read by the Constant op itself; undefined for attributes it
+ * refuses and for kinds sppkit cannot fold (strings).
+ */
 export function constantNodeValue(attributes: ReadonlyMap<string, Attribute>): Tensor | undefined {
-  const entries = [...attributes];
-  const entry = entries[0];
-  if (entries.length !== 1 || entry === undefined) return undefined;
-  const [name, attribute] = entry;
-  switch (name) {
-    case 'value':
-      return attribute.kind === 'tensor' ? attribute.value : undefined;
-    case 'value_float':
-      return attribute.kind === 'float' ? Tensor.float32([], [attribute.value]) : undefined;
-    case 'value_floats':
-      return attribute.kind === 'floats' ? Tensor.float32([attribute.value.length], attribute.value) : undefined;
-    case 'value_int':
-      return attribute.kind === 'int' ? new Tensor(DataType.INT64, [], BigInt64Array.of(attribute.value)) : undefined;
-    case 'value_ints':
-      return attribute.kind === 'ints' ? new Tensor(DataType.INT64, [attribute.value.length], BigInt64Array.from(attribute.value)) : undefined;
-    default:
-      return undefined;
+  try {
+    const attrs = parseAttributes(Constant.attributes, attributes, { node: { opType: 'Constant', name: '' }, opset: MAX_OPSET });
+    const tensor = constantTensor(attrs, (detail) => {
+      throw new Error(detail);
+    });
+    return tensor.dtype === DataType.STRING ? undefined : tensor;
+  } catch {
+    return undefined;
   }
 }
 
