@@ -4,6 +4,7 @@ import { DataType } from '../../src/graph/dtype.js';
 import { DecodeError } from '../../src/graph/errors.js';
 import { decodeModel } from '../../src/export/model.js';
 import { findFiles, GOLDEN_DIR, haveGolden, ProtoBytes, WT } from './helpers.js';
+import { prng } from '../../src/blocks/weights.js';
 
 /** ModelProto/GraphProto/NodeProto/ValueInfoProto/AttributeProto field numbers (onnx.proto). */
 const M = { irVersion: 1, graph: 7, opsetImport: 8 } as const;
@@ -84,18 +85,6 @@ describe('malformed models', () => {
     expect(decodeError(model(graph)).message).toMatch(/nested deeper than/);
   });
 });
-
-/** Mulberry32: a small seeded PRNG, so the fuzz cases are the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const present = haveGolden('export/malformed fuzz');
 

@@ -4,8 +4,9 @@
 import { GraphBuilder, type DimSpec } from '../../src/graph/builder.js';
 import { DataType } from '../../src/graph/dtype.js';
 import type { Model } from '../../src/graph/graph.js';
-import { Tensor, tensorFromNumbers } from '../../src/graph/tensor.js';
+import { Tensor, tensorFromNumbers, tensorsIdentical } from '../../src/graph/tensor.js';
 import { MaxPool } from '../../src/ops/max-pool.js';
+import { expect } from 'vitest';
 
 /**
  * An SPPF-like pyramid on x[1, 2, H, W]: three chained same-padded k5 s1 pools (y5, y9, y13 as in SPPF), plus a
@@ -31,4 +32,14 @@ export function pyramidInput(height = 7, width = 6, dtype: DataType = DataType.F
   const size = 2 * height * width;
   const values = Array.from({ length: size }, (_, i) => ((i * 37) % 23) - 11.5 + offset);
   return dtype === DataType.FLOAT ? Tensor.float32([1, 2, height, width], values) : tensorFromNumbers(dtype, [1, 2, height, width], values);
+}
+
+/** Asserts both maps hold the same names, and tensors of the same type and shape with identical bits. */
+export function expectIdentical(got: Map<string, Tensor>, want: Map<string, Tensor>): void {
+  expect([...got.keys()]).toEqual([...want.keys()]);
+  for (const [name, tensor] of want) {
+    const actual = got.get(name);
+    expect(actual?.describe(), name).toBe(tensor.describe());
+    expect(actual !== undefined && tensorsIdentical(actual, tensor), `${name}: ${actual?.toNumbers().join(',')} vs ${tensor.toNumbers().join(',')}`).toBe(true);
+  }
 }

@@ -2,22 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
 import { DataType, dtypeName } from '../../src/graph/dtype.js';
 import { UnsupportedError } from '../../src/graph/errors.js';
-import { Tensor, tensorsIdentical } from '../../src/graph/tensor.js';
+import { Tensor } from '../../src/graph/tensor.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { BackendError, createOrtCpuBackend } from '../../src/runtime/ort-node.js';
 import { evaluate } from '../../src/runtime/reference.js';
 import { pyramidInput, pyramidModel } from './models.js';
+import { expectIdentical } from './models.js';
 
 const backend = createOrtCpuBackend();
 
-function expectIdentical(got: Map<string, Tensor>, want: Map<string, Tensor>): void {
-  expect([...got.keys()]).toEqual([...want.keys()]);
-  for (const [name, tensor] of want) {
-    const actual = got.get(name);
-    expect(actual?.describe(), name).toBe(tensor.describe());
-    expect(actual !== undefined && tensorsIdentical(actual, tensor), `${name}: ${actual?.toNumbers().join(',')} vs ${tensor.toNumbers().join(',')}`).toBe(true);
-  }
-}
 
 describe('ort-cpu', () => {
   it('is available and says it runs on the CPU EP', async () => {

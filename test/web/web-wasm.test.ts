@@ -2,26 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { DataType } from '../../src/graph/dtype.js';
 import { GraphBuilder } from '../../src/graph/builder.js';
 import { UnsupportedError } from '../../src/graph/errors.js';
-import { tensorsIdentical, type Tensor } from '../../src/graph/tensor.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { compareTensors } from '../../src/runtime/compare.js';
 import { BackendError } from '../../src/runtime/ort-node.js';
 import { evaluate } from '../../src/runtime/reference.js';
 import { pyramidInput, pyramidModel } from '../runtime/models.js';
 import { patternInput, sppAdaptiveModel, sppfModel } from './models.js';
+import { expectIdentical } from '../runtime/models.js';
 
 const backend = getBackend('web-wasm');
 const availability = await backend.availability();
 if (!availability.available) console.warn(`web-wasm skipped: ${availability.reason}`);
 
-function expectIdentical(got: Map<string, Tensor>, want: Map<string, Tensor>): void {
-  expect([...got.keys()]).toEqual([...want.keys()]);
-  for (const [name, tensor] of want) {
-    const actual = got.get(name);
-    expect(actual?.describe(), name).toBe(tensor.describe());
-    expect(actual !== undefined && tensorsIdentical(actual, tensor), `${name}: ${actual?.toNumbers().join(',')} vs ${tensor.toNumbers().join(',')}`).toBe(true);
-  }
-}
 
 describe('web-wasm', () => {
   it('says what it is, or why it cannot run', () => {

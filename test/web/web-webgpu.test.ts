@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataType } from '../../src/graph/dtype.js';
-import { tensorsIdentical, type Tensor } from '../../src/graph/tensor.js';
 import type { Model } from '../../src/graph/graph.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { compareTensors } from '../../src/runtime/compare.js';
@@ -10,6 +9,8 @@ import { closeWebHost, findChromium } from '../../src/runtime/web-browser.js';
 import { createWebWebGpuBackend } from '../../src/runtime/web-webgpu.js';
 import { pyramidInput, pyramidModel } from '../runtime/models.js';
 import { patternInput, sppAdaptiveModel, sppfModel } from './models.js';
+import type { Tensor } from '../../src/graph/tensor.js';
+import { expectIdentical } from '../runtime/models.js';
 
 const chromium = findChromium();
 if (chromium === undefined) console.warn('web-webgpu skipped: no Chromium (apt-get install chromium, or set SPPKIT_CHROMIUM)');
@@ -20,14 +21,6 @@ const ready = availability?.available === true;
 
 afterAll(closeWebHost);
 
-function expectIdentical(got: Map<string, Tensor>, want: Map<string, Tensor>): void {
-  expect([...got.keys()]).toEqual([...want.keys()]);
-  for (const [name, tensor] of want) {
-    const actual = got.get(name);
-    expect(actual?.describe(), name).toBe(tensor.describe());
-    expect(actual !== undefined && tensorsIdentical(actual, tensor), `${name}: ${actual?.toNumbers().join(',')} vs ${tensor.toNumbers().join(',')}`).toBe(true);
-  }
-}
 
 async function expectClose(model: Model, feeds: Map<string, Tensor>, got: Map<string, Tensor>): Promise<void> {
   for (const [name, want] of evaluate(model, feeds)) {
