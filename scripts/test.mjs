@@ -19,7 +19,10 @@ status = step('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', 
 try {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = json.numPendingTests + json.numTodoTests;
-  console.log(`\nTests: ${json.numPassedTests} passed, ${json.numFailedTests} failed, ${skipped} skipped`);
+  // A test file that fails to load fails no test, but fails the run: count it.
+  const brokenFiles = json.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'));
+  const failed = json.numFailedTests + brokenFiles.length;
+  console.log(`\nTests: ${json.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
   if (json.numTotalTests === 0) status ||= 1;
 } catch (error) {
   console.error(`could not read the vitest report: ${error.message}`);
