@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/graph/**/*.ts', 'src/ops/**/*.ts', 'src/blocks/**/*.ts'],
+    files: ['src/ir/**/*.ts', 'src/ops/**/*.ts', 'src/graph/**/*.ts', 'src/blocks/**/*.ts', 'src/transform/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { ...protobufImports, paths: [...protobufImports.paths, ...nodeOnly] }] },
   },
   {

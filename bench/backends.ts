@@ -10,9 +10,9 @@ import { prng } from '../src/blocks/weights.js';
 import { buildModel } from '../src/cli/commands/build.js';
 import { formatRuns, runOnBackends } from '../src/cli/validate.js';
 import { GraphBuilder } from '../src/graph/builder.js';
-import { DataType } from '../src/graph/dtype.js';
-import type { Model } from '../src/graph/graph.js';
-import { Tensor } from '../src/graph/tensor.js';
+import { DataType } from '../src/ir/dtype.js';
+import type { Model } from '../src/ir/graph.js';
+import { Tensor } from '../src/ir/tensor.js';
 import { BACKEND_NAMES, type BackendName } from '../src/runtime/backend.js';
 import { getBackend } from '../src/runtime/backends.js';
 

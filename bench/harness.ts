@@ -2,7 +2,7 @@
  * Benchmark helpers: variants are timed round-robin in one process (so machine noise hits them alike), and
  * reported as medians with ratios against a baseline.
  */
-import type { Tensor } from '../src/graph/tensor.js';
+import type { Tensor } from '../src/ir/tensor.js';
 import type { Session } from '../src/runtime/backend.js';
 
 /** One thing to time. */

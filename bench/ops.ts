@@ -5,9 +5,9 @@
  * Run: `npx tsx bench/ops.ts [--min-ms 1500]`. Prints medians (ms) and the reference/ORT ratio per case.
  */
 import { GraphBuilder } from '../src/graph/builder.js';
-import { DataType } from '../src/graph/dtype.js';
-import type { Model } from '../src/graph/graph.js';
-import { Tensor } from '../src/graph/tensor.js';
+import { DataType } from '../src/ir/dtype.js';
+import type { Model } from '../src/ir/graph.js';
+import { Tensor } from '../src/ir/tensor.js';
 import { getBackend } from '../src/runtime/backends.js';
 import { referenceBackend } from '../src/runtime/reference.js';
 import { printTimings, timeVariants, type Variant } from './harness.js';

@@ -11,9 +11,9 @@ import { sppAdaptive } from '../src/blocks/spp-adaptive.js';
 import { prng } from '../src/blocks/weights.js';
 import { loadModel } from '../src/export/io-node.js';
 import { GraphBuilder } from '../src/graph/builder.js';
-import { DataType } from '../src/graph/dtype.js';
-import type { Model } from '../src/graph/graph.js';
-import { Tensor } from '../src/graph/tensor.js';
+import { DataType } from '../src/ir/dtype.js';
+import type { Model } from '../src/ir/graph.js';
+import { Tensor } from '../src/ir/tensor.js';
 import { getBackend } from '../src/runtime/backends.js';
 import { printTimings, timeVariants, type Variant } from './harness.js';
 

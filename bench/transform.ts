@@ -13,12 +13,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel } from '../src/export/io-node.js';
 import { GraphBuilder } from '../src/graph/builder.js';
-import { DataType } from '../src/graph/dtype.js';
-import type { Model } from '../src/graph/graph.js';
-import { parsePassList } from '../src/graph/passes/registry.js';
-import { runPasses } from '../src/graph/passes/pass.js';
-import { Tensor } from '../src/graph/tensor.js';
-import type { Value } from '../src/graph/value.js';
+import { DataType } from '../src/ir/dtype.js';
+import type { Model } from '../src/ir/graph.js';
+import { parsePassList } from '../src/transform/passes/registry.js';
+import { runPasses } from '../src/transform/passes/pass.js';
+import { Tensor } from '../src/ir/tensor.js';
+import type { Value } from '../src/ir/value.js';
 import { getBackend } from '../src/runtime/backends.js';
 import { printTimings, timeVariants, type Variant } from './harness.js';
 

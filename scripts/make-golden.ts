@@ -11,9 +11,9 @@ import { catalog, type BlockOptions } from '../src/blocks/index.js';
 import { prng, seededWeights } from '../src/blocks/weights.js';
 import { writeTensorFile } from '../src/export/io-node.js';
 import { GraphBuilder } from '../src/graph/builder.js';
-import { DataType } from '../src/graph/dtype.js';
-import { ConfigError } from '../src/graph/errors.js';
-import { Tensor } from '../src/graph/tensor.js';
+import { DataType } from '../src/ir/dtype.js';
+import { ConfigError } from '../src/ir/errors.js';
+import { Tensor } from '../src/ir/tensor.js';
 import { getBackend } from '../src/runtime/backends.js';
 
 const OUT = resolve(import.meta.dirname, '..', 'test', 'golden', 'cases');

@@ -11,10 +11,10 @@
  * Averaging with weights `1/len` rounds differently from `sum / len` (about 1e-7 relative in float32).
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import type { Dim } from '../graph/dim.js';
-import { DataType } from '../graph/dtype.js';
-import { Tensor } from '../graph/tensor.js';
-import type { Value } from '../graph/value.js';
+import type { Dim } from '../ir/dim.js';
+import { DataType } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
+import type { Value } from '../ir/value.js';
 
 /** One row of the bin matrix: level `n`, bin `i`. */
 interface BinRow {

@@ -3,9 +3,9 @@
  * function that emits its subgraph through the builder and returns the output value.
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { formatShape, type Dim } from '../graph/dim.js';
-import { ConfigError } from '../graph/errors.js';
-import type { Value } from '../graph/value.js';
+import { formatShape, type Dim } from '../ir/dim.js';
+import { ConfigError } from '../ir/errors.js';
+import type { Value } from '../ir/value.js';
 import type { ParamSpec, Weights } from './weights.js';
 
 /** A block definition. `C` is its config type. */

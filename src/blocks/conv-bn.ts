@@ -5,8 +5,8 @@
  * (computed in float64, rounded once to float32).
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { Tensor } from '../graph/tensor.js';
-import type { Value } from '../graph/value.js';
+import { Tensor } from '../ir/tensor.js';
+import type { Value } from '../ir/value.js';
 import { weight, type ParamSpec, type Weights } from './weights.js';
 
 /** Activations used by the blocks. */

@@ -2,9 +2,9 @@
  * The block catalogue: every block by API name, and the mapping from the CLI's generic options to each block's
  * typed config.
  */
-import { ConfigError } from '../graph/errors.js';
+import { ConfigError } from '../ir/errors.js';
 import type { GraphBuilder } from '../graph/builder.js';
-import type { Value } from '../graph/value.js';
+import type { Value } from '../ir/value.js';
 import type { BlockDef } from './block.js';
 import type { ParamSpec, Weights } from './weights.js';
 import { sppAdaptiveBlock, type SppAdaptiveConfig } from './spp-adaptive.js';

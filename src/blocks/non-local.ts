@@ -16,9 +16,9 @@
  * `W.1.running_mean`, `W.1.running_var`. Without subsampling φ and g are plain convs (`phi.*`, `g.*`).
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { formatShape } from '../graph/dim.js';
-import { ConfigError } from '../graph/errors.js';
-import type { Value } from '../graph/value.js';
+import { formatShape } from '../ir/dim.js';
+import { ConfigError } from '../ir/errors.js';
+import type { Value } from '../ir/value.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 import { foldBatchNorm } from './conv-bn.js';
 import { weight, type ParamSpec, type Weights } from './weights.js';

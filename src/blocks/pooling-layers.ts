@@ -11,8 +11,8 @@
  * Padding never wins a max (ONNX MaxPool ignores padded cells).
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { ConfigError } from '../graph/errors.js';
-import type { Value } from '../graph/value.js';
+import { ConfigError } from '../ir/errors.js';
+import type { Value } from '../ir/value.js';
 import { resolveWindows } from '../ops/pool-geometry.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 import { weight, type ParamSpec } from './weights.js';

@@ -12,9 +12,9 @@
  * `features.<i>.2.weight`, `.bias`, `.running_mean`, `.running_var` [r] (the BatchNorm, eps 1e-5), i = bin index.
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { ConfigError } from '../graph/errors.js';
-import { Tensor } from '../graph/tensor.js';
-import type { Value } from '../graph/value.js';
+import { ConfigError } from '../ir/errors.js';
+import { Tensor } from '../ir/tensor.js';
+import type { Value } from '../ir/value.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 import { activate, foldBatchNorm } from './conv-bn.js';
 import { adaptivePoolLevel } from './spp-adaptive.js';

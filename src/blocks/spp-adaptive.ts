@@ -14,10 +14,10 @@
  * finer level's n×n result. This does not hold for averages (fine bins overlap).
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import type { Dim } from '../graph/dim.js';
-import { ConfigError } from '../graph/errors.js';
-import { Tensor } from '../graph/tensor.js';
-import type { Value } from '../graph/value.js';
+import type { Dim } from '../ir/dim.js';
+import { ConfigError } from '../ir/errors.js';
+import { Tensor } from '../ir/tensor.js';
+import type { Value } from '../ir/value.js';
 import { adaptiveAvgPyramid } from './adaptive-avg.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 

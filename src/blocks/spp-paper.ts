@@ -17,9 +17,9 @@
  * `sppAdaptive`: the output is [N, C·Σn²]. Output sizes come from the shared pooling geometry (resolveWindows).
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { formatShape } from '../graph/dim.js';
-import { ConfigError } from '../graph/errors.js';
-import type { Value } from '../graph/value.js';
+import { formatShape } from '../ir/dim.js';
+import { ConfigError } from '../ir/errors.js';
+import type { Value } from '../ir/value.js';
 import { resolveWindows, type AxisGeometry } from '../ops/pool-geometry.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 

@@ -14,10 +14,10 @@
  * row-major window order) whose running sum exceeds u·Σa. Windows whose sum is 0 output 0 and consume no draw.
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { DataType } from '../graph/dtype.js';
-import { ConfigError } from '../graph/errors.js';
-import { Tensor } from '../graph/tensor.js';
-import type { Value } from '../graph/value.js';
+import { DataType } from '../ir/dtype.js';
+import { ConfigError } from '../ir/errors.js';
+import { Tensor } from '../ir/tensor.js';
+import type { Value } from '../ir/value.js';
 import { resolveWindows, type AxisGeometry } from '../ops/pool-geometry.js';
 import { nchw, type BlockDef } from './block.js';
 import { pair, type Pair } from './pooling-layers.js';

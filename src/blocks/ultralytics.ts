@@ -5,8 +5,8 @@
  * cv1: 1×1 Conv+BN+SiLU c1 → c1/2; cv2: 1×1 Conv+BN+SiLU → c2. SPPF(5) equals SPP(5, 9, 13) exactly.
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { ConfigError } from '../graph/errors.js';
-import type { Value } from '../graph/value.js';
+import { ConfigError } from '../ir/errors.js';
+import type { Value } from '../ir/value.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 import { convBnAct, convBnParams, type Activation, type ConvBnSpec } from './conv-bn.js';
 import type { ParamSpec, Weights } from './weights.js';

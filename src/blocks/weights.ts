@@ -2,9 +2,9 @@
  * Block weights: tensors keyed by PyTorch `state_dict` names (`cv1.conv.weight`, `cv1.bn.running_var`, ...).
  * Blocks declare the parameters they need; weights are validated against that list, or generated from a seed.
  */
-import { DataType } from '../graph/dtype.js';
-import { ConfigError } from '../graph/errors.js';
-import { Tensor } from '../graph/tensor.js';
+import { DataType } from '../ir/dtype.js';
+import { ConfigError } from '../ir/errors.js';
+import { Tensor } from '../ir/tensor.js';
 
 /** Named weights. */
 export type Weights = ReadonlyMap<string, Tensor>;

@@ -18,8 +18,8 @@
  *   parameters);  out = cv5(concat[y0, y1, y2, y3]) (1×1 4c3→c2).
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { ConfigError } from '../graph/errors.js';
-import type { Value } from '../graph/value.js';
+import { ConfigError } from '../ir/errors.js';
+import type { Value } from '../ir/value.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 import { convBnAct, convBnParams, type Activation, type ConvBnSpec } from './conv-bn.js';
 import { chainedPools, neck, samePool, type NeckConfig } from './ultralytics.js';

@@ -2,7 +2,7 @@
  * Command-line parsing helpers: typed option readers whose errors are usage errors (exit code 2).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SppkitError } from '../graph/errors.js';
+import { SppkitError } from '../ir/errors.js';
 
 /** Bad command-line usage (exit code 2). */
 export class UsageError extends SppkitError {

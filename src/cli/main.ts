@@ -2,7 +2,7 @@
 /**
  * The `sppkit` command. Exit codes: 0 success, 1 a failed check or test, 2 bad usage or bad input.
  */
-import { SppkitError } from '../graph/errors.js';
+import { SppkitError } from '../ir/errors.js';
 import { FailedError, UsageError } from './args.js';
 import { backendsCommand } from './commands/backends.js';
 import { benchCommand } from './commands/bench.js';

@@ -3,10 +3,10 @@
  * backends with timings, and agreement with the reference.
  */
 import { prng } from '../blocks/weights.js';
-import { formatShape } from '../graph/dim.js';
-import { DataType, dtypeName, isFloatType } from '../graph/dtype.js';
-import type { Model } from '../graph/graph.js';
-import { Tensor, tensorFromNumbers } from '../graph/tensor.js';
+import { formatShape } from '../ir/dim.js';
+import { DataType, dtypeName, isFloatType } from '../ir/dtype.js';
+import type { Model } from '../ir/graph.js';
+import { Tensor, tensorFromNumbers } from '../ir/tensor.js';
 import type { Backend, BackendName } from '../runtime/backend.js';
 import { compareTensors } from '../runtime/compare.js';
 import { UsageError } from './args.js';

@@ -2,10 +2,10 @@
  * AttributeProto ↔ Attribute. Kinds the IR does not model (sparse tensors, type protos), and strings that are
  * not valid UTF-8, become `{ kind: 'opaque' }` holding the encoded AttributeProto.
  */
-import type { Attribute, AttributeValue } from '../graph/attribute.js';
-import { DecodeError } from '../graph/errors.js';
-import type { Graph } from '../graph/graph.js';
-import type { Tensor } from '../graph/tensor.js';
+import type { Attribute, AttributeValue } from '../ir/attribute.js';
+import { DecodeError } from '../ir/errors.js';
+import type { Graph } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
 import { hasField, type AttributeMsg, type GraphMsg, type TensorMsg } from './proto-types.js';
 import { AttributeType, schema } from './schema.js';
 import { tensorFromMsg, tensorToMsg, type TensorContext } from './tensor-codec.js';

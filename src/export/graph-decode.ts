@@ -2,10 +2,10 @@
  * GraphProto → Graph. Values are resolved by name through nested scopes (subgraphs see their enclosing graphs'
  * values); nodes keep file order and are added through `Graph.insertNode`, so use-def links are maintained.
  */
-import type { Attribute } from '../graph/attribute.js';
-import { DecodeError, GraphError } from '../graph/errors.js';
-import { Graph } from '../graph/graph.js';
-import { Node, Value } from '../graph/value.js';
+import type { Attribute } from '../ir/attribute.js';
+import { DecodeError, GraphError } from '../ir/errors.js';
+import { Graph } from '../ir/graph.js';
+import { Node, Value } from '../ir/value.js';
 import { decodeAttribute } from './attribute-codec.js';
 import type { ExternalDataReader } from './external-data.js';
 import { preserveFields } from './preserve.js';

@@ -2,9 +2,9 @@
  * Graph → GraphProto message. Deterministic: nodes in graph order, initializers and metadata in insertion
  * order, value_info for the typed intermediate values in node order followed by `graph.extraValueInfo`.
  */
-import { GraphError } from '../graph/errors.js';
-import type { Graph } from '../graph/graph.js';
-import type { Node, Value } from '../graph/value.js';
+import { GraphError } from '../ir/errors.js';
+import type { Graph } from '../ir/graph.js';
+import type { Node, Value } from '../ir/value.js';
 import { encodeAttribute } from './attribute-codec.js';
 import type { ExternalDataWriter } from './external-data.js';
 import { restoreFields } from './preserve.js';

@@ -6,9 +6,9 @@
  * functions, configuration, unknown fields) are kept in `model.preserved` as their wire records and written back
  * verbatim.
  */
-import { DecodeError, SppkitError } from '../graph/errors.js';
-import { Model } from '../graph/graph.js';
-import type { PreservedField } from '../graph/value.js';
+import { DecodeError, SppkitError } from '../ir/errors.js';
+import { Model } from '../ir/graph.js';
+import type { PreservedField } from '../ir/value.js';
 import { ExternalDataWriter, type ExternalDataOptions, type ExternalDataReader } from './external-data.js';
 import { decodeGraph } from './graph-decode.js';
 import { encodeGraph } from './graph-encode.js';

@@ -3,7 +3,7 @@
  * (`PreservedField`) and written back when the message is encoded again.
  */
 import type protobuf from 'protobufjs';
-import type { PreservedField } from '../graph/value.js';
+import type { PreservedField } from '../ir/value.js';
 import { decodeChecked } from './wire.js';
 
 /** Encodes the listed (repeated message) fields of a decoded message as preserved field records. */

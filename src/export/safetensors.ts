@@ -3,9 +3,9 @@
  * `{ name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__"?: {...} }`, then the raw little-endian data.
  * Browser-safe: works on bytes.
  */
-import { DataType, dtypeByteSize, type DataType as DataTypeCode } from '../graph/dtype.js';
-import { DecodeError } from '../graph/errors.js';
-import { Tensor } from '../graph/tensor.js';
+import { DataType, dtypeByteSize, type DataType as DataTypeCode } from '../ir/dtype.js';
+import { DecodeError } from '../ir/errors.js';
+import { Tensor } from '../ir/tensor.js';
 import { fromLittleEndian } from './tensor-codec.js';
 
 const DTYPES: Readonly<Record<string, DataTypeCode>> = {

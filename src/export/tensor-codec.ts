@@ -3,9 +3,9 @@
  * aligned), every typed field (`float_data`, `int32_data`, `int64_data`, `double_data`, `uint64_data`,
  * `string_data`) and external data; writes `raw_data` (strings as `string_data`).
  */
-import { DataType, dtypeByteSize, dtypeName, isDataType, type TensorData } from '../graph/dtype.js';
-import { DecodeError } from '../graph/errors.js';
-import { Tensor, type TensorInfo } from '../graph/tensor.js';
+import { DataType, dtypeByteSize, dtypeName, isDataType, type TensorData } from '../ir/dtype.js';
+import { DecodeError } from '../ir/errors.js';
+import { Tensor, type TensorInfo } from '../ir/tensor.js';
 import { parseExternalRef, type ExternalDataReader, type ExternalDataWriter } from './external-data.js';
 import { hasField, type StringStringEntryMsg, type TensorMsg } from './proto-types.js';
 import { DataLocation, ONNX_DATA_TYPE_NAMES, schema } from './schema.js';

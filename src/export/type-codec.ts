@@ -6,10 +6,10 @@
  * (sequence, map, optional, sparse tensor, element types sppkit does not support) stay as encoded TypeProto bytes
  * in `Value.opaqueType`.
  */
-import { SymDim, type Dim } from '../graph/dim.js';
-import { isDataType } from '../graph/dtype.js';
-import { DecodeError } from '../graph/errors.js';
-import type { MetadataProps, TensorType, Value } from '../graph/value.js';
+import { SymDim, type Dim } from '../ir/dim.js';
+import { isDataType } from '../ir/dtype.js';
+import { DecodeError } from '../ir/errors.js';
+import type { MetadataProps, TensorType, Value } from '../ir/value.js';
 import { hasField, type DimensionMsg, type StringStringEntryMsg, type TypeMsg, type ValueInfoMsg } from './proto-types.js';
 import { ONNX_DATA_TYPE_NAMES, schema } from './schema.js';
 import { decodeChecked, toBigInt } from './wire.js';

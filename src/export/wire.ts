@@ -4,7 +4,7 @@
  * message into its top-level field records, and int64 conversions.
  */
 import protobuf from 'protobufjs';
-import { DecodeError } from '../graph/errors.js';
+import { DecodeError } from '../ir/errors.js';
 import type { LongBits, WireInt64 } from './proto-types.js';
 
 /** Protobuf wire types. */

@@ -22,11 +22,11 @@ import { sppPaperBlock } from '../blocks/spp-paper.js';
 import { stochasticPoolBlock } from '../blocks/stochastic-pool.js';
 import { validateWeights } from '../blocks/weights.js';
 import { GraphBuilder } from '../graph/builder.js';
-import { DataType } from '../graph/dtype.js';
-import { ConfigError, UnsupportedError } from '../graph/errors.js';
-import type { Model } from '../graph/graph.js';
-import type { Tensor } from '../graph/tensor.js';
-import type { Value } from '../graph/value.js';
+import { DataType } from '../ir/dtype.js';
+import { ConfigError, UnsupportedError } from '../ir/errors.js';
+import type { Model } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
+import type { Value } from '../ir/value.js';
 import type { Tolerance } from '../runtime/compare.js';
 
 /** The parts of case.json the runner reads. */

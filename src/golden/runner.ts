@@ -8,12 +8,13 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isFloatType } from '../graph/dtype.js';
-import { UnsupportedError } from '../graph/errors.js';
-import type { Model } from '../graph/graph.js';
-import type { Tensor } from '../graph/tensor.js';
+import { isFloatType } from '../ir/dtype.js';
+import { UnsupportedError } from '../ir/errors.js';
+import type { Model } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
 import type { Backend, BackendName } from '../runtime/backend.js';
 import { compareTensors, type Tolerance } from '../runtime/compare.js';
+import { loadModel, readTensorFile } from '../export/io-node.js';
 import { discoverCases, type CaseLocation } from './cases.js';
 import { loadLayerCase, type TensorReader } from './layer-case.js';
 
@@ -37,6 +38,9 @@ export interface GoldenIo {
   readonly readTensor: TensorReader;
   readonly readModel: (path: string) => Model;
 }
+
+/** sppkit's own file readers. */
+const NODE_IO: GoldenIo = { readTensor: (path) => readTensorFile(path).tensor, readModel: loadModel };
 
 /** A case ready to run. */
 interface LoadedCase {
@@ -117,13 +121,14 @@ async function runOne(loaded: LoadedCase, backend: Backend): Promise<Omit<CaseRe
 
 /** Options of `runGolden`. */
 export interface GoldenOptions {
-  readonly io: GoldenIo;
+  /** How files are read (default: sppkit's own readers, external data resolved inside each case's folder). */
+  readonly io?: GoldenIo;
   /** Called after each case × backend (for progress lines). */
   readonly onResult?: (result: CaseResult, done: number, total: number) => void;
 }
 
 /** Runs every case under `dirs` on every backend. */
-export async function runGolden(dirs: readonly string[], backends: readonly Backend[], options: GoldenOptions): Promise<GoldenReport> {
+export async function runGolden(dirs: readonly string[], backends: readonly Backend[], options: GoldenOptions = {}): Promise<GoldenReport> {
   const locations = dirs.flatMap((dir) => discoverCases(dir).map((location) => ({ location, root: dir })));
   const availability = new Map(await Promise.all(backends.map(async (b) => [b.name, await b.availability()] as const)));
   const results: CaseResult[] = [];
@@ -133,7 +138,7 @@ export async function runGolden(dirs: readonly string[], backends: readonly Back
     let loadProblem: CaseResult['status'] = 'error';
     let loadMessage = '';
     try {
-      loaded = loadCase(location, options.io);
+      loaded = loadCase(location, options.io ?? NODE_IO);
     } catch (error) {
       loadProblem = error instanceof UnsupportedError ? 'skip' : 'error';
       loadMessage = messageOf(error);

@@ -3,18 +3,18 @@
  * (`b.maxPool(x, {...})`) are in builder.ts. Every node is validated (attributes parsed against the op's schema, shapes inferred) as it is added, so a
  * misuse is refused at build time with an error that names the node and the values.
  */
-import type { Attribute } from './attribute.js';
+import type { Attribute } from '../ir/attribute.js';
 import { serializeAttributes, type AttrInput, type AttrSchema } from '../ops/attributes.js';
 import { Identity } from '../ops/identity.js';
 import { inputsAt, versionAt, type OpDef } from '../ops/op.js';
 import { inferNode } from '../ops/registry.js';
-import { SymDim, type Dim } from './dim.js';
-import { type DataType } from './dtype.js';
-import { ConfigError, GraphError, OpError } from './errors.js';
-import { Graph, Model } from './graph.js';
-import type { Tensor } from './tensor.js';
-import type { Value } from './value.js';
-import { irVersionForOpset, MAX_OPSET, MIN_BUILD_OPSET } from './versions.js';
+import { SymDim, type Dim } from '../ir/dim.js';
+import { type DataType } from '../ir/dtype.js';
+import { ConfigError, GraphError, OpError } from '../ir/errors.js';
+import { Graph, Model } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
+import type { Value } from '../ir/value.js';
+import { irVersionForOpset, MAX_OPSET, MIN_BUILD_OPSET } from '../ir/versions.js';
 
 /** The opset the builder emits when none is given. */
 export const DEFAULT_OPSET = 17;

@@ -40,9 +40,9 @@ import { Transpose } from '../ops/transpose.js';
 import { Unsqueeze } from '../ops/unsqueeze.js';
 import { Where } from '../ops/where.js';
 import { BuilderCore, type NodeOptions } from './builder-core.js';
-import type { DataType } from './dtype.js';
-import { Tensor } from './tensor.js';
-import { Value } from './value.js';
+import type { DataType } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
+import { Value } from '../ir/value.js';
 
 export { DEFAULT_OPSET, toDim, type BuilderOptions, type DimSpec, type NodeOptions } from './builder-core.js';
 

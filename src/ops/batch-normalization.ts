@@ -8,9 +8,9 @@
  * Training (training_mode=1, or is_test=0 with the running-statistics outputs requested) and `spatial=0` are
  * refused with an UnsupportedError.
  */
-import { formatShape } from '../graph/dim.js';
-import { dtypeName } from '../graph/dtype.js';
-import { describeNode, UnsupportedError } from '../graph/errors.js';
+import { formatShape } from '../ir/dim.js';
+import { dtypeName } from '../ir/dtype.js';
+import { describeNode, UnsupportedError } from '../ir/errors.js';
 import { attr } from './attributes.js';
 import { floatData } from './float.js';
 import { defineOp, requireInput, requireType } from './op.js';

@@ -7,10 +7,10 @@
  * Opset 1 spelled `to` as a type name (`"FLOAT"`); both spellings are read.
  * Spec: https://onnx.ai/onnx/operators/onnx__Cast.html
  */
-import { Attr, type Attribute } from '../graph/attribute.js';
-import { DataType, dtypeName, isDataType } from '../graph/dtype.js';
-import { OpError, UnsupportedError } from '../graph/errors.js';
-import { Tensor } from '../graph/tensor.js';
+import { Attr, type Attribute } from '../ir/attribute.js';
+import { DataType, dtypeName, isDataType } from '../ir/dtype.js';
+import { OpError, UnsupportedError } from '../ir/errors.js';
+import { Tensor } from '../ir/tensor.js';
 import { attr, type AttrContext, type AttrSpec } from './attributes.js';
 import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';

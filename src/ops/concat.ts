@@ -3,9 +3,9 @@
  * 11). Every other dim must agree.
  * Spec: https://onnx.ai/onnx/operators/onnx__Concat.html
  */
-import { addDims, formatShape, type Dim } from '../graph/dim.js';
-import { allocate, dtypeName } from '../graph/dtype.js';
-import { Tensor } from '../graph/tensor.js';
+import { addDims, formatShape, type Dim } from '../ir/dim.js';
+import { allocate, dtypeName } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { normalizeAxis } from './broadcast.js';
 import { copyElements } from './elementwise.js';

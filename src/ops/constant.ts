@@ -7,10 +7,10 @@
  *
  * sparse_value is kept by the IR only as opaque bytes, so it is refused with a clear message.
  */
-import { Attr, type Attribute } from '../graph/attribute.js';
-import { DataType } from '../graph/dtype.js';
-import { OpError } from '../graph/errors.js';
-import { Tensor } from '../graph/tensor.js';
+import { Attr, type Attribute } from '../ir/attribute.js';
+import { DataType } from '../ir/dtype.js';
+import { OpError } from '../ir/errors.js';
+import { Tensor } from '../ir/tensor.js';
 import { attr, type AttrContext, type AttrSpec, type ParsedAttrs } from './attributes.js';
 import { defineOp } from './op.js';
 

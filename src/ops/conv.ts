@@ -11,9 +11,9 @@
  * by it. The gather is skipped for a 1×…×1 kernel with stride 1 and no padding, where the input plane already
  * is the column matrix.
  */
-import { formatShape, type Dim } from '../graph/dim.js';
-import { dtypeName } from '../graph/dtype.js';
-import { sizeOf } from '../graph/tensor.js';
+import { formatShape, type Dim } from '../ir/dim.js';
+import { dtypeName } from '../ir/dtype.js';
+import { sizeOf } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { floatData } from './float.js';
 import { multiplyAccumulate } from './gemm.js';

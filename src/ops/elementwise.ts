@@ -7,9 +7,9 @@
  * int64/uint64 compute in BigInt and wrap the same way. float16/bfloat16 are decoded, computed in float64
  * and rounded once on the way out.
  */
-import { formatShape } from '../graph/dim.js';
-import { allocate, DataType, dtypeName, isFloatType, type NumberArray, type TensorData } from '../graph/dtype.js';
-import { Tensor, tensorFromNumbers } from '../graph/tensor.js';
+import { formatShape } from '../ir/dim.js';
+import { allocate, DataType, dtypeName, isFloatType, type NumberArray, type TensorData } from '../ir/dtype.js';
+import { Tensor, tensorFromNumbers } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { broadcastConcrete, broadcastIndexMap, broadcastShapes, legacyBroadcastShape } from './broadcast.js';
 import { defineOp, requireInput, requireType, type OpDef } from './op.js';

@@ -5,8 +5,8 @@
  * Floats compare as IEEE values (NaN is never equal, -0 equals +0); float16/bfloat16 are decoded first.
  * Spec: https://onnx.ai/onnx/operators/onnx__Equal.html
  */
-import { DataType, dtypeName } from '../graph/dtype.js';
-import { Tensor } from '../graph/tensor.js';
+import { DataType, dtypeName } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
 import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
 import { isBigIntData, NUMERIC, numbersOf, requireDtype } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';

@@ -4,8 +4,8 @@
  * `shape` is a 1-D int64 tensor. 13 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__Expand.html
  */
-import { formatShape, SymDim, type Dim } from '../graph/dim.js';
-import { DataType, dtypeName } from '../graph/dtype.js';
+import { formatShape, SymDim, type Dim } from '../ir/dim.js';
+import { DataType, dtypeName } from '../ir/dtype.js';
 import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
 import { gatherElements, intsOf } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';

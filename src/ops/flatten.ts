@@ -3,7 +3,7 @@
  * 1, may equal the rank, negative from opset 11.
  * Spec: https://onnx.ai/onnx/operators/onnx__Flatten.html
  */
-import { SymDim } from '../graph/dim.js';
+import { SymDim } from '../ir/dim.js';
 import { attr } from './attributes.js';
 import { dimProduct } from './broadcast.js';
 import { defineOp, requireInput, requireType } from './op.js';

@@ -6,9 +6,9 @@
  * Output shape: `indices.shape[:-1] + data.shape[b + m:]` (rank `q + r - m - 1 - b`). 13 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__GatherND.html
  */
-import { formatShape, type Dim } from '../graph/dim.js';
-import { DataType, dtypeName } from '../graph/dtype.js';
-import { sizeOf, stridesOf } from '../graph/tensor.js';
+import { formatShape, type Dim } from '../ir/dim.js';
+import { DataType, dtypeName } from '../ir/dtype.js';
+import { sizeOf, stridesOf } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { gatherElements, intsOf } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';

@@ -4,8 +4,8 @@
  * `data.shape[:axis] + indices.shape + data.shape[axis+1:]`.
  * Spec: https://onnx.ai/onnx/operators/onnx__Gather.html
  */
-import { formatShape } from '../graph/dim.js';
-import { DataType, dtypeName } from '../graph/dtype.js';
+import { formatShape } from '../ir/dim.js';
+import { DataType, dtypeName } from '../ir/dtype.js';
 import { attr } from './attributes.js';
 import { normalizeAxis } from './broadcast.js';
 import { gatherElements, intsOf } from './elementwise.js';

@@ -7,8 +7,8 @@
  *
  * Also home of `multiplyAccumulate`, the matrix-multiply kernel Conv and MatMul share.
  */
-import { formatShape, type Dim } from '../graph/dim.js';
-import { dtypeName } from '../graph/dtype.js';
+import { formatShape, type Dim } from '../ir/dim.js';
+import { dtypeName } from '../ir/dtype.js';
 import { attr } from './attributes.js';
 import { floatData } from './float.js';
 import { defineOp, requireInput, requireType } from './op.js';

@@ -4,9 +4,9 @@
  * symbolic shape values (shape-value.ts). Used by the infer-shapes pass to answer `ctx.constant(i)` and
  * `ctx.shapeValue(i)`.
  */
-import type { Dim } from '../graph/dim.js';
-import { sizeOf, type Tensor } from '../graph/tensor.js';
-import type { Node, Value } from '../graph/value.js';
+import type { Dim } from '../ir/dim.js';
+import { sizeOf, type Tensor } from '../ir/tensor.js';
+import type { Node, Value } from '../ir/value.js';
 import { runNode } from './registry.js';
 import { MAX_KNOWN_ELEMENTS, propagateShapeValue, SHAPE_DTYPES, shapeValueOfTensor, tensorOfShapeValue, type ShapeValue } from './shape-value.js';
 

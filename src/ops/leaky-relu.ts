@@ -3,7 +3,7 @@
  * attribute). bfloat16 from 16.
  * Spec: https://onnx.ai/onnx/operators/onnx__LeakyRelu.html
  */
-import { DataType } from '../graph/dtype.js';
+import { DataType } from '../ir/dtype.js';
 import { attr } from './attributes.js';
 import { FLOATS, mapFloat, requireDtype } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';

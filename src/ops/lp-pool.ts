@@ -7,7 +7,7 @@
  * The sum of |x|^p over a product of per-axis tap sets is separable, so this is: map |x|^p, separable sum, map
  * the p-th root.
  */
-import type { Tensor } from '../graph/tensor.js';
+import type { Tensor } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { floatData } from './float.js';
 import { windowAttributes } from './max-pool.js';

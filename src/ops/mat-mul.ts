@@ -5,9 +5,9 @@
  * A 1-D A is a row `[1, K]` and a 1-D B a column `[K, 1]`; the added dim is removed from the result. The
  * leading (batch) dims broadcast like numpy.
  */
-import { formatShape, type Dim } from '../graph/dim.js';
-import { dtypeName } from '../graph/dtype.js';
-import { stridesOf } from '../graph/tensor.js';
+import { formatShape, type Dim } from '../ir/dim.js';
+import { dtypeName } from '../ir/dtype.js';
+import { stridesOf } from '../ir/tensor.js';
 import { broadcastConcrete, broadcastShapes } from './broadcast.js';
 import { floatData } from './float.js';
 import { multiplyAccumulate } from './gemm.js';

@@ -9,8 +9,8 @@
  * `(n*C + c) * prod(spatial) + s`, where `s` is the row-major offset of the spatial position for
  * storage_order=0 and the column-major one (first spatial axis fastest) for storage_order=1.
  */
-import { DataType } from '../graph/dtype.js';
-import { Tensor } from '../graph/tensor.js';
+import { DataType } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { defineOp, requireInput, requireType } from './op.js';
 import { axisTaps, pooledShape, resolveWindows, type AxisGeometry } from './pool-geometry.js';

@@ -7,9 +7,9 @@
  * Negative pads crop first; the positive pads are then filled from the cropped axis.
  * Spec: https://onnx.ai/onnx/operators/onnx__Pad.html
  */
-import { addDims, formatShape, SymDim, type Dim } from '../graph/dim.js';
-import { DataType, dtypeName } from '../graph/dtype.js';
-import { Tensor, tensorFromNumbers, stridesOf } from '../graph/tensor.js';
+import { addDims, formatShape, SymDim, type Dim } from '../ir/dim.js';
+import { DataType, dtypeName } from '../ir/dtype.js';
+import { Tensor, tensorFromNumbers, stridesOf } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { normalizeAxis } from './broadcast.js';
 import { gatherElements, intsOf } from './elementwise.js';

@@ -4,9 +4,9 @@
  * bfloat16. Floats are computed in float64 and rounded once; int64 in BigInt.
  * Spec: https://onnx.ai/onnx/operators/onnx__Range.html
  */
-import { SymDim } from '../graph/dim.js';
-import { DataType, dtypeName } from '../graph/dtype.js';
-import { Tensor } from '../graph/tensor.js';
+import { SymDim } from '../ir/dim.js';
+import { DataType, dtypeName } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
 import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf, requireDtype } from './elementwise.js';
 import { defineOp, requireInput, requireType, type InferContext } from './op.js';
 

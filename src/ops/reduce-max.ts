@@ -3,7 +3,7 @@
  * int8/uint8, 20 added bool. Empty reductions give -inf.
  * Spec: https://onnx.ai/onnx/operators/onnx__ReduceMax.html
  */
-import { DataType } from '../graph/dtype.js';
+import { DataType } from '../ir/dtype.js';
 import { defineReduceOp, FLOAT_DTYPES, SMALL_INT_DTYPES } from './reduce.js';
 
 export const ReduceMax = defineReduceOp({

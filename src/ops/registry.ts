@@ -2,11 +2,11 @@
  * The op registry: every op sppkit knows, by ONNX op type, plus node-level entry points used by shape inference,
  * the checker and the reference evaluator.
  */
-import type { Attribute } from '../graph/attribute.js';
-import type { Dim } from '../graph/dim.js';
-import { UnsupportedError, type NodeRef } from '../graph/errors.js';
-import type { Tensor } from '../graph/tensor.js';
-import type { TensorType } from '../graph/value.js';
+import type { Attribute } from '../ir/attribute.js';
+import type { Dim } from '../ir/dim.js';
+import { UnsupportedError, type NodeRef } from '../ir/errors.js';
+import type { Tensor } from '../ir/tensor.js';
+import type { TensorType } from '../ir/value.js';
 import { Abs } from './abs.js';
 import { Add } from './add.js';
 import { parseAttributes, type ParsedAttrs } from './attributes.js';

@@ -2,8 +2,8 @@
  * Relu (opsets 1, 6, 13, 14): `Y = max(0, X)`. Floats throughout; bfloat16 from 13; signed integers from 14.
  * Spec: https://onnx.ai/onnx/operators/onnx__Relu.html
  */
-import { DataType } from '../graph/dtype.js';
-import { Tensor } from '../graph/tensor.js';
+import { DataType } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { bigintOutput, bigintsOf, floatUnaryTypes, isBigIntData, numberOutput, numbersOf, requireDtype } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';

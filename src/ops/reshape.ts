@@ -5,7 +5,7 @@
  * Opset 1 took the shape as an attribute; from 5 it is the second input.
  * Spec: https://onnx.ai/onnx/operators/onnx__Reshape.html
  */
-import { divDim, dimsEqual, formatShape, SymDim, type Dim } from '../graph/dim.js';
+import { divDim, dimsEqual, formatShape, SymDim, type Dim } from '../ir/dim.js';
 import { attr } from './attributes.js';
 import { dimProduct } from './broadcast.js';
 import { intsOf } from './elementwise.js';

@@ -20,9 +20,9 @@
  * Nearest picks one input index by nearest_mode and clamps it to [0, a-1]; linear clamps the coordinate to
  * [0, a-1] and mixes its two neighbours. Both are separable, so each axis is resampled in turn.
  */
-import { formatShape, mulDim, SymDim, type Dim } from '../graph/dim.js';
-import { describeNode, UnsupportedError, type NodeRef } from '../graph/errors.js';
-import type { Tensor } from '../graph/tensor.js';
+import { formatShape, mulDim, SymDim, type Dim } from '../ir/dim.js';
+import { describeNode, UnsupportedError, type NodeRef } from '../ir/errors.js';
+import type { Tensor } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { floatData } from './float.js';
 import { defineOp, requireInput, requireType } from './op.js';

@@ -4,9 +4,9 @@
  * `start >= end` gives an empty tensor.
  * Spec: https://onnx.ai/onnx/operators/onnx__Shape.html
  */
-import { SymDim } from '../graph/dim.js';
-import { DataType } from '../graph/dtype.js';
-import { Tensor } from '../graph/tensor.js';
+import { SymDim } from '../ir/dim.js';
+import { DataType } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { defineOp, requireInput, requireType } from './op.js';
 

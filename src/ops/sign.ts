@@ -5,8 +5,8 @@
  *
  * Also holds the numeric unary op factory shared with Abs.
  */
-import { DataType } from '../graph/dtype.js';
-import { Tensor } from '../graph/tensor.js';
+import { DataType } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
 import { bigintOutput, bigintsOf, defineUnary, floatUnaryTypes, isBigIntData, NUMERIC, numberOutput, numbersOf, type unaryAttributes } from './elementwise.js';
 import type { OpDef } from './op.js';
 

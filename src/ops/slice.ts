@@ -7,8 +7,8 @@
  * `max(0, ceil((end - start) / step))`. Steps may not be 0; axes may not repeat.
  * Spec: https://onnx.ai/onnx/operators/onnx__Slice.html
  */
-import { addDims, divDim, formatShape, subDims, SymDim, type Dim } from '../graph/dim.js';
-import { stridesOf, type Tensor } from '../graph/tensor.js';
+import { addDims, divDim, formatShape, subDims, SymDim, type Dim } from '../ir/dim.js';
+import { stridesOf, type Tensor } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { normalizeAxis, stridedIndexMap } from './broadcast.js';
 import { gatherElements, intsOf } from './elementwise.js';

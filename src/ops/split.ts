@@ -5,7 +5,7 @@
  * `num_outputs = n` cuts it into parts of `ceil(d/n)`, the last one smaller.
  * Spec: https://onnx.ai/onnx/operators/onnx__Split.html
  */
-import { divDim, formatDim, mulDim, subDims, type Dim } from '../graph/dim.js';
+import { divDim, formatDim, mulDim, subDims, type Dim } from '../ir/dim.js';
 import { attr } from './attributes.js';
 import { normalizeAxis } from './broadcast.js';
 import { intsOf } from './elementwise.js';

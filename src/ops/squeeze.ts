@@ -4,7 +4,7 @@
  * input from 13.
  * Spec: https://onnx.ai/onnx/operators/onnx__Squeeze.html
  */
-import { formatDim, formatShape, type Dim } from '../graph/dim.js';
+import { formatDim, formatShape, type Dim } from '../ir/dim.js';
 import { attr } from './attributes.js';
 import { normalizeAxis } from './broadcast.js';
 import { intsOf } from './elementwise.js';

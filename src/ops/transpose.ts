@@ -3,7 +3,7 @@
  * (default: reversed).
  * Spec: https://onnx.ai/onnx/operators/onnx__Transpose.html
  */
-import { stridesOf } from '../graph/tensor.js';
+import { stridesOf } from '../ir/tensor.js';
 import { attr } from './attributes.js';
 import { stridedIndexMap } from './broadcast.js';
 import { gatherElements } from './elementwise.js';

@@ -3,7 +3,7 @@
  * (range `[-r-k, r+k-1]`, no repeats). `axes` is an attribute before opset 13 and the second input from 13.
  * Spec: https://onnx.ai/onnx/operators/onnx__Unsqueeze.html
  */
-import { formatShape, type Dim } from '../graph/dim.js';
+import { formatShape, type Dim } from '../ir/dim.js';
 import { attr } from './attributes.js';
 import { normalizeAxis } from './broadcast.js';
 import { intsOf } from './elementwise.js';

@@ -4,8 +4,8 @@
  * changes nothing here since elements are copied, not computed).
  * Spec: https://onnx.ai/onnx/operators/onnx__Where.html
  */
-import { allocate, DataType, dtypeName } from '../graph/dtype.js';
-import { Tensor } from '../graph/tensor.js';
+import { allocate, DataType, dtypeName } from '../ir/dtype.js';
+import { Tensor } from '../ir/tensor.js';
 import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
 import { isBigIntData, isNumberData } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';

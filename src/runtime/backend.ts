@@ -1,8 +1,8 @@
 /**
  * One interface for every runtime: the pure-TS reference and the onnxruntime providers.
  */
-import type { Model } from '../graph/graph.js';
-import type { Tensor } from '../graph/tensor.js';
+import type { Model } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
 
 /** The backends of DESIGN.md's runtime table. */
 export const BACKEND_NAMES = ['ref', 'ort-cpu', 'ort-cuda', 'ort-webgpu', 'web-wasm', 'web-webgpu'] as const;

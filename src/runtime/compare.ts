@@ -5,8 +5,8 @@
  * `want`). NaN equals NaN at the same position (unless `nanEqual: false`); an infinity equals only the same
  * infinity. int64/uint64 are compared exactly as BigInts; string tensors element by element.
  */
-import { dtypeName, isBigIntType } from '../graph/dtype.js';
-import { stridesOf, type Tensor } from '../graph/tensor.js';
+import { dtypeName, isBigIntType } from '../ir/dtype.js';
+import { stridesOf, type Tensor } from '../ir/tensor.js';
 
 /** Tolerances of a comparison. */
 export interface Tolerance {

@@ -14,7 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Model } from '../graph/graph.js';
+import type { Model } from '../ir/graph.js';
 import type { Availability } from './backend.js';
 import { createOrtBackend, type OrtBackend, ortBinaryDir, ortErrorText, type GraphOptimizationLevel, type OrtModule } from './ort-node.js';
 import { probeLibraries, probeSessionInChild } from './ort-probe.js';

@@ -14,10 +14,10 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { SppkitError, UnsupportedError } from '../graph/errors.js';
-import { DataType } from '../graph/dtype.js';
-import type { Model } from '../graph/graph.js';
-import type { Tensor } from '../graph/tensor.js';
+import { SppkitError, UnsupportedError } from '../ir/errors.js';
+import { DataType } from '../ir/dtype.js';
+import type { Model } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
 import type { Availability, Backend, BackendName, LoadOptions, Session, TensorMap } from './backend.js';
 import { checkBoundaryTypes, fromOrtTensor, toOrtTensor, type OrtTensorConstructor } from './ort-tensor.js';
 

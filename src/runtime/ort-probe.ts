@@ -5,9 +5,9 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { GraphBuilder } from '../graph/builder.js';
-import { DataType } from '../graph/dtype.js';
-import type { Model } from '../graph/graph.js';
-import { Tensor } from '../graph/tensor.js';
+import { DataType } from '../ir/dtype.js';
+import type { Model } from '../ir/graph.js';
+import { Tensor } from '../ir/tensor.js';
 import { MaxPool } from '../ops/max-pool.js';
 import { encodeModel } from '../export/model.js';
 

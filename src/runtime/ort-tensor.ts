@@ -8,10 +8,10 @@
  * refused with an UnsupportedError.
  */
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
-import { DataType, dtypeName, type TensorData } from '../graph/dtype.js';
-import { UnsupportedError } from '../graph/errors.js';
-import type { Model } from '../graph/graph.js';
-import { Tensor } from '../graph/tensor.js';
+import { DataType, dtypeName, type TensorData } from '../ir/dtype.js';
+import { UnsupportedError } from '../ir/errors.js';
+import type { Model } from '../ir/graph.js';
+import { Tensor } from '../ir/tensor.js';
 import type { BackendName } from './backend.js';
 
 /** The onnxruntime element type names (`ort.Tensor.Type`). */

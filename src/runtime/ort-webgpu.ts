@@ -21,7 +21,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Model } from '../graph/graph.js';
+import type { Model } from '../ir/graph.js';
 import type { Availability } from './backend.js';
 import { createOrtBackend, type OrtBackend, encodeForOrt, ortErrorText, type GraphOptimizationLevel, type OrtModule } from './ort-node.js';
 import { childProbeScript, probeLibraries, probeModel, runNodeChild } from './ort-probe.js';

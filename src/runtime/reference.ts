@@ -2,12 +2,12 @@
  * The reference evaluator: runs a Model's nodes in order with sppkit's own kernels (src/ops).
  * Inputs are checked against the declared types; every output is checked against its inferred shape.
  */
-import { bindShape, formatShape, type Dim } from '../graph/dim.js';
-import { dtypeName } from '../graph/dtype.js';
-import { OpError, SppkitError } from '../graph/errors.js';
-import type { Model } from '../graph/graph.js';
-import type { Tensor } from '../graph/tensor.js';
-import type { Value } from '../graph/value.js';
+import { bindShape, formatShape, type Dim } from '../ir/dim.js';
+import { dtypeName } from '../ir/dtype.js';
+import { OpError, SppkitError } from '../ir/errors.js';
+import type { Model } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
+import type { Value } from '../ir/value.js';
 import { runNode } from '../ops/registry.js';
 import type { Availability, Backend, Session, TensorMap } from './backend.js';
 

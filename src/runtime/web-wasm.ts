@@ -8,9 +8,9 @@
  * like onnxruntime-node's).
  */
 import { GraphBuilder } from '../graph/builder.js';
-import { DataType } from '../graph/dtype.js';
-import type { Model } from '../graph/graph.js';
-import { Tensor } from '../graph/tensor.js';
+import { DataType } from '../ir/dtype.js';
+import type { Model } from '../ir/graph.js';
+import { Tensor } from '../ir/tensor.js';
 import { MaxPool } from '../ops/max-pool.js';
 import type { InferenceSession as WebInferenceSession } from 'onnxruntime-web';
 import type { Availability, Backend, LoadOptions, Session } from './backend.js';

@@ -16,10 +16,10 @@
  * Model bytes (encodeModel) are served from the runner's 127.0.0.1 server and fetched by the page; inputs and
  * outputs travel as raw bytes in base64 (web-wire.ts).
  */
-import { DataType } from '../graph/dtype.js';
-import { UnsupportedError } from '../graph/errors.js';
-import type { Model } from '../graph/graph.js';
-import type { Tensor } from '../graph/tensor.js';
+import { DataType } from '../ir/dtype.js';
+import { UnsupportedError } from '../ir/errors.js';
+import type { Model } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
 import type { Availability, Backend, LoadOptions, Session, TensorMap } from './backend.js';
 import { BackendError, BackendUnavailableError, CPU_PLACEMENT_REFUSED, encodeForOrt, int64NodeCount, type GraphOptimizationLevel } from './ort-node.js';
 import { acquireWebHost, CHROMIUM_CANDIDATES, CHROMIUM_ENV, describeAdapter, fieldOf, findChromium, ORT_WEB_MODULE, releaseWebHost, type WebHost } from './web-browser.js';

@@ -7,9 +7,9 @@
  *
  * String tensors cannot travel as bytes and are refused (no pooling model has them).
  */
-import { DataType, dtypeName } from '../graph/dtype.js';
-import { UnsupportedError } from '../graph/errors.js';
-import type { Tensor } from '../graph/tensor.js';
+import { DataType, dtypeName } from '../ir/dtype.js';
+import { UnsupportedError } from '../ir/errors.js';
+import type { Tensor } from '../ir/tensor.js';
 import { fromOrtTensor, ortTypeOf, type OrtTensorConstructor, type OrtTypeName } from './ort-tensor.js';
 
 /** A tensor on the wire. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sppAdaptive } from '../../src/blocks/spp-adaptive.js';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { assertValidModel } from '../../src/graph/passes/check.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { assertValidModel } from '../../src/transform/passes/check.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { runOrt, runRef } from './helpers.js';
 
 function model(h: number | string, w: number | string, levels: number[]): ReturnType<GraphBuilder['build']> {

@@ -6,11 +6,11 @@ import { expect } from 'vitest';
 import type { BlockDef } from '../../src/blocks/block.js';
 import { seededWeights, type Weights } from '../../src/blocks/weights.js';
 import { GraphBuilder, type DimSpec } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import type { Model } from '../../src/graph/graph.js';
-import { assertValidModel } from '../../src/graph/passes/check.js';
-import { Tensor } from '../../src/graph/tensor.js';
-import type { Value } from '../../src/graph/value.js';
+import { DataType } from '../../src/ir/dtype.js';
+import type { Model } from '../../src/ir/graph.js';
+import { assertValidModel } from '../../src/transform/passes/check.js';
+import { Tensor } from '../../src/ir/tensor.js';
+import type { Value } from '../../src/ir/value.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { evaluate } from '../../src/runtime/reference.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nonLocalBlock } from '../../src/blocks/non-local.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { buildBlock, expectClose, randomInput, runOrt, runRef } from './helpers.js';
 
 /** Non-local weights for C = 2, Ci = 1 with 1x1 convs picking channels, and an identity BatchNorm (bnEps 0). */

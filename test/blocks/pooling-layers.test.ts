@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { catalog } from '../../src/blocks/index.js';
 import { avgPoolBlock, convPoolBlock, globalAvgPoolBlock, globalMaxPoolBlock, maxPoolBlock, stridedPoolBlock } from '../../src/blocks/pooling-layers.js';
 import { seededWeights } from '../../src/blocks/weights.js';
-import { ConfigError } from '../../src/graph/errors.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { ConfigError } from '../../src/ir/errors.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { blockModel, buildBlock, expectClose, randomInput, runOrt, runRef } from './helpers.js';
 
 const x2x2 = Tensor.float32([1, 1, 2, 2], [1, 2, 3, 4]);

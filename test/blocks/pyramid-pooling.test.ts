@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pyramidPoolingBlock } from '../../src/blocks/pyramid-pooling.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { buildBlock, expectClose, opTypes, randomInput, runOrt, runRef } from './helpers.js';
 
 /** Branch i of the PPM: a 1x1 conv picking `weights` and an identity BatchNorm (with bnEps 0). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planSppnetCompat, planSppPaper, sppnetCompatBlock, sppPaperBlock } from '../../src/blocks/spp-paper.js';
-import { ConfigError } from '../../src/graph/errors.js';
+import { ConfigError } from '../../src/ir/errors.js';
 import { buildBlock, expectClose, nchwTensor, opTypes, randomInput, runOrt, runRef } from './helpers.js';
 
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);

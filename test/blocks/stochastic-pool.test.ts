@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stochasticPoolBlock, stochasticPoolSample } from '../../src/blocks/stochastic-pool.js';
-import { ConfigError } from '../../src/graph/errors.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { ConfigError } from '../../src/ir/errors.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { buildBlock, expectClose, opTypes, runOrt, runRef } from './helpers.js';
 
 /** A 1x1x4x4 map of four 2x2 windows, given window by window (each in row-major order). */

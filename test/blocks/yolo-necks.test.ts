@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simSppfBlock, sppcspcBlock, sppelanBlock } from '../../src/blocks/yolo-necks.js';
 import { sppfBlock } from '../../src/blocks/ultralytics.js';
 import { seededWeights } from '../../src/blocks/weights.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { buildBlock, expectClose, opTypes, randomInput, runOrt, runRef } from './helpers.js';
 
 const silu = (t: number): number => t / (1 + Math.exp(-t));

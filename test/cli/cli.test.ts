@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { writeTensorFile } from '../../src/export/io-node.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { haveSharedGolden, SHARED_GOLDEN } from '../shared.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

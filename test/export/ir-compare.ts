@@ -3,11 +3,11 @@
  * equal), each with the path where it was found. Compares everything the export layer reads and writes:
  * model and graph metadata, preserved fields, names, types and shapes, attributes, tensors bit for bit.
  */
-import { formatAttribute, type Attribute } from '../../src/graph/attribute.js';
-import { formatDim, type Dim } from '../../src/graph/dim.js';
-import type { Graph, Model } from '../../src/graph/graph.js';
-import { tensorsIdentical, type Tensor } from '../../src/graph/tensor.js';
-import type { PreservedField, TensorType, Value } from '../../src/graph/value.js';
+import { formatAttribute, type Attribute } from '../../src/ir/attribute.js';
+import { formatDim, type Dim } from '../../src/ir/dim.js';
+import type { Graph, Model } from '../../src/ir/graph.js';
+import { tensorsIdentical, type Tensor } from '../../src/ir/tensor.js';
+import type { PreservedField, TensorType, Value } from '../../src/ir/value.js';
 
 type Diffs = string[];
 

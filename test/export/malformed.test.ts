@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DataType } from '../../src/graph/dtype.js';
-import { DecodeError } from '../../src/graph/errors.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { DecodeError } from '../../src/ir/errors.js';
 import { decodeModel } from '../../src/export/model.js';
 import { findFiles, GOLDEN_DIR, haveGolden, ProtoBytes, WT } from './helpers.js';
 import { prng } from '../../src/blocks/weights.js';

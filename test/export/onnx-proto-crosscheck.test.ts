@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { formatDim } from '../../src/graph/dim.js';
-import type { Graph } from '../../src/graph/graph.js';
+import { formatDim } from '../../src/ir/dim.js';
+import type { Graph } from '../../src/ir/graph.js';
 import { decodeModel } from '../../src/export/model.js';
 import { findFiles, GOLDEN_DIR, haveGolden } from './helpers.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Attr } from '../../src/graph/attribute.js';
-import { addDims, divDim, SymDim } from '../../src/graph/dim.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { Graph, Model } from '../../src/graph/graph.js';
-import { Tensor } from '../../src/graph/tensor.js';
-import { Value } from '../../src/graph/value.js';
+import { Attr } from '../../src/ir/attribute.js';
+import { addDims, divDim, SymDim } from '../../src/ir/dim.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { Graph, Model } from '../../src/ir/graph.js';
+import { Tensor } from '../../src/ir/tensor.js';
+import { Value } from '../../src/ir/value.js';
 import { decodeModel, encodeModel } from '../../src/export/model.js';
 import { diffModels } from './ir-compare.js';
 import { ProtoBytes } from './helpers.js';

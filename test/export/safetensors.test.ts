@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors } from '../../src/export/safetensors.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { DecodeError } from '../../src/graph/errors.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { DecodeError } from '../../src/ir/errors.js';
 
 /** Builds a safetensors file by hand, following the format's description. */
 function file(header: object, data: Uint8Array): Uint8Array {

@@ -2,18 +2,16 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readModelFile, readTensorFile } from '../../src/cli/io.js';
 import { writeTensorFile } from '../../src/export/io-node.js';
 import { runGolden } from '../../src/golden/runner.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { REPO_ROOT } from '../shared.js';
 
-const io = { readTensor: readTensorFile, readModel: readModelFile };
 
 describe('golden runner', () => {
   it("passes sppkit's own cases (expected outputs from onnxruntime) on the reference and ort-cpu", async () => {
-    const report = await runGolden([join(REPO_ROOT, 'test', 'golden', 'cases')], [getBackend('ref'), getBackend('ort-cpu')], { io });
+    const report = await runGolden([join(REPO_ROOT, 'test', 'golden', 'cases')], [getBackend('ref'), getBackend('ort-cpu')]);
     const bad = report.cases.filter((c) => c.status === 'fail' || c.status === 'error' || (c.backend === 'ref' && c.status !== 'pass'));
     expect(bad).toEqual([]);
     expect(report.summary.pass).toBeGreaterThanOrEqual(20);
@@ -32,7 +30,7 @@ describe('golden runner', () => {
     writeTensorFile(join(caseDir, 'input_0.pb'), Tensor.float32([1, 1, 2, 2], [1, 2, 3, 4]), 'x');
     // The mean of 1..4 is 2.5; store 2.75 so the case must fail by 0.25.
     writeTensorFile(join(caseDir, 'output_0.pb'), Tensor.float32([1, 1, 1, 1], [2.75]), 'y');
-    const report = await runGolden([dir], [getBackend('ref')], { io });
+    const report = await runGolden([dir], [getBackend('ref')]);
     expect(report.cases).toHaveLength(1);
     expect(report.cases[0]?.status).toBe('fail');
     expect(report.cases[0]?.maxAbsErr).toBeCloseTo(0.25, 6);
@@ -42,7 +40,7 @@ describe('golden runner', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sppkit-golden-'));
     mkdirSync(join(dir, 'mystery'));
     writeFileSync(join(dir, 'mystery', 'case.json'), JSON.stringify({ name: 'mystery', kind: 'mystery_pool', config: {}, inputs: [{ name: 'x', file: 'input_0.pb', shape: [1] }], outputs: [{ name: 'y', file: 'output_0.pb', shape: [1] }] }));
-    const report = await runGolden([dir], [getBackend('ref'), getBackend('ort-cuda')], { io });
+    const report = await runGolden([dir], [getBackend('ref'), getBackend('ort-cuda')]);
     expect(report.cases.map((c) => c.status)).toEqual(['skip', 'skip']);
     expect(report.cases[0]?.message).toMatch(/layer kind 'mystery_pool' is not supported/);
     expect(report.summary.pass).toBe(0);

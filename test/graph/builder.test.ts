@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { ConfigError, OpError } from '../../src/graph/errors.js';
-import { Tensor } from '../../src/graph/tensor.js';
-import { assertValidModel, checkModel } from '../../src/graph/passes/check.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { ConfigError, OpError } from '../../src/ir/errors.js';
+import { Tensor } from '../../src/ir/tensor.js';
+import { assertValidModel, checkModel } from '../../src/transform/passes/check.js';
 
 function nchw(shape: (number | string)[] = [1, 4, 8, 8]): { b: GraphBuilder; x: ReturnType<GraphBuilder['input']> } {
   const b = new GraphBuilder();

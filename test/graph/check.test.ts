@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Attr } from '../../src/graph/attribute.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { CheckError } from '../../src/graph/errors.js';
-import { Graph, Model } from '../../src/graph/graph.js';
-import { assertValidModel, checkModel } from '../../src/graph/passes/check.js';
-import { dcePass } from '../../src/graph/passes/dce.js';
-import { inferGraphShapes } from '../../src/graph/passes/infer-shapes.js';
+import { Attr } from '../../src/ir/attribute.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { CheckError } from '../../src/ir/errors.js';
+import { Graph, Model } from '../../src/ir/graph.js';
+import { assertValidModel, checkModel } from '../../src/transform/passes/check.js';
+import { dcePass } from '../../src/transform/passes/dce.js';
+import { inferGraphShapes } from '../../src/transform/passes/infer-shapes.js';
 
 const f32 = (shape: number[]) => ({ dtype: DataType.FLOAT, shape });
 

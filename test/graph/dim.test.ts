@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDims, divDim, dimsEqual, formatDim, mulDim, subDims, SymDim } from '../../src/graph/dim.js';
+import { addDims, divDim, dimsEqual, formatDim, mulDim, subDims, SymDim } from '../../src/ir/dim.js';
 
 const H = SymDim.named('H');
 

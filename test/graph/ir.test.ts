@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Attr } from '../../src/graph/attribute.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { GraphError } from '../../src/graph/errors.js';
-import { Graph } from '../../src/graph/graph.js';
+import { Attr } from '../../src/ir/attribute.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { GraphError } from '../../src/ir/errors.js';
+import { Graph } from '../../src/ir/graph.js';
 
 const f32 = { dtype: DataType.FLOAT, shape: [1, 2, 4, 4] };
 

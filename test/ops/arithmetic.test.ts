@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Attr } from '../../src/graph/attribute.js';
-import { DataType, halfToNumber, numberToHalf } from '../../src/graph/dtype.js';
-import { Tensor, tensorFromNumbers } from '../../src/graph/tensor.js';
+import { Attr } from '../../src/ir/attribute.js';
+import { DataType, halfToNumber, numberToHalf } from '../../src/ir/dtype.js';
+import { Tensor, tensorFromNumbers } from '../../src/ir/tensor.js';
 import { Add } from '../../src/ops/add.js';
 import { Div } from '../../src/ops/div.js';
 import { Mul } from '../../src/ops/mul.js';

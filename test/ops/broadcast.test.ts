@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDim, SymDim } from '../../src/graph/dim.js';
+import { formatDim, SymDim } from '../../src/ir/dim.js';
 import { broadcastIndexMap, broadcastShapes, legacyBroadcastShape, normalizeAxis } from '../../src/ops/broadcast.js';
 
 const fail = (detail: string): never => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Attr } from '../../src/graph/attribute.js';
-import { DataType, halfToNumber } from '../../src/graph/dtype.js';
-import { UnsupportedError } from '../../src/graph/errors.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Attr } from '../../src/ir/attribute.js';
+import { DataType, halfToNumber } from '../../src/ir/dtype.js';
+import { UnsupportedError } from '../../src/ir/errors.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { Cast } from '../../src/ops/cast.js';
 import { feed, inferOp, runOp1, runRaw, values } from './run-op.js';
 

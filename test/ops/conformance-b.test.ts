@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DataType, isFloatType } from '../../src/graph/dtype.js';
-import type { Tensor } from '../../src/graph/tensor.js';
+import { DataType, isFloatType } from '../../src/ir/dtype.js';
+import type { Tensor } from '../../src/ir/tensor.js';
 import { decodeModel, decodeTensor } from '../../src/export/index.js';
 import { evaluate } from '../../src/runtime/reference.js';
 

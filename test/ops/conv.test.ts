@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { Conv } from '../../src/ops/conv.js';
 import { iota, rounded, runOp1 } from './op-harness.js';
 

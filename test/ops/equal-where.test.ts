@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataType, numberToHalf } from '../../src/graph/dtype.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType, numberToHalf } from '../../src/ir/dtype.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { Equal } from '../../src/ops/equal.js';
 import { inferNode } from '../../src/ops/registry.js';
 import { Where } from '../../src/ops/where.js';

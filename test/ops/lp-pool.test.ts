@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { GlobalLpPool } from '../../src/ops/global-lp-pool.js';
 import { LpPool } from '../../src/ops/lp-pool.js';
 import { rounded, runOp1 } from './op-harness.js';

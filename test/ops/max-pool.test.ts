@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { OpError } from '../../src/graph/errors.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { OpError } from '../../src/ir/errors.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { MaxPool } from '../../src/ops/max-pool.js';
 import { evaluate } from '../../src/runtime/reference.js';
 import { iota, runOp, runOp1 } from './op-harness.js';

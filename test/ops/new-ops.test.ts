@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Attr } from '../../src/graph/attribute.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Attr } from '../../src/ir/attribute.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { Abs } from '../../src/ops/abs.js';
 import { Expand } from '../../src/ops/expand.js';
 import { GatherND } from '../../src/ops/gather-nd.js';

@@ -4,7 +4,7 @@
  * outputs in order.
  */
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import type { AttrInput, AttrSchema } from '../../src/ops/attributes.js';
 import type { OpDef } from '../../src/ops/op.js';
 import { evaluate } from '../../src/runtime/reference.js';

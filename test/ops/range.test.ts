@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataType } from '../../src/graph/dtype.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { Range } from '../../src/ops/range.js';
 import { constant, feed, inferOp, runOp1, values } from './run-op.js';
 

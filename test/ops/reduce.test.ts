@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { ReduceMax } from '../../src/ops/reduce-max.js';
 import { ReduceMean } from '../../src/ops/reduce-mean.js';
 import { ReduceSum } from '../../src/ops/reduce-sum.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { UnsupportedError } from '../../src/graph/errors.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { UnsupportedError } from '../../src/ir/errors.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { Resize } from '../../src/ops/resize.js';
 import { rounded, runOp1 } from './op-harness.js';
 

@@ -2,12 +2,12 @@
  * Test helpers for single-op tests: build a one-node model with the typed builder (so shape inference runs)
  * and evaluate it with the reference kernels.
  */
-import type { Attribute } from '../../src/graph/attribute.js';
+import type { Attribute } from '../../src/ir/attribute.js';
 import { GraphBuilder, type DimSpec } from '../../src/graph/builder.js';
-import { formatDim } from '../../src/graph/dim.js';
-import type { DataType } from '../../src/graph/dtype.js';
-import type { Tensor } from '../../src/graph/tensor.js';
-import type { TensorType, Value } from '../../src/graph/value.js';
+import { formatDim } from '../../src/ir/dim.js';
+import type { DataType } from '../../src/ir/dtype.js';
+import type { Tensor } from '../../src/ir/tensor.js';
+import type { TensorType, Value } from '../../src/ir/value.js';
 import type { AttrInput, AttrSchema } from '../../src/ops/attributes.js';
 import type { OpDef } from '../../src/ops/op.js';
 import { inferNode, runNode } from '../../src/ops/registry.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Attr } from '../../src/graph/attribute.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { Attr } from '../../src/ir/attribute.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { Softmax } from '../../src/ops/softmax.js';
 import { feed, runOp1, runRaw, values } from './run-op.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Attr } from '../../src/graph/attribute.js';
-import { DataType, halfToNumber } from '../../src/graph/dtype.js';
-import { Tensor, tensorFromNumbers } from '../../src/graph/tensor.js';
+import { Attr } from '../../src/ir/attribute.js';
+import { DataType, halfToNumber } from '../../src/ir/dtype.js';
+import { Tensor, tensorFromNumbers } from '../../src/ir/tensor.js';
 import { Ceil } from '../../src/ops/ceil.js';
 import { Exp } from '../../src/ops/exp.js';
 import { Floor } from '../../src/ops/floor.js';

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel, readTensorFile } from '../../src/export/io-node.js';
-import { adaptiveSppDynamicPass } from '../../src/graph/passes/adaptive-spp-dynamic.js';
-import { makeDynamicPass } from '../../src/graph/passes/make-dynamic.js';
-import { formatType } from '../../src/graph/value.js';
+import { adaptiveSppDynamicPass } from '../../src/transform/passes/adaptive-spp-dynamic.js';
+import { makeDynamicPass } from '../../src/transform/passes/make-dynamic.js';
+import { formatType } from '../../src/ir/value.js';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { Tensor, tensorsIdentical } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { Tensor, tensorsIdentical } from '../../src/ir/tensor.js';
 import { compareTensors } from '../../src/runtime/compare.js';
 import { bruteForceAdaptiveSpp, GOLDEN_DIR, haveDir, ortAvailable, randomInput, runOn, TORCH_EXPORT_DIR } from './helpers.js';
 

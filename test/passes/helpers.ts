@@ -6,9 +6,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel, readTensorFile } from '../../src/export/io-node.js';
-import type { Model } from '../../src/graph/graph.js';
-import { Tensor } from '../../src/graph/tensor.js';
-import type { Pass } from '../../src/graph/passes/pass.js';
+import type { Model } from '../../src/ir/graph.js';
+import { Tensor } from '../../src/ir/tensor.js';
+import type { Pass } from '../../src/transform/passes/pass.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { evaluate } from '../../src/runtime/reference.js';
 

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/export/io-node.js';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import { runPasses } from '../../src/graph/passes/pass.js';
-import { separablePoolPass } from '../../src/graph/passes/separable-pool.js';
-import { sppToSppfPass } from '../../src/graph/passes/spp-to-sppf.js';
-import { Tensor, tensorsIdentical } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { runPasses } from '../../src/transform/passes/pass.js';
+import { separablePoolPass } from '../../src/transform/passes/separable-pool.js';
+import { sppToSppfPass } from '../../src/transform/passes/spp-to-sppf.js';
+import { Tensor, tensorsIdentical } from '../../src/ir/tensor.js';
 import { evaluate } from '../../src/runtime/reference.js';
 import { haveDir, ortAvailable, randomInput, readDataSets, runOn, TORCH_EXPORT_DIR, torchExportCases } from './helpers.js';
 

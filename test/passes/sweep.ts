@@ -5,9 +5,9 @@
  * original does not run on a backend, the result is compared with the stored outputs instead (ONNX's backend
  * test tolerance), and a result that fails where the original ran is a failure.
  */
-import type { Model } from '../../src/graph/graph.js';
-import { parsePassList } from '../../src/graph/passes/registry.js';
-import type { Tensor } from '../../src/graph/tensor.js';
+import type { Model } from '../../src/ir/graph.js';
+import { parsePassList } from '../../src/transform/passes/registry.js';
+import type { Tensor } from '../../src/ir/tensor.js';
 import { compareTensors, type Tolerance } from '../../src/runtime/compare.js';
 import { loadModel } from '../../src/export/io-node.js';
 import { readDataSets, runOn, type OnnxCase, type TestBackend } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataType } from '../../src/graph/dtype.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { compareTensors } from '../../src/runtime/compare.js';
 
 const f64 = (dims: number[], values: number[]): Tensor => new Tensor(DataType.DOUBLE, dims, Float64Array.from(values));

@@ -2,9 +2,9 @@
  * Small MaxPool models shared by the runtime tests, built with GraphBuilder, and deterministic inputs for them.
  */
 import { GraphBuilder, type DimSpec } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import type { Model } from '../../src/graph/graph.js';
-import { Tensor, tensorFromNumbers, tensorsIdentical } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import type { Model } from '../../src/ir/graph.js';
+import { Tensor, tensorFromNumbers, tensorsIdentical } from '../../src/ir/tensor.js';
 import { MaxPool } from '../../src/ops/max-pool.js';
 import { expect } from 'vitest';
 

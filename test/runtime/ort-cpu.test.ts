@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType, dtypeName } from '../../src/graph/dtype.js';
-import { UnsupportedError } from '../../src/graph/errors.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType, dtypeName } from '../../src/ir/dtype.js';
+import { UnsupportedError } from '../../src/ir/errors.js';
+import { Tensor } from '../../src/ir/tensor.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { BackendError, createOrtCpuBackend } from '../../src/runtime/ort-node.js';
 import { evaluate } from '../../src/runtime/reference.js';

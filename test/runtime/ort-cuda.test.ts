@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tensorsIdentical } from '../../src/graph/tensor.js';
+import { tensorsIdentical } from '../../src/ir/tensor.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { BackendUnavailableError, ortBinaryDir } from '../../src/runtime/ort-node.js';
 import { CUDA_PROVIDER_LIBRARIES, createOrtCudaBackend, cudaProblems } from '../../src/runtime/ort-cuda.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { DataType, dtypeName } from '../../src/graph/dtype.js';
-import { Tensor, tensorsIdentical } from '../../src/graph/tensor.js';
+import { DataType, dtypeName } from '../../src/ir/dtype.js';
+import { Tensor, tensorsIdentical } from '../../src/ir/tensor.js';
 import { createOrtCpuBackend, loadOrt } from '../../src/runtime/ort-node.js';
 import { fromOrtTensor, ortTypeOf, toOrtTensor } from '../../src/runtime/ort-tensor.js';
 

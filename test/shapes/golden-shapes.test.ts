@@ -2,8 +2,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel, readTensorFile } from '../../src/export/io-node.js';
-import type { Tensor } from '../../src/graph/tensor.js';
-import { inferGraphShapes } from '../../src/graph/passes/infer-shapes.js';
+import type { Tensor } from '../../src/ir/tensor.js';
+import { inferGraphShapes } from '../../src/transform/passes/infer-shapes.js';
 import { auditShapes, traceModel } from './trace.js';
 
 const GOLDEN = resolve(new URL('.', import.meta.url).pathname, '..', '..', '..', 'shared', 'golden');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { formatShape } from '../../src/graph/dim.js';
-import { DataType } from '../../src/graph/dtype.js';
-import type { Model } from '../../src/graph/graph.js';
-import { inferGraphShapes } from '../../src/graph/passes/infer-shapes.js';
-import { Tensor } from '../../src/graph/tensor.js';
-import type { Value } from '../../src/graph/value.js';
+import { formatShape } from '../../src/ir/dim.js';
+import { DataType } from '../../src/ir/dtype.js';
+import type { Model } from '../../src/ir/graph.js';
+import { inferGraphShapes } from '../../src/transform/passes/infer-shapes.js';
+import { Tensor } from '../../src/ir/tensor.js';
+import type { Value } from '../../src/ir/value.js';
 import { Expand } from '../../src/ops/expand.js';
 import { evaluate } from '../../src/runtime/reference.js';
 

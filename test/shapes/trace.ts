@@ -2,11 +2,11 @@
  * Test helper: runs a model with the reference kernels and keeps every value's tensor (inputs, initializers and
  * every node output), then checks inferred types against the actual shapes with one set of symbol bindings.
  */
-import type { Dim } from '../../src/graph/dim.js';
-import { formatShape } from '../../src/graph/dim.js';
-import type { Model } from '../../src/graph/graph.js';
-import type { Tensor } from '../../src/graph/tensor.js';
-import type { Value } from '../../src/graph/value.js';
+import type { Dim } from '../../src/ir/dim.js';
+import { formatShape } from '../../src/ir/dim.js';
+import type { Model } from '../../src/ir/graph.js';
+import type { Tensor } from '../../src/ir/tensor.js';
+import type { Value } from '../../src/ir/value.js';
 import { runNode } from '../../src/ops/registry.js';
 
 /** Every value of `model` with the tensor it held when run on `feeds`. */

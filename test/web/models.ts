@@ -3,9 +3,9 @@
  */
 import { sppAdaptive, sppfBlock, seededWeights } from '../../src/blocks/index.js';
 import { GraphBuilder, type DimSpec } from '../../src/graph/builder.js';
-import { DataType } from '../../src/graph/dtype.js';
-import type { Model } from '../../src/graph/graph.js';
-import { Tensor } from '../../src/graph/tensor.js';
+import { DataType } from '../../src/ir/dtype.js';
+import type { Model } from '../../src/ir/graph.js';
+import { Tensor } from '../../src/ir/tensor.js';
 
 /** sppAdaptive (levels 4, 2, 1) on x[1, channels, H, W] → y[1, channels·21]. */
 export function sppAdaptiveModel(pool: 'max' | 'avg', height: DimSpec, width: DimSpec, channels = 3): Model {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DataType } from '../../src/graph/dtype.js';
+import { DataType } from '../../src/ir/dtype.js';
 import { GraphBuilder } from '../../src/graph/builder.js';
-import { UnsupportedError } from '../../src/graph/errors.js';
+import { UnsupportedError } from '../../src/ir/errors.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { compareTensors } from '../../src/runtime/compare.js';
 import { BackendError } from '../../src/runtime/ort-node.js';

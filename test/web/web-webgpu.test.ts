@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataType } from '../../src/graph/dtype.js';
-import type { Model } from '../../src/graph/graph.js';
+import { DataType } from '../../src/ir/dtype.js';
+import type { Model } from '../../src/ir/graph.js';
 import { getBackend } from '../../src/runtime/backends.js';
 import { compareTensors } from '../../src/runtime/compare.js';
 import { BackendError } from '../../src/runtime/ort-node.js';
@@ -9,7 +9,7 @@ import { closeWebHost, findChromium } from '../../src/runtime/web-browser.js';
 import { createWebWebGpuBackend } from '../../src/runtime/web-webgpu.js';
 import { pyramidInput, pyramidModel } from '../runtime/models.js';
 import { patternInput, sppAdaptiveModel, sppfModel } from './models.js';
-import type { Tensor } from '../../src/graph/tensor.js';
+import type { Tensor } from '../../src/ir/tensor.js';
 import { expectIdentical } from '../runtime/models.js';
 
 const chromium = findChromium();

@@ -4,12 +4,12 @@
  * difference from the reference and the run times.
  */
 import { mkdirSync } from 'node:fs';
-import { formatType } from '../../graph/value.js';
-import { assertValidModel } from '../../graph/passes/check.js';
+import { formatType } from '../../ir/value.js';
+import { assertValidModel } from '../../transform/passes/check.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
 import { getBackend } from '../../runtime/backends.js';
 import { FailedError, int, parse, str, UsageError } from '../args.js';
-import { writeModelFile } from '../io.js';
+import { saveModel as writeModelFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
 import { buildModel } from './build.js';
 

@@ -6,14 +6,14 @@ import { dirname } from 'node:path';
 import { catalog, type BlockOptions } from '../../blocks/index.js';
 import { seededWeights, validateWeights } from '../../blocks/weights.js';
 import { GraphBuilder, type DimSpec } from '../../graph/builder.js';
-import { DataType } from '../../graph/dtype.js';
-import type { Model } from '../../graph/graph.js';
-import { assertValidModel } from '../../graph/passes/check.js';
-import { formatType } from '../../graph/value.js';
+import { DataType } from '../../ir/dtype.js';
+import type { Model } from '../../ir/graph.js';
+import { assertValidModel } from '../../transform/passes/check.js';
+import { formatType } from '../../ir/value.js';
 import { getBackend } from '../../runtime/backends.js';
 import { referenceBackend } from '../../runtime/reference.js';
 import { choice, dim, FailedError, int, intList, parse, str, UsageError } from '../args.js';
-import { readWeightsFolder, writeModelFile } from '../io.js';
+import { readWeightsFolder, saveModel as writeModelFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
 
 /** Everything `build` needs to make a model. */

@@ -6,7 +6,6 @@ import { runGolden, type CaseResult, type GoldenReport } from '../../golden/runn
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
 import { getBackend } from '../../runtime/backends.js';
 import { FailedError, parse, str, UsageError } from '../args.js';
-import { readModelFile, readTensorFile } from '../io.js';
 import { table } from '../validate.js';
 
 export const GOLDEN_HELP = `usage: sppkit golden <DIR>... [--backends ref,ort-cpu,...] [--json report.json] [--quiet]
@@ -52,7 +51,6 @@ export async function goldenCommand(argv: readonly string[], out: (line: string)
   if (missing.length > 0) throw new UsageError(`golden: ${missing.map((d) => `'${d}'`).join(', ')} does not exist`);
   const names = parseBackends(str(values, 'backends'));
   const report = await runGolden(positionals, names.map(getBackend), {
-    io: { readTensor: readTensorFile, readModel: readModelFile },
     onResult: (result, done, total) => {
       if (values.quiet === true) return;
       const detail = result.status === 'pass' ? '' : ` — ${result.message}`;

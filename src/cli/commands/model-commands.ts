@@ -3,19 +3,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatAttribute } from '../../graph/attribute.js';
-import { formatShape } from '../../graph/dim.js';
-import { dtypeName } from '../../graph/dtype.js';
-import type { Model } from '../../graph/graph.js';
-import { checkModel } from '../../graph/passes/check.js';
-import { inferGraphShapes } from '../../graph/passes/infer-shapes.js';
-import type { Tensor } from '../../graph/tensor.js';
-import { formatType } from '../../graph/value.js';
+import { formatAttribute } from '../../ir/attribute.js';
+import { formatShape } from '../../ir/dim.js';
+import { dtypeName } from '../../ir/dtype.js';
+import type { Model } from '../../ir/graph.js';
+import { checkModel } from '../../transform/passes/check.js';
+import { inferGraphShapes } from '../../transform/passes/infer-shapes.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { formatType } from '../../ir/value.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
 import { getBackend } from '../../runtime/backends.js';
 import { validateFeeds } from '../../runtime/reference.js';
 import { choice, FailedError, int, parse, str, UsageError } from '../args.js';
-import { readModelFile, readTensorFile, writeTensorFile } from '../io.js';
+import { loadModel as readModelFile, readTensorFile, writeTensorFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
 
 function onePath(positionals: readonly string[], command: string): string {
@@ -138,7 +138,7 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
   for (const item of (values.input as string[] | undefined) ?? []) {
     const at = item.indexOf('=');
     if (at < 1) throw new UsageError(`--input must look like x=FILE.pb, got '${item}'`);
-    feeds.set(item.slice(0, at), readTensorFile(item.slice(at + 1)));
+    feeds.set(item.slice(0, at), readTensorFile(item.slice(at + 1)).tensor);
   }
   const missing = model.graph.inputs.some((v) => !model.graph.initializers.has(v.name) && !feeds.has(v.name));
   if (missing) for (const [name, tensor] of randomFeeds(model, int(values, 'seed') ?? 0, dims)) if (!feeds.has(name)) feeds.set(name, tensor);

@@ -3,11 +3,11 @@
  * and writes the result. Prints, per pass, whether it changed the model; `--explain` adds, per rewrite rule,
  * every site where it fired and every site where it was refused, with the reason.
  */
-import { ConfigError } from '../../graph/errors.js';
-import { runPasses, type PassRecord } from '../../graph/passes/pass.js';
-import { DEFAULT_PASSES, PASS_ENTRIES, parsePassList } from '../../graph/passes/registry.js';
+import { ConfigError } from '../../ir/errors.js';
+import { runPasses, type PassRecord } from '../../transform/passes/pass.js';
+import { DEFAULT_PASSES, PASS_ENTRIES, parsePassList } from '../../transform/passes/registry.js';
 import { parse, str, UsageError } from '../args.js';
-import { readModelFile, writeModelFile } from '../io.js';
+import { loadModel as readModelFile, saveModel as writeModelFile } from '../../export/io-node.js';
 
 /** `sppkit transform --help`. */
 export const TRANSFORM_HELP = `usage: sppkit transform <in.onnx> -o <out.onnx> --passes a,b,c [--explain] [--json]

@@ -8,10 +8,10 @@
  * layer, such as a PyTorch-exported adaptive pooling, sits in between; `adaptive-spp-dynamic` replaces those).
  */
 import { inferNode } from '../../ops/registry.js';
-import { formatShape, SymDim, type Dim } from '../dim.js';
-import type { Graph, Model } from '../graph.js';
+import { formatShape, SymDim, type Dim } from '../../ir/dim.js';
+import type { Graph, Model } from '../../ir/graph.js';
 import { constantNodeValue, constantOf } from '../rewrite/helpers.js';
-import { formatType, type Node, type TensorType, type Value } from '../value.js';
+import { formatType, type Node, type TensorType, type Value } from '../../ir/value.js';
 import type { Pass, PassResult } from './pass.js';
 
 /** The outcome of `makeDynamic`. */

@@ -8,11 +8,11 @@
  * recreated. The values that replace a pattern's outputs take over their names (so graph outputs keep theirs),
  * and nodes or initializers that fed only the replaced nodes (Constant shapes, BatchNorm parameters) go with them.
  */
-import type { Attribute } from '../attribute.js';
-import { GraphBuilder } from '../builder.js';
-import type { Graph, Model } from '../graph.js';
+import type { Attribute } from '../../ir/attribute.js';
+import { GraphBuilder } from '../../graph/builder.js';
+import type { Graph, Model } from '../../ir/graph.js';
 import { inferNodeTypes, mergeTypes } from '../passes/infer-shapes.js';
-import type { Node, TensorType, Value } from '../value.js';
+import type { Node, TensorType, Value } from '../../ir/value.js';
 import { findMatches, type Match } from './match.js';
 import type { Pattern } from './pattern.js';
 

@@ -2,7 +2,7 @@
  * A pass made of rewrite rules: applies them in order (in place) and reports every site where one fired or was
  * refused.
  */
-import type { Model } from '../graph.js';
+import type { Model } from '../../ir/graph.js';
 import { applyRules, formatEvent, type RewriteRule } from '../rewrite/rule.js';
 import type { Pass, PassResult } from './pass.js';
 

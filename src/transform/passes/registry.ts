@@ -2,7 +2,7 @@
  * The passes by name, and the parser of a pass list (`fold-constants,fold-bn,spp-to-sppf`, `default`,
  * `opset=13`, `fold-constants=4096`), as `sppkit transform --passes` takes it.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../ir/errors.js';
 import { adaptiveSppDynamicPass } from './adaptive-spp-dynamic.js';
 import { checkPass } from './check.js';
 import { dcePass } from './dce.js';

@@ -8,10 +8,10 @@
  */
 import { inputsAt, versionAt } from '../../ops/op.js';
 import { findOp, resolveNode } from '../../ops/registry.js';
-import { CheckError } from '../errors.js';
-import type { Graph, Model } from '../graph.js';
-import { formatType, type TensorType, type Value } from '../value.js';
-import { irVersionForOpset, MAX_OPSET } from '../versions.js';
+import { CheckError } from '../../ir/errors.js';
+import type { Graph, Model } from '../../ir/graph.js';
+import { formatType, type TensorType, type Value } from '../../ir/value.js';
+import { irVersionForOpset, MAX_OPSET } from '../../ir/versions.js';
 import { inferNodeTypes, mergeTypes } from './infer-shapes.js';
 import type { Pass } from './pass.js';
 

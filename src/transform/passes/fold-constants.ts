@@ -6,11 +6,11 @@
  * Initializers that only the folded nodes used are removed with them.
  */
 import { runNode } from '../../ops/registry.js';
-import { DataType } from '../dtype.js';
-import type { Graph, Model } from '../graph.js';
+import { DataType } from '../../ir/dtype.js';
+import type { Graph, Model } from '../../ir/graph.js';
 import { constantNodeValue, constantOf, intAttr } from '../rewrite/helpers.js';
-import { sizeOf, Tensor } from '../tensor.js';
-import type { Node, Value } from '../value.js';
+import { sizeOf, Tensor } from '../../ir/tensor.js';
+import type { Node, Value } from '../../ir/value.js';
 import type { Pass, PassResult } from './pass.js';
 
 /** Default cap on the elements of one folded output. */

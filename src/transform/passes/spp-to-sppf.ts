@@ -8,12 +8,12 @@
  * With k = 2h+1, two chained pools are one pool of 4h+1 = 2k−1 and three are 6h+1 = 3k−2. Per axis, so it
  * holds for square and rectangular kernels alike; this rule handles 2-D square kernels.
  */
-import { Attr } from '../attribute.js';
+import { Attr } from '../../ir/attribute.js';
 import { intAttr, intsAttr, list, stringAttr } from '../rewrite/helpers.js';
 import type { Match } from '../rewrite/match.js';
 import { PatternBuilder } from '../rewrite/pattern.js';
 import { accept, refuse, type CheckResult, type RewriteRule } from '../rewrite/rule.js';
-import type { Node } from '../value.js';
+import type { Node } from '../../ir/value.js';
 import { rulePass } from './rule-pass.js';
 
 /** The pattern: three MaxPools on one input. */

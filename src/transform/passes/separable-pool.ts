@@ -7,12 +7,12 @@
  * The result is bit-identical. AveragePool is refused: a mean of row means is the same number in real arithmetic,
  * but float32 rounds it differently from one window sum, so it would not be exact.
  */
-import { Attr, type Attribute } from '../attribute.js';
+import { Attr, type Attribute } from '../../ir/attribute.js';
 import { intsAttr, list, stringAttr } from '../rewrite/helpers.js';
 import type { Match } from '../rewrite/match.js';
 import { PatternBuilder } from '../rewrite/pattern.js';
 import { accept, refuse, skip, type CheckResult, type RewriteRule } from '../rewrite/rule.js';
-import type { Node } from '../value.js';
+import type { Node } from '../../ir/value.js';
 import { rulePass } from './rule-pass.js';
 
 function poolPattern() {

@@ -6,13 +6,13 @@
  * W'[o] = W[o] · s[o] and B'[o] = (B[o] − mean[o]) · s[o] + bias[o]. Computed in float64, rounded once to the
  * weights' type, so results match the unfused graph within float rounding (about 1e-6 relative).
  */
-import { DataType } from '../dtype.js';
+import { DataType } from '../../ir/dtype.js';
 import { constantOf, intAttr } from '../rewrite/helpers.js';
 import type { Match } from '../rewrite/match.js';
 import { PatternBuilder } from '../rewrite/pattern.js';
 import { accept, refuse, type CheckResult, type RewriteRule } from '../rewrite/rule.js';
-import { tensorFromNumbers, type Tensor } from '../tensor.js';
-import type { Node, Value } from '../value.js';
+import { tensorFromNumbers, type Tensor } from '../../ir/tensor.js';
+import type { Node, Value } from '../../ir/value.js';
 import { rulePass } from './rule-pass.js';
 
 /** ONNX BatchNormalization's default epsilon. */

@@ -1,8 +1,8 @@
 /**
  * Dead-code elimination: removes nodes none of whose outputs reach a graph output, and unused initializers.
  */
-import type { Model } from '../graph.js';
-import type { Node } from '../value.js';
+import type { Model } from '../../ir/graph.js';
+import type { Node } from '../../ir/value.js';
 import type { Pass } from './pass.js';
 
 /** The `dce` pass. */

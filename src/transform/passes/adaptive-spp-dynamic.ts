@@ -9,12 +9,12 @@
  * kernel = stride = a/n. So a level with kernel k on an axis of size a is level n = a/k (square levels only).
  */
 import { sppAdaptive } from '../../blocks/spp-adaptive.js';
-import { SymDim, type Dim } from '../dim.js';
+import { SymDim, type Dim } from '../../ir/dim.js';
 import { constantOf, intAttr, intsAttr, list, stringAttr } from '../rewrite/helpers.js';
 import type { Match } from '../rewrite/match.js';
 import { PatternBuilder } from '../rewrite/pattern.js';
 import { accept, refuse, type CheckResult, type RewriteRule, type RuleContext } from '../rewrite/rule.js';
-import { formatType, type Node, type TensorType, type Value } from '../value.js';
+import { formatType, type Node, type TensorType, type Value } from '../../ir/value.js';
 import { makeDynamic } from './make-dynamic.js';
 import { rulePass } from './rule-pass.js';
 

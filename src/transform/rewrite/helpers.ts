@@ -2,13 +2,13 @@
  * Small readers that rule checks share: raw attributes with the spec's defaults, and constant values (an
  * initializer, or the output of a `Constant` node as PyTorch exports them).
  */
-import type { Attribute } from '../attribute.js';
-import { DataType } from '../dtype.js';
+import type { Attribute } from '../../ir/attribute.js';
+import { DataType } from '../../ir/dtype.js';
 import { Constant, constantTensor } from '../../ops/constant.js';
 import { parseAttributes } from '../../ops/attributes.js';
-import type { Tensor } from '../tensor.js';
-import { MAX_OPSET } from '../versions.js';
-import type { Node, Value } from '../value.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { MAX_OPSET } from '../../ir/versions.js';
+import type { Node, Value } from '../../ir/value.js';
 
 /** An `ints` attribute as numbers, or `fallback` when absent; undefined when it has another kind. */
 export function intsAttr(node: Node, name: string, fallback: readonly number[]): readonly number[] | undefined {

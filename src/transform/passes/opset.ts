@@ -13,13 +13,13 @@
  */
 import { inputsAt, versionAt, type OpDef } from '../../ops/op.js';
 import { findOp, inferNode } from '../../ops/registry.js';
-import { Attr, type Attribute } from '../attribute.js';
-import type { Dim } from '../dim.js';
-import type { Model } from '../graph.js';
+import { Attr, type Attribute } from '../../ir/attribute.js';
+import type { Dim } from '../../ir/dim.js';
+import type { Model } from '../../ir/graph.js';
 import { constantOf } from '../rewrite/helpers.js';
-import { Tensor } from '../tensor.js';
-import type { Node, TensorType, Value } from '../value.js';
-import { irVersionForOpset } from '../versions.js';
+import { Tensor } from '../../ir/tensor.js';
+import type { Node, TensorType, Value } from '../../ir/value.js';
+import { irVersionForOpset } from '../../ir/versions.js';
 import type { Pass, PassResult } from './pass.js';
 
 /** The opsets this pass converts between. */

@@ -5,12 +5,12 @@
  */
 import { KnownValues } from '../../ops/known-values.js';
 import { inferNode } from '../../ops/registry.js';
-import type { Dim } from '../dim.js';
-import { OpError } from '../errors.js';
-import type { Graph, Model } from '../graph.js';
-import type { Tensor } from '../tensor.js';
+import type { Dim } from '../../ir/dim.js';
+import { OpError } from '../../ir/errors.js';
+import type { Graph, Model } from '../../ir/graph.js';
+import type { Tensor } from '../../ir/tensor.js';
 import { constantNodeValue, constantOf } from '../rewrite/helpers.js';
-import { formatType, type Node, type TensorType, type Value } from '../value.js';
+import { formatType, type Node, type TensorType, type Value } from '../../ir/value.js';
 import type { Pass } from './pass.js';
 
 /** Merges a declared and an inferred type; undefined when they contradict each other. */

@@ -4,8 +4,8 @@
  * example the other pools of three parallel pools on one input) through those values' uses. Each graph node
  * matches at most one pattern node. Matching backtracks over candidates and returns the first complete match.
  */
-import type { Graph } from '../graph.js';
-import type { Node, Value } from '../value.js';
+import type { Graph } from '../../ir/graph.js';
+import type { Node, Value } from '../../ir/value.js';
 import type { Pattern, PatternNode, PatternValue } from './pattern.js';
 
 /** The default-domain spellings. */

@@ -1,8 +1,8 @@
 /**
  * Passes: named model transformations with a stated contract, run by one runner.
  */
-import { SppkitError } from '../errors.js';
-import type { Model } from '../graph.js';
+import { SppkitError } from '../../ir/errors.js';
+import type { Model } from '../../ir/graph.js';
 import type { RuleEvent } from '../rewrite/rule.js';
 
 /** What a pass returns. */
