@@ -31,7 +31,9 @@ export default tseslint.config(
   },
   {
     files: ['src/ir/**/*.ts', 'src/ops/**/*.ts', 'src/graph/**/*.ts', 'src/blocks/**/*.ts', 'src/transform/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { ...protobufImports, paths: [...protobufImports.paths, ...nodeOnly] }] },
+    rules: {
+      'no-restricted-imports': ['error', { ...protobufImports, paths: [...protobufImports.paths, ...nodeOnly] }],
+    },
   },
   {
     files: ['src/export/**/*.ts'],

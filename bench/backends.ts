@@ -18,7 +18,10 @@ import { getBackend } from '../src/runtime/backends.js';
 
 function input(shape: readonly number[], seed: number): Tensor {
   const random = prng(seed);
-  return Tensor.float32(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1));
+  return Tensor.float32(
+    shape,
+    Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1),
+  );
 }
 
 function dynamicSpp(): Model {
@@ -29,18 +32,41 @@ function dynamicSpp(): Model {
 }
 
 /** Runs both models on `names` (the reference first) and prints one table per model. */
-export async function benchBackends(names: readonly BackendName[], repeats: number, log: (line: string) => void = console.log): Promise<void> {
+export async function benchBackends(
+  names: readonly BackendName[],
+  repeats: number,
+  log: (line: string) => void = console.log,
+): Promise<void> {
   const backends = (['ref', ...names.filter((n) => n !== 'ref')] as BackendName[]).map(getBackend);
   const cases: { title: string; model: Model; x: Tensor }[] = [
     {
       title: 'SPPF 512→512, 20×20 (seeded weights)',
-      model: buildModel({ block: 'sppf', inChannels: 512, batch: 1, height: 20, width: 20, opset: 17, options: { outChannels: 512 }, weightsPath: undefined, seed: 0 }),
+      model: buildModel({
+        block: 'sppf',
+        inChannels: 512,
+        batch: 1,
+        height: 20,
+        width: 20,
+        opset: 17,
+        options: { outChannels: 512 },
+        weightsPath: undefined,
+        seed: 0,
+      }),
       x: input([1, 512, 20, 20], 1),
     },
-    { title: 'dynamic sppAdaptive 4,2,1 max, 256 channels, fed 40×40', model: dynamicSpp(), x: input([1, 256, 40, 40], 2) },
+    {
+      title: 'dynamic sppAdaptive 4,2,1 max, 256 channels, fed 40×40',
+      model: dynamicSpp(),
+      x: input([1, 256, 40, 40], 2),
+    },
   ];
   for (const c of cases) {
-    const { runs } = await runOnBackends(c.model, new Map([['x', c.x]]), backends, { repeats, atol: 1e-4, rtol: 1e-4, onProgress: (line) => console.error(`${c.title}: ${line}`) });
+    const { runs } = await runOnBackends(c.model, new Map([['x', c.x]]), backends, {
+      repeats,
+      atol: 1e-4,
+      rtol: 1e-4,
+      onProgress: (line) => console.error(`${c.title}: ${line}`),
+    });
     log(`\n${c.title}`);
     log(formatRuns(runs));
   }

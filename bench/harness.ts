@@ -26,7 +26,10 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /** Times variants round-robin: `warmup` untimed rounds, then rounds until `minRuns` and `minMs` per variant. */
-export async function timeVariants(variants: readonly Variant[], options: { warmup?: number; minRuns?: number; minMs?: number } = {}): Promise<Timing[]> {
+export async function timeVariants(
+  variants: readonly Variant[],
+  options: { warmup?: number; minRuns?: number; minMs?: number } = {},
+): Promise<Timing[]> {
   const times = variants.map(() => [] as number[]);
   for (let round = 0; round < (options.warmup ?? 3); round += 1) for (const v of variants) await v.session.run(v.feeds);
   const minRuns = options.minRuns ?? 20;
@@ -42,7 +45,13 @@ export async function timeVariants(variants: readonly Variant[], options: { warm
   }
   return variants.map((v, index) => {
     const sorted = [...(times[index] ?? [])].sort((a, b) => a - b);
-    return { name: v.name, medianMs: quantile(sorted, 0.5), p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9), runs: sorted.length };
+    return {
+      name: v.name,
+      medianMs: quantile(sorted, 0.5),
+      p10Ms: quantile(sorted, 0.1),
+      p90Ms: quantile(sorted, 0.9),
+      runs: sorted.length,
+    };
   });
 }
 
@@ -53,6 +62,8 @@ export function printTimings(title: string, timings: readonly Timing[], baseline
   const width = Math.max(...timings.map((t) => t.name.length), 7);
   console.log(`  ${'variant'.padEnd(width)}  median ms   p10 ms   p90 ms   runs   ratio vs ${baseline}`);
   for (const t of timings) {
-    console.log(`  ${t.name.padEnd(width)}  ${t.medianMs.toFixed(3).padStart(9)}  ${t.p10Ms.toFixed(3).padStart(7)}  ${t.p90Ms.toFixed(3).padStart(7)}  ${String(t.runs).padStart(5)}   ${(t.medianMs / base).toFixed(2)}×`);
+    console.log(
+      `  ${t.name.padEnd(width)}  ${t.medianMs.toFixed(3).padStart(9)}  ${t.p10Ms.toFixed(3).padStart(7)}  ${t.p90Ms.toFixed(3).padStart(7)}  ${String(t.runs).padStart(5)}   ${(t.medianMs / base).toFixed(2)}×`,
+    );
   }
 }

@@ -37,7 +37,11 @@ function maxPoolCase(): Case {
   const b = new GraphBuilder({ opset: 17 });
   const x = b.input('x', DataType.FLOAT, [1, 256, 40, 40]);
   b.output(b.maxPool(x, POOL5), 'y');
-  return { title: 'MaxPool k5 s1 p2, [1,256,40,40]', model: b.build(), input: Tensor.float32([1, 256, 40, 40], randomFloats(256 * 1600, 1)) };
+  return {
+    title: 'MaxPool k5 s1 p2, [1,256,40,40]',
+    model: b.build(),
+    input: Tensor.float32([1, 256, 40, 40], randomFloats(256 * 1600, 1)),
+  };
 }
 
 function sppfCase(): Case {
@@ -47,7 +51,11 @@ function sppfCase(): Case {
   const y2 = b.maxPool(y1, POOL5);
   const y3 = b.maxPool(y2, POOL5);
   b.output(b.concat([x, y1, y2, y3], { axis: 1 }), 'y');
-  return { title: 'SPPF chain (3× MaxPool k5 + Concat), [1,256,20,20]', model: b.build(), input: Tensor.float32([1, 256, 20, 20], randomFloats(256 * 400, 2)) };
+  return {
+    title: 'SPPF chain (3× MaxPool k5 + Concat), [1,256,20,20]',
+    model: b.build(),
+    input: Tensor.float32([1, 256, 20, 20], randomFloats(256 * 400, 2)),
+  };
 }
 
 function convCase(): Case {
@@ -56,7 +64,11 @@ function convCase(): Case {
   const w = b.constant('w', Tensor.float32([256, 512, 1, 1], randomFloats(256 * 512, 3)));
   const bias = b.constant('b', Tensor.float32([256], randomFloats(256, 4)));
   b.output(b.conv(x, w, bias), 'y');
-  return { title: 'Conv 1×1 512→256, [1,512,20,20]', model: b.build(), input: Tensor.float32([1, 512, 20, 20], randomFloats(512 * 400, 5)) };
+  return {
+    title: 'Conv 1×1 512→256, [1,512,20,20]',
+    model: b.build(),
+    input: Tensor.float32([1, 512, 20, 20], randomFloats(512 * 400, 5)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -69,11 +81,15 @@ async function main(): Promise<void> {
   for (const testCase of [maxPoolCase(), sppfCase(), convCase()]) {
     const feeds = new Map([['x', testCase.input]]);
     const variants: Variant[] = [{ name: 'ref', session: await referenceBackend.load(testCase.model), feeds }];
-    if (availability.available) variants.push({ name: 'ort-cpu (1 thread)', session: await ort.load(testCase.model, { threads: 1 }), feeds });
+    if (availability.available)
+      variants.push({ name: 'ort-cpu (1 thread)', session: await ort.load(testCase.model, { threads: 1 }), feeds });
     const timings = await timeVariants(variants, { warmup: 3, minRuns: 15, minMs });
     printTimings(testCase.title, timings, variants[variants.length - 1]?.name ?? 'ref');
     const [ref, base] = timings;
-    if (ref !== undefined && base !== undefined) summary.push(`  ${testCase.title.padEnd(52)} ref ${ref.medianMs.toFixed(2).padStart(7)} ms   ort ${base.medianMs.toFixed(2).padStart(6)} ms   ${(ref.medianMs / base.medianMs).toFixed(1)}×`);
+    if (ref !== undefined && base !== undefined)
+      summary.push(
+        `  ${testCase.title.padEnd(52)} ref ${ref.medianMs.toFixed(2).padStart(7)} ms   ort ${base.medianMs.toFixed(2).padStart(6)} ms   ${(ref.medianMs / base.medianMs).toFixed(1)}×`,
+      );
     for (const v of variants) await v.session.dispose();
   }
   console.log(`\nsummary (median of each, ref / ort-cpu 1 thread):\n${summary.join('\n')}`);

@@ -30,7 +30,10 @@ function build(pool: 'max' | 'avg', height: number | string, width: number | str
 
 function input(h: number, w: number): Tensor {
   const random = prng(h * 100 + w);
-  return Tensor.float32([1, CHANNELS, h, w], Array.from({ length: CHANNELS * h * w }, () => random() * 2 - 1));
+  return Tensor.float32(
+    [1, CHANNELS, h, w],
+    Array.from({ length: CHANNELS * h * w }, () => random() * 2 - 1),
+  );
 }
 
 async function main(): Promise<void> {
@@ -39,7 +42,9 @@ async function main(): Promise<void> {
   const ort = getBackend('ort-cpu');
   const state = await ort.availability();
   if (!state.available) throw new Error(`ort-cpu unavailable: ${state.reason}`);
-  console.log(`sppAdaptive levels ${LEVELS.join(',')}, ${CHANNELS} channels, onnxruntime-node CPU, ${threads} thread(s)`);
+  console.log(
+    `sppAdaptive levels ${LEVELS.join(',')}, ${CHANNELS} channels, onnxruntime-node CPU, ${threads} thread(s)`,
+  );
   for (const pool of ['max', 'avg'] as const) {
     const dynamic = build(pool, 'H', 'W');
     for (const size of [16, 13]) {
@@ -50,8 +55,16 @@ async function main(): Promise<void> {
       ];
       for (const exporter of ['torchscript', 'dynamo']) {
         for (const mode of ['static', 'dynamic']) {
-          const file = join(EXPORTS, `torch2_adaptive_spp_${pool}_${exporter}_opset${exporter === 'dynamo' && pool === 'avg' ? 18 : 17}_${mode}_256c_${size}x${size}.onnx`);
-          if (existsSync(file)) variants.push({ name: `PyTorch ${exporter} ${mode} export`, session: await ort.load(loadModel(file), { threads }), feeds });
+          const file = join(
+            EXPORTS,
+            `torch2_adaptive_spp_${pool}_${exporter}_opset${exporter === 'dynamo' && pool === 'avg' ? 18 : 17}_${mode}_256c_${size}x${size}.onnx`,
+          );
+          if (existsSync(file))
+            variants.push({
+              name: `PyTorch ${exporter} ${mode} export`,
+              session: await ort.load(loadModel(file), { threads }),
+              feeds,
+            });
         }
       }
       printTimings(`${pool} pooling, ${size}×${size}`, await timeVariants(variants), 'static (sppkit)');

@@ -44,11 +44,23 @@ function pytorchLikeSpp(channels: number, size: number): Model {
   const convSilu = (input: Value, cin: number, cout: number, prefix: string, seed: number): Value => {
     const w = b.constant(`onnx::Conv_${seed}`, random([cout, cin, 1, 1], seed, 1 / Math.sqrt(cin)));
     const bias = b.constant(`onnx::Conv_${seed + 1}`, random([cout], seed + 1, 0.1));
-    const conv = b.conv(input, w, bias, { dilations: [1, 1], group: 1, kernelShape: [1, 1], pads: [0, 0, 0, 0], strides: [1, 1] }, { name: `/${prefix}/conv/Conv` });
+    const conv = b.conv(
+      input,
+      w,
+      bias,
+      { dilations: [1, 1], group: 1, kernelShape: [1, 1], pads: [0, 0, 0, 0], strides: [1, 1] },
+      { name: `/${prefix}/conv/Conv` },
+    );
     return b.mul(conv, b.sigmoid(conv, { name: `/${prefix}/act/Sigmoid` }), { name: `/${prefix}/act/Mul` });
   };
   const y = convSilu(x, channels, hidden, 'cv1', 26);
-  const pools = [5, 9, 13].map((k, i) => b.maxPool(y, { ceilMode: 0, kernelShape: [k, k], pads: [k >> 1, k >> 1, k >> 1, k >> 1], strides: [1, 1] }, { name: `/m.${i}/MaxPool` }));
+  const pools = [5, 9, 13].map((k, i) =>
+    b.maxPool(
+      y,
+      { ceilMode: 0, kernelShape: [k, k], pads: [k >> 1, k >> 1, k >> 1, k >> 1], strides: [1, 1] },
+      { name: `/m.${i}/MaxPool` },
+    ),
+  );
   b.output(convSilu(b.concat([y, ...pools], { axis: 1 }, { name: '/Concat' }), 4 * hidden, channels, 'cv2', 29), 'y');
   return b.build();
 }
@@ -64,8 +76,18 @@ if (!availability.available) {
 } else {
   const exportFile = join(EXPORTS, 'torch2_spp_torchscript_opset17_static_512c_20x20.onnx');
   const configs = [
-    { channels: 512, size: 20, source: existsSync(exportFile) ? 'PyTorch 2 export (torchscript, opset 17)' : 'generated PyTorch-like graph', load: () => (existsSync(exportFile) ? loadModel(exportFile) : pytorchLikeSpp(512, 20)) },
-    { channels: 256, size: 80, source: 'generated PyTorch-like graph (sppkit builder)', load: () => pytorchLikeSpp(256, 80) },
+    {
+      channels: 512,
+      size: 20,
+      source: existsSync(exportFile) ? 'PyTorch 2 export (torchscript, opset 17)' : 'generated PyTorch-like graph',
+      load: () => (existsSync(exportFile) ? loadModel(exportFile) : pytorchLikeSpp(512, 20)),
+    },
+    {
+      channels: 256,
+      size: 80,
+      source: 'generated PyTorch-like graph (sppkit builder)',
+      load: () => pytorchLikeSpp(256, 80),
+    },
   ];
   const summary: string[] = [];
   for (const config of configs) {
@@ -79,11 +101,22 @@ if (!availability.available) {
       const variants: Variant[] = [];
       for (const { name, model } of models) variants.push({ name, session: await ort.load(model, { threads }), feeds });
       const timings = await timeVariants(variants, { warmup: 5, minRuns: 20, minMs: 1500 });
-      printTimings(`ort-cpu, ${threads} thread(s), SPP ${config.channels} channels ${config.size}×${config.size} — ${config.source}`, timings, 'PyTorch SPP (original)');
+      printTimings(
+        `ort-cpu, ${threads} thread(s), SPP ${config.channels} channels ${config.size}×${config.size} — ${config.source}`,
+        timings,
+        'PyTorch SPP (original)',
+      );
       const base = timings[0]?.medianMs ?? NaN;
-      summary.push(`${config.channels}c ${config.size}×${config.size}, ${threads} thread(s): ${timings.slice(1).map((t) => `${t.name} ${(base / t.medianMs).toFixed(2)}× faster`).join('; ')}`);
+      summary.push(
+        `${config.channels}c ${config.size}×${config.size}, ${threads} thread(s): ${timings
+          .slice(1)
+          .map((t) => `${t.name} ${(base / t.medianMs).toFixed(2)}× faster`)
+          .join('; ')}`,
+      );
       for (const v of variants) await v.session.dispose();
     }
   }
-  console.log(`\nspeed-up of the rewrite over the PyTorch export (original median / rewritten median):\n  ${summary.join('\n  ')}`);
+  console.log(
+    `\nspeed-up of the rewrite over the PyTorch export (original median / rewritten median):\n  ${summary.join('\n  ')}`,
+  );
 }

@@ -29,7 +29,10 @@ const SIZES: readonly (readonly [number, number, number, number])[] = [
 
 /** Per-block options beyond the defaults (several configs for the blocks whose options matter most). */
 const CONFIGS: Readonly<Record<string, readonly BlockOptions[]>> = {
-  'spp-adaptive': [{ levels: [4, 2, 1], pool: 'max' }, { levels: [6, 3, 2, 1], pool: 'avg' }],
+  'spp-adaptive': [
+    { levels: [4, 2, 1], pool: 'max' },
+    { levels: [6, 3, 2, 1], pool: 'avg' },
+  ],
   'ultralytics-spp': [{ outChannels: 6 }],
   sppf: [{ outChannels: 6 }],
 };
@@ -42,7 +45,8 @@ function gaussian(random: () => number): number {
 async function main(): Promise<void> {
   const ort = getBackend('ort-cpu');
   const availability = await ort.availability();
-  if (!availability.available) throw new Error(`onnxruntime CPU is needed to make expected outputs: ${availability.reason}`);
+  if (!availability.available)
+    throw new Error(`onnxruntime CPU is needed to make expected outputs: ${availability.reason}`);
   rmSync(OUT, { recursive: true, force: true });
   let written = 0;
   let seed = 1;
@@ -70,7 +74,10 @@ async function main(): Promise<void> {
         const random = prng(seed * 7919);
         // Stochastic pooling is defined for non-negative activations (it follows a ReLU): feed ReLU(normal).
         const nonNegative = entry.cliName === 'stochastic-pool';
-        const input = Tensor.float32([n, c, h, w], Array.from({ length: n * c * h * w }, () => (nonNegative ? Math.max(0, gaussian(random)) : gaussian(random))));
+        const input = Tensor.float32(
+          [n, c, h, w],
+          Array.from({ length: n * c * h * w }, () => (nonNegative ? Math.max(0, gaussian(random)) : gaussian(random))),
+        );
         const session = await ort.load(model);
         const y = (await session.run(new Map([['x', input]]))).get('y');
         await session.dispose();
@@ -80,15 +87,27 @@ async function main(): Promise<void> {
         writeTensorFile(join(dir, 'input_0.pb'), input, 'x');
         writeTensorFile(join(dir, 'output_0.pb'), y, 'y');
         for (const [param, tensor] of weights) writeTensorFile(join(dir, 'params', `${param}.pb`), tensor, param);
-        const onlyMax = configured.params.length === 0 && !JSON.stringify(options).includes('avg') && !/avg|stochastic|pyramid|non-local/.test(entry.cliName);
-        const tolerance = onlyMax ? { atol: 0, rtol: 0 } : configured.params.length > 0 ? { atol: 1e-5, rtol: 1e-4 } : { atol: 1e-6, rtol: 1e-5 };
+        const onlyMax =
+          configured.params.length === 0 &&
+          !JSON.stringify(options).includes('avg') &&
+          !/avg|stochastic|pyramid|non-local/.test(entry.cliName);
+        const tolerance = onlyMax
+          ? { atol: 0, rtol: 0 }
+          : configured.params.length > 0
+            ? { atol: 1e-5, rtol: 1e-4 }
+            : { atol: 1e-6, rtol: 1e-5 };
         const caseJson = {
           name,
           kind: entry.cliName,
           description: `${entry.summary}; input [${n}, ${c}, ${h}, ${w}]`,
           config: options,
           inputs: [{ name: 'x', file: 'input_0.pb', shape: [n, c, h, w], dtype: 'float32', layout: 'NCHW' }],
-          params: configured.params.map((p) => ({ name: p.name, file: `params/${p.name}.pb`, shape: p.shape, dtype: 'float32' })),
+          params: configured.params.map((p) => ({
+            name: p.name,
+            file: `params/${p.name}.pb`,
+            shape: p.shape,
+            dtype: 'float32',
+          })),
           outputs: [{ name: 'y', file: 'output_0.pb', shape: y.dims, dtype: 'float32' }],
           tolerance,
           generator: { script: 'scripts/make-golden.ts', seed, expected: 'onnxruntime-node CPU' },

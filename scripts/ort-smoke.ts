@@ -30,7 +30,10 @@ b.output(y5, 'y5');
 b.output(y9, 'y9');
 b.output(b.op1(MaxPool, [y9], same), 'y13');
 const model = b.build();
-const input = Tensor.float32([1, 4, 16, 16], Array.from({ length: 4 * 16 * 16 }, (_, i) => Math.sin(i * 0.7) * 10));
+const input = Tensor.float32(
+  [1, 4, 16, 16],
+  Array.from({ length: 4 * 16 * 16 }, (_, i) => Math.sin(i * 0.7) * 10),
+);
 const feeds = new Map([['x', input]]);
 const want = evaluate(model, feeds);
 
@@ -39,7 +42,11 @@ async function nodeProviders(backend: OrtBackend): Promise<string[]> {
   const ort = await loadOrt();
   const dir = mkdtempSync(path.join(tmpdir(), 'sppkit-profile-'));
   try {
-    const session = await ort.InferenceSession.create(encodeModel(model), { ...backend.sessionOptions(), enableProfiling: true, profileFilePrefix: path.join(dir, 'p') });
+    const session = await ort.InferenceSession.create(encodeModel(model), {
+      ...backend.sessionOptions(),
+      enableProfiling: true,
+      profileFilePrefix: path.join(dir, 'p'),
+    });
     await session.run({ x: new ort.Tensor('float32', input.data, input.dims) });
     session.endProfiling();
     await session.release();
@@ -51,7 +58,9 @@ async function nodeProviders(backend: OrtBackend): Promise<string[]> {
 }
 
 for (const { name, availability } of await listBackends()) {
-  console.log(`${name}: ${availability.available ? `available (${availability.detail})` : `unavailable: ${availability.reason}`}`);
+  console.log(
+    `${name}: ${availability.available ? `available (${availability.detail})` : `unavailable: ${availability.reason}`}`,
+  );
 }
 const ortBackends: OrtBackend[] = [createOrtCpuBackend(), createOrtCudaBackend(), createOrtWebGpuBackend()];
 for (const backend of ortBackends) {

@@ -19,7 +19,10 @@ const DEFAULT_PORT = 8080;
 const ortFromServer: Plugin = {
   name: 'onnxruntime-web-from-server',
   setup(context) {
-    context.onResolve({ filter: /^onnxruntime-web(\/webgpu)?$/ }, () => ({ path: `/ort/${ORT_WEB_MODULE}`, external: true }));
+    context.onResolve({ filter: /^onnxruntime-web(\/webgpu)?$/ }, () => ({
+      path: `/ort/${ORT_WEB_MODULE}`,
+      external: true,
+    }));
   },
 };
 
@@ -51,7 +54,11 @@ export interface WebApp {
 export async function startWebApp(port = DEFAULT_PORT): Promise<WebApp> {
   const script = await bundlePage();
   const server = await startStaticServer(port);
-  server.set('/', { kind: 'bytes', type: 'text/html; charset=utf-8', body: readFileSync(path.join(repoRoot, 'web', 'index.html')) });
+  server.set('/', {
+    kind: 'bytes',
+    type: 'text/html; charset=utf-8',
+    body: readFileSync(path.join(repoRoot, 'web', 'index.html')),
+  });
   server.set('/main.js', { kind: 'bytes', type: 'text/javascript; charset=utf-8', body: script });
   server.set('/favicon.ico', { kind: 'bytes', type: 'image/x-icon', body: new Uint8Array(0) });
   server.mount('/ort/', ortWebDistDir());

@@ -1,4 +1,4 @@
-// The README's test command: typecheck, lint, then vitest; ends with a plain "N passed, N failed, N skipped" line.
+// The README's test command: format check, typecheck, lint, then vitest; ends with a plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,16 +11,30 @@ function step(command, args) {
 }
 
 const extra = process.argv.slice(2);
-let status = step('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-status ||= step('npx', ['eslint', '--no-error-on-unmatched-pattern', ...['src', 'test', 'scripts', 'bench', 'web'].filter((dir) => existsSync(dir))]);
+let status = step('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
+status ||= step('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+status ||= step('npx', [
+  'eslint',
+  '--no-error-on-unmatched-pattern',
+  ...['src', 'test', 'scripts', 'bench', 'web'].filter((dir) => existsSync(dir)),
+]);
 if (status !== 0) process.exit(status);
 const report = join(mkdtempSync(join(tmpdir(), 'sppkit-test-')), 'vitest.json');
-status = step('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra]);
+status = step('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...extra,
+]);
 try {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = json.numPendingTests + json.numTodoTests;
   // A test file that fails to load fails no test, but fails the run: count it.
-  const brokenFiles = json.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'));
+  const brokenFiles = json.testResults.filter(
+    (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+  );
   const failed = json.numFailedTests + brokenFiles.length;
   console.log(`\nTests: ${json.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
   if (json.numTotalTests === 0) status ||= 1;

@@ -3,7 +3,15 @@
  * Node-only helpers (files, onnxruntime-node) are exported too; browser bundles tree-shake them away.
  */
 export { Attr, type Attribute, type AttributeValue } from './ir/attribute.js';
-export { GraphBuilder, DEFAULT_OPSET, type BuilderOptions, type DimSpec, type NodeOptions, type ReduceOptions, type SliceBounds } from './graph/builder.js';
+export {
+  GraphBuilder,
+  DEFAULT_OPSET,
+  type BuilderOptions,
+  type DimSpec,
+  type NodeOptions,
+  type ReduceOptions,
+  type SliceBounds,
+} from './graph/builder.js';
 export { SymDim, addDims, divDim, dimsEqual, formatDim, formatShape, mulDim, subDims, type Dim } from './ir/dim.js';
 export { DataType, dtypeName, parseDtypeName, type TensorData } from './ir/dtype.js';
 export * from './ir/errors.js';

@@ -71,7 +71,10 @@ function buildModel(settings: Settings): Model {
     const config = { outChannels: settings.channels };
     b.output(sppfBlock.build(b, x, config, seededWeights(sppfBlock.params(config, settings.channels), 1)), 'y');
   } else {
-    b.output(sppAdaptive(b, x, { levels: [4, 2, 1], pool: settings.block === 'spp-adaptive-avg' ? 'avg' : 'max' }), 'y');
+    b.output(
+      sppAdaptive(b, x, { levels: [4, 2, 1], pool: settings.block === 'spp-adaptive-avg' ? 'avg' : 'max' }),
+      'y',
+    );
   }
   return b.build();
 }
@@ -86,7 +89,14 @@ function inputFor(settings: Settings): Tensor {
   return Tensor.float32([1, settings.channels, settings.height, settings.width], values);
 }
 
-async function runOrt(runtime: string, bytes: Uint8Array, options: ort.InferenceSession.SessionOptions, input: Tensor, reference: Tensor, atol: number): Promise<RuntimeResult> {
+async function runOrt(
+  runtime: string,
+  bytes: Uint8Array,
+  options: ort.InferenceSession.SessionOptions,
+  input: Tensor,
+  reference: Tensor,
+  atol: number,
+): Promise<RuntimeResult> {
   let stage = 'session creation';
   try {
     const t0 = performance.now();
@@ -104,9 +114,21 @@ async function runOrt(runtime: string, bytes: Uint8Array, options: ort.Inference
     await session.release();
     if (output === undefined) return { runtime, status: 'error', detail: 'no output y' };
     const comparison = compareTensors(fromOrtTensor(output, 'y'), reference, { atol, rtol: atol });
-    return { runtime, status: comparison.ok ? 'pass' : 'fail', createMs, firstRunMs, meanRunMs, maxAbsDiff: comparison.maxAbsErr, detail: comparison.message };
+    return {
+      runtime,
+      status: comparison.ok ? 'pass' : 'fail',
+      createMs,
+      firstRunMs,
+      meanRunMs,
+      maxAbsDiff: comparison.maxAbsErr,
+      detail: comparison.message,
+    };
   } catch (error) {
-    return { runtime, status: 'error', detail: `${stage} failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      runtime,
+      status: 'error',
+      detail: `${stage} failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
@@ -159,9 +181,28 @@ async function runAll(settings: Settings): Promise<void> {
   // Max pooling is exact; averages and convolutions differ by float rounding order.
   const atol = settings.block === 'spp-adaptive-max' ? 0 : 1e-4;
   const noFallback = { session: { disable_cpu_ep_fallback: '1' } };
-  const results: RuntimeResult[] = [{ runtime: 'reference (sppkit, TypeScript)', status: 'pass', firstRunMs: referenceMs, maxAbsDiff: 0, detail: 'src/runtime/reference.ts' }];
-  results.push(await runOrt('onnxruntime-web WebGPU EP', bytes, { executionProviders: ['webgpu'], extra: noFallback }, input, reference, atol));
-  results.push(await runOrt('onnxruntime-web wasm EP', bytes, { executionProviders: ['wasm'] }, input, reference, atol));
+  const results: RuntimeResult[] = [
+    {
+      runtime: 'reference (sppkit, TypeScript)',
+      status: 'pass',
+      firstRunMs: referenceMs,
+      maxAbsDiff: 0,
+      detail: 'src/runtime/reference.ts',
+    },
+  ];
+  results.push(
+    await runOrt(
+      'onnxruntime-web WebGPU EP',
+      bytes,
+      { executionProviders: ['webgpu'], extra: noFallback },
+      input,
+      reference,
+      atol,
+    ),
+  );
+  results.push(
+    await runOrt('onnxruntime-web wasm EP', bytes, { executionProviders: ['wasm'] }, input, reference, atol),
+  );
   show(results, { settings, adapter: await adapterText(), ort: ort.env.versions, crossOriginIsolated });
   document.body.dataset['state'] = 'done';
 }
@@ -173,6 +214,7 @@ form.addEventListener('submit', (event) => {
   void runAll(readSettings(form));
 });
 runAll(readSettings(form)).catch((error: unknown) => {
-  element('#results', HTMLPreElement).textContent = `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  element('#results', HTMLPreElement).textContent =
+    `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   document.body.dataset['state'] = 'error';
 });

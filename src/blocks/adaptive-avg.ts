@@ -43,18 +43,64 @@ function staticBinMatrix(rows: readonly BinRow[], size: number, transposed: bool
  *   inside[r, j] = Relu(Min(Sign(j + ½ − start_r), Sign(end_r − j − ½)))   (1 inside the bin, 0 outside)
  *   M = inside / (end − start)
  */
-function dynamicBinMatrix(b: GraphBuilder, rows: readonly BinRow[], size: Value, transposed: boolean, name: string): Value {
+function dynamicBinMatrix(
+  b: GraphBuilder,
+  rows: readonly BinRow[],
+  size: Value,
+  transposed: boolean,
+  name: string,
+): Value {
   // Row vectors are [Σn, 1] (or [1, Σn] transposed) so they broadcast against the positions j ([size] or [size, 1]).
   const shape = transposed ? [1, rows.length] : [rows.length, 1];
-  const int64 = (suffix: string, values: readonly number[]): Value => b.constant(`${name}.${suffix}`, Tensor.int64(shape, values));
+  const int64 = (suffix: string, values: readonly number[]): Value =>
+    b.constant(`${name}.${suffix}`, Tensor.int64(shape, values));
   const scaled = (factor: Value): Value => b.mul(factor, size, { name: `${name}.${factor.name}_a` });
-  const counts = int64('n', rows.map((row) => row.n));
-  const starts = b.div(scaled(int64('i', rows.map((row) => row.i))), counts, { name: `${name}.starts` });
-  const ends = b.div(b.add(scaled(int64('i1', rows.map((row) => row.i + 1))), int64('n_minus_1', rows.map((row) => row.n - 1)), { name: `${name}.ceil_num` }), counts, { name: `${name}.ends` });
+  const counts = int64(
+    'n',
+    rows.map((row) => row.n),
+  );
+  const starts = b.div(
+    scaled(
+      int64(
+        'i',
+        rows.map((row) => row.i),
+      ),
+    ),
+    counts,
+    { name: `${name}.starts` },
+  );
+  const ends = b.div(
+    b.add(
+      scaled(
+        int64(
+          'i1',
+          rows.map((row) => row.i + 1),
+        ),
+      ),
+      int64(
+        'n_minus_1',
+        rows.map((row) => row.n - 1),
+      ),
+      { name: `${name}.ceil_num` },
+    ),
+    counts,
+    { name: `${name}.ends` },
+  );
   const scalar = (value: number, suffix: string): Value => b.constant(`${name}.${suffix}`, Tensor.int64([], [value]));
-  const positions = b.range(scalar(0, 'zero'), b.squeeze(size, [0], { name: `${name}.size_scalar` }), scalar(1, 'one'), { name: `${name}.j` });
+  const positions = b.range(
+    scalar(0, 'zero'),
+    b.squeeze(size, [0], { name: `${name}.size_scalar` }),
+    scalar(1, 'one'),
+    { name: `${name}.j` },
+  );
   const half = b.constant(`${name}.half`, Tensor.float32([], [0.5]));
-  const j = b.add(b.cast(transposed ? b.unsqueeze(positions, [1], { name: `${name}.j_col` }) : positions, DataType.FLOAT, { name: `${name}.j_float` }), half, { name: `${name}.j_mid` });
+  const j = b.add(
+    b.cast(transposed ? b.unsqueeze(positions, [1], { name: `${name}.j_col` }) : positions, DataType.FLOAT, {
+      name: `${name}.j_float`,
+    }),
+    half,
+    { name: `${name}.j_mid` },
+  );
   const startF = b.cast(starts, DataType.FLOAT, { name: `${name}.starts_float` });
   const endF = b.cast(ends, DataType.FLOAT, { name: `${name}.ends_float` });
   const afterStart = b.sign(b.sub(j, startF, { name: `${name}.from_start` }), { name: `${name}.after_start` });
@@ -68,11 +114,25 @@ function dynamicBinMatrix(b: GraphBuilder, rows: readonly BinRow[], size: Value,
  * channel-major, levels concatenated in order): returns [N, C·Σn²]. `channels` must be static; H and W may be
  * symbolic, with `axisSize(axis)` giving `Shape(x)[axis]`.
  */
-export function adaptiveAvgPyramid(b: GraphBuilder, x: Value, levels: readonly number[], channels: number, height: Dim, width: Dim, axisSize: (axis: 2 | 3) => Value): Value {
+export function adaptiveAvgPyramid(
+  b: GraphBuilder,
+  x: Value,
+  levels: readonly number[],
+  channels: number,
+  height: Dim,
+  width: Dim,
+  axisSize: (axis: 2 | 3) => Value,
+): Value {
   const rows = binRows(levels);
   const total = rows.length;
-  const rowMatrix = typeof height === 'number' ? b.constant('avg.rows', staticBinMatrix(rows, height, false)) : dynamicBinMatrix(b, rows, axisSize(2), false, 'avg.rows');
-  const colMatrix = typeof width === 'number' ? b.constant('avg.cols', staticBinMatrix(rows, width, true)) : dynamicBinMatrix(b, rows, axisSize(3), true, 'avg.cols');
+  const rowMatrix =
+    typeof height === 'number'
+      ? b.constant('avg.rows', staticBinMatrix(rows, height, false))
+      : dynamicBinMatrix(b, rows, axisSize(2), false, 'avg.rows');
+  const colMatrix =
+    typeof width === 'number'
+      ? b.constant('avg.cols', staticBinMatrix(rows, width, true))
+      : dynamicBinMatrix(b, rows, axisSize(3), true, 'avg.cols');
   const rowMeans = b.matMul(rowMatrix, x, { name: 'avg.row_means' });
   const means = b.matMul(rowMeans, colMatrix, { name: 'avg.means' });
   const flat = b.reshape(means, [0, -1], { name: 'avg.flat' });
@@ -81,7 +141,8 @@ export function adaptiveAvgPyramid(b: GraphBuilder, x: Value, levels: readonly n
   let offset = 0;
   for (const n of levels) {
     for (let c = 0; c < channels; c += 1) {
-      for (let i = 0; i < n; i += 1) for (let j = 0; j < n; j += 1) picks.push(c * total * total + (offset + i) * total + (offset + j));
+      for (let i = 0; i < n; i += 1)
+        for (let j = 0; j < n; j += 1) picks.push(c * total * total + (offset + i) * total + (offset + j));
     }
     offset += n;
   }

@@ -31,12 +31,14 @@ export function nchw(x: Value, block: string): { channels: number; shape: readon
     throw new ConfigError(`${block}: input '${x.name}' must be NCHW (rank 4), got ${formatShape(shape)}`);
   }
   const channels = shape[1];
-  if (typeof channels !== 'number') throw new ConfigError(`${block}: input '${x.name}' must have a static channel count, got ${formatShape(shape)}`);
+  if (typeof channels !== 'number')
+    throw new ConfigError(`${block}: input '${x.name}' must have a static channel count, got ${formatShape(shape)}`);
   return { channels, shape };
 }
 
 /** Refuses a non-positive-integer config value, naming it. */
 export function positiveInt(block: string, name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${block}: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(`${block}: ${name} must be a positive integer, got ${value}`);
   return value;
 }

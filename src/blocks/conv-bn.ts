@@ -43,7 +43,13 @@ export function convBnParams(spec: ConvBnSpec): ParamSpec[] {
 /** Folds BatchNorm statistics into a bias-free conv weight; returns the new weight and bias. */
 export function foldBatchNorm(
   convWeight: Tensor,
-  bn: { readonly gamma: Tensor; readonly beta: Tensor; readonly mean: Tensor; readonly variance: Tensor; readonly eps: number },
+  bn: {
+    readonly gamma: Tensor;
+    readonly beta: Tensor;
+    readonly mean: Tensor;
+    readonly variance: Tensor;
+    readonly eps: number;
+  },
   convBias?: Tensor,
 ): { weight: Tensor; bias: Tensor } {
   const cOut = convWeight.dims[0] ?? 0;

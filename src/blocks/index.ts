@@ -25,11 +25,42 @@ import {
 import { pyramidPoolingBlock, type PyramidPoolingConfig } from './pyramid-pooling.js';
 import { sppnetCompatBlock, sppPaperBlock, type SppnetCompatConfig, type SppPaperConfig } from './spp-paper.js';
 import { stochasticPoolBlock, type StochasticPoolConfig } from './stochastic-pool.js';
-import { simSppfBlock, sppcspcBlock, sppelanBlock, type SimSppfConfig, type SppcspcConfig, type SppelanConfig } from './yolo-necks.js';
+import {
+  simSppfBlock,
+  sppcspcBlock,
+  sppelanBlock,
+  type SimSppfConfig,
+  type SppcspcConfig,
+  type SppelanConfig,
+} from './yolo-necks.js';
 
-export { sppAdaptive, planSppAdaptive, adaptiveBin, adaptivePoolLevel, type SppAdaptiveConfig } from './spp-adaptive.js';
-export { sppPaper, sppnetCompat, planSppPaper, planSppnetCompat, sppPaperBlock, sppnetCompatBlock, type FixedLevel, type SppPaperConfig, type SppnetCompatConfig } from './spp-paper.js';
-export { simSppfBlock, sppcspc, sppcspcBlock, sppelanBlock, type SimSppfConfig, type SppcspcConfig, type SppelanConfig } from './yolo-necks.js';
+export {
+  sppAdaptive,
+  planSppAdaptive,
+  adaptiveBin,
+  adaptivePoolLevel,
+  type SppAdaptiveConfig,
+} from './spp-adaptive.js';
+export {
+  sppPaper,
+  sppnetCompat,
+  planSppPaper,
+  planSppnetCompat,
+  sppPaperBlock,
+  sppnetCompatBlock,
+  type FixedLevel,
+  type SppPaperConfig,
+  type SppnetCompatConfig,
+} from './spp-paper.js';
+export {
+  simSppfBlock,
+  sppcspc,
+  sppcspcBlock,
+  sppelanBlock,
+  type SimSppfConfig,
+  type SppcspcConfig,
+  type SppelanConfig,
+} from './yolo-necks.js';
 export { pyramidPooling, pyramidPoolingBlock, type PyramidPoolingConfig } from './pyramid-pooling.js';
 export {
   avgPool,
@@ -46,7 +77,12 @@ export {
   type Pair,
   type StridedPoolConfig,
 } from './pooling-layers.js';
-export { stochasticPool, stochasticPoolBlock, stochasticPoolSample, type StochasticPoolConfig } from './stochastic-pool.js';
+export {
+  stochasticPool,
+  stochasticPoolBlock,
+  stochasticPoolSample,
+  type StochasticPoolConfig,
+} from './stochastic-pool.js';
 export { nonLocal, nonLocalBlock, type NonLocalConfig } from './non-local.js';
 export { sppfBlock, ultralyticsSppBlock, type SppfConfig, type UltralyticsSppConfig } from './ultralytics.js';
 export { seededWeights, validateWeights, type ParamSpec, type Weights } from './weights.js';
@@ -94,37 +130,76 @@ function entry<C>(block: BlockDef<C>, configFrom: (options: BlockOptions, inChan
     source: block.source,
     configure(options, inChannels) {
       const config = configFrom(options, inChannels);
-      return { name: block.name, params: block.params(config, inChannels), build: (b, x, weights) => block.build(b, x, config, weights) };
+      return {
+        name: block.name,
+        params: block.params(config, inChannels),
+        build: (b, x, weights) => block.build(b, x, config, weights),
+      };
     },
   };
 }
 
-const keepBn = (options: BlockOptions): { keepBn?: boolean } => (options.keepBn === undefined ? {} : { keepBn: options.keepBn });
+const keepBn = (options: BlockOptions): { keepBn?: boolean } =>
+  options.keepBn === undefined ? {} : { keepBn: options.keepBn };
 
 /** Every block, keyed by CLI name. */
 export const catalog: Readonly<Record<string, CatalogEntry>> = {
-  'spp-adaptive': entry<SppAdaptiveConfig>(sppAdaptiveBlock, (o) => ({ levels: o.levels ?? [4, 2, 1], pool: o.pool ?? 'max' })),
-  'ultralytics-spp': entry<UltralyticsSppConfig>(ultralyticsSppBlock, (o, c1) => ({ outChannels: o.outChannels ?? c1, kernels: o.kernels ?? [5, 9, 13], ...keepBn(o) })),
+  'spp-adaptive': entry<SppAdaptiveConfig>(sppAdaptiveBlock, (o) => ({
+    levels: o.levels ?? [4, 2, 1],
+    pool: o.pool ?? 'max',
+  })),
+  'ultralytics-spp': entry<UltralyticsSppConfig>(ultralyticsSppBlock, (o, c1) => ({
+    outChannels: o.outChannels ?? c1,
+    kernels: o.kernels ?? [5, 9, 13],
+    ...keepBn(o),
+  })),
   sppf: entry<SppfConfig>(sppfBlock, (o, c1) => {
     const kernels = o.kernels ?? [5];
-    if (kernels.length !== 1) throw new ConfigError(`sppf takes one kernel size (chained 3 times), got ${kernels.join(',')}`);
+    if (kernels.length !== 1)
+      throw new ConfigError(`sppf takes one kernel size (chained 3 times), got ${kernels.join(',')}`);
     return { outChannels: o.outChannels ?? c1, kernel: kernels[0] ?? 5, ...keepBn(o) };
   }),
   'spp-paper': entry<SppPaperConfig>(sppPaperBlock, (o) => ({ levels: o.levels ?? [4, 2, 1], pool: o.pool ?? 'max' })),
   'sppnet-compat': entry<SppnetCompatConfig>(sppnetCompatBlock, (o) => {
-    if (o.pool === 'avg') throw new ConfigError('sppnet-compat is max pooling only (as the seed code); use spp-paper or spp-adaptive for --pool avg');
+    if (o.pool === 'avg')
+      throw new ConfigError(
+        'sppnet-compat is max pooling only (as the seed code); use spp-paper or spp-adaptive for --pool avg',
+      );
     return { levels: o.levels ?? [4, 2, 1] };
   }),
-  'sim-sppf': entry<SimSppfConfig>(simSppfBlock, (o, c1) => ({ outChannels: o.outChannels ?? c1, kernel: singleKernel('sim-sppf', o, 5), ...keepBn(o) })),
-  sppcspc: entry<SppcspcConfig>(sppcspcBlock, (o, c1) => ({ outChannels: o.outChannels ?? c1, kernels: o.kernels ?? [5, 9, 13], ...keepBn(o) })),
-  sppelan: entry<SppelanConfig>(sppelanBlock, (o, c1) => ({ outChannels: o.outChannels ?? c1, kernel: singleKernel('sppelan', o, 5), ...keepBn(o) })),
-  'pyramid-pooling': entry<PyramidPoolingConfig>(pyramidPoolingBlock, (o) => ({ bins: o.levels ?? [1, 2, 3, 6], ...keepBn(o) })),
+  'sim-sppf': entry<SimSppfConfig>(simSppfBlock, (o, c1) => ({
+    outChannels: o.outChannels ?? c1,
+    kernel: singleKernel('sim-sppf', o, 5),
+    ...keepBn(o),
+  })),
+  sppcspc: entry<SppcspcConfig>(sppcspcBlock, (o, c1) => ({
+    outChannels: o.outChannels ?? c1,
+    kernels: o.kernels ?? [5, 9, 13],
+    ...keepBn(o),
+  })),
+  sppelan: entry<SppelanConfig>(sppelanBlock, (o, c1) => ({
+    outChannels: o.outChannels ?? c1,
+    kernel: singleKernel('sppelan', o, 5),
+    ...keepBn(o),
+  })),
+  'pyramid-pooling': entry<PyramidPoolingConfig>(pyramidPoolingBlock, (o) => ({
+    bins: o.levels ?? [1, 2, 3, 6],
+    ...keepBn(o),
+  })),
   'max-pool': entry<MaxPoolConfig>(maxPoolBlock, (o) => poolWindow('max-pool', o)),
-  'avg-pool': entry<AvgPoolConfig>(avgPoolBlock, (o) => ({ ...poolWindow('avg-pool', o), countIncludePad: o.countIncludePad === true })),
+  'avg-pool': entry<AvgPoolConfig>(avgPoolBlock, (o) => ({
+    ...poolWindow('avg-pool', o),
+    countIncludePad: o.countIncludePad === true,
+  })),
   'global-max-pool': entry<Record<string, never>>(globalMaxPoolBlock, () => ({})),
   'global-avg-pool': entry<Record<string, never>>(globalAvgPoolBlock, () => ({})),
   'strided-pool': entry<StridedPoolConfig>(stridedPoolBlock, (o) => ({ kernel: singleKernel('strided-pool', o, 3) })),
-  'conv-pool': entry<ConvPoolConfig>(convPoolBlock, (o, c1) => ({ outChannels: o.outChannels ?? c1, kernel: singleKernel('conv-pool', o, 3), stride: o.stride ?? 2, pad: o.pad ?? 1 })),
+  'conv-pool': entry<ConvPoolConfig>(convPoolBlock, (o, c1) => ({
+    outChannels: o.outChannels ?? c1,
+    kernel: singleKernel('conv-pool', o, 3),
+    stride: o.stride ?? 2,
+    pad: o.pad ?? 1,
+  })),
   'stochastic-pool': entry<StochasticPoolConfig>(stochasticPoolBlock, (o) => {
     const kernel = singleKernel('stochastic-pool', o, 2);
     return { kernel, stride: o.stride ?? kernel };
@@ -136,7 +211,8 @@ export const catalog: Readonly<Record<string, CatalogEntry>> = {
 function singleKernel(cliName: string, options: BlockOptions, fallback: number): number {
   const kernels = options.kernels ?? [fallback];
   const [kernel] = kernels;
-  if (kernels.length !== 1 || kernel === undefined) throw new ConfigError(`${cliName} takes one kernel size, got ${kernels.join(',')}`);
+  if (kernels.length !== 1 || kernel === undefined)
+    throw new ConfigError(`${cliName} takes one kernel size, got ${kernels.join(',')}`);
   return kernel;
 }
 

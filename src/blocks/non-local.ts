@@ -40,7 +40,9 @@ const PYTORCH_BN_EPS = 1e-5;
 const SUBSAMPLE = 2;
 
 function innerOf(config: NonLocalConfig, channels: number): number {
-  return config.innerChannels === undefined ? Math.max(1, Math.floor(channels / 2)) : positiveInt('nonLocal', 'inner channels', config.innerChannels);
+  return config.innerChannels === undefined
+    ? Math.max(1, Math.floor(channels / 2))
+    : positiveInt('nonLocal', 'inner channels', config.innerChannels);
 }
 
 /** Module names of θ, φ, g (φ and g sit in a Sequential with the pool when subsampling). */
@@ -71,16 +73,36 @@ function nonLocalParams(config: NonLocalConfig, channels: number): ParamSpec[] {
 
 /** A 1×1 conv with bias from the weights. */
 function conv1x1(b: GraphBuilder, x: Value, prefix: string, weights: Weights): Value {
-  return b.conv(x, b.constant(`${prefix}.weight`, weight(weights, `${prefix}.weight`)), b.constant(`${prefix}.bias`, weight(weights, `${prefix}.bias`)), {}, { name: prefix });
+  return b.conv(
+    x,
+    b.constant(`${prefix}.weight`, weight(weights, `${prefix}.weight`)),
+    b.constant(`${prefix}.bias`, weight(weights, `${prefix}.bias`)),
+    {},
+    { name: prefix },
+  );
 }
 
 /** The output projection W (conv + BN), folded unless `keepBn`. */
 function projection(b: GraphBuilder, y: Value, config: NonLocalConfig, weights: Weights): Value {
   const eps = config.bnEps ?? PYTORCH_BN_EPS;
-  const stats = { gamma: weight(weights, 'W.1.weight'), beta: weight(weights, 'W.1.bias'), mean: weight(weights, 'W.1.running_mean'), variance: weight(weights, 'W.1.running_var'), eps };
+  const stats = {
+    gamma: weight(weights, 'W.1.weight'),
+    beta: weight(weights, 'W.1.bias'),
+    mean: weight(weights, 'W.1.running_mean'),
+    variance: weight(weights, 'W.1.running_var'),
+    eps,
+  };
   if (config.keepBn === true) {
     const conv = conv1x1(b, y, 'W.0', weights);
-    return b.batchNormalization(conv, b.constant('W.1.weight', stats.gamma), b.constant('W.1.bias', stats.beta), b.constant('W.1.running_mean', stats.mean), b.constant('W.1.running_var', stats.variance), { epsilon: eps }, { name: 'W.1' });
+    return b.batchNormalization(
+      conv,
+      b.constant('W.1.weight', stats.gamma),
+      b.constant('W.1.bias', stats.beta),
+      b.constant('W.1.running_mean', stats.mean),
+      b.constant('W.1.running_var', stats.variance),
+      { epsilon: eps },
+      { name: 'W.1' },
+    );
   }
   const folded = foldBatchNorm(weight(weights, 'W.0.weight'), stats, weight(weights, 'W.0.bias'));
   return b.conv(y, b.constant('W.0.weight', folded.weight), b.constant('W.0.bias', folded.bias), {}, { name: 'W.0' });
@@ -94,9 +116,12 @@ export function nonLocal(b: GraphBuilder, x: Value, config: NonLocalConfig, weig
   const sub = config.subSample !== false;
   const [, , height, width] = shape;
   if (sub && ((typeof height === 'number' && height < SUBSAMPLE) || (typeof width === 'number' && width < SUBSAMPLE))) {
-    throw new ConfigError(`nonLocal: the 2×2 subsampling needs height and width >= 2, got input '${x.name}' ${formatShape(shape)}`);
+    throw new ConfigError(
+      `nonLocal: the 2×2 subsampling needs height and width >= 2, got input '${x.name}' ${formatShape(shape)}`,
+    );
   }
-  const subsample = (v: Value, name: string): Value => (sub ? b.maxPool(v, { kernelShape: [SUBSAMPLE, SUBSAMPLE], strides: [SUBSAMPLE, SUBSAMPLE] }, { name }) : v);
+  const subsample = (v: Value, name: string): Value =>
+    sub ? b.maxPool(v, { kernelShape: [SUBSAMPLE, SUBSAMPLE], strides: [SUBSAMPLE, SUBSAMPLE] }, { name }) : v;
   const theta = conv1x1(b, x, n.theta, weights);
   const phi = subsample(conv1x1(b, x, n.phi, weights), 'phi.1');
   const g = subsample(conv1x1(b, x, n.g, weights), 'g.1');
@@ -104,8 +129,13 @@ export function nonLocal(b: GraphBuilder, x: Value, config: NonLocalConfig, weig
   const thetaT = b.transpose(flat(theta, 'theta.flat'), { perm: [0, 2, 1] }, { name: 'theta.t' });
   const f = b.matMul(thetaT, flat(phi, 'phi.flat'), { name: 'f' });
   const attention = b.softmax(f, { axis: -1 }, { name: 'attention' });
-  const y = b.matMul(flat(g, 'g.flat'), b.transpose(attention, { perm: [0, 2, 1] }, { name: 'attention.t' }), { name: 'y' });
-  const spatial = typeof height === 'number' && typeof width === 'number' ? [0, ci, height, width] : b.shapeOf(theta, undefined, { name: 'theta.shape' });
+  const y = b.matMul(flat(g, 'g.flat'), b.transpose(attention, { perm: [0, 2, 1] }, { name: 'attention.t' }), {
+    name: 'y',
+  });
+  const spatial =
+    typeof height === 'number' && typeof width === 'number'
+      ? [0, ci, height, width]
+      : b.shapeOf(theta, undefined, { name: 'theta.shape' });
   const yImage = b.reshape(y, spatial, { name: 'y.image' });
   return b.add(projection(b, yImage, config, weights), x, { name: 'z' });
 }

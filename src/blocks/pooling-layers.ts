@@ -66,7 +66,8 @@ export interface ConvPoolConfig {
 export function pair(block: string, what: string, value: Pair, min = 1): [number, number] {
   const [a, b] = typeof value === 'number' ? [value, value] : value;
   for (const v of [a, b]) {
-    if (!Number.isInteger(v) || v < min) throw new ConfigError(`${block}: ${what} must be integers >= ${min}, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(v) || v < min)
+      throw new ConfigError(`${block}: ${what} must be integers >= ${min}, got ${JSON.stringify(value)}`);
   }
   return [a, b];
 }
@@ -75,7 +76,8 @@ export function pair(block: string, what: string, value: Pair, min = 1): [number
 export function onnxPads(block: string, value: Padding): [number, number, number, number] {
   if (typeof value !== 'number' && value.length === 4) {
     const [top, left, bottom, right] = value;
-    if (value.some((v) => !Number.isInteger(v) || v < 0)) throw new ConfigError(`${block}: pad must be integers >= 0, got ${JSON.stringify(value)}`);
+    if (value.some((v) => !Number.isInteger(v) || v < 0))
+      throw new ConfigError(`${block}: pad must be integers >= 0, got ${JSON.stringify(value)}`);
     return [top, left, bottom, right];
   }
   const [rows, cols] = pair(block, 'pad', typeof value === 'number' ? value : [value[0], value[1]], 0);
@@ -83,10 +85,18 @@ export function onnxPads(block: string, value: Padding): [number, number, number
 }
 
 /** ONNX window attributes from a pooling config. */
-function windowAttrs(block: string, config: { kernel: Pair; stride?: Pair; pad?: Padding; ceilMode?: boolean }): { kernelShape: number[]; strides: number[]; pads: number[]; ceilMode: number } {
+function windowAttrs(
+  block: string,
+  config: { kernel: Pair; stride?: Pair; pad?: Padding; ceilMode?: boolean },
+): { kernelShape: number[]; strides: number[]; pads: number[]; ceilMode: number } {
   const kernel = pair(block, 'kernel', config.kernel);
   const stride = pair(block, 'stride', config.stride ?? kernel);
-  return { kernelShape: kernel, strides: stride, pads: onnxPads(block, config.pad ?? 0), ceilMode: config.ceilMode === true ? 1 : 0 };
+  return {
+    kernelShape: kernel,
+    strides: stride,
+    pads: onnxPads(block, config.pad ?? 0),
+    ceilMode: config.ceilMode === true ? 1 : 0,
+  };
 }
 
 /**
@@ -97,9 +107,12 @@ function windowAttrs(block: string, config: { kernel: Pair; stride?: Pair; pad?:
  * inference ignores the last-window rule). Returns the attributes unchanged where the input size is symbolic or the
  * grown padding would reach the kernel size.
  */
-export function withoutCeilMode<A extends { kernelShape: number[]; strides: number[]; pads: number[]; ceilMode: number; dilations?: number[] }>(x: Value, attrs: A): A {
+export function withoutCeilMode<
+  A extends { kernelShape: number[]; strides: number[]; pads: number[]; ceilMode: number; dilations?: number[] },
+>(x: Value, attrs: A): A {
   const spatial = x.type?.shape?.slice(2);
-  if (attrs.ceilMode === 0 || spatial === undefined || !spatial.every((d): d is number => typeof d === 'number')) return attrs;
+  if (attrs.ceilMode === 0 || spatial === undefined || !spatial.every((d): d is number => typeof d === 'number'))
+    return attrs;
   const fail = (detail: string): never => {
     throw new ConfigError(detail);
   };
@@ -107,7 +120,10 @@ export function withoutCeilMode<A extends { kernelShape: number[]; strides: numb
   const pads = [...attrs.pads];
   ceil.forEach((axis, i) => {
     const span = axis.dilation * (axis.kernel - 1) + 1;
-    pads[i + spatial.length] = Math.max(axis.padEnd, (axis.outSize - 1) * axis.stride + span - axis.inSize - axis.padBegin);
+    pads[i + spatial.length] = Math.max(
+      axis.padEnd,
+      (axis.outSize - 1) * axis.stride + span - axis.inSize - axis.padBegin,
+    );
   });
   const floorAttrs = { ...attrs, pads, ceilMode: 0 };
   const floor = resolveWindows(spatial, { ...floorAttrs, autoPad: 'NOTSET', dilations: attrs.dilations }, fail);
@@ -121,7 +137,10 @@ export function maxPool(b: GraphBuilder, x: Value, config: MaxPoolConfig): Value
   nchw(x, 'maxPool');
   const dilation = pair('maxPool', 'dilation', config.dilation ?? 1);
   const window = windowAttrs('maxPool', config);
-  const attrs = withoutCeilMode(x, dilation[0] === 1 && dilation[1] === 1 ? window : { ...window, dilations: dilation });
+  const attrs = withoutCeilMode(
+    x,
+    dilation[0] === 1 && dilation[1] === 1 ? window : { ...window, dilations: dilation },
+  );
   return b.maxPool(x, attrs, { name: 'max_pool' });
 }
 
@@ -130,7 +149,8 @@ export function avgPool(b: GraphBuilder, x: Value, config: AvgPoolConfig): Value
   nchw(x, 'avgPool');
   const countIncludePad = config.countIncludePad === true ? 1 : 0;
   // Only an average that excludes padding is unchanged when the end padding grows.
-  const window = countIncludePad === 1 ? windowAttrs('avgPool', config) : withoutCeilMode(x, windowAttrs('avgPool', config));
+  const window =
+    countIncludePad === 1 ? windowAttrs('avgPool', config) : withoutCeilMode(x, windowAttrs('avgPool', config));
   return b.averagePool(x, { ...window, countIncludePad }, { name: 'avg_pool' });
 }
 
@@ -193,8 +213,16 @@ export const stridedPoolBlock: BlockDef<StridedPoolConfig> = {
   },
 };
 
-function convPoolGeometry(config: ConvPoolConfig): { kernel: [number, number]; stride: [number, number]; pads: [number, number, number, number] } {
-  return { kernel: pair('convPool', 'kernel', config.kernel ?? 3), stride: pair('convPool', 'stride', config.stride ?? 2), pads: onnxPads('convPool', config.pad ?? 1) };
+function convPoolGeometry(config: ConvPoolConfig): {
+  kernel: [number, number];
+  stride: [number, number];
+  pads: [number, number, number, number];
+} {
+  return {
+    kernel: pair('convPool', 'kernel', config.kernel ?? 3),
+    stride: pair('convPool', 'stride', config.stride ?? 2),
+    pads: onnxPads('convPool', config.pad ?? 1),
+  };
 }
 
 /** The `convPool` block: a strided convolution with bias, params `weight` [c_out, c_in, k, k] and `bias` [c_out]. */

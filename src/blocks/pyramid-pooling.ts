@@ -45,9 +45,12 @@ function binsOf(config: PyramidPoolingConfig): readonly number[] {
 }
 
 function reductionOf(config: PyramidPoolingConfig, inChannels: number, binCount: number): number {
-  if (config.reductionChannels !== undefined) return positiveInt('pyramidPooling', 'reduction channels', config.reductionChannels);
+  if (config.reductionChannels !== undefined)
+    return positiveInt('pyramidPooling', 'reduction channels', config.reductionChannels);
   if (inChannels % binCount !== 0 || inChannels < binCount) {
-    throw new ConfigError(`pyramidPooling: in channels ${inChannels} is not a multiple of the ${binCount} bins; give reductionChannels`);
+    throw new ConfigError(
+      `pyramidPooling: in channels ${inChannels} is not a multiple of the ${binCount} bins; give reductionChannels`,
+    );
   }
   return inChannels / binCount;
 }
@@ -70,14 +73,34 @@ function branchUnit(b: GraphBuilder, x: Value, i: number, config: PyramidPooling
   const conv = `features.${i}.1`;
   const bn = `features.${i}.2`;
   const eps = config.bnEps ?? PYTORCH_BN_EPS;
-  const stats = { gamma: weight(weights, `${bn}.weight`), beta: weight(weights, `${bn}.bias`), mean: weight(weights, `${bn}.running_mean`), variance: weight(weights, `${bn}.running_var`), eps };
+  const stats = {
+    gamma: weight(weights, `${bn}.weight`),
+    beta: weight(weights, `${bn}.bias`),
+    mean: weight(weights, `${bn}.running_mean`),
+    variance: weight(weights, `${bn}.running_var`),
+    eps,
+  };
   let y: Value;
   if (config.keepBn === true) {
     const c = b.conv(x, b.constant(`${conv}.weight`, weight(weights, `${conv}.weight`)), null, {}, { name: conv });
-    y = b.batchNormalization(c, b.constant(`${bn}.weight`, stats.gamma), b.constant(`${bn}.bias`, stats.beta), b.constant(`${bn}.running_mean`, stats.mean), b.constant(`${bn}.running_var`, stats.variance), { epsilon: eps }, { name: bn });
+    y = b.batchNormalization(
+      c,
+      b.constant(`${bn}.weight`, stats.gamma),
+      b.constant(`${bn}.bias`, stats.beta),
+      b.constant(`${bn}.running_mean`, stats.mean),
+      b.constant(`${bn}.running_var`, stats.variance),
+      { epsilon: eps },
+      { name: bn },
+    );
   } else {
     const folded = foldBatchNorm(weight(weights, `${conv}.weight`), stats);
-    y = b.conv(x, b.constant(`${conv}.weight`, folded.weight), b.constant(`${conv}.bias`, folded.bias), {}, { name: conv });
+    y = b.conv(
+      x,
+      b.constant(`${conv}.weight`, folded.weight),
+      b.constant(`${conv}.bias`, folded.bias),
+      {},
+      { name: conv },
+    );
   }
   return activate(b, y, 'relu', `features.${i}`);
 }
@@ -87,7 +110,8 @@ function targetSizes(b: GraphBuilder, x: Value, q: Value, name: string): Value {
   const xs = x.type?.shape ?? [];
   const qs = q.type?.shape ?? [];
   const dims = [qs[0], qs[1], xs[2], xs[3]];
-  if (dims.every((d): d is number => typeof d === 'number')) return b.constant(`${name}.sizes`, Tensor.int64([4], dims));
+  if (dims.every((d): d is number => typeof d === 'number'))
+    return b.constant(`${name}.sizes`, Tensor.int64([4], dims));
   const head = b.shapeRange(q, 0, 2, { name: `${name}.head` });
   const tail = b.shapeRange(x, 2, 4, { name: `${name}.tail` });
   return b.concat([head, tail], { axis: 0 }, { name: `${name}.sizes` });

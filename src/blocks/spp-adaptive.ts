@@ -72,13 +72,23 @@ export function planSppAdaptive(config: SppAdaptiveConfig, height: Dim, width: D
 function checkConfig(config: SppAdaptiveConfig): void {
   if (config.levels.length === 0) throw new ConfigError('sppAdaptive: levels must not be empty');
   config.levels.forEach((n, i) => positiveInt('sppAdaptive', `levels[${i}]`, n));
-  if (config.pool !== 'max' && config.pool !== 'avg') throw new ConfigError(`sppAdaptive: pool must be 'max' or 'avg', got ${JSON.stringify(config.pool)}`);
+  if (config.pool !== 'max' && config.pool !== 'avg')
+    throw new ConfigError(`sppAdaptive: pool must be 'max' or 'avg', got ${JSON.stringify(config.pool)}`);
 }
 
 const int64 = (values: readonly number[]): Tensor => Tensor.int64([values.length], values);
 
 /** Emits the reduction of one axis of one level. */
-function reduceAxis(b: GraphBuilder, x: Value, axis: 2 | 3, n: number, plan: AxisPlan, pool: 'max' | 'avg', name: string, axisSize: (axis: 2 | 3) => Value): Value {
+function reduceAxis(
+  b: GraphBuilder,
+  x: Value,
+  axis: 2 | 3,
+  n: number,
+  plan: AxisPlan,
+  pool: 'max' | 'avg',
+  name: string,
+  axisSize: (axis: 2 | 3) => Value,
+): Value {
   const reduce = (slice: Value, binName: string): Value =>
     pool === 'max'
       ? b.reduceMax(slice, { axes: [axis], keepdims: 1 }, { name: binName })
@@ -93,27 +103,45 @@ function reduceAxis(b: GraphBuilder, x: Value, axis: 2 | 3, n: number, plan: Axi
     }
     case 'slices': {
       const bins = plan.bins.map((bin, i) =>
-        reduce(b.slice(x, { starts: [bin.start], ends: [bin.end], axes: [axis] }, { name: `${name}.slice${i}` }), `${name}.reduce${i}`),
+        reduce(
+          b.slice(x, { starts: [bin.start], ends: [bin.end], axes: [axis] }, { name: `${name}.slice${i}` }),
+          `${name}.reduce${i}`,
+        ),
       );
-      return bins.length === 1 && bins[0] !== undefined ? bins[0] : b.concat(bins, { axis }, { name: `${name}.concat` });
+      return bins.length === 1 && bins[0] !== undefined
+        ? bins[0]
+        : b.concat(bins, { axis }, { name: `${name}.concat` });
     }
     case 'dynamic': {
       // All 2n bounds in one int64 vector, computed once per level and axis from the axis size a:
       //   starts_i = (i*a) div n,  ends_i = ((i+1)*a + n - 1) div n   (floor and ceil of the PyTorch bin edges)
       // then split into 2n one-element tensors, the Slice bounds of the n bins.
-      const factors = b.constant(`${name}.factors`, int64([...Array.from({ length: n }, (_, i) => i), ...Array.from({ length: n }, (_, i) => i + 1)]));
-      const roundUp = b.constant(`${name}.round_up`, int64([...Array.from({ length: n }, () => 0), ...Array.from({ length: n }, () => n - 1)]));
+      const factors = b.constant(
+        `${name}.factors`,
+        int64([...Array.from({ length: n }, (_, i) => i), ...Array.from({ length: n }, (_, i) => i + 1)]),
+      );
+      const roundUp = b.constant(
+        `${name}.round_up`,
+        int64([...Array.from({ length: n }, () => 0), ...Array.from({ length: n }, () => n - 1)]),
+      );
       const count = b.constant(`${name}.n`, int64([n]));
-      const bounds = b.div(b.add(b.mul(factors, axisSize(axis), { name: `${name}.scaled` }), roundUp, { name: `${name}.rounded` }), count, { name: `${name}.bounds` });
+      const bounds = b.div(
+        b.add(b.mul(factors, axisSize(axis), { name: `${name}.scaled` }), roundUp, { name: `${name}.rounded` }),
+        count,
+        { name: `${name}.bounds` },
+      );
       const pieces = b.split(bounds, 2 * n, { name: `${name}.split` });
       const axes = b.constant(`${name}.axis`, int64([axis]));
       const bins = Array.from({ length: n }, (_, i) => {
         const start = pieces[i];
         const end = pieces[n + i];
-        if (start === undefined || end === undefined) throw new ConfigError(`sppAdaptive: internal error, bin ${i} has no bounds`);
+        if (start === undefined || end === undefined)
+          throw new ConfigError(`sppAdaptive: internal error, bin ${i} has no bounds`);
         return reduce(b.sliceDynamic(x, start, end, axes, { name: `${name}.slice${i}` }), `${name}.reduce${i}`);
       });
-      return bins.length === 1 && bins[0] !== undefined ? bins[0] : b.concat(bins, { axis }, { name: `${name}.concat` });
+      return bins.length === 1 && bins[0] !== undefined
+        ? bins[0]
+        : b.concat(bins, { axis }, { name: `${name}.concat` });
     }
   }
 }
@@ -132,7 +160,15 @@ function axisSizes(b: GraphBuilder, x: Value): (axis: 2 | 3) => Value {
 }
 
 /** Emits one level; returns its [N, C, n, n] result. */
-function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: ReadonlyMap<number, Value>, pool: 'max' | 'avg', sizes: (axis: 2 | 3) => Value, name = `level${plan.n}`): Value {
+function emitLevel(
+  b: GraphBuilder,
+  x: Value,
+  plan: LevelPlan,
+  results: ReadonlyMap<number, Value>,
+  pool: 'max' | 'avg',
+  sizes: (axis: 2 | 3) => Value,
+  name = `level${plan.n}`,
+): Value {
   switch (plan.kind) {
     case 'global':
       return pool === 'max' ? b.globalMaxPool(x, { name }) : b.globalAveragePool(x, { name });
@@ -140,11 +176,16 @@ function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: Readonly
       const fine = results.get(plan.finer);
       if (fine === undefined) throw new ConfigError(`sppAdaptive: internal error, level ${plan.finer} missing`);
       const k = plan.finer / plan.n;
-      return plan.n === 1 ? b.globalMaxPool(fine, { name }) : b.maxPool(fine, { kernelShape: [k, k], strides: [k, k] }, { name });
+      return plan.n === 1
+        ? b.globalMaxPool(fine, { name })
+        : b.maxPool(fine, { kernelShape: [k, k], strides: [k, k] }, { name });
     }
     case 'separable': {
       if (plan.rows.kind === 'pool' && plan.cols.kind === 'pool') {
-        const attrs = { kernelShape: [plan.rows.kernel, plan.cols.kernel], strides: [plan.rows.kernel, plan.cols.kernel] };
+        const attrs = {
+          kernelShape: [plan.rows.kernel, plan.cols.kernel],
+          strides: [plan.rows.kernel, plan.cols.kernel],
+        };
         return pool === 'max' ? b.maxPool(x, attrs, { name }) : b.averagePool(x, attrs, { name });
       }
       const rows = reduceAxis(b, x, 2, plan.n, plan.rows, pool, `${name}.rows`, sizes);
@@ -158,10 +199,19 @@ function emitLevel(b: GraphBuilder, x: Value, plan: LevelPlan, results: Readonly
  * lowered like an `sppAdaptive` level (global pool, fixed-kernel pool, constant slices or Shape-computed slices).
  * `name` prefixes the node names (default `level<n>`).
  */
-export function adaptivePoolLevel(b: GraphBuilder, x: Value, n: number, pool: 'max' | 'avg', name = `level${n}`): Value {
+export function adaptivePoolLevel(
+  b: GraphBuilder,
+  x: Value,
+  n: number,
+  pool: 'max' | 'avg',
+  name = `level${n}`,
+): Value {
   positiveInt('adaptivePoolLevel', 'n', n);
   const { shape } = nchw(x, 'adaptivePoolLevel');
-  const plan: LevelPlan = n === 1 ? { kind: 'global', n: 1 } : { kind: 'separable', n, rows: planAxis(n, shape[2] ?? 0), cols: planAxis(n, shape[3] ?? 0) };
+  const plan: LevelPlan =
+    n === 1
+      ? { kind: 'global', n: 1 }
+      : { kind: 'separable', n, rows: planAxis(n, shape[2] ?? 0), cols: planAxis(n, shape[3] ?? 0) };
   return emitLevel(b, x, plan, new Map(), pool, axisSizes(b, x), name);
 }
 
@@ -173,13 +223,20 @@ export function sppAdaptive(b: GraphBuilder, x: Value, config: SppAdaptiveConfig
   const width = shape[3] ?? 0;
   const sizes = axisSizes(b, x);
   // Averages: unless every level is a plain fixed-kernel pool, two matrix products serve all levels at once.
-  if (config.pool === 'avg' && !config.levels.every((n) => n === 1 || (typeof height === 'number' && typeof width === 'number' && height % n === 0 && width % n === 0))) {
+  if (
+    config.pool === 'avg' &&
+    !config.levels.every(
+      (n) =>
+        n === 1 || (typeof height === 'number' && typeof width === 'number' && height % n === 0 && width % n === 0),
+    )
+  ) {
     return adaptiveAvgPyramid(b, x, config.levels, nchw(x, 'sppAdaptive').channels, height, width, sizes);
   }
   const plans = planSppAdaptive(config, height, width);
   const results = new Map<number, Value>();
   const emitOrder = plans.map((plan, index) => ({ plan, index })).sort((a, b2) => b2.plan.n - a.plan.n);
-  for (const { plan } of emitOrder) if (!results.has(plan.n)) results.set(plan.n, emitLevel(b, x, plan, results, config.pool, sizes));
+  for (const { plan } of emitOrder)
+    if (!results.has(plan.n)) results.set(plan.n, emitLevel(b, x, plan, results, config.pool, sizes));
   const flat = config.levels.map((n) => {
     const level = results.get(n);
     if (level === undefined) throw new ConfigError(`sppAdaptive: internal error, level ${n} missing`);
@@ -197,4 +254,3 @@ export const sppAdaptiveBlock: BlockDef<SppAdaptiveConfig> = {
   params: () => [],
   build: (b, x, config) => sppAdaptive(b, x, config),
 };
-

@@ -53,7 +53,9 @@ function staticSize(x: Value, block: string): { height: number; width: number } 
   const { shape } = nchw(x, block);
   const [, , height, width] = shape;
   if (typeof height !== 'number' || typeof width !== 'number') {
-    throw new ConfigError(`${block}: needs a static height and width (its windows depend on them), got input '${x.name}' ${formatShape(shape)}; use sppAdaptive for dynamic sizes`);
+    throw new ConfigError(
+      `${block}: needs a static height and width (its windows depend on them), got input '${x.name}' ${formatShape(shape)}; use sppAdaptive for dynamic sizes`,
+    );
   }
   return { height, width };
 }
@@ -67,7 +69,14 @@ function checkLevels(block: string, levels: readonly number[]): void {
 function geometry(block: string, level: FixedLevel, size: readonly [number, number]): AxisGeometry[] {
   return resolveWindows(
     size,
-    { autoPad: 'NOTSET', kernelShape: level.kernel, strides: level.stride, pads: [level.pad[0], level.pad[1], level.pad[0], level.pad[1]], dilations: undefined, ceilMode: 0 },
+    {
+      autoPad: 'NOTSET',
+      kernelShape: level.kernel,
+      strides: level.stride,
+      pads: [level.pad[0], level.pad[1], level.pad[0], level.pad[1]],
+      dilations: undefined,
+      ceilMode: 0,
+    },
     (detail) => {
       throw new ConfigError(`${block}: level ${level.n}: ${detail}`);
     },
@@ -75,16 +84,25 @@ function geometry(block: string, level: FixedLevel, size: readonly [number, numb
 }
 
 /** Refuses a level whose windows do not give exactly n×n bins, naming the axis, size and window. */
-function requireBins(block: string, level: FixedLevel, size: readonly [number, number], rule: (axis: 0 | 1) => string): void {
+function requireBins(
+  block: string,
+  level: FixedLevel,
+  size: readonly [number, number],
+  rule: (axis: 0 | 1) => string,
+): void {
   geometry(block, level, size).forEach((axis, index) => {
     const which = index === 0 ? 0 : 1;
     if (axis.outSize !== level.n) {
-      throw new ConfigError(`${block}: level ${level.n} on ${AXIS_NAMES[which]} ${size[which]} gives ${axis.outSize} bins, not ${level.n} (${rule(which)})`);
+      throw new ConfigError(
+        `${block}: level ${level.n} on ${AXIS_NAMES[which]} ${size[which]} gives ${axis.outSize} bins, not ${level.n} (${rule(which)})`,
+      );
     }
     // A window that starts at or past the input's end holds only padding.
     const lastStart = (axis.outSize - 1) * axis.stride - axis.padBegin;
     if (lastStart >= axis.inSize) {
-      throw new ConfigError(`${block}: level ${level.n} on ${AXIS_NAMES[which]} ${size[which]}: the last window starts at ${lastStart}, past the input, so it holds only padding (${rule(which)})`);
+      throw new ConfigError(
+        `${block}: level ${level.n} on ${AXIS_NAMES[which]} ${size[which]}: the last window starts at ${lastStart}, past the input, so it holds only padding (${rule(which)})`,
+      );
     }
   });
 }
@@ -97,10 +115,19 @@ export function planSppPaper(levels: readonly number[], height: number, width: n
     const kernel = [Math.ceil(height / n), Math.ceil(width / n)] as const;
     const stride = [Math.floor(height / n), Math.floor(width / n)] as const;
     stride.forEach((s, axis) => {
-      if (s === 0) throw new ConfigError(`sppPaper: level ${n} on ${AXIS_NAMES[axis === 0 ? 0 : 1]} ${size[axis === 0 ? 0 : 1]}: stride floor(${size[axis === 0 ? 0 : 1]}/${n}) = 0 (the input is smaller than the level)`);
+      if (s === 0)
+        throw new ConfigError(
+          `sppPaper: level ${n} on ${AXIS_NAMES[axis === 0 ? 0 : 1]} ${size[axis === 0 ? 0 : 1]}: stride floor(${size[axis === 0 ? 0 : 1]}/${n}) = 0 (the input is smaller than the level)`,
+        );
     });
     const level: FixedLevel = { n, kernel, stride, pad: [0, 0] };
-    requireBins('sppPaper', level, size, (axis) => `window ceil(${size[axis]}/${n}) = ${kernel[axis]}, stride floor(${size[axis]}/${n}) = ${stride[axis]}, no padding`);
+    requireBins(
+      'sppPaper',
+      level,
+      size,
+      (axis) =>
+        `window ceil(${size[axis]}/${n}) = ${kernel[axis]}, stride floor(${size[axis]}/${n}) = ${stride[axis]}, no padding`,
+    );
     return level;
   });
 }
@@ -112,11 +139,14 @@ export function planSppnetCompat(levels: readonly number[], height: number, widt
   return levels.map((n) => {
     const kernel = [Math.ceil(height / n), Math.ceil(width / n)] as const;
     const pad = [Math.floor((kernel[0] * n - height + 1) / 2), Math.floor((kernel[1] * n - width + 1) / 2)] as const;
-    const rule = (axis: 0 | 1): string => `kernel = stride = ceil(${size[axis]}/${n}) = ${kernel[axis]}, pad = floor((${kernel[axis]}*${n} - ${size[axis]} + 1)/2) = ${pad[axis]}`;
+    const rule = (axis: 0 | 1): string =>
+      `kernel = stride = ceil(${size[axis]}/${n}) = ${kernel[axis]}, pad = floor((${kernel[axis]}*${n} - ${size[axis]} + 1)/2) = ${pad[axis]}`;
     pad.forEach((p, index) => {
       const axis = index === 0 ? 0 : 1;
       if (p >= kernel[axis]) {
-        throw new ConfigError(`sppnetCompat: level ${n} on ${AXIS_NAMES[axis]} ${size[axis]}: pad ${p} >= kernel ${kernel[axis]}, which onnxruntime rejects (${rule(axis)})`);
+        throw new ConfigError(
+          `sppnetCompat: level ${n} on ${AXIS_NAMES[axis]} ${size[axis]}: pad ${p} >= kernel ${kernel[axis]}, which onnxruntime rejects (${rule(axis)})`,
+        );
       }
     });
     const level: FixedLevel = { n, kernel, stride: kernel, pad };
@@ -126,16 +156,27 @@ export function planSppnetCompat(levels: readonly number[], height: number, widt
 }
 
 /** Emits fixed-window levels, flattens each and concatenates them: [N, C·Σn²]. */
-export function fixedPyramid(b: GraphBuilder, x: Value, levels: readonly FixedLevel[], pool: 'max' | 'avg', size: { height: number; width: number }): Value {
+export function fixedPyramid(
+  b: GraphBuilder,
+  x: Value,
+  levels: readonly FixedLevel[],
+  pool: 'max' | 'avg',
+  size: { height: number; width: number },
+): Value {
   const flat = levels.map((level) => {
     const name = `level${level.n}`;
-    const whole = level.kernel[0] === size.height && level.kernel[1] === size.width && level.pad[0] === 0 && level.pad[1] === 0;
+    const whole =
+      level.kernel[0] === size.height && level.kernel[1] === size.width && level.pad[0] === 0 && level.pad[1] === 0;
     let pooled: Value;
     if (whole) {
       // One window over the whole map: the global pool is the same reduction.
       pooled = pool === 'max' ? b.globalMaxPool(x, { name }) : b.globalAveragePool(x, { name });
     } else {
-      const attrs = { kernelShape: [...level.kernel], strides: [...level.stride], pads: [level.pad[0], level.pad[1], level.pad[0], level.pad[1]] };
+      const attrs = {
+        kernelShape: [...level.kernel],
+        strides: [...level.stride],
+        pads: [level.pad[0], level.pad[1], level.pad[0], level.pad[1]],
+      };
       pooled = pool === 'max' ? b.maxPool(x, attrs, { name }) : b.averagePool(x, attrs, { name });
     }
     return b.flatten(pooled, { axis: 1 }, { name: `${name}.flatten` });
@@ -147,7 +188,8 @@ export function fixedPyramid(b: GraphBuilder, x: Value, levels: readonly FixedLe
 /** Builds the SPP-net paper's pyramid on NCHW `x` (static H, W); the output is [N, C·Σn²]. */
 export function sppPaper(b: GraphBuilder, x: Value, config: SppPaperConfig): Value {
   const pool = config.pool ?? 'max';
-  if (pool !== 'max' && pool !== 'avg') throw new ConfigError(`sppPaper: pool must be 'max' or 'avg', got ${JSON.stringify(pool)}`);
+  if (pool !== 'max' && pool !== 'avg')
+    throw new ConfigError(`sppPaper: pool must be 'max' or 'avg', got ${JSON.stringify(pool)}`);
   const size = staticSize(x, 'sppPaper');
   return fixedPyramid(b, x, planSppPaper(config.levels, size.height, size.width), pool, size);
 }
@@ -162,7 +204,7 @@ export function sppnetCompat(b: GraphBuilder, x: Value, config: SppnetCompatConf
 export const sppPaperBlock: BlockDef<SppPaperConfig> = {
   name: 'sppPaper',
   cliName: 'spp-paper',
-  summary: "SPP-net paper rule (window ceil(a/n), stride floor(a/n), no padding); static sizes that give n×n bins",
+  summary: 'SPP-net paper rule (window ceil(a/n), stride floor(a/n), no padding); static sizes that give n×n bins',
   source: 'He et al. 2014 (SPP-net), §2.3 window/stride rule',
   params: () => [],
   build: (b, x, config) => sppPaper(b, x, config),

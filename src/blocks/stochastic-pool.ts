@@ -42,7 +42,8 @@ export function stochasticPool(b: GraphBuilder, x: Value, config: StochasticPool
   const dtype = x.type?.dtype ?? DataType.FLOAT;
   const { kernel, stride } = windowOf(config);
   const attrs = { kernelShape: kernel, strides: stride };
-  const scalar = (name: string, value: 0 | 1): Value => b.constant(name, new Tensor(dtype, [], dtypeArray(dtype, value)));
+  const scalar = (name: string, value: 0 | 1): Value =>
+    b.constant(name, new Tensor(dtype, [], dtypeArray(dtype, value)));
   const squares = b.mul(x, x, { name: 'stochastic.square' });
   const num = b.averagePool(squares, attrs, { name: 'stochastic.mean_square' });
   const den = b.averagePool(x, attrs, { name: 'stochastic.mean' });
@@ -87,14 +88,21 @@ export function stochasticPoolSample(x: Tensor, kernel: Pair, stride: Pair, seed
   const [batch = 0, channels = 0, height = 0, width = 0] = x.dims;
   const k = pair('stochasticPoolSample', 'kernel', kernel);
   const s = pair('stochasticPoolSample', 'stride', stride);
-  const axes: AxisGeometry[] = resolveWindows([height, width], { autoPad: 'NOTSET', kernelShape: k, strides: s, pads: undefined, dilations: undefined, ceilMode: 0 }, (detail) => {
-    throw new ConfigError(`stochasticPoolSample: ${detail} (input ${x.describe()})`);
-  });
+  const axes: AxisGeometry[] = resolveWindows(
+    [height, width],
+    { autoPad: 'NOTSET', kernelShape: k, strides: s, pads: undefined, dilations: undefined, ceilMode: 0 },
+    (detail) => {
+      throw new ConfigError(`stochasticPoolSample: ${detail} (input ${x.describe()})`);
+    },
+  );
   const outH = axes[0]?.outSize ?? 0;
   const outW = axes[1]?.outSize ?? 0;
   const values = x.toNumbers();
   values.forEach((v, i) => {
-    if (!(v >= 0)) throw new ConfigError(`stochasticPoolSample: element ${i} of ${x.describe()} is ${v}; stochastic pooling needs non-negative (finite) inputs`);
+    if (!(v >= 0))
+      throw new ConfigError(
+        `stochasticPoolSample: element ${i} of ${x.describe()} is ${v}; stochastic pooling needs non-negative (finite) inputs`,
+      );
   });
   const random = prng(seed);
   const out = new Float32Array(batch * channels * outH * outW);
@@ -104,7 +112,8 @@ export function stochasticPoolSample(x: Tensor, kernel: Pair, stride: Pair, seed
       for (let col = 0; col < outW; col += 1) {
         const members: number[] = [];
         for (let i = 0; i < k[0]; i += 1) {
-          for (let j = 0; j < k[1]; j += 1) members.push(values[(plane * height + row * s[0] + i) * width + col * s[1] + j] ?? 0);
+          for (let j = 0; j < k[1]; j += 1)
+            members.push(values[(plane * height + row * s[0] + i) * width + col * s[1] + j] ?? 0);
         }
         out[o] = drawMember(members, random);
         o += 1;

@@ -35,12 +35,24 @@ export interface SppfConfig extends NeckConfig {
 
 const ULTRALYTICS_BN_EPS = 0.001;
 
-function units(block: string, c1: number, c2: number, branches: number, config: NeckConfig, act: Activation): [ConvBnSpec, ConvBnSpec] {
+function units(
+  block: string,
+  c1: number,
+  c2: number,
+  branches: number,
+  config: NeckConfig,
+  act: Activation,
+): [ConvBnSpec, ConvBnSpec] {
   positiveInt(block, 'in channels', c1);
   positiveInt(block, 'out channels', c2);
   const hidden = Math.floor(c1 / 2);
-  if (hidden < 1) throw new ConfigError(`${block}: in channels ${c1} must be at least 2 (hidden width c1//2 would be 0)`);
-  const common = { act, bnEps: config.bnEps ?? ULTRALYTICS_BN_EPS, ...(config.keepBn === undefined ? {} : { keepBn: config.keepBn }) };
+  if (hidden < 1)
+    throw new ConfigError(`${block}: in channels ${c1} must be at least 2 (hidden width c1//2 would be 0)`);
+  const common = {
+    act,
+    bnEps: config.bnEps ?? ULTRALYTICS_BN_EPS,
+    ...(config.keepBn === undefined ? {} : { keepBn: config.keepBn }),
+  };
   return [
     { prefix: 'cv1', cIn: c1, cOut: hidden, ...common },
     { prefix: 'cv2', cIn: hidden * branches, cOut: c2, ...common },
@@ -49,7 +61,8 @@ function units(block: string, c1: number, c2: number, branches: number, config: 
 
 /** A stride-1 "same" max pool of odd kernel k (pad k//2 each side). */
 export function samePool(b: GraphBuilder, x: Value, kernel: number, name: string): Value {
-  if (!Number.isInteger(kernel) || kernel < 1 || kernel % 2 === 0) throw new ConfigError(`${name}: max-pool kernel must be an odd positive integer, got ${kernel}`);
+  if (!Number.isInteger(kernel) || kernel < 1 || kernel % 2 === 0)
+    throw new ConfigError(`${name}: max-pool kernel must be an odd positive integer, got ${kernel}`);
   const pad = Math.floor(kernel / 2);
   return b.maxPool(x, { kernelShape: [kernel, kernel], strides: [1, 1], pads: [pad, pad, pad, pad] }, { name });
 }
@@ -80,11 +93,20 @@ export const ultralyticsSppBlock: BlockDef<UltralyticsSppConfig> = {
   summary: 'Ultralytics SPP: cv1 → concat(y, MaxPool 5/9/13) → cv2',
   source: 'ultralytics/nn/modules/block.py SPP (YOLOv5/YOLOv8)',
   params(config, c1): ParamSpec[] {
-    return units('ultralyticsSpp', c1, config.outChannels, kernelsOf(config).length + 1, config, 'silu').flatMap(convBnParams);
+    return units('ultralyticsSpp', c1, config.outChannels, kernelsOf(config).length + 1, config, 'silu').flatMap(
+      convBnParams,
+    );
   },
   build(b, x, config, weights) {
     const kernels = kernelsOf(config);
-    const specs = units('ultralyticsSpp', nchw(x, 'ultralyticsSpp').channels, config.outChannels, kernels.length + 1, config, 'silu');
+    const specs = units(
+      'ultralyticsSpp',
+      nchw(x, 'ultralyticsSpp').channels,
+      config.outChannels,
+      kernels.length + 1,
+      config,
+      'silu',
+    );
     return neck(b, x, specs, weights, (y) => kernels.map((k) => samePool(b, y, k, `m.${k}`)));
   },
 };

@@ -35,13 +35,18 @@ export function validateWeights(specs: readonly ParamSpec[], weights: Weights, s
     const tensor = weights.get(spec.name);
     if (tensor === undefined) problems.push(`missing tensor '${spec.name}' (expected shape ${shapeText(spec.shape)})`);
     else if (tensor.dims.length !== spec.shape.length || tensor.dims.some((d, i) => d !== spec.shape[i])) {
-      problems.push(`tensor '${spec.name}' has shape ${shapeText(tensor.dims)} but the block needs ${shapeText(spec.shape)}`);
-    } else if (tensor.dtype !== DataType.FLOAT) problems.push(`tensor '${spec.name}' is ${tensor.describe()}, expected float32`);
+      problems.push(
+        `tensor '${spec.name}' has shape ${shapeText(tensor.dims)} but the block needs ${shapeText(spec.shape)}`,
+      );
+    } else if (tensor.dtype !== DataType.FLOAT)
+      problems.push(`tensor '${spec.name}' is ${tensor.describe()}, expected float32`);
   }
   for (const name of weights.keys()) {
-    if (!wanted.has(name) && !name.endsWith('num_batches_tracked')) problems.push(`unexpected tensor '${name}' (the block has no such parameter)`);
+    if (!wanted.has(name) && !name.endsWith('num_batches_tracked'))
+      problems.push(`unexpected tensor '${name}' (the block has no such parameter)`);
   }
-  if (problems.length > 0) throw new ConfigError(`${source}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new ConfigError(`${source}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
 }
 
 /** A small, fast, seedable PRNG (mulberry32), so seeded weights are the same on every platform. */

@@ -67,7 +67,8 @@ function simSppfUnits(c1: number, config: SimSppfConfig): [ConvBnSpec, ConvBnSpe
   positiveInt('simSppf', 'in channels', c1);
   positiveInt('simSppf', 'out channels', config.outChannels);
   const hidden = Math.floor(c1 / 2);
-  if (hidden < 1) throw new ConfigError(`simSppf: in channels ${c1} must be at least 2 (hidden width c1//2 would be 0)`);
+  if (hidden < 1)
+    throw new ConfigError(`simSppf: in channels ${c1} must be at least 2 (hidden width c1//2 would be 0)`);
   return [unit('cv1', c1, hidden, 'relu', config), unit('cv2', hidden * 4, config.outChannels, 'relu', config)];
 }
 
@@ -116,7 +117,11 @@ export function sppcspc(b: GraphBuilder, x: Value, config: SppcspcConfig, weight
   if (kernels.length === 0) throw new ConfigError('sppcspc: kernels must not be empty');
   const run = (prefix: string, input: Value): Value => convBnAct(b, input, pick(specs, prefix), weights);
   const x1 = run('cv4', run('cv3', run('cv1', x)));
-  const pooled = b.concat([x1, ...kernels.map((k) => samePool(b, x1, k, `m.${k}`))], { axis: 1 }, { name: 'spp.concat' });
+  const pooled = b.concat(
+    [x1, ...kernels.map((k) => samePool(b, x1, k, `m.${k}`))],
+    { axis: 1 },
+    { name: 'spp.concat' },
+  );
   const y1 = run('cv6', run('cv5', pooled));
   const y2 = run('cv2', x);
   return run('cv7', b.concat([y1, y2], { axis: 1 }, { name: 'csp.concat' }));
@@ -136,7 +141,10 @@ function sppelanUnits(c1: number, config: SppelanConfig): [ConvBnSpec, ConvBnSpe
   positiveInt('sppelan', 'in channels', c1);
   const c2 = positiveInt('sppelan', 'out channels', config.outChannels);
   const c3 = config.hiddenChannels ?? Math.floor(c2 / 2);
-  if (!Number.isInteger(c3) || c3 < 1) throw new ConfigError(`sppelan: hidden channels must be a positive integer, got ${c3} (default c2 // 2 needs c2 >= 2)`);
+  if (!Number.isInteger(c3) || c3 < 1)
+    throw new ConfigError(
+      `sppelan: hidden channels must be a positive integer, got ${c3} (default c2 // 2 needs c2 >= 2)`,
+    );
   return [unit('cv1', c1, c3, 'silu', config), unit('cv5', 4 * c3, c2, 'silu', config)];
 }
 

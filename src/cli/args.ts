@@ -21,9 +21,18 @@ export class FailedError extends SppkitError {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses `argv` against `options`, turning parseArgs' errors into UsageErrors. */
-export function parse<T extends Options>(argv: readonly string[], options: T, command: string): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+export function parse<T extends Options>(
+  argv: readonly string[],
+  options: T,
+  command: string,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values, positionals };
   } catch (error) {
     throw new UsageError(`${command}: ${error instanceof Error ? error.message : String(error)}`);
@@ -37,11 +46,17 @@ export function str(values: Record<string, unknown>, name: string): string | und
 }
 
 /** An integer option within [min, max]. */
-export function int(values: Record<string, unknown>, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function int(
+  values: Record<string, unknown>,
+  name: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const text = str(values, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^-?\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, got '${text}'`);
+  if (!/^-?\d+$/.test(text) || value < min || value > max)
+    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got '${text}'`);
   return value;
 }
 
@@ -50,7 +65,8 @@ export function intList(values: Record<string, unknown>, name: string): number[]
   const text = str(values, name);
   if (text === undefined) return undefined;
   const items = text.split(',').map((item) => item.trim());
-  if (items.some((item) => !/^\d+$/.test(item) || Number(item) < 1)) throw new UsageError(`--${name} must be a comma-separated list of positive integers, got '${text}'`);
+  if (items.some((item) => !/^\d+$/.test(item) || Number(item) < 1))
+    throw new UsageError(`--${name} must be a comma-separated list of positive integers, got '${text}'`);
   return items.map(Number);
 }
 
@@ -61,12 +77,17 @@ export function dim(values: Record<string, unknown>, name: string, fallback: num
     if (Number(text) < 1) throw new UsageError(`--${name} must be >= 1, got '${text}'`);
     return Number(text);
   }
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) throw new UsageError(`--${name} must be a positive integer or a dim name like H, got '${text}'`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text))
+    throw new UsageError(`--${name} must be a positive integer or a dim name like H, got '${text}'`);
   return text;
 }
 
 /** One of `choices`. */
-export function choice<T extends string>(values: Record<string, unknown>, name: string, choices: readonly T[]): T | undefined {
+export function choice<T extends string>(
+  values: Record<string, unknown>,
+  name: string,
+  choices: readonly T[],
+): T | undefined {
   const text = str(values, name);
   if (text === undefined) return undefined;
   const found = choices.find((c) => c === text);

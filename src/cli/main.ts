@@ -27,7 +27,11 @@ commands:
   backends                          list the runtimes and whether they can run here
   bench <name>...                   benchmarks (spp, ops, transform, backends): figures and ratios`;
 
-type Command = (argv: readonly string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
+type Command = (
+  argv: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+) => number | Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   build: buildCommand,
@@ -42,7 +46,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 };
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function main(argv: readonly string[], out = (line: string): void => console.log(line), err = (line: string): void => console.error(line)): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out = (line: string): void => console.log(line),
+  err = (line: string): void => console.error(line),
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(HELP);

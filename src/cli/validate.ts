@@ -25,19 +25,28 @@ export function randomFeeds(model: Model, seed: number, dims: ReadonlyMap<string
   for (const input of model.graph.inputs) {
     if (model.graph.initializers.has(input.name)) continue;
     const type = input.type;
-    if (type === null || type.shape === null) throw new UsageError(`input '${input.name}' has no known shape; pass --input ${input.name}=FILE.pb`);
+    if (type === null || type.shape === null)
+      throw new UsageError(`input '${input.name}' has no known shape; pass --input ${input.name}=FILE.pb`);
     const shape = type.shape.map((dim) => {
       if (typeof dim === 'number') return dim;
       const value = dim.name === undefined ? undefined : dims.get(dim.name);
-      if (value === undefined) throw new UsageError(`input '${input.name}' ${formatShape(type.shape)}: give the dynamic dim's size with --dim ${dim.name ?? '?'}=<size>`);
+      if (value === undefined)
+        throw new UsageError(
+          `input '${input.name}' ${formatShape(type.shape)}: give the dynamic dim's size with --dim ${dim.name ?? '?'}=<size>`,
+        );
       return value;
     });
     const size = shape.reduce((a, b) => a * b, 1);
     if (!isFloatType(type.dtype) && type.dtype !== DataType.INT64 && type.dtype !== DataType.INT32) {
       throw new UsageError(`input '${input.name}' is ${dtypeName(type.dtype)}; pass it with --input`);
     }
-    const values = Array.from({ length: size }, () => (isFloatType(type.dtype) ? gaussian() : Math.floor(random() * 10)));
-    feeds.set(input.name, type.dtype === DataType.FLOAT ? Tensor.float32(shape, values) : tensorFromNumbers(type.dtype, shape, values));
+    const values = Array.from({ length: size }, () =>
+      isFloatType(type.dtype) ? gaussian() : Math.floor(random() * 10),
+    );
+    feeds.set(
+      input.name,
+      type.dtype === DataType.FLOAT ? Tensor.float32(shape, values) : tensorFromNumbers(type.dtype, shape, values),
+    );
   }
   return feeds;
 }
@@ -66,14 +75,27 @@ export async function runOnBackends(
   model: Model,
   feeds: ReadonlyMap<string, Tensor>,
   backends: readonly Backend[],
-  options: { readonly repeats: number; readonly atol: number; readonly rtol: number; readonly onProgress?: (line: string) => void },
+  options: {
+    readonly repeats: number;
+    readonly atol: number;
+    readonly rtol: number;
+    readonly onProgress?: (line: string) => void;
+  },
 ): Promise<{ runs: BackendRun[]; outputs: Map<string, Tensor> | undefined }> {
   const runs: BackendRun[] = [];
   let reference: Map<string, Tensor> | undefined;
   for (const backend of backends) {
     const availability = await backend.availability();
     if (!availability.available) {
-      runs.push({ backend: backend.name, status: 'skip', provider: '', loadMs: null, medianMs: null, maxAbsDiff: null, message: availability.reason });
+      runs.push({
+        backend: backend.name,
+        status: 'skip',
+        provider: '',
+        loadMs: null,
+        medianMs: null,
+        maxAbsDiff: null,
+        message: availability.reason,
+      });
       continue;
     }
     options.onProgress?.(`running on ${backend.name} ...`);
@@ -110,9 +132,25 @@ export async function runOnBackends(
           }
         }
       }
-      runs.push({ backend: backend.name, status, provider: session.provider, loadMs, medianMs: median(times), maxAbsDiff, message });
+      runs.push({
+        backend: backend.name,
+        status,
+        provider: session.provider,
+        loadMs,
+        medianMs: median(times),
+        maxAbsDiff,
+        message,
+      });
     } catch (error) {
-      runs.push({ backend: backend.name, status: 'error', provider: '', loadMs: null, medianMs: null, maxAbsDiff: null, message: error instanceof Error ? error.message : String(error) });
+      runs.push({
+        backend: backend.name,
+        status: 'error',
+        provider: '',
+        loadMs: null,
+        medianMs: null,
+        maxAbsDiff: null,
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return { runs, outputs: reference };
@@ -121,7 +159,11 @@ export async function runOnBackends(
 /** Renders rows as an aligned text table. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -140,7 +182,14 @@ export function formatRuns(runs: readonly BackendRun[]): string {
   };
   const body = table(
     ['backend', 'status', 'session ms', 'median run ms', 'max |diff| vs ref', 'provider / note'],
-    runs.map((r) => [r.backend, r.status, ms(r.loadMs), ms(r.medianMs), r.maxAbsDiff === null ? '-' : r.maxAbsDiff.toExponential(2), note(r)]),
+    runs.map((r) => [
+      r.backend,
+      r.status,
+      ms(r.loadMs),
+      ms(r.medianMs),
+      r.maxAbsDiff === null ? '-' : r.maxAbsDiff.toExponential(2),
+      note(r),
+    ]),
   );
   return footnotes.length === 0 ? body : `${body}\n${footnotes.join('\n')}`;
 }

@@ -43,7 +43,8 @@ function opaque(msg: AttributeMsg): AttributeValue {
 
 function decodeValue(msg: AttributeMsg, context: AttributeDecodeContext, where: string): AttributeValue {
   const tensor = (t: TensorMsg, index?: number): Tensor =>
-    tensorFromMsg(t, { ...context.tensor, what: `${where}${index === undefined ? '' : `[${index}]`}`, keepName: true }).tensor;
+    tensorFromMsg(t, { ...context.tensor, what: `${where}${index === undefined ? '' : `[${index}]`}`, keepName: true })
+      .tensor;
   const type = msg.type === undefined || msg.type === AttributeType.UNDEFINED ? inferType(msg) : msg.type;
   switch (type) {
     case AttributeType.FLOAT:
@@ -57,7 +58,9 @@ function decodeValue(msg: AttributeMsg, context: AttributeDecodeContext, where: 
     case AttributeType.TENSOR:
       return msg.t === undefined || msg.t === null ? opaque(msg) : { kind: 'tensor', value: tensor(msg.t) };
     case AttributeType.GRAPH:
-      return msg.g === undefined || msg.g === null ? opaque(msg) : { kind: 'graph', value: context.decodeGraph(msg.g, where) };
+      return msg.g === undefined || msg.g === null
+        ? opaque(msg)
+        : { kind: 'graph', value: context.decodeGraph(msg.g, where) };
     case AttributeType.FLOATS:
       return { kind: 'floats', value: [...(msg.floats ?? [])] };
     case AttributeType.INTS:
@@ -70,7 +73,10 @@ function decodeValue(msg: AttributeMsg, context: AttributeDecodeContext, where: 
     case AttributeType.TENSORS:
       return { kind: 'tensors', value: (msg.tensors ?? []).map((t, index) => tensor(t, index)) };
     case AttributeType.GRAPHS:
-      return { kind: 'graphs', value: (msg.graphs ?? []).map((g, index) => context.decodeGraph(g, `${where}[${index}]`)) };
+      return {
+        kind: 'graphs',
+        value: (msg.graphs ?? []).map((g, index) => context.decodeGraph(g, `${where}[${index}]`)),
+      };
     case AttributeType.UNDEFINED:
       if (hasField(msg, 'refAttrName')) return opaque(msg);
       throw new DecodeError(context.file, `${where} has no type and no value`);
@@ -80,7 +86,10 @@ function decodeValue(msg: AttributeMsg, context: AttributeDecodeContext, where: 
 }
 
 /** Decodes one AttributeProto into its name and IR attribute. */
-export function decodeAttribute(msg: AttributeMsg, context: AttributeDecodeContext): { name: string; attribute: Attribute } {
+export function decodeAttribute(
+  msg: AttributeMsg,
+  context: AttributeDecodeContext,
+): { name: string; attribute: Attribute } {
   const name = msg.name ?? '';
   const where = `${context.where} attribute '${name}'`;
   const value = decodeValue(msg, context, where);
@@ -96,7 +105,11 @@ export function decodeAttribute(msg: AttributeMsg, context: AttributeDecodeConte
 }
 
 /** Encodes one attribute; `encodeGraph` encodes subgraphs with the caller's options. */
-export function encodeAttribute(name: string, attribute: Attribute, encodeGraph: (graph: Graph) => GraphMsg): AttributeMsg {
+export function encodeAttribute(
+  name: string,
+  attribute: Attribute,
+  encodeGraph: (graph: Graph) => GraphMsg,
+): AttributeMsg {
   if (attribute.kind === 'opaque') {
     // Opaque bytes come from encoding a checked AttributeProto, so they decode to AttributeMsg's shape.
     const msg = decodeChecked(schema.AttributeProto, attribute.value, `attribute '${name}'`) as AttributeMsg;

@@ -27,7 +27,8 @@ export function parseExternalRef(entries: readonly StringStringEntryMsg[]): Exte
     const value = entry.value ?? '';
     if (key === 'location') location = value;
     else if (key === 'offset' || key === 'length') {
-      if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) return `external_data ${key} '${value}' is not a byte count`;
+      if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+        return `external_data ${key} '${value}' is not a byte count`;
       if (key === 'offset') offset = Number(value);
       else length = Number(value);
     }

@@ -98,7 +98,12 @@ class GraphDecoder {
     const what = `${this.label} initializer '${name}'`;
     if (seen.has(name)) this.fail(`initializer '${name}' appears twice`);
     seen.add(name);
-    const { tensor } = tensorFromMsg(tensorMsg, { file: this.options.file, what, external: this.options.external, keepName: false });
+    const { tensor } = tensorFromMsg(tensorMsg, {
+      file: this.options.file,
+      what,
+      external: this.options.external,
+      keepName: false,
+    });
     const input = this.scope.values.get(name);
     if (input !== undefined && this.graph.inputs.includes(input)) {
       // IR < 4 style: the initializer is the default value of a graph input; both share one Value.
@@ -115,7 +120,16 @@ class GraphDecoder {
     for (const sparse of this.msg.sparseInitializer ?? []) {
       const name = sparse.values?.name ?? '';
       const dims = (sparse.dims ?? []).map((dim) => Number(toBigInt(dim)));
-      const type = decodeType({ tensorType: { elemType: sparse.values?.dataType ?? 0, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } }, this.options.file, `${this.label} sparse initializer '${name}'`);
+      const type = decodeType(
+        {
+          tensorType: {
+            elemType: sparse.values?.dataType ?? 0,
+            shape: { dim: dims.map((dimValue) => ({ dimValue })) },
+          },
+        },
+        this.options.file,
+        `${this.label} sparse initializer '${name}'`,
+      );
       const value = this.define(new Value(name, type.type), 'sparse initializer');
       value.opaqueType = type.opaqueType;
       this.graph.registerValue(value);
@@ -124,7 +138,8 @@ class GraphDecoder {
 
   private defineOutputs(node: NodeMsg, index: number): Value[] {
     return (node.output ?? []).map((name) => {
-      if (name === '') this.fail(`${nodeLabel(node, index)} has an empty output name (omitted optional outputs are not supported)`);
+      if (name === '')
+        this.fail(`${nodeLabel(node, index)} has an empty output name (omitted optional outputs are not supported)`);
       return this.define(new Value(name), `output of ${nodeLabel(node, index)}`);
     });
   }
@@ -134,7 +149,8 @@ class GraphDecoder {
     const inputs = (msg.input ?? []).map((name) => {
       if (name === '') return null;
       const value = this.scope.resolve(name);
-      if (value === undefined) this.fail(`${label} input '${name}' names no value (not a graph input, initializer or node output)`);
+      if (value === undefined)
+        this.fail(`${label} input '${name}' names no value (not a graph input, initializer or node output)`);
       return value;
     });
     const attributes = new Map<string, Attribute>();
@@ -143,12 +159,21 @@ class GraphDecoder {
         file: this.options.file,
         where: `${this.label} ${label}`,
         tensor: { file: this.options.file, external: this.options.external },
-        decodeGraph: (graphMsg) => new GraphDecoder(graphMsg, { graph: this.graph, scope: this.scope }, this.options).decode(),
+        decodeGraph: (graphMsg) =>
+          new GraphDecoder(graphMsg, { graph: this.graph, scope: this.scope }, this.options).decode(),
       });
       if (attributes.has(name)) this.fail(`${label} has attribute '${name}' twice`);
       attributes.set(name, attribute);
     }
-    const node = new Node(msg.opType ?? '', inputs, outputs, attributes, msg.name ?? '', msg.domain ?? '', msg.overload ?? '');
+    const node = new Node(
+      msg.opType ?? '',
+      inputs,
+      outputs,
+      attributes,
+      msg.name ?? '',
+      msg.domain ?? '',
+      msg.overload ?? '',
+    );
     node.docString = msg.docString ?? '';
     metadataFromEntries(msg.metadataProps, node.metadataProps);
     node.preserved.push(...preserveFields(schema.NodeProto, msg, NODE_PRESERVED_FIELDS));
@@ -172,7 +197,8 @@ class GraphDecoder {
     for (const info of this.msg.valueInfo ?? []) {
       const name = info.name ?? '';
       const value = this.scope.values.get(name);
-      const intermediate = value !== undefined && value.producer() !== null && !value.isGraphOutput() && !annotated.has(value);
+      const intermediate =
+        value !== undefined && value.producer() !== null && !value.isGraphOutput() && !annotated.has(value);
       const target = intermediate ? value : new Value(name);
       applyValueInfo(target, info, this.options.file, `${this.label} value_info '${name}'`);
       if (intermediate) annotated.add(target);

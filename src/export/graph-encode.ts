@@ -54,7 +54,8 @@ export function encodeGraph(graph: Graph, options: GraphEncodeOptions = {}): Gra
   const msg: GraphMsg = { node: graph.nodes.map((node) => encodeNode(node, options)) };
   if (graph.name !== '') msg.name = graph.name;
   msg.initializer = [...graph.initializers.values()].map((value) => {
-    if (value.constValue === null) throw new GraphError(`graph '${graph.name}': initializer '${value.name}' has no value`);
+    if (value.constValue === null)
+      throw new GraphError(`graph '${graph.name}': initializer '${value.name}' has no value`);
     return tensorToMsg(value.constValue, value.name, { external: options.external });
   });
   if (graph.docString !== '') msg.docString = graph.docString;

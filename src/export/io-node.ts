@@ -94,7 +94,9 @@ export function readWeightsFolder(path: string): Map<string, Tensor> {
     throw new ConfigError(`weights '${path}': expected a .safetensors file or a folder of <state_dict name>.pb files`);
   }
   const weights = new Map<string, Tensor>();
-  for (const file of readdirSync(path).filter((f) => f.endsWith('.pb')).sort()) {
+  for (const file of readdirSync(path)
+    .filter((f) => f.endsWith('.pb'))
+    .sort()) {
     weights.set(file.slice(0, -'.pb'.length), readTensorFile(join(path, file)).tensor);
   }
   if (weights.size === 0) throw new ConfigError(`weights '${path}': no .pb files in the folder`);

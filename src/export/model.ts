@@ -30,7 +30,8 @@ export interface DecodeOptions {
 function decodeModelMsg(msg: ModelMsg, bytes: Uint8Array, file: string, options: DecodeOptions): Model {
   if (msg.graph === undefined || msg.graph === null) throw new DecodeError(file, 'model has no graph');
   const irVersion = toBigInt(msg.irVersion);
-  if (irVersion < 0n || irVersion > BigInt(Number.MAX_SAFE_INTEGER)) throw new DecodeError(file, `ir_version ${irVersion} is out of range`);
+  if (irVersion < 0n || irVersion > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new DecodeError(file, `ir_version ${irVersion} is out of range`);
   const graph = decodeGraph(msg.graph, { file, external: options.externalData });
   const model = new Model(graph);
   model.irVersion = Number(irVersion);
@@ -39,7 +40,8 @@ function decodeModelMsg(msg: ModelMsg, bytes: Uint8Array, file: string, options:
     const domain = opset.domain ?? '';
     const version = toBigInt(opset.version);
     if (model.opsetImports.has(domain)) throw new DecodeError(file, `opset_import lists domain '${domain}' twice`);
-    if (version < 0n || version > BigInt(Number.MAX_SAFE_INTEGER)) throw new DecodeError(file, `opset_import version ${version} for domain '${domain}' is out of range`);
+    if (version < 0n || version > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new DecodeError(file, `opset_import version ${version} for domain '${domain}' is out of range`);
     model.opsetImports.set(domain, Number(version));
   }
   model.producerName = msg.producerName ?? '';
@@ -50,7 +52,10 @@ function decodeModelMsg(msg: ModelMsg, bytes: Uint8Array, file: string, options:
   metadataFromEntries(msg.metadataProps, model.metadataProps);
   for (const record of splitRecords(bytes)) {
     if (!MODELLED_FIELDS.has(record.fieldNumber)) {
-      model.preserved.push({ fieldNumber: record.fieldNumber, bytes: new Uint8Array(bytes.subarray(record.start, record.end)) });
+      model.preserved.push({
+        fieldNumber: record.fieldNumber,
+        bytes: new Uint8Array(bytes.subarray(record.start, record.end)),
+      });
     }
   }
   return model;
@@ -71,7 +76,10 @@ export function decodeModel(bytes: Uint8Array, file = '<bytes>', options: Decode
     // An IR invariant (GraphError) means the bytes describe no valid graph. Anything else is a bug in this
     // decoder; it is still reported as a DecodeError, marked so that tests can catch it.
     if (error instanceof SppkitError) throw new DecodeError(file, error.message);
-    throw new DecodeError(file, `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    throw new DecodeError(
+      file,
+      `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
   }
 }
 
@@ -93,7 +101,10 @@ function modelMsg(model: Model, writer: ExternalDataWriter | undefined): ModelMs
 /** Merges preserved records into encoded bytes so that all top-level fields stay in field-number order. */
 function withPreserved(encoded: Uint8Array, preserved: readonly PreservedField[]): Uint8Array {
   if (preserved.length === 0) return encoded;
-  const parts = splitRecords(encoded).map((record) => ({ fieldNumber: record.fieldNumber, bytes: encoded.subarray(record.start, record.end) }));
+  const parts = splitRecords(encoded).map((record) => ({
+    fieldNumber: record.fieldNumber,
+    bytes: encoded.subarray(record.start, record.end),
+  }));
   // Array.prototype.sort is stable, so records with the same number keep their order (modelled ones first).
   const ordered = [...parts, ...preserved].sort((a, b) => a.fieldNumber - b.fieldNumber);
   return concatBytes(ordered.map((part) => part.bytes));

@@ -285,7 +285,9 @@ const onnxTypes: Record<string, protobuf.IType | protobuf.IEnum> = {
 const descriptor: protobuf.INamespace = {
   nested: {
     onnx: {
-      nested: Object.fromEntries(Object.entries(onnxTypes).map(([name, type]) => [name, { ...type, edition: 'proto2' }])),
+      nested: Object.fromEntries(
+        Object.entries(onnxTypes).map(([name, type]) => [name, { ...type, edition: 'proto2' }]),
+      ),
     },
   },
 };

@@ -29,7 +29,14 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** The typed TensorProto field that holds elements of each dtype when `raw_data` is absent. */
 type TypedField = 'floatData' | 'int32Data' | 'int64Data' | 'doubleData' | 'uint64Data' | 'stringData';
 
-const TYPED_FIELDS: readonly TypedField[] = ['floatData', 'int32Data', 'int64Data', 'doubleData', 'uint64Data', 'stringData'];
+const TYPED_FIELDS: readonly TypedField[] = [
+  'floatData',
+  'int32Data',
+  'int64Data',
+  'doubleData',
+  'uint64Data',
+  'stringData',
+];
 
 function typedFieldOf(dtype: DataType): TypedField {
   switch (dtype) {
@@ -61,7 +68,9 @@ export function describeDataTypeCode(code: number): string {
 export function parseDataType(code: number | undefined): DataType | string {
   if (code === undefined || code === 0) return 'data_type is missing (UNDEFINED)';
   if (isDataType(code)) return code;
-  return ONNX_DATA_TYPE_NAMES[code] === undefined ? `unknown data type ${code}` : `unsupported data type ${describeDataTypeCode(code)}`;
+  return ONNX_DATA_TYPE_NAMES[code] === undefined
+    ? `unknown data type ${code}`
+    : `unsupported data type ${describeDataTypeCode(code)}`;
 }
 
 function parseDims(msg: TensorMsg, fail: (detail: string) => never): number[] {
@@ -175,8 +184,13 @@ export function tensorFromMsg(msg: TensorMsg, context: TensorContext): { name: s
   const count = countOf(dims, fail);
   const typed = typedFieldOf(dtype);
   for (const other of TYPED_FIELDS) {
-    if (fieldLength(msg, other) > 0 && (other !== typed || hasField(msg, 'rawData') || msg.dataLocation === DataLocation.EXTERNAL)) {
-      fail(`${dtypeName(dtype)} tensor has ${fieldLength(msg, other)} values in ${snake(other)}, which does not hold its data`);
+    if (
+      fieldLength(msg, other) > 0 &&
+      (other !== typed || hasField(msg, 'rawData') || msg.dataLocation === DataLocation.EXTERNAL)
+    ) {
+      fail(
+        `${dtypeName(dtype)} tensor has ${fieldLength(msg, other)} values in ${snake(other)}, which does not hold its data`,
+      );
     }
   }
   let raw: Uint8Array | undefined = hasField(msg, 'rawData') ? (msg.rawData ?? new Uint8Array()) : undefined;
@@ -191,22 +205,31 @@ export function tensorFromMsg(msg: TensorMsg, context: TensorContext): { name: s
     data = fromLittleEndian(dtype, raw, count);
   } else {
     const have = fieldLength(msg, typed);
-    if (have !== count) fail(`${dtypeName(dtype)}[${dims.join(', ')}] needs ${count} values in ${snake(typed)} but has ${have}`);
+    if (have !== count)
+      fail(`${dtypeName(dtype)}[${dims.join(', ')}] needs ${count} values in ${snake(typed)} but has ${have}`);
     data = fromTypedField(dtype, msg, count);
   }
   return { name, tensor: new Tensor(dtype, dims, data, tensorInfo(msg, context.keepName)) };
 }
 
-function readExternal(entries: readonly StringStringEntryMsg[], context: TensorContext, fail: (detail: string) => never): Uint8Array {
+function readExternal(
+  entries: readonly StringStringEntryMsg[],
+  context: TensorContext,
+  fail: (detail: string) => never,
+): Uint8Array {
   const ref = parseExternalRef(entries);
   if (typeof ref === 'string') return fail(ref);
   if (context.external === undefined) {
-    return fail(`data is in external file '${ref.location}', but no external data reader was given (in Node, use loadModel)`);
+    return fail(
+      `data is in external file '${ref.location}', but no external data reader was given (in Node, use loadModel)`,
+    );
   }
   try {
     return context.external.read(ref.location, ref.offset, ref.length);
   } catch (error) {
-    return fail(`cannot read external data '${ref.location}' (offset ${ref.offset}): ${error instanceof Error ? error.message : String(error)}`);
+    return fail(
+      `cannot read external data '${ref.location}' (offset ${ref.offset}): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -246,7 +269,8 @@ export function tensorToMsg(tensor: Tensor, name: string | undefined, options: T
   if (tensorName !== undefined) msg.name = tensorName;
   if (tensor.info.docString !== undefined) msg.docString = tensor.info.docString;
   const metadata = tensor.info.metadataProps;
-  if (metadata !== undefined && metadata.size > 0) msg.metadataProps = [...metadata].map(([key, value]) => ({ key, value }));
+  if (metadata !== undefined && metadata.size > 0)
+    msg.metadataProps = [...metadata].map(([key, value]) => ({ key, value }));
   if (Array.isArray(tensor.data)) {
     msg.stringData = tensor.data.map((text) => utf8Encode(text));
     return msg;

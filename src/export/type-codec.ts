@@ -10,7 +10,13 @@ import { SymDim, type Dim } from '../ir/dim.js';
 import { isDataType } from '../ir/dtype.js';
 import { DecodeError } from '../ir/errors.js';
 import type { MetadataProps, TensorType, Value } from '../ir/value.js';
-import { hasField, type DimensionMsg, type StringStringEntryMsg, type TypeMsg, type ValueInfoMsg } from './proto-types.js';
+import {
+  hasField,
+  type DimensionMsg,
+  type StringStringEntryMsg,
+  type TypeMsg,
+  type ValueInfoMsg,
+} from './proto-types.js';
 import { ONNX_DATA_TYPE_NAMES, schema } from './schema.js';
 import { decodeChecked, toBigInt } from './wire.js';
 
@@ -71,7 +77,8 @@ export function encodeType(value: Value): TypeMsg | undefined {
     return decodeChecked(schema.TypeProto, value.opaqueType, `type of '${value.name}'`) as TypeMsg;
   }
   const tensorType: NonNullable<TypeMsg['tensorType']> = { elemType: type.dtype };
-  if (type.shape !== null) tensorType.shape = { dim: type.shape.map((dim, axis) => encodeDim(dim, type.dimDenotations?.[axis])) };
+  if (type.shape !== null)
+    tensorType.shape = { dim: type.shape.map((dim, axis) => encodeDim(dim, type.dimDenotations?.[axis])) };
   const msg: TypeMsg = { tensorType };
   if (type.denotation !== undefined) msg.denotation = type.denotation;
   return msg;

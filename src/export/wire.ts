@@ -67,7 +67,8 @@ function checkPacked(reader: protobuf.Reader, field: protobuf.Field, end: number
   const wire = expectedWireType(field);
   const width = wire === Wire.I64 ? 8 : wire === Wire.I32 ? 4 : 0;
   if (width > 0) {
-    if (length % width !== 0) throw new WireError(`packed ${field.name}: ${length} bytes is not a multiple of ${width}`);
+    if (length % width !== 0)
+      throw new WireError(`packed ${field.name}: ${length} bytes is not a multiple of ${width}`);
     reader.pos = stop;
     return;
   }

@@ -34,19 +34,34 @@ export function discoverCases(root: string): CaseLocation[] {
       return;
     }
     if (entries.includes('model.onnx')) {
-      found.push({ layout: 'onnx', name: name === '' ? basename(dir) : name, modelPath: join(dir, 'model.onnx'), dataDirs: dataSetsIn(dir) });
+      found.push({
+        layout: 'onnx',
+        name: name === '' ? basename(dir) : name,
+        modelPath: join(dir, 'model.onnx'),
+        dataDirs: dataSetsIn(dir),
+      });
       return;
     }
     for (const entry of entries) {
       const path = join(dir, entry);
       if (entry.endsWith('.onnx') && statSync(path).isFile()) {
         const stem = entry.slice(0, -'.onnx'.length);
-        found.push({ layout: 'onnx', name: name === '' ? stem : `${name}/${stem}`, modelPath: path, dataDirs: dataSetsIn(join(dir, stem)) });
+        found.push({
+          layout: 'onnx',
+          name: name === '' ? stem : `${name}/${stem}`,
+          modelPath: path,
+          dataDirs: dataSetsIn(join(dir, stem)),
+        });
       }
     }
     for (const entry of entries) {
       const path = join(dir, entry);
-      if (statSync(path).isDirectory() && !entry.startsWith('test_data_set_') && !entry.startsWith('.') && entry !== 'params') {
+      if (
+        statSync(path).isDirectory() &&
+        !entry.startsWith('test_data_set_') &&
+        !entry.startsWith('.') &&
+        entry !== 'params'
+      ) {
         visit(path, name === '' ? entry : `${name}/${entry}`);
       }
     }
@@ -54,7 +69,14 @@ export function discoverCases(root: string): CaseLocation[] {
   if (statSync(root).isFile()) {
     const name = basename(root);
     if (name === 'case.json') return [{ layout: 'layer', name: basename(join(root, '..')), dir: join(root, '..') }];
-    return [{ layout: 'onnx', name: name.replace(/\.onnx$/, ''), modelPath: root, dataDirs: dataSetsIn(root.replace(/\.onnx$/, '')) }];
+    return [
+      {
+        layout: 'onnx',
+        name: name.replace(/\.onnx$/, ''),
+        modelPath: root,
+        dataDirs: dataSetsIn(root.replace(/\.onnx$/, '')),
+      },
+    ];
   }
   visit(root, '');
   // Folders that hold a model's data sets are not cases of their own.

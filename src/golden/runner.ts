@@ -65,12 +65,22 @@ function loadOnnxCase(location: Extract<CaseLocation, { layout: 'onnx' }>, io: G
         .sort((a, b) => a.index - b.index)
         .forEach(({ f, index }) => {
           const name = names[index];
-          if (name === undefined) throw new Error(`${join(dir, f)}: the model has no ${prefix.replace('_', '')} #${index}`);
+          if (name === undefined)
+            throw new Error(`${join(dir, f)}: the model has no ${prefix.replace('_', '')} #${index}`);
           out.set(name, io.readTensor(join(dir, f)));
         });
       return out;
     };
-    return { inputs: read('input_', graphInputs.map((v) => v.name)), outputs: read('output_', model.graph.outputs.map((v) => v.name)) };
+    return {
+      inputs: read(
+        'input_',
+        graphInputs.map((v) => v.name),
+      ),
+      outputs: read(
+        'output_',
+        model.graph.outputs.map((v) => v.name),
+      ),
+    };
   });
   return { model, dataSets, tolerance: null };
 }
@@ -78,7 +88,11 @@ function loadOnnxCase(location: Extract<CaseLocation, { layout: 'onnx' }>, io: G
 function loadCase(location: CaseLocation, io: GoldenIo): LoadedCase {
   if (location.layout === 'onnx') return loadOnnxCase(location, io);
   const layer = loadLayerCase(location.dir, io.readTensor);
-  return { model: layer.model, dataSets: [{ inputs: layer.inputs, outputs: layer.outputs }], tolerance: layer.tolerance };
+  return {
+    model: layer.model,
+    dataSets: [{ inputs: layer.inputs, outputs: layer.outputs }],
+    tolerance: layer.tolerance,
+  };
 }
 
 function messageOf(error: unknown): string {
@@ -106,11 +120,17 @@ async function runOne(loaded: LoadedCase, backend: Backend): Promise<Omit<CaseRe
       }
       for (const [name, want] of dataSet.outputs) {
         const actual = got.get(name);
-        if (actual === undefined) return { status: 'error', maxAbsErr: null, message: `output '${name}' was not produced` };
+        if (actual === undefined)
+          return { status: 'error', maxAbsErr: null, message: `output '${name}' was not produced` };
         const tolerance = loaded.tolerance ?? (isFloatType(want.dtype) ? DEFAULT_FLOAT_TOLERANCE : EXACT);
         const comparison = compareTensors(actual, want, tolerance);
         worst = Math.max(worst, comparison.maxAbsErr);
-        if (!comparison.ok) return { status: 'fail', maxAbsErr: comparison.maxAbsErr, message: `data set ${index}, output '${name}': ${comparison.message}` };
+        if (!comparison.ok)
+          return {
+            status: 'fail',
+            maxAbsErr: comparison.maxAbsErr,
+            message: `data set ${index}, output '${name}': ${comparison.message}`,
+          };
       }
     }
     return { status: 'pass', maxAbsErr: worst, message: '' };
@@ -128,7 +148,11 @@ export interface GoldenOptions {
 }
 
 /** Runs every case under `dirs` on every backend. */
-export async function runGolden(dirs: readonly string[], backends: readonly Backend[], options: GoldenOptions = {}): Promise<GoldenReport> {
+export async function runGolden(
+  dirs: readonly string[],
+  backends: readonly Backend[],
+  options: GoldenOptions = {},
+): Promise<GoldenReport> {
   const locations = dirs.flatMap((dir) => discoverCases(dir).map((location) => ({ location, root: dir })));
   const availability = new Map(await Promise.all(backends.map(async (b) => [b.name, await b.availability()] as const)));
   const results: CaseResult[] = [];
@@ -146,7 +170,8 @@ export async function runGolden(dirs: readonly string[], backends: readonly Back
     for (const backend of backends) {
       const available = availability.get(backend.name);
       let outcome: Omit<CaseResult, 'case' | 'backend'>;
-      if (available !== undefined && !available.available) outcome = { status: 'skip', maxAbsErr: null, message: `backend unavailable: ${available.reason}` };
+      if (available !== undefined && !available.available)
+        outcome = { status: 'skip', maxAbsErr: null, message: `backend unavailable: ${available.reason}` };
       else if (loaded === undefined) outcome = { status: loadProblem, maxAbsErr: null, message: loadMessage };
       else outcome = await runOne(loaded, backend);
       const result = { case: location.name, backend: backend.name, ...outcome };

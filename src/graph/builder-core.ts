@@ -92,7 +92,12 @@ export class BuilderCore {
    * Adds a node of `op` and returns its output values, typed by shape inference.
    * Refuses (OpError) unknown attributes, a wrong number of inputs, and anything shape inference rejects.
    */
-  op<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Value | null)[], attrs: AttrInput<S>, options: NodeOptions = {}): Value[] {
+  op<S extends AttrSchema>(
+    op: OpDef<S>,
+    inputs: readonly (Value | null)[],
+    attrs: AttrInput<S>,
+    options: NodeOptions = {},
+  ): Value[] {
     const opset = this.opset;
     const nodeName = options.name ?? op.opType;
     const ref = { opType: op.opType, name: nodeName };
@@ -101,13 +106,23 @@ export class BuilderCore {
     const variadic = formal.some((io) => io.variadic === true);
     const minimum = formal.filter((io) => io.optional !== true && io.variadic !== true).length;
     if (inputs.length < minimum || (!variadic && inputs.length > formal.length)) {
-      throw new OpError(ref, `takes ${variadic ? `at least ${minimum}` : `${minimum}..${formal.length}`} inputs at opset ${opset}, got ${inputs.length}`);
+      throw new OpError(
+        ref,
+        `takes ${variadic ? `at least ${minimum}` : `${minimum}..${formal.length}`} inputs at opset ${opset}, got ${inputs.length}`,
+      );
     }
     const attributes = serializeAttributes(op.attributes, attrs, { node: ref, opset });
     checkPortable(ref, attributes);
-    const outputCount = options.outputCount ?? options.outputs?.length ?? op.outputs.filter((io) => io.optional !== true).length;
+    const outputCount =
+      options.outputCount ?? options.outputs?.length ?? op.outputs.filter((io) => io.optional !== true).length;
     // Infer before touching the graph, so a refused node leaves no trace.
-    const types = inferNode({ ...ref, domain: op.domain, attributes }, opset, inputs.map((v) => v?.type ?? null), outputCount, (index) => inputs[index]?.constValue ?? undefined);
+    const types = inferNode(
+      { ...ref, domain: op.domain, attributes },
+      opset,
+      inputs.map((v) => v?.type ?? null),
+      outputCount,
+      (index) => inputs[index]?.constValue ?? undefined,
+    );
     const node = this.graph.addNode({
       opType: op.opType,
       domain: op.domain,
@@ -123,7 +138,12 @@ export class BuilderCore {
   }
 
   /** Adds a single-output node and returns its output. */
-  op1<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Value | null)[], attrs: AttrInput<S>, options: NodeOptions = {}): Value {
+  op1<S extends AttrSchema>(
+    op: OpDef<S>,
+    inputs: readonly (Value | null)[],
+    attrs: AttrInput<S>,
+    options: NodeOptions = {},
+  ): Value {
     const [output] = this.op(op, inputs, attrs, { ...options, outputCount: 1 });
     if (output === undefined) throw new GraphError(`${op.opType}: no output was created`);
     return output;
@@ -148,7 +168,10 @@ function checkPortable(ref: { opType: string; name: string }, attributes: Readon
   pads.value.forEach((pad, index) => {
     const k = kernel.value[index % rank];
     if (k !== undefined && pad >= k) {
-      throw new OpError(ref, `pads ${JSON.stringify(pads.value.map(Number))} must be smaller than kernel_shape ${JSON.stringify(kernel.value.map(Number))} (pad ${pad} at position ${index} >= kernel ${k}); onnxruntime rejects it`);
+      throw new OpError(
+        ref,
+        `pads ${JSON.stringify(pads.value.map(Number))} must be smaller than kernel_shape ${JSON.stringify(kernel.value.map(Number))} (pad ${pad} at position ${index} >= kernel ${k}); onnxruntime rejects it`,
+      );
     }
   });
 }

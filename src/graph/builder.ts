@@ -93,11 +93,25 @@ export class GraphBuilder extends BuilderCore {
     return this.op1(GlobalAveragePool, [x], {}, options);
   }
 
-  conv(x: Value, weight: Value, bias: Value | null, attrs: AttrInput<typeof Conv.attributes> = {}, options?: NodeOptions): Value {
+  conv(
+    x: Value,
+    weight: Value,
+    bias: Value | null,
+    attrs: AttrInput<typeof Conv.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
     return this.op1(Conv, bias === null ? [x, weight] : [x, weight, bias], attrs, options);
   }
 
-  batchNormalization(x: Value, scale: Value, bias: Value, mean: Value, variance: Value, attrs: AttrInput<typeof BatchNormalization.attributes> = {}, options?: NodeOptions): Value {
+  batchNormalization(
+    x: Value,
+    scale: Value,
+    bias: Value,
+    mean: Value,
+    variance: Value,
+    attrs: AttrInput<typeof BatchNormalization.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
     return this.op1(BatchNormalization, [x, scale, bias, mean, variance], attrs, options);
   }
 
@@ -198,7 +212,8 @@ export class GraphBuilder extends BuilderCore {
 
   /** Removes the given size-1 axes (`axes` an attribute before opset 13, an input from 13). */
   squeeze(x: Value, axes: readonly number[], options?: NodeOptions): Value {
-    if (this.opset >= UNSQUEEZE_INPUT_OPSET) return this.op1(Squeeze, [x, this.int64s(`${options?.name ?? 'squeeze'}.axes`, axes)], {}, options);
+    if (this.opset >= UNSQUEEZE_INPUT_OPSET)
+      return this.op1(Squeeze, [x, this.int64s(`${options?.name ?? 'squeeze'}.axes`, axes)], {}, options);
     return this.op1(Squeeze, [x], { axes }, options);
   }
 
@@ -218,7 +233,8 @@ export class GraphBuilder extends BuilderCore {
   }
 
   unsqueeze(x: Value, axes: readonly number[], options?: NodeOptions): Value {
-    if (this.opset >= UNSQUEEZE_INPUT_OPSET) return this.op1(Unsqueeze, [x, this.int64s(`${options?.name ?? 'unsqueeze'}.axes`, axes)], {}, options);
+    if (this.opset >= UNSQUEEZE_INPUT_OPSET)
+      return this.op1(Unsqueeze, [x, this.int64s(`${options?.name ?? 'unsqueeze'}.axes`, axes)], {}, options);
     return this.op1(Unsqueeze, [x], { axes }, options);
   }
 
@@ -226,7 +242,8 @@ export class GraphBuilder extends BuilderCore {
   slice(x: Value, bounds: SliceBounds, options?: NodeOptions): Value {
     const base = options?.name ?? 'slice';
     const inputs = [x, this.int64s(`${base}.starts`, bounds.starts), this.int64s(`${base}.ends`, bounds.ends)];
-    if (bounds.axes !== undefined || bounds.steps !== undefined) inputs.push(this.int64s(`${base}.axes`, bounds.axes ?? bounds.starts.map((_, i) => i)));
+    if (bounds.axes !== undefined || bounds.steps !== undefined)
+      inputs.push(this.int64s(`${base}.axes`, bounds.axes ?? bounds.starts.map((_, i) => i)));
     if (bounds.steps !== undefined) inputs.push(this.int64s(`${base}.steps`, bounds.steps));
     return this.op1(Slice, inputs, {}, options);
   }
@@ -254,20 +271,27 @@ export class GraphBuilder extends BuilderCore {
     }
     const sizes = typeof pieces === 'number' ? this.equalSplit(x, axis, pieces) : pieces;
     if (this.opset >= SPLIT_INPUT_OPSET) {
-      return this.op(Split, [x, this.int64s(`${options?.name ?? 'split'}.sizes`, sizes)], { axis }, { ...nodeOptions, outputCount: count });
+      return this.op(
+        Split,
+        [x, this.int64s(`${options?.name ?? 'split'}.sizes`, sizes)],
+        { axis },
+        { ...nodeOptions, outputCount: count },
+      );
     }
     return this.op(Split, [x], { axis, split: sizes }, { ...nodeOptions, outputCount: count });
   }
 
   private equalSplit(x: Value, axis: number, count: number): number[] {
-    const size = x.type?.shape?.[axis < 0 ? (x.type.shape.length + axis) : axis];
+    const size = x.type?.shape?.[axis < 0 ? x.type.shape.length + axis : axis];
     if (typeof size !== 'number' || size % count !== 0) {
-      throw new RangeError(`split: cannot split '${x.name}' into ${count} equal parts along axis ${axis} of static size ${String(size)} before opset ${SPLIT_NUM_OUTPUTS_OPSET}`);
+      throw new RangeError(
+        `split: cannot split '${x.name}' into ${count} equal parts along axis ${axis} of static size ${String(size)} before opset ${SPLIT_NUM_OUTPUTS_OPSET}`,
+      );
     }
     return Array.from({ length: count }, () => size / count);
   }
 
-  private reduce(op: typeof ReduceMax  , x: Value, reduce: ReduceOptions, options?: NodeOptions): Value {
+  private reduce(op: typeof ReduceMax, x: Value, reduce: ReduceOptions, options?: NodeOptions): Value {
     const keepdims = reduce.keepdims ?? 1;
     if (this.opset >= REDUCE_AXES_INPUT_OPSET) {
       return this.op1(op, [x, this.int64s(`${options?.name ?? op.opType}.axes`, reduce.axes)], { keepdims }, options);

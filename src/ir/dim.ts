@@ -111,9 +111,12 @@ function formatLinear(terms: readonly { atom: Atom; coeff: number }[], constant:
   for (const { atom, coeff } of terms) {
     const text = atom.kind === 'unknown' ? `?${atom.id}` : atomKey(atom);
     const magnitude = Math.abs(coeff) === 1 ? text : `${Math.abs(coeff)}*${text}`;
-    parts.push(parts.length === 0 ? (coeff < 0 ? `-${magnitude}` : magnitude) : `${coeff < 0 ? '-' : '+'} ${magnitude}`);
+    parts.push(
+      parts.length === 0 ? (coeff < 0 ? `-${magnitude}` : magnitude) : `${coeff < 0 ? '-' : '+'} ${magnitude}`,
+    );
   }
-  if (constant !== 0) parts.push(parts.length === 0 ? `${constant}` : `${constant < 0 ? '-' : '+'} ${Math.abs(constant)}`);
+  if (constant !== 0)
+    parts.push(parts.length === 0 ? `${constant}` : `${constant < 0 ? '-' : '+'} ${Math.abs(constant)}`);
   return parts.join(' ');
 }
 
@@ -159,7 +162,8 @@ export function mulDims(a: Dim, b: Dim): Dim | undefined {
  * (`floor((2H + 3)/2) = H + floor(3/2)` only when the remainder part is constant) and the rest becomes an atom.
  */
 export function divDim(a: Dim, den: number, rounding: 'floor' | 'ceil'): Dim {
-  if (!Number.isInteger(den) || den <= 0) throw new RangeError(`divDim: divisor must be a positive integer, got ${den}`);
+  if (!Number.isInteger(den) || den <= 0)
+    throw new RangeError(`divDim: divisor must be a positive integer, got ${den}`);
   if (typeof a === 'number') return rounding === 'floor' ? Math.floor(a / den) : Math.ceil(a / den);
   if (den === 1) return a;
   // Pull out the parts of each coefficient (and of the constant) that are multiples of den.

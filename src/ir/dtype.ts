@@ -42,14 +42,7 @@ export type TensorData =
 
 /** Numeric typed arrays whose elements are JS numbers. */
 export type NumberArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array;
+  Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
 interface DTypeInfo {
   readonly name: string;
@@ -106,7 +99,9 @@ export function allocate(dtype: DataType, length: number): TensorData {
 
 /** Floating-point types (whose kernels compute in float). */
 export function isFloatType(dtype: DataType): boolean {
-  return dtype === DataType.FLOAT || dtype === DataType.DOUBLE || dtype === DataType.FLOAT16 || dtype === DataType.BFLOAT16;
+  return (
+    dtype === DataType.FLOAT || dtype === DataType.DOUBLE || dtype === DataType.FLOAT16 || dtype === DataType.BFLOAT16
+  );
 }
 
 /** Integer types stored as BigInt. */

@@ -74,7 +74,8 @@ export class Graph {
   /** Renames a value, keeping the name index consistent. */
   renameValue(value: Value, name: string): void {
     if (value.name === name) return;
-    if (this.#values.has(name)) throw new GraphError(`graph '${this.name}': cannot rename '${value.name}' to '${name}', which is taken`);
+    if (this.#values.has(name))
+      throw new GraphError(`graph '${this.name}': cannot rename '${value.name}' to '${name}', which is taken`);
     this.#values.delete(value.name);
     value.name = name;
     this.#values.set(name, value);
@@ -108,7 +109,8 @@ export class Graph {
   /** Marks values as graph outputs (appended in order). */
   addOutput(...values: Value[]): void {
     for (const value of values) {
-      if (this.lookup(value.name) !== value) throw new GraphError(`graph '${this.name}': output '${value.name}' is not a value of this graph`);
+      if (this.lookup(value.name) !== value)
+        throw new GraphError(`graph '${this.name}': output '${value.name}' is not a value of this graph`);
       this.outputs.push(value);
     }
   }
@@ -127,16 +129,26 @@ export class Graph {
     readonly before?: Node;
   }): Node {
     const name = this.uniqueNodeName(spec.name ?? spec.opType);
-    const outputNames = typeof spec.outputs === 'number'
-      ? Array.from({ length: spec.outputs }, (_, i) => (spec.outputs === 1 ? `${name}_out` : `${name}_out${i}`))
-      : spec.outputs;
+    const outputNames =
+      typeof spec.outputs === 'number'
+        ? Array.from({ length: spec.outputs }, (_, i) => (spec.outputs === 1 ? `${name}_out` : `${name}_out${i}`))
+        : spec.outputs;
     for (const input of spec.inputs) {
       if (input !== null && this.lookup(input.name) !== input) {
-        throw new GraphError(`graph '${this.name}': ${spec.opType} node '${name}' uses value '${input.name}', which is not in this graph`);
+        throw new GraphError(
+          `graph '${this.name}': ${spec.opType} node '${name}' uses value '${input.name}', which is not in this graph`,
+        );
       }
     }
     const outputs = outputNames.map((outputName) => new Value(this.uniqueName(outputName)));
-    const node = new Node(spec.opType, spec.inputs, outputs, spec.attributes ?? new Map<string, Attribute>(), name, spec.domain ?? '');
+    const node = new Node(
+      spec.opType,
+      spec.inputs,
+      outputs,
+      spec.attributes ?? new Map<string, Attribute>(),
+      name,
+      spec.domain ?? '',
+    );
     this.insertNode(node, spec.before);
     return node;
   }
@@ -162,9 +174,12 @@ export class Graph {
       for (const output of node.outputs) {
         const users = output.consumers().filter((user) => user !== node);
         if (users.length > 0) {
-          throw new GraphError(`cannot remove ${node.label()}: its output '${output.name}' is used by ${users.map((u) => u.label()).join(', ')}`);
+          throw new GraphError(
+            `cannot remove ${node.label()}: its output '${output.name}' is used by ${users.map((u) => u.label()).join(', ')}`,
+          );
         }
-        if (output.isGraphOutput()) throw new GraphError(`cannot remove ${node.label()}: its output '${output.name}' is a graph output`);
+        if (output.isGraphOutput())
+          throw new GraphError(`cannot remove ${node.label()}: its output '${output.name}' is a graph output`);
       }
     }
     this.#nodes.splice(at, 1);

@@ -49,7 +49,11 @@ function toSafeNumber(value: bigint): number {
   return Number(value);
 }
 
-type Options<T> = { readonly since?: number; readonly until?: number; readonly check?: (value: T) => string | undefined };
+type Options<T> = {
+  readonly since?: number;
+  readonly until?: number;
+  readonly check?: (value: T) => string | undefined;
+};
 
 function spec<T, R extends boolean>(
   onnxName: string,
@@ -69,7 +73,14 @@ function spec<T, R extends boolean>(
     if (problem !== undefined) fail(context, onnxName, problem);
     return value;
   };
-  return { onnxName, required, parse, serialize: write, ...(options.since === undefined ? {} : { since: options.since }), ...(options.until === undefined ? {} : { until: options.until }) };
+  return {
+    onnxName,
+    required,
+    parse,
+    serialize: write,
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.until === undefined ? {} : { until: options.until }),
+  };
 }
 
 function readInt(attribute: Attribute, context: AttrContext, name: string): number {
@@ -91,37 +102,101 @@ function readFloat(attribute: Attribute, context: AttrContext, name: string): nu
 export const attr = {
   /** An int with a default. */
   int: (name: string, fallback: number, options: Options<number> = {}): AttrSpec<number, false> =>
-    spec(name, false, options, (a, c) => readInt(a, c, name), () => fallback, (v) => (v === fallback ? undefined : Attr.int(v))),
+    spec(
+      name,
+      false,
+      options,
+      (a, c) => readInt(a, c, name),
+      () => fallback,
+      (v) => (v === fallback ? undefined : Attr.int(v)),
+    ),
   /** A required int. */
   requiredInt: (name: string, options: Options<number> = {}): AttrSpec<number, true> =>
-    spec(name, true, options, (a, c) => readInt(a, c, name), () => 0, (v) => Attr.int(v)),
+    spec(
+      name,
+      true,
+      options,
+      (a, c) => readInt(a, c, name),
+      () => 0,
+      (v) => Attr.int(v),
+    ),
   /** An optional int without a default. */
   optionalInt: (name: string, options: Options<number | undefined> = {}): AttrSpec<number | undefined, false> =>
-    spec<number | undefined, false>(name, false, options, (a, c) => readInt(a, c, name), () => undefined, (v) => (v === undefined ? undefined : Attr.int(v))),
+    spec<number | undefined, false>(
+      name,
+      false,
+      options,
+      (a, c) => readInt(a, c, name),
+      () => undefined,
+      (v) => (v === undefined ? undefined : Attr.int(v)),
+    ),
   /** A float with a default. */
   float: (name: string, fallback: number, options: Options<number> = {}): AttrSpec<number, false> =>
-    spec(name, false, options, (a, c) => readFloat(a, c, name), () => fallback, (v) => (v === fallback ? undefined : Attr.float(v))),
+    spec(
+      name,
+      false,
+      options,
+      (a, c) => readFloat(a, c, name),
+      () => fallback,
+      (v) => (v === fallback ? undefined : Attr.float(v)),
+    ),
   /** An optional float without a default. */
   optionalFloat: (name: string, options: Options<number | undefined> = {}): AttrSpec<number | undefined, false> =>
-    spec<number | undefined, false>(name, false, options, (a, c) => readFloat(a, c, name), () => undefined, (v) => (v === undefined ? undefined : Attr.float(v))),
+    spec<number | undefined, false>(
+      name,
+      false,
+      options,
+      (a, c) => readFloat(a, c, name),
+      () => undefined,
+      (v) => (v === undefined ? undefined : Attr.float(v)),
+    ),
   /** A list of ints that may be absent (`undefined`: the op derives it). */
-  optionalInts: (name: string, options: Options<readonly number[] | undefined> = {}): AttrSpec<readonly number[] | undefined, false> =>
-    spec<readonly number[] | undefined, false>(name, false, options, (a, c) => readInts(a, c, name), () => undefined, (v) => (v === undefined ? undefined : Attr.ints(v))),
+  optionalInts: (
+    name: string,
+    options: Options<readonly number[] | undefined> = {},
+  ): AttrSpec<readonly number[] | undefined, false> =>
+    spec<readonly number[] | undefined, false>(
+      name,
+      false,
+      options,
+      (a, c) => readInts(a, c, name),
+      () => undefined,
+      (v) => (v === undefined ? undefined : Attr.ints(v)),
+    ),
   /** A required list of ints. */
   requiredInts: (name: string, options: Options<readonly number[]> = {}): AttrSpec<readonly number[], true> =>
-    spec(name, true, options, (a, c) => readInts(a, c, name), () => [], (v) => Attr.ints(v)),
+    spec(
+      name,
+      true,
+      options,
+      (a, c) => readInts(a, c, name),
+      () => [],
+      (v) => Attr.ints(v),
+    ),
   /** A list of floats that may be absent. */
-  optionalFloats: (name: string, options: Options<readonly number[] | undefined> = {}): AttrSpec<readonly number[] | undefined, false> =>
+  optionalFloats: (
+    name: string,
+    options: Options<readonly number[] | undefined> = {},
+  ): AttrSpec<readonly number[] | undefined, false> =>
     spec<readonly number[] | undefined, false>(
-      name, false, options,
+      name,
+      false,
+      options,
       (a, c) => (a.kind === 'floats' ? a.value : fail(c, name, `must be a list of floats, got ${a.kind}`)),
       () => undefined,
       (v) => (v === undefined ? undefined : Attr.floats(v)),
     ),
   /** A string restricted to `allowed`, with a default. */
-  enum: <T extends string>(name: string, allowed: readonly T[], fallback: T, options: Options<T> = {}): AttrSpec<T, false> =>
+  enum: <T extends string>(
+    name: string,
+    allowed: readonly T[],
+    fallback: T,
+    options: Options<T> = {},
+  ): AttrSpec<T, false> =>
     spec(
-      name, false, options,
+      name,
+      false,
+      options,
       (a, c) => {
         if (a.kind !== 'string') fail(c, name, `must be a string, got ${a.kind}`);
         const found = allowed.find((value) => value === a.value);
@@ -133,7 +208,9 @@ export const attr = {
   /** A free string that may be absent. */
   optionalString: (name: string, options: Options<string | undefined> = {}): AttrSpec<string | undefined, false> =>
     spec<string | undefined, false>(
-      name, false, options,
+      name,
+      false,
+      options,
       (a, c) => (a.kind === 'string' ? a.value : fail(c, name, `must be a string, got ${a.kind}`)),
       () => undefined,
       (v) => (v === undefined ? undefined : Attr.string(v)),
@@ -141,7 +218,9 @@ export const attr = {
   /** A tensor that may be absent. */
   optionalTensor: (name: string, options: Options<Tensor | undefined> = {}): AttrSpec<Tensor | undefined, false> =>
     spec<Tensor | undefined, false>(
-      name, false, options,
+      name,
+      false,
+      options,
       (a, c) => (a.kind === 'tensor' ? a.value : fail(c, name, `must be a tensor, got ${a.kind}`)),
       () => undefined,
       (v) => (v === undefined ? undefined : Attr.tensor(v)),
@@ -149,25 +228,38 @@ export const attr = {
 } as const;
 
 function availableAt(specItem: AttrSpec<unknown>, opset: number): boolean {
-  return (specItem.since === undefined || opset >= specItem.since) && (specItem.until === undefined || opset <= specItem.until);
+  return (
+    (specItem.since === undefined || opset >= specItem.since) &&
+    (specItem.until === undefined || opset <= specItem.until)
+  );
 }
 
 /**
  * Parses a node's raw attributes against a schema. Unknown attributes, attributes of another opset and
  * wrongly typed values are refused with an OpError (code `E_ATTR`) naming the node and the attribute.
  */
-export function parseAttributes<S extends AttrSchema>(schema: S, raw: ReadonlyMap<string, Attribute>, context: AttrContext): ParsedAttrs<S> {
+export function parseAttributes<S extends AttrSchema>(
+  schema: S,
+  raw: ReadonlyMap<string, Attribute>,
+  context: AttrContext,
+): ParsedAttrs<S> {
   const known = new Map<string, string>();
   for (const [key, specItem] of Object.entries(schema)) known.set(specItem.onnxName, key);
   for (const name of raw.keys()) {
     const key = known.get(name);
     if (key === undefined) {
-      const allowed = Object.values(schema).filter((s) => availableAt(s, context.opset)).map((s) => s.onnxName);
+      const allowed = Object.values(schema)
+        .filter((s) => availableAt(s, context.opset))
+        .map((s) => s.onnxName);
       fail(context, name, `is not an attribute of this op (known: ${allowed.join(', ') || 'none'})`);
     }
     const specItem = schema[key];
     if (specItem !== undefined && !availableAt(specItem, context.opset)) {
-      fail(context, name, `does not exist at opset ${context.opset} (since ${specItem.since ?? 1}${specItem.until === undefined ? '' : `, until ${specItem.until}`})`);
+      fail(
+        context,
+        name,
+        `does not exist at opset ${context.opset} (since ${specItem.since ?? 1}${specItem.until === undefined ? '' : `, until ${specItem.until}`})`,
+      );
     }
   }
   const parsed: Record<string, unknown> = {};
@@ -179,17 +271,23 @@ export function parseAttributes<S extends AttrSchema>(schema: S, raw: ReadonlyMa
 }
 
 /** Serialises typed attributes back to raw ONNX attributes (defaults left out). */
-export function serializeAttributes<S extends AttrSchema>(schema: S, values: AttrInput<S>, context: AttrContext): Map<string, Attribute> {
+export function serializeAttributes<S extends AttrSchema>(
+  schema: S,
+  values: AttrInput<S>,
+  context: AttrContext,
+): Map<string, Attribute> {
   const out = new Map<string, Attribute>();
   const entries = Object.entries(schema).sort(([, a], [, b]) => (a.onnxName < b.onnxName ? -1 : 1));
   const record = values as Readonly<Record<string, unknown>>;
   for (const key of Object.keys(record)) {
-    if (!(key in schema)) fail(context, key, `is not an attribute of this op (known: ${Object.keys(schema).join(', ') || 'none'})`);
+    if (!(key in schema))
+      fail(context, key, `is not an attribute of this op (known: ${Object.keys(schema).join(', ') || 'none'})`);
   }
   for (const [key, specItem] of entries) {
     const value = record[key];
     if (value === undefined) continue;
-    if (!availableAt(specItem, context.opset)) fail(context, specItem.onnxName, `does not exist at opset ${context.opset}`);
+    if (!availableAt(specItem, context.opset))
+      fail(context, specItem.onnxName, `does not exist at opset ${context.opset}`);
     const attribute = specItem.serialize(value);
     if (attribute !== undefined) out.set(specItem.onnxName, attribute);
   }

@@ -20,12 +20,20 @@ export const AveragePool = definePoolOp({
   attributes: {
     ...windowAttributes,
     ceilMode: attr.int('ceil_mode', 0, { since: 10 }),
-    countIncludePad: attr.int('count_include_pad', 0, { since: 7, check: (v) => (v === 0 || v === 1 ? undefined : `must be 0 or 1, got ${v}`) }),
+    countIncludePad: attr.int('count_include_pad', 0, {
+      since: 7,
+      check: (v) => (v === 0 || v === 1 ? undefined : `must be 0 or 1, got ${v}`),
+    }),
     dilations: attr.optionalInts('dilations', { since: 19 }),
   },
   window: (attrs) => attrs,
   reduce: (x, windows, attrs, fail) => {
-    const pooled = poolWindows(floatData(x, fail), x.dims, windows, attrs.countIncludePad === 0 ? 'mean-exclude-pad' : 'mean-include-pad');
+    const pooled = poolWindows(
+      floatData(x, fail),
+      x.dims,
+      windows,
+      attrs.countIncludePad === 0 ? 'mean-exclude-pad' : 'mean-include-pad',
+    );
     return elementTensor(x.dtype, pooled.dims, pooled.data);
   },
 });

@@ -20,10 +20,21 @@ import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
 const CHANNEL_INPUTS = ['scale', 'B', 'input_mean', 'input_var'] as const;
 
 /** Refuses what the reference kernel does not implement: training and per-activation (`spatial=0`) statistics. */
-function checkInferenceMode(node: { readonly opType: string; readonly name: string }, attrs: { readonly trainingMode: number; readonly spatial: number }, outputCount: number): void {
-  if (attrs.trainingMode !== 0) throw new UnsupportedError(`${describeNode(node)}: training_mode=1 (batch statistics) is not supported; only inference mode is`);
-  if (attrs.spatial === 0) throw new UnsupportedError(`${describeNode(node)}: spatial=0 (per-activation statistics) is not supported`);
-  if (outputCount > 1) throw new UnsupportedError(`${describeNode(node)}: the running/saved statistics outputs (${outputCount - 1} requested) exist only in training mode, which is not supported`);
+function checkInferenceMode(
+  node: { readonly opType: string; readonly name: string },
+  attrs: { readonly trainingMode: number; readonly spatial: number },
+  outputCount: number,
+): void {
+  if (attrs.trainingMode !== 0)
+    throw new UnsupportedError(
+      `${describeNode(node)}: training_mode=1 (batch statistics) is not supported; only inference mode is`,
+    );
+  if (attrs.spatial === 0)
+    throw new UnsupportedError(`${describeNode(node)}: spatial=0 (per-activation statistics) is not supported`);
+  if (outputCount > 1)
+    throw new UnsupportedError(
+      `${describeNode(node)}: the running/saved statistics outputs (${outputCount - 1} requested) exist only in training mode, which is not supported`,
+    );
 }
 
 export const BatchNormalization = defineOp({
@@ -31,7 +42,13 @@ export const BatchNormalization = defineOp({
   domain: '',
   versions: [1, 6, 7, 9, 14, 15],
   inputs: [{ name: 'X' }, { name: 'scale' }, { name: 'B' }, { name: 'input_mean' }, { name: 'input_var' }],
-  outputs: [{ name: 'Y' }, { name: 'running_mean', optional: true }, { name: 'running_var', optional: true }, { name: 'saved_mean', optional: true, until: 13 }, { name: 'saved_var', optional: true, until: 13 }],
+  outputs: [
+    { name: 'Y' },
+    { name: 'running_mean', optional: true },
+    { name: 'running_var', optional: true },
+    { name: 'saved_mean', optional: true, until: 13 },
+    { name: 'saved_var', optional: true, until: 13 },
+  ],
   attributes: {
     epsilon: attr.float('epsilon', 1e-5),
     momentum: attr.float('momentum', 0.9),
@@ -45,16 +62,25 @@ export const BatchNormalization = defineOp({
     checkInferenceMode(ctx.node, ctx.attrs, ctx.outputCount);
     const x = requireType(ctx, 0);
     expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
-    if (x.shape !== null && x.shape.length < 2) ctx.fail(`input X must have rank >= 2 (N, C, ...), got ${formatShape(x.shape)}`);
+    if (x.shape !== null && x.shape.length < 2)
+      ctx.fail(`input X must have rank >= 2 (N, C, ...), got ${formatShape(x.shape)}`);
     const channels = x.shape?.[1];
     CHANNEL_INPUTS.forEach((name, i) => {
       const type = requireType(ctx, i + 1);
       expectDtype(type.dtype, FLOAT_DTYPES, `input ${name}`, ctx.fail);
-      if (ctx.opset < 15 && type.dtype !== x.dtype) ctx.fail(`input ${name} is ${dtypeName(type.dtype)} but X is ${dtypeName(x.dtype)}; before opset 15 they must match`);
+      if (ctx.opset < 15 && type.dtype !== x.dtype)
+        ctx.fail(
+          `input ${name} is ${dtypeName(type.dtype)} but X is ${dtypeName(x.dtype)}; before opset 15 they must match`,
+        );
       const shape = type.shape;
       if (shape === null) return;
-      if (shape.length !== 1 || (typeof shape[0] === 'number' && typeof channels === 'number' && shape[0] !== channels)) {
-        ctx.fail(`input ${name} must have shape [C] = [${String(channels)}] for X ${formatShape(x.shape)}, got ${formatShape(shape)}`);
+      if (
+        shape.length !== 1 ||
+        (typeof shape[0] === 'number' && typeof channels === 'number' && shape[0] !== channels)
+      ) {
+        ctx.fail(
+          `input ${name} must have shape [C] = [${String(channels)}] for X ${formatShape(x.shape)}, got ${formatShape(shape)}`,
+        );
       }
     });
     return [{ dtype: x.dtype, shape: x.shape }];
@@ -67,10 +93,12 @@ export const BatchNormalization = defineOp({
     const [batch = 1, channels = 1, ...rest] = x.dims;
     const [scale, bias, mean, variance] = CHANNEL_INPUTS.map((name, i) => {
       const tensor = requireInput(ctx, i + 1);
-      if (tensor.dims.length !== 1 || tensor.dims[0] !== channels) ctx.fail(`input ${name} must have shape [${channels}] for X ${x.describe()}, got ${tensor.describe()}`);
+      if (tensor.dims.length !== 1 || tensor.dims[0] !== channels)
+        ctx.fail(`input ${name} must have shape [${channels}] for X ${x.describe()}, got ${tensor.describe()}`);
       return floatData(tensor, ctx.fail);
     });
-    if (scale === undefined || bias === undefined || mean === undefined || variance === undefined) return ctx.fail('internal: missing per-channel input');
+    if (scale === undefined || bias === undefined || mean === undefined || variance === undefined)
+      return ctx.fail('internal: missing per-channel input');
     const plane = rest.reduce((size, dim) => size * dim, 1);
     const input = floatData(x, ctx.fail);
     const out = new Float64Array(input.length);

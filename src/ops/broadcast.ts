@@ -25,7 +25,10 @@ function broadcastDim(a: Dim, b: Dim): Dim | undefined {
  * The multidirectional broadcast of several shapes (symbolic dims allowed). `null` when any rank is unknown.
  * Calls `fail` with every shape when two known dims of an axis differ and neither is 1.
  */
-export function broadcastShapes(shapes: readonly (readonly Dim[] | null)[], fail: (detail: string) => never): Dim[] | null {
+export function broadcastShapes(
+  shapes: readonly (readonly Dim[] | null)[],
+  fail: (detail: string) => never,
+): Dim[] | null {
   if (shapes.some((shape) => shape === null)) return null;
   const known = shapes.filter((shape): shape is readonly Dim[] => shape !== null);
   const rank = Math.max(0, ...known.map((shape) => shape.length));
@@ -36,7 +39,9 @@ export function broadcastShapes(shapes: readonly (readonly Dim[] | null)[], fail
       const own = shape[shape.length - rank + axis] ?? 1;
       const merged = broadcastDim(dim, own);
       if (merged === undefined) {
-        return fail(`shapes ${known.map(formatShape).join(' and ')} cannot be broadcast (axis ${axis} of the ${rank}-d result: ${String(dim)} vs ${String(own)})`);
+        return fail(
+          `shapes ${known.map(formatShape).join(' and ')} cannot be broadcast (axis ${axis} of the ${rank}-d result: ${String(dim)} vs ${String(own)})`,
+        );
       }
       dim = merged;
     }
@@ -49,7 +54,11 @@ export function broadcastShapes(shapes: readonly (readonly Dim[] | null)[], fail
 export function broadcastConcrete(shapes: readonly (readonly number[])[], fail: (detail: string) => never): number[] {
   const result = broadcastShapes(shapes, fail);
   if (result === null) return fail('cannot broadcast an unknown rank');
-  return result.map((dim) => (typeof dim === 'number' ? dim : fail(`internal: symbolic dim in concrete broadcast of ${shapes.map(formatShape).join(', ')}`)));
+  return result.map((dim) =>
+    typeof dim === 'number'
+      ? dim
+      : fail(`internal: symbolic dim in concrete broadcast of ${shapes.map(formatShape).join(', ')}`),
+  );
 }
 
 /**
@@ -72,14 +81,18 @@ export function legacyBroadcastShape(
     return [...b];
   }
   if (b.length === 0) return a.map(() => 1);
-  if (b.length > a.length) return fail(`with broadcast = 1, B ${formatShape(b)} must not have more dims than A ${formatShape(a)}`);
+  if (b.length > a.length)
+    return fail(`with broadcast = 1, B ${formatShape(b)} must not have more dims than A ${formatShape(a)}`);
   const start = axis === undefined ? a.length - b.length : axis < 0 ? axis + a.length : axis;
   if (start < 0 || start + b.length > a.length) {
     return fail(`axis ${String(axis)} puts B ${formatShape(b)} outside A ${formatShape(a)}`);
   }
   b.forEach((dim, i) => {
     const target = a[start + i] ?? 1;
-    if (dim !== 1 && !dimsCompatible(target, dim)) fail(`B ${formatShape(b)} does not match A ${formatShape(a)} at axis ${start + i} (axis attribute ${String(axis)})`);
+    if (dim !== 1 && !dimsCompatible(target, dim))
+      fail(
+        `B ${formatShape(b)} does not match A ${formatShape(a)} at axis ${start + i} (axis attribute ${String(axis)})`,
+      );
   });
   return [...a.slice(0, start).map(() => 1), ...b, ...a.slice(start + b.length).map(() => 1)];
 }
@@ -101,7 +114,7 @@ export function broadcastIndexMap(inputDims: readonly number[], outputDims: read
   const strides = outputDims.map((_, axis) => {
     const inputAxis = axis - offset;
     const dim = inputDims[inputAxis];
-    return inputAxis < 0 || dim === 1 ? 0 : inputStrides[inputAxis] ?? 0;
+    return inputAxis < 0 || dim === 1 ? 0 : (inputStrides[inputAxis] ?? 0);
   });
   return stridedIndexMap(outputDims, strides, 0);
 }

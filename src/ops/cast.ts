@@ -20,16 +20,24 @@ function parseTo(attribute: Attribute | undefined, context: AttrContext): DataTy
   if (attribute === undefined) throw new OpError(context.node, "attribute 'to' is required but missing", 'E_ATTR');
   let code: number | undefined;
   if (attribute.kind === 'int') code = Number(attribute.value);
-  else if (attribute.kind === 'string') code = Object.entries(DataType).find(([name]) => name === attribute.value.toUpperCase())?.[1];
+  else if (attribute.kind === 'string')
+    code = Object.entries(DataType).find(([name]) => name === attribute.value.toUpperCase())?.[1];
   else throw new OpError(context.node, `attribute 'to' must be an int type code, got ${attribute.kind}`, 'E_ATTR');
   if (code === undefined || !isDataType(code)) {
     const shown = attribute.kind === 'int' ? String(attribute.value) : JSON.stringify(attribute.value);
-    throw new UnsupportedError(`${context.node.opType} node '${context.node.name || '<unnamed>'}': Cast to type ${shown} is not supported by sppkit (float8/int4/complex types are not held)`);
+    throw new UnsupportedError(
+      `${context.node.opType} node '${context.node.name || '<unnamed>'}': Cast to type ${shown} is not supported by sppkit (float8/int4/complex types are not held)`,
+    );
   }
   return code;
 }
 
-const toSpec: AttrSpec<DataType, true> = { onnxName: 'to', required: true, parse: parseTo, serialize: (value) => Attr.int(value) };
+const toSpec: AttrSpec<DataType, true> = {
+  onnxName: 'to',
+  required: true,
+  parse: parseTo,
+  serialize: (value) => Attr.int(value),
+};
 
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -45,7 +53,9 @@ function toBigInt(value: number, dtype: DataType): bigint {
 /** Converts a whole tensor to `to`. */
 function castTensor(x: Tensor, to: DataType, fail: (detail: string) => never): Tensor {
   if (x.dtype === DataType.STRING || to === DataType.STRING) {
-    throw new UnsupportedError(`Cast from ${dtypeName(x.dtype)} to ${dtypeName(to)}: string casts are not implemented by sppkit`);
+    throw new UnsupportedError(
+      `Cast from ${dtypeName(x.dtype)} to ${dtypeName(to)}: string casts are not implemented by sppkit`,
+    );
   }
   if (x.dtype === to) return x;
   const size = x.size;
@@ -84,7 +94,13 @@ function castTensor(x: Tensor, to: DataType, fail: (detail: string) => never): T
 }
 
 function isFloatOrBool(dtype: DataType): boolean {
-  return dtype === DataType.BOOL || dtype === DataType.FLOAT || dtype === DataType.DOUBLE || dtype === DataType.FLOAT16 || dtype === DataType.BFLOAT16;
+  return (
+    dtype === DataType.BOOL ||
+    dtype === DataType.FLOAT ||
+    dtype === DataType.DOUBLE ||
+    dtype === DataType.FLOAT16 ||
+    dtype === DataType.BFLOAT16
+  );
 }
 
 export const Cast = defineOp({

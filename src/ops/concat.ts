@@ -29,7 +29,10 @@ export const Concat = defineOp({
     const first = types[0] ?? ctx.fail('needs at least one input');
     const axisAttr = axisAt(ctx.attrs.axis, ctx.opset, ctx.fail);
     types.forEach((type, i) => {
-      if (type.dtype !== first.dtype) ctx.fail(`all inputs must have one type; input 0 is ${dtypeName(first.dtype)} and input ${i} is ${dtypeName(type.dtype)}`);
+      if (type.dtype !== first.dtype)
+        ctx.fail(
+          `all inputs must have one type; input 0 is ${dtypeName(first.dtype)} and input ${i} is ${dtypeName(type.dtype)}`,
+        );
     });
     const shapes = types.map((type) => type.shape);
     if (shapes.some((shape) => shape === null)) return [{ dtype: first.dtype, shape: null }];
@@ -46,7 +49,8 @@ export const Concat = defineOp({
         continue;
       }
       const numbers = dims.filter((dim): dim is number => typeof dim === 'number');
-      if (numbers.some((dim) => dim !== numbers[0])) ctx.fail(`inputs ${shown} differ at axis ${d}, which is not the concat axis ${axisAttr}`);
+      if (numbers.some((dim) => dim !== numbers[0]))
+        ctx.fail(`inputs ${shown} differ at axis ${d}, which is not the concat axis ${axisAttr}`);
       shape.push(numbers[0] ?? dims[0] ?? 0);
     }
     return [{ dtype: first.dtype, shape }];
@@ -58,14 +62,23 @@ export const Concat = defineOp({
     const axis = normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset, ctx.fail), rank, 'axis', ctx.fail);
     const shown = inputs.map((t) => t.describe()).join(', ');
     for (const t of inputs) {
-      if (t.dtype !== first.dtype || t.dims.length !== rank || t.dims.some((dim, d) => d !== axis && dim !== first.dims[d])) {
+      if (
+        t.dtype !== first.dtype ||
+        t.dims.length !== rank ||
+        t.dims.some((dim, d) => d !== axis && dim !== first.dims[d])
+      ) {
         ctx.fail(`inputs ${shown} cannot be joined along axis ${axis}`);
       }
     }
-    const dims = first.dims.map((dim, d) => (d === axis ? inputs.reduce((total, t) => total + (t.dims[axis] ?? 0), 0) : dim));
+    const dims = first.dims.map((dim, d) =>
+      d === axis ? inputs.reduce((total, t) => total + (t.dims[axis] ?? 0), 0) : dim,
+    );
     const outer = first.dims.slice(0, axis).reduce((total, dim) => total * dim, 1);
     const inner = first.dims.slice(axis + 1).reduce((total, dim) => total * dim, 1);
-    const out = allocate(first.dtype, dims.reduce((total, dim) => total * dim, 1));
+    const out = allocate(
+      first.dtype,
+      dims.reduce((total, dim) => total * dim, 1),
+    );
     let position = 0;
     for (let o = 0; o < outer; o += 1) {
       for (const t of inputs) {

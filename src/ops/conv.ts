@@ -66,7 +66,16 @@ function gatherTable(axes: readonly AxisGeometry[]): Int32Array {
 }
 
 /** Fills the column matrix of `channels` planes starting at `inOffset`: row `c*K + k` holds tap k of channel c. */
-function im2col(x: ArrayLike<number>, inOffset: number, planeSize: number, channels: number, table: Int32Array, kernelSize: number, outPlane: number, cols: Float64Array): void {
+function im2col(
+  x: ArrayLike<number>,
+  inOffset: number,
+  planeSize: number,
+  channels: number,
+  table: Int32Array,
+  kernelSize: number,
+  outPlane: number,
+  cols: Float64Array,
+): void {
   for (let c = 0; c < channels; c += 1) {
     const plane = inOffset + c * planeSize;
     for (let k = 0; k < kernelSize; k += 1) {
@@ -82,18 +91,48 @@ function im2col(x: ArrayLike<number>, inOffset: number, planeSize: number, chann
 
 /** True when the kernel is 1×…×1 with stride 1 and no padding: the input plane is the column matrix. */
 function isPointwise(axes: readonly AxisGeometry[]): boolean {
-  return axes.every((axis) => axis.kernel === 1 && axis.stride === 1 && axis.padBegin === 0 && axis.padEnd === 0 && axis.outSize === axis.inSize);
+  return axes.every(
+    (axis) =>
+      axis.kernel === 1 &&
+      axis.stride === 1 &&
+      axis.padBegin === 0 &&
+      axis.padEnd === 0 &&
+      axis.outSize === axis.inSize,
+  );
 }
 
 /** The window attributes of a Conv node, with kernel_shape taken from W when the attribute is absent. */
-function convWindow(attrs: { readonly autoPad: WindowAttrs['autoPad']; readonly kernelShape: readonly number[] | undefined; readonly strides: readonly number[] | undefined; readonly pads: readonly number[] | undefined; readonly dilations: readonly number[] | undefined }, weightSpatial: readonly Dim[], fail: (detail: string) => never): WindowAttrs | undefined {
+function convWindow(
+  attrs: {
+    readonly autoPad: WindowAttrs['autoPad'];
+    readonly kernelShape: readonly number[] | undefined;
+    readonly strides: readonly number[] | undefined;
+    readonly pads: readonly number[] | undefined;
+    readonly dilations: readonly number[] | undefined;
+  },
+  weightSpatial: readonly Dim[],
+  fail: (detail: string) => never,
+): WindowAttrs | undefined {
   const fromWeight = weightSpatial.every((dim): dim is number => typeof dim === 'number') ? weightSpatial : undefined;
-  if (attrs.kernelShape !== undefined && fromWeight !== undefined && attrs.kernelShape.some((k, i) => k !== fromWeight[i])) {
-    fail(`kernel_shape ${JSON.stringify(attrs.kernelShape)} does not match the spatial dims of W ${formatShape(weightSpatial)}`);
+  if (
+    attrs.kernelShape !== undefined &&
+    fromWeight !== undefined &&
+    attrs.kernelShape.some((k, i) => k !== fromWeight[i])
+  ) {
+    fail(
+      `kernel_shape ${JSON.stringify(attrs.kernelShape)} does not match the spatial dims of W ${formatShape(weightSpatial)}`,
+    );
   }
   const kernelShape = attrs.kernelShape ?? fromWeight;
   if (kernelShape === undefined) return undefined;
-  return { autoPad: attrs.autoPad, kernelShape, strides: attrs.strides, pads: attrs.pads, dilations: attrs.dilations, ceilMode: 0 };
+  return {
+    autoPad: attrs.autoPad,
+    kernelShape,
+    strides: attrs.strides,
+    pads: attrs.pads,
+    dilations: attrs.dilations,
+    ceilMode: 0,
+  };
 }
 
 export const Conv = defineOp({
@@ -116,8 +155,10 @@ export const Conv = defineOp({
     const w = requireType(ctx, 1);
     const b = ctx.inputs[2] ?? null;
     expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
-    if (w.dtype !== x.dtype) ctx.fail(`W has element type ${dtypeName(w.dtype)} but X has ${dtypeName(x.dtype)}; they must match`);
-    if (b !== null && b.dtype !== x.dtype) ctx.fail(`B has element type ${dtypeName(b.dtype)} but X has ${dtypeName(x.dtype)}; they must match`);
+    if (w.dtype !== x.dtype)
+      ctx.fail(`W has element type ${dtypeName(w.dtype)} but X has ${dtypeName(x.dtype)}; they must match`);
+    if (b !== null && b.dtype !== x.dtype)
+      ctx.fail(`B has element type ${dtypeName(b.dtype)} but X has ${dtypeName(x.dtype)}; they must match`);
     if (x.shape === null || w.shape === null) return [{ dtype: x.dtype, shape: null }];
     const group = ctx.attrs.group;
     const describe = `X.shape=${formatShape(x.shape)}, W.shape=${formatShape(w.shape)}, group=${group}`;
@@ -128,12 +169,19 @@ export const Conv = defineOp({
     if (typeof channels === 'number' && typeof perGroup === 'number' && channels !== perGroup * group) {
       ctx.fail(`input channels C=${channels} must equal W.shape[1] * group = ${perGroup} * ${group}; ${describe}`);
     }
-    if (typeof outChannels === 'number' && outChannels % group !== 0) ctx.fail(`output channels M=${outChannels} must be divisible by group; ${describe}`);
-    if (b !== null && b.shape !== null && (b.shape.length !== 1 || (typeof b.shape[0] === 'number' && typeof outChannels === 'number' && b.shape[0] !== outChannels))) {
+    if (typeof outChannels === 'number' && outChannels % group !== 0)
+      ctx.fail(`output channels M=${outChannels} must be divisible by group; ${describe}`);
+    if (
+      b !== null &&
+      b.shape !== null &&
+      (b.shape.length !== 1 ||
+        (typeof b.shape[0] === 'number' && typeof outChannels === 'number' && b.shape[0] !== outChannels))
+    ) {
       ctx.fail(`B must have shape [M] = [${String(outChannels)}], got ${formatShape(b.shape)}; ${describe}`);
     }
     const window = convWindow(ctx.attrs, weightSpatial, ctx.fail);
-    const outSpatial = window === undefined ? null : windowOutputDims(spatial, window, (detail) => ctx.fail(`${detail}; ${describe}`));
+    const outSpatial =
+      window === undefined ? null : windowOutputDims(spatial, window, (detail) => ctx.fail(`${detail}; ${describe}`));
     return [{ dtype: x.dtype, shape: outSpatial === null ? null : [batch, outChannels, ...outSpatial] }];
   },
   run(ctx) {
@@ -143,12 +191,15 @@ export const Conv = defineOp({
     expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
     const group = ctx.attrs.group;
     const describe = `X.shape=[${x.dims.join(', ')}], W.shape=[${w.dims.join(', ')}], group=${group}`;
-    if (x.dims.length < 3 || w.dims.length !== x.dims.length) ctx.fail(`X must have rank >= 3 and W the same rank; ${describe}`);
+    if (x.dims.length < 3 || w.dims.length !== x.dims.length)
+      ctx.fail(`X must have rank >= 3 and W the same rank; ${describe}`);
     const [batch = 1, channels = 1, ...spatial] = x.dims;
     const [outChannels = 1, perGroup = 1, ...weightSpatial] = w.dims;
-    if (channels !== perGroup * group) ctx.fail(`input channels C=${channels} must equal W.shape[1] * group = ${perGroup} * ${group}; ${describe}`);
+    if (channels !== perGroup * group)
+      ctx.fail(`input channels C=${channels} must equal W.shape[1] * group = ${perGroup} * ${group}; ${describe}`);
     if (outChannels % group !== 0) ctx.fail(`output channels M=${outChannels} must be divisible by group; ${describe}`);
-    if (b !== null && (b.dims.length !== 1 || b.dims[0] !== outChannels)) ctx.fail(`B must have shape [${outChannels}], got [${b.dims.join(', ')}]; ${describe}`);
+    if (b !== null && (b.dims.length !== 1 || b.dims[0] !== outChannels))
+      ctx.fail(`B must have shape [${outChannels}], got [${b.dims.join(', ')}]; ${describe}`);
     const window = convWindow(ctx.attrs, weightSpatial, ctx.fail);
     if (window === undefined) return ctx.fail(`cannot determine the kernel shape; ${describe}`);
     const axes = resolveWindows(spatial, window, (detail) => ctx.fail(`${detail}; ${describe}`));
@@ -171,11 +222,27 @@ export const Conv = defineOp({
         const weightOffset = g * outPerGroup * depth;
         if (table === null || cols === null) {
           const input = { data: xData, offset: inOffset, rowStride: outPlane, colStride: 1 };
-          multiplyAccumulate({ data: wData, offset: weightOffset, rowStride: depth, colStride: 1 }, input, out, outOffset, outPerGroup, depth, outPlane);
+          multiplyAccumulate(
+            { data: wData, offset: weightOffset, rowStride: depth, colStride: 1 },
+            input,
+            out,
+            outOffset,
+            outPerGroup,
+            depth,
+            outPlane,
+          );
         } else {
           im2col(xData, inOffset, planeSize, perGroup, table, kernelSize, outPlane, cols);
           const columns = { data: cols, offset: 0, rowStride: outPlane, colStride: 1 };
-          multiplyAccumulate({ data: wData, offset: weightOffset, rowStride: depth, colStride: 1 }, columns, out, outOffset, outPerGroup, depth, outPlane);
+          multiplyAccumulate(
+            { data: wData, offset: weightOffset, rowStride: depth, colStride: 1 },
+            columns,
+            out,
+            outOffset,
+            outPerGroup,
+            depth,
+            outPlane,
+          );
         }
       }
       if (bias !== null) {

@@ -24,8 +24,14 @@ export const UNSIGNED_INTS: readonly DataType[] = [DataType.UINT8, DataType.UINT
 export const NUMERIC: readonly DataType[] = [...FLOATS, ...SIGNED_INTS, ...UNSIGNED_INTS];
 
 /** Fails unless `dtype` is in `allowed`, naming both. */
-export function requireDtype(dtype: DataType, allowed: readonly DataType[], what: string, fail: (detail: string) => never): void {
-  if (!allowed.includes(dtype)) fail(`${what} has type ${dtypeName(dtype)}, but only ${allowed.map(dtypeName).join(', ')} are allowed`);
+export function requireDtype(
+  dtype: DataType,
+  allowed: readonly DataType[],
+  what: string,
+  fail: (detail: string) => never,
+): void {
+  if (!allowed.includes(dtype))
+    fail(`${what} has type ${dtypeName(dtype)}, but only ${allowed.map(dtypeName).join(', ')} are allowed`);
 }
 
 /** True for int64/uint64 storage. */
@@ -40,7 +46,8 @@ export function isNumberData(data: TensorData): data is NumberArray {
 
 /** The elements of a non-int64 numeric (or bool) tensor as numbers; float16/bfloat16 are decoded. */
 export function numbersOf(tensor: Tensor, fail: (detail: string) => never): NumberArray {
-  if (tensor.dtype === DataType.FLOAT16 || tensor.dtype === DataType.BFLOAT16) return Float64Array.from(tensor.toNumbers());
+  if (tensor.dtype === DataType.FLOAT16 || tensor.dtype === DataType.BFLOAT16)
+    return Float64Array.from(tensor.toNumbers());
   const data = tensor.data;
   if (isNumberData(data)) return data;
   return fail(`expects a tensor with number elements, got ${tensor.describe()}`);
@@ -71,7 +78,11 @@ export function numberOutput(dtype: DataType, size: number, fail: (detail: strin
 }
 
 /** Allocates an int64/uint64 output. */
-export function bigintOutput(dtype: DataType, size: number, fail: (detail: string) => never): BigInt64Array | BigUint64Array {
+export function bigintOutput(
+  dtype: DataType,
+  size: number,
+  fail: (detail: string) => never,
+): BigInt64Array | BigUint64Array {
   const data = allocate(dtype, size);
   return isBigIntData(data) ? data : fail(`internal: ${dtypeName(dtype)} is not BigInt-valued`);
 }
@@ -160,7 +171,13 @@ export function gatherElements(source: Tensor, map: Int32Array, dims: readonly n
 }
 
 /** Copies `count` elements from `source` (from `sourceStart`) into `target` (at `targetStart`); same dtype. */
-export function copyElements(target: TensorData, targetStart: number, source: TensorData, sourceStart: number, count: number): void {
+export function copyElements(
+  target: TensorData,
+  targetStart: number,
+  source: TensorData,
+  sourceStart: number,
+  count: number,
+): void {
   if (Array.isArray(target) && Array.isArray(source)) {
     for (let i = 0; i < count; i += 1) target[targetStart + i] = source[sourceStart + i] ?? '';
   } else if (isBigIntData(target) && isBigIntData(source)) {
@@ -179,7 +196,13 @@ export function intsOf(tensor: Tensor, fail: (detail: string) => never): number[
   }
   const data = tensor.data;
   if (isBigIntData(data)) {
-    return Array.from(data, (v) => (v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : v < BigInt(Number.MIN_SAFE_INTEGER) ? Number.MIN_SAFE_INTEGER : Number(v)));
+    return Array.from(data, (v) =>
+      v > BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number.MAX_SAFE_INTEGER
+        : v < BigInt(Number.MIN_SAFE_INTEGER)
+          ? Number.MIN_SAFE_INTEGER
+          : Number(v),
+    );
   }
   return tensor.toNumbers();
 }
@@ -215,7 +238,8 @@ export function defineArithmetic(opType: string, fns: BinaryFns): OpDef<typeof a
     infer(ctx) {
       const a = requireType(ctx, 0);
       const b = requireType(ctx, 1);
-      if (a.dtype !== b.dtype) ctx.fail(`A and B must have the same type, got ${dtypeName(a.dtype)} and ${dtypeName(b.dtype)}`);
+      if (a.dtype !== b.dtype)
+        ctx.fail(`A and B must have the same type, got ${dtypeName(a.dtype)} and ${dtypeName(b.dtype)}`);
       requireDtype(a.dtype, arithmeticTypes(ctx.opset), 'A', ctx.fail);
       if (ctx.opset < 7 && a.shape !== null && b.shape !== null) {
         legacyBroadcastShape(a.shape, b.shape, ctx.attrs.broadcast, ctx.attrs.axis, ctx.fail);
@@ -275,7 +299,11 @@ export function defineUnary(
 }
 
 /** Defines a float-only unary op such as Exp or Floor; `versions` lists where its schema changed. */
-export function defineFloatUnary(opType: string, versions: readonly number[], fn: (value: number) => number): OpDef<typeof unaryAttributes> {
+export function defineFloatUnary(
+  opType: string,
+  versions: readonly number[],
+  fn: (value: number) => number,
+): OpDef<typeof unaryAttributes> {
   return defineUnary(opType, versions, floatUnaryTypes, (x, fail) => mapFloat(x, fn, fail));
 }
 
@@ -304,14 +332,22 @@ export function defineMinMax(opType: 'Max' | 'Min', fns: BinaryFns): OpDef<typeo
       const types = ctx.inputs.map((type, i) => type ?? ctx.fail(`input ${i} has no known type`));
       const first = types[0] ?? ctx.fail('needs at least one input');
       types.forEach((type, i) => {
-        if (type.dtype !== first.dtype) ctx.fail(`all inputs must have one type; input 0 is ${dtypeName(first.dtype)} and input ${i} is ${dtypeName(type.dtype)}`);
+        if (type.dtype !== first.dtype)
+          ctx.fail(
+            `all inputs must have one type; input 0 is ${dtypeName(first.dtype)} and input ${i} is ${dtypeName(type.dtype)}`,
+          );
       });
       requireDtype(first.dtype, minMaxTypes(ctx.opset), 'input 0', ctx.fail);
       const shapes = types.map((type) => type.shape);
       if (ctx.opset < 8) {
         const known = shapes.filter((s) => s !== null);
-        const same = known.every((s) => s.length === known[0]?.length && s.every((d, i) => typeof d !== 'number' || typeof known[0]?.[i] !== 'number' || d === known[0]?.[i]));
-        if (!same) ctx.fail(`before opset 8 all inputs must have the same shape, got ${shapes.map(formatShape).join(', ')}`);
+        const same = known.every(
+          (s) =>
+            s.length === known[0]?.length &&
+            s.every((d, i) => typeof d !== 'number' || typeof known[0]?.[i] !== 'number' || d === known[0]?.[i]),
+        );
+        if (!same)
+          ctx.fail(`before opset 8 all inputs must have the same shape, got ${shapes.map(formatShape).join(', ')}`);
       }
       return [{ dtype: first.dtype, shape: broadcastShapes(shapes, ctx.fail) }];
     },
@@ -320,7 +356,9 @@ export function defineMinMax(opType: 'Max' | 'Min', fns: BinaryFns): OpDef<typeo
       const first = inputs[0] ?? ctx.fail('needs at least one input');
       requireDtype(first.dtype, minMaxTypes(ctx.opset), 'input 0', ctx.fail);
       if (ctx.opset < 8 && inputs.some((t) => t.dims.join() !== first.dims.join())) {
-        ctx.fail(`before opset 8 all inputs must have the same shape, got ${inputs.map((t) => t.describe()).join(', ')}`);
+        ctx.fail(
+          `before opset 8 all inputs must have the same shape, got ${inputs.map((t) => t.describe()).join(', ')}`,
+        );
       }
       return [variadicKernel(inputs, fns, ctx.fail)];
     },

@@ -34,8 +34,10 @@ export const Equal = defineOp({
   infer(ctx) {
     const a = requireType(ctx, 0);
     const b = requireType(ctx, 1);
-    if (ctx.opset < LEGACY_OPSET) ctx.fail(`Equal-1 (legacy broadcast attributes) is not supported; use opset ${LEGACY_OPSET} or later`);
-    if (a.dtype !== b.dtype) ctx.fail(`A and B must have the same type, got ${dtypeName(a.dtype)} and ${dtypeName(b.dtype)}`);
+    if (ctx.opset < LEGACY_OPSET)
+      ctx.fail(`Equal-1 (legacy broadcast attributes) is not supported; use opset ${LEGACY_OPSET} or later`);
+    if (a.dtype !== b.dtype)
+      ctx.fail(`A and B must have the same type, got ${dtypeName(a.dtype)} and ${dtypeName(b.dtype)}`);
     requireDtype(a.dtype, equalTypes(ctx.opset), 'A', ctx.fail);
     return [{ dtype: DataType.BOOL, shape: broadcastShapes([a.shape, b.shape], ctx.fail) }];
   },

@@ -12,7 +12,8 @@ import { defineOp, requireInput, requireType } from './op.js';
 
 /** Fails unless every requested dim is >= 0 (a negative dim is never valid for Expand). */
 function checkRequested(requested: readonly number[], input: string, fail: (detail: string) => never): void {
-  if (requested.some((v) => !Number.isInteger(v) || v < 0)) fail(`shape [${requested.join(', ')}] must hold dims >= 0 (expanding input ${input})`);
+  if (requested.some((v) => !Number.isInteger(v) || v < 0))
+    fail(`shape [${requested.join(', ')}] must hold dims >= 0 (expanding input ${input})`);
 }
 
 export const Expand = defineOp({
@@ -26,18 +27,33 @@ export const Expand = defineOp({
     const x = requireType(ctx, 0);
     const shapeType = requireType(ctx, 1);
     if (shapeType.dtype !== DataType.INT64) ctx.fail(`shape must be int64, got ${dtypeName(shapeType.dtype)}`);
-    if (shapeType.shape !== null && shapeType.shape.length !== 1) ctx.fail(`shape must be 1-D, got ${formatShape(shapeType.shape)}`);
+    if (shapeType.shape !== null && shapeType.shape.length !== 1)
+      ctx.fail(`shape must be 1-D, got ${formatShape(shapeType.shape)}`);
     const constant = ctx.constant(1);
     if (constant !== undefined) {
       const requested = intsOf(constant, ctx.fail);
       checkRequested(requested, formatShape(x.shape), ctx.fail);
-      return [{ dtype: x.dtype, shape: broadcastShapes([x.shape, requested], (detail) => ctx.fail(`cannot expand: ${detail}`)) }];
+      return [
+        {
+          dtype: x.dtype,
+          shape: broadcastShapes([x.shape, requested], (detail) => ctx.fail(`cannot expand: ${detail}`)),
+        },
+      ];
     }
     // A shape computed in the graph (`Shape` plus int64 arithmetic) may still be known as dims.
     const computed = ctx.shapeValue(1);
     if (computed !== undefined) {
-      checkRequested(computed.filter((dim) => typeof dim === 'number'), formatShape(x.shape), ctx.fail);
-      return [{ dtype: x.dtype, shape: broadcastShapes([x.shape, computed], (detail) => ctx.fail(`cannot expand: ${detail}`)) }];
+      checkRequested(
+        computed.filter((dim) => typeof dim === 'number'),
+        formatShape(x.shape),
+        ctx.fail,
+      );
+      return [
+        {
+          dtype: x.dtype,
+          shape: broadcastShapes([x.shape, computed], (detail) => ctx.fail(`cannot expand: ${detail}`)),
+        },
+      ];
     }
     const length = shapeType.shape?.[0];
     if (x.shape === null || typeof length !== 'number') return [{ dtype: x.dtype, shape: null }];
@@ -53,7 +69,8 @@ export const Expand = defineOp({
   run(ctx) {
     const x = requireInput(ctx, 0);
     const shape = requireInput(ctx, 1);
-    if (shape.dtype !== DataType.INT64 || shape.dims.length !== 1) ctx.fail(`shape must be a 1-D int64 tensor, got ${shape.describe()}`);
+    if (shape.dtype !== DataType.INT64 || shape.dims.length !== 1)
+      ctx.fail(`shape must be a 1-D int64 tensor, got ${shape.describe()}`);
     const requested = intsOf(shape, ctx.fail);
     checkRequested(requested, x.describe(), ctx.fail);
     const dims = broadcastConcrete([x.dims, requested], (detail) => ctx.fail(`cannot expand: ${detail}`));

@@ -10,7 +10,8 @@ import { defineOp, requireInput, requireType } from './op.js';
 
 /** Resolves Flatten's axis, whose valid range is `[-rank, rank]`. */
 function flattenAxis(axis: number, rank: number, fail: (detail: string) => never): number {
-  if (axis < -rank || axis > rank) return fail(`axis ${axis} is out of range for rank ${rank} (valid: ${-rank}..${rank})`);
+  if (axis < -rank || axis > rank)
+    return fail(`axis ${axis} is out of range for rank ${rank} (valid: ${-rank}..${rank})`);
   return axis < 0 ? axis + rank : axis;
 }
 

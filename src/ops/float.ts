@@ -13,13 +13,16 @@ export const FLOAT_TYPES: readonly DataType[] = [DataType.FLOAT, DataType.DOUBLE
 export function floatData(tensor: Tensor, fail: (detail: string) => never): FloatArray {
   const data: TensorData = tensor.data;
   if (data instanceof Float32Array || data instanceof Float64Array) return data;
-  if (tensor.dtype === DataType.FLOAT16 || tensor.dtype === DataType.BFLOAT16) return Float32Array.from(tensor.toNumbers());
+  if (tensor.dtype === DataType.FLOAT16 || tensor.dtype === DataType.BFLOAT16)
+    return Float32Array.from(tensor.toNumbers());
   return fail(`expects a float tensor, got ${dtypeName(tensor.dtype)}`);
 }
 
 /** Wraps a float array as a tensor of `dtype`, rounding for float16/bfloat16. */
 export function floatTensor(dtype: DataType, dims: readonly number[], data: FloatArray): Tensor {
-  if (dtype === DataType.FLOAT) return new Tensor(dtype, dims, data instanceof Float32Array ? data : Float32Array.from(data));
-  if (dtype === DataType.DOUBLE) return new Tensor(dtype, dims, data instanceof Float64Array ? data : Float64Array.from(data));
+  if (dtype === DataType.FLOAT)
+    return new Tensor(dtype, dims, data instanceof Float32Array ? data : Float32Array.from(data));
+  if (dtype === DataType.DOUBLE)
+    return new Tensor(dtype, dims, data instanceof Float64Array ? data : Float64Array.from(data));
   return tensorFromNumbers(dtype, dims, Array.from(data));
 }

@@ -14,18 +14,26 @@ import { gatherElements, intsOf } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';
 
 /** The GatherND geometry of a data and an indices shape; fails naming both shapes and batch_dims. */
-function gatherNdShape<D extends Dim>(data: readonly D[], indices: readonly D[], batchDims: number, fail: (detail: string) => never): { tuple: number; output: D[] } {
+function gatherNdShape<D extends Dim>(
+  data: readonly D[],
+  indices: readonly D[],
+  batchDims: number,
+  fail: (detail: string) => never,
+): { tuple: number; output: D[] } {
   const shown = `data ${formatShape(data)}, indices ${formatShape(indices)}, batch_dims ${batchDims}`;
   if (data.length < 1 || indices.length < 1) fail(`data and indices must have rank >= 1 (${shown})`);
-  if (batchDims < 0 || batchDims >= Math.min(data.length, indices.length)) fail(`batch_dims must be in 0..min(rank(data), rank(indices)) - 1 (${shown})`);
+  if (batchDims < 0 || batchDims >= Math.min(data.length, indices.length))
+    fail(`batch_dims must be in 0..min(rank(data), rank(indices)) - 1 (${shown})`);
   for (let axis = 0; axis < batchDims; axis += 1) {
     const a = data[axis];
     const b = indices[axis];
-    if (typeof a === 'number' && typeof b === 'number' && a !== b) fail(`the first batch_dims dims of data and indices must agree; axis ${axis} differs (${shown})`);
+    if (typeof a === 'number' && typeof b === 'number' && a !== b)
+      fail(`the first batch_dims dims of data and indices must agree; axis ${axis} differs (${shown})`);
   }
   const tuple = indices[indices.length - 1];
   if (typeof tuple !== 'number') return fail(`the last dim of indices must be known (${shown})`);
-  if (tuple < 1 || tuple > data.length - batchDims) fail(`the last dim of indices must be in 1..rank(data) - batch_dims = ${data.length - batchDims} (${shown})`);
+  if (tuple < 1 || tuple > data.length - batchDims)
+    fail(`the last dim of indices must be in 1..rank(data) - batch_dims = ${data.length - batchDims} (${shown})`);
   return { tuple, output: [...indices.slice(0, -1), ...data.slice(batchDims + tuple)] };
 }
 
@@ -41,7 +49,9 @@ export const GatherND = defineOp({
     const indices = requireType(ctx, 1);
     if (indices.dtype !== DataType.INT64) ctx.fail(`indices must be int64, got ${dtypeName(indices.dtype)}`);
     if (data.shape === null || indices.shape === null) return [{ dtype: data.dtype, shape: null }];
-    return [{ dtype: data.dtype, shape: gatherNdShape(data.shape, indices.shape, ctx.attrs.batchDims, ctx.fail).output }];
+    return [
+      { dtype: data.dtype, shape: gatherNdShape(data.shape, indices.shape, ctx.attrs.batchDims, ctx.fail).output },
+    ];
   },
   run(ctx) {
     const data = requireInput(ctx, 0);
@@ -66,7 +76,9 @@ export const GatherND = defineOp({
           const size = indexed[k] ?? 0;
           const raw = picks[first + k] ?? 0;
           if (raw < -size || raw >= size) {
-            ctx.fail(`index ${raw} (entry ${k} of index tuple ${batch * tuplesPerBatch + t}) is out of range for axis ${batchDims + k} of data ${data.describe()} (valid: ${-size}..${size - 1})`);
+            ctx.fail(
+              `index ${raw} (entry ${k} of index tuple ${batch * tuplesPerBatch + t}) is out of range for axis ${batchDims + k} of data ${data.describe()} (valid: ${-size}..${size - 1})`,
+            );
           }
           offset += (raw < 0 ? raw + size : raw) * (strides[k] ?? 0);
         }

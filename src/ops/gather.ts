@@ -12,9 +12,15 @@ import { gatherElements, intsOf } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';
 
 /** Resolves every index against an axis of size `size`, failing on the first out of range. */
-function resolveIndices(indices: readonly number[], size: number, axis: number, fail: (detail: string) => never): number[] {
+function resolveIndices(
+  indices: readonly number[],
+  size: number,
+  axis: number,
+  fail: (detail: string) => never,
+): number[] {
   return indices.map((index) => {
-    if (index < -size || index >= size) fail(`index ${index} is out of range for axis ${axis} of size ${size} (valid: ${-size}..${size - 1})`);
+    if (index < -size || index >= size)
+      fail(`index ${index} is out of range for axis ${axis} of size ${size} (valid: ${-size}..${size - 1})`);
     return index < 0 ? index + size : index;
   });
 }
@@ -29,15 +35,19 @@ export const Gather = defineOp({
   infer(ctx) {
     const data = requireType(ctx, 0);
     const indices = requireType(ctx, 1);
-    if (indices.dtype !== DataType.INT64 && indices.dtype !== DataType.INT32) ctx.fail(`indices must be int32 or int64, got ${dtypeName(indices.dtype)}`);
+    if (indices.dtype !== DataType.INT64 && indices.dtype !== DataType.INT32)
+      ctx.fail(`indices must be int32 or int64, got ${dtypeName(indices.dtype)}`);
     if (data.shape === null) return [{ dtype: data.dtype, shape: null }];
     if (data.shape.length === 0) ctx.fail(`data must have rank >= 1, got ${formatShape(data.shape)}`);
     const axis = normalizeAxis(ctx.attrs.axis, data.shape.length, 'axis', ctx.fail);
     const size = data.shape[axis];
     const constant = ctx.constant(1);
-    if (constant !== undefined && typeof size === 'number') resolveIndices(intsOf(constant, ctx.fail), size, axis, ctx.fail);
+    if (constant !== undefined && typeof size === 'number')
+      resolveIndices(intsOf(constant, ctx.fail), size, axis, ctx.fail);
     if (indices.shape === null) return [{ dtype: data.dtype, shape: null }];
-    return [{ dtype: data.dtype, shape: [...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)] }];
+    return [
+      { dtype: data.dtype, shape: [...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)] },
+    ];
   },
   run(ctx) {
     const data = requireInput(ctx, 0);

@@ -8,13 +8,25 @@ import type { Dim } from '../ir/dim.js';
 import { sizeOf, type Tensor } from '../ir/tensor.js';
 import type { Node, Value } from '../ir/value.js';
 import { runNode } from './registry.js';
-import { MAX_KNOWN_ELEMENTS, propagateShapeValue, SHAPE_DTYPES, shapeValueOfTensor, tensorOfShapeValue, type ShapeValue } from './shape-value.js';
+import {
+  MAX_KNOWN_ELEMENTS,
+  propagateShapeValue,
+  SHAPE_DTYPES,
+  shapeValueOfTensor,
+  tensorOfShapeValue,
+  type ShapeValue,
+} from './shape-value.js';
 
 /** True when every output of a node has a static shape with at most MAX_KNOWN_ELEMENTS elements. */
 function smallStaticOutputs(node: Node): boolean {
   return node.outputs.every((output) => {
     const shape = output.type?.shape;
-    return shape !== null && shape !== undefined && shape.every((dim) => typeof dim === 'number') && sizeOf(shape.map(Number)) <= MAX_KNOWN_ELEMENTS;
+    return (
+      shape !== null &&
+      shape !== undefined &&
+      shape.every((dim) => typeof dim === 'number') &&
+      sizeOf(shape.map(Number)) <= MAX_KNOWN_ELEMENTS
+    );
   });
 }
 
@@ -60,8 +72,20 @@ export class KnownValues {
       }
     }
     const output = node.outputs[0];
-    if (output === undefined || node.outputs.length !== 1 || output.type === null || !SHAPE_DTYPES.includes(output.type.dtype)) return;
-    const value = propagateShapeValue(node, opset, node.inputs.map((v) => this.#shapeValue(v)), node.inputs.map((v) => v?.type ?? null), output.type);
+    if (
+      output === undefined ||
+      node.outputs.length !== 1 ||
+      output.type === null ||
+      !SHAPE_DTYPES.includes(output.type.dtype)
+    )
+      return;
+    const value = propagateShapeValue(
+      node,
+      opset,
+      node.inputs.map((v) => this.#shapeValue(v)),
+      node.inputs.map((v) => v?.type ?? null),
+      output.type,
+    );
     if (value === undefined || value.elements.length > MAX_KNOWN_ELEMENTS) return;
     this.#values.set(output, value);
     const tensor = tensorOfShapeValue(value, output.type.dtype);

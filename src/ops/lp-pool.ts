@@ -17,10 +17,17 @@ import { poolWindows } from './pool-reduce.js';
 import { elementTensor } from './reduce.js';
 
 /** The `p` attribute of LpPool and GlobalLpPool (an int since opset 2). */
-export const lpAttribute = attr.int('p', 2, { check: (v) => (v >= 1 ? undefined : `must be a positive integer, got ${v}`) });
+export const lpAttribute = attr.int('p', 2, {
+  check: (v) => (v >= 1 ? undefined : `must be a positive integer, got ${v}`),
+});
 
 /** `(Σ |x|^p)^(1/p)` over the windows `axes` of `x` (shared with GlobalLpPool). */
-export function lpPoolTensor(x: Tensor, axes: readonly AxisGeometry[], p: number, fail: (detail: string) => never): Tensor {
+export function lpPoolTensor(
+  x: Tensor,
+  axes: readonly AxisGeometry[],
+  p: number,
+  fail: (detail: string) => never,
+): Tensor {
   const input = floatData(x, fail);
   const powered = new Float64Array(input.length);
   for (let i = 0; i < input.length; i += 1) powered[i] = Math.abs(input[i] ?? 0) ** p;

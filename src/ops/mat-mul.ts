@@ -28,7 +28,8 @@ interface MatMulPlan<D> {
 
 /** Splits the operand shapes into batch and matrix dims, promoting 1-D operands. */
 function plan<D extends Dim>(a: readonly D[], b: readonly D[], one: D, fail: (detail: string) => never): MatMulPlan<D> {
-  if (a.length === 0 || b.length === 0) fail(`MatMul operands must have rank >= 1, got A ${formatShape(a)} and B ${formatShape(b)}`);
+  if (a.length === 0 || b.length === 0)
+    fail(`MatMul operands must have rank >= 1, got A ${formatShape(a)} and B ${formatShape(b)}`);
   const aMatrix = a.length === 1 ? [one, ...a] : a;
   const bMatrix = b.length === 1 ? [...b, one] : b;
   const m = aMatrix[aMatrix.length - 2] ?? one;
@@ -75,7 +76,8 @@ export const MatMul = defineOp({
     if (a.shape === null || b.shape === null) return [{ dtype: a.dtype, shape: null }];
     const describe = `A.shape=${formatShape(a.shape)}, B.shape=${formatShape(b.shape)}`;
     const p = plan<Dim>(a.shape, b.shape, 1, (detail) => ctx.fail(detail));
-    if (typeof p.k === 'number' && typeof p.kB === 'number' && p.k !== p.kB) ctx.fail(`inner dimensions differ (${p.k} vs ${p.kB}); ${describe}`);
+    if (typeof p.k === 'number' && typeof p.kB === 'number' && p.k !== p.kB)
+      ctx.fail(`inner dimensions differ (${p.k} vs ${p.kB}); ${describe}`);
     const batch = broadcastShapes([p.batchA, p.batchB], (detail) => ctx.fail(`batch dims: ${detail}; ${describe}`));
     return [{ dtype: a.dtype, shape: batch === null ? null : [...batch, ...p.tail] }];
   },
@@ -96,7 +98,11 @@ export const MatMul = defineOp({
       multiplyAccumulate(
         { data: aData, offset: offsetsA[index] ?? 0, rowStride: p.k, colStride: 1 },
         { data: bData, offset: offsetsB[index] ?? 0, rowStride: p.n, colStride: 1 },
-        out, index * p.m * p.n, p.m, p.k, p.n,
+        out,
+        index * p.m * p.n,
+        p.m,
+        p.k,
+        p.n,
       );
     }
     return [elementTensor(a.dtype, [...batch, ...p.tail], out)];

@@ -32,15 +32,22 @@ const MAX_POOL_DTYPES: readonly DataType[] = [...FLOAT_DTYPES, DataType.INT8, Da
 function spatialWeights(spatial: readonly number[], storageOrder: number): number[] {
   const weights = new Array<number>(spatial.length).fill(1);
   if (storageOrder === 0) {
-    for (let axis = spatial.length - 2; axis >= 0; axis -= 1) weights[axis] = (weights[axis + 1] ?? 1) * (spatial[axis + 1] ?? 1);
+    for (let axis = spatial.length - 2; axis >= 0; axis -= 1)
+      weights[axis] = (weights[axis + 1] ?? 1) * (spatial[axis + 1] ?? 1);
   } else {
-    for (let axis = 1; axis < spatial.length; axis += 1) weights[axis] = (weights[axis - 1] ?? 1) * (spatial[axis - 1] ?? 1);
+    for (let axis = 1; axis < spatial.length; axis += 1)
+      weights[axis] = (weights[axis - 1] ?? 1) * (spatial[axis - 1] ?? 1);
   }
   return weights;
 }
 
 /** Max and argmax of every window, computed directly (not separably). */
-function maxPoolWithIndices(data: FloatArray, dims: readonly number[], axes: readonly AxisGeometry[], storageOrder: number): { values: Float64Array; indices: BigInt64Array } {
+function maxPoolWithIndices(
+  data: FloatArray,
+  dims: readonly number[],
+  axes: readonly AxisGeometry[],
+  storageOrder: number,
+): { values: Float64Array; indices: BigInt64Array } {
   const spatial = dims.slice(2);
   const rank = spatial.length;
   const taps = axes.map(axisTaps);
@@ -61,7 +68,11 @@ function maxPoolWithIndices(data: FloatArray, dims: readonly number[], axes: rea
       position[axis] = rest % size;
       rest = Math.floor(rest / size);
     }
-    const ranges = taps.map((t, axis) => ({ first: t.offsets[position[axis] ?? 0] ?? 0, last: t.offsets[(position[axis] ?? 0) + 1] ?? 0, list: t.indices }));
+    const ranges = taps.map((t, axis) => ({
+      first: t.offsets[position[axis] ?? 0] ?? 0,
+      last: t.offsets[(position[axis] ?? 0) + 1] ?? 0,
+      list: t.indices,
+    }));
     if (ranges.some((range) => range.first === range.last)) continue;
     for (let plane = 0; plane < planes; plane += 1) {
       const base = plane * planeSize;
@@ -72,7 +83,8 @@ function maxPoolWithIndices(data: FloatArray, dims: readonly number[], axes: rea
       });
       for (;;) {
         let inOffset = 0;
-        for (let axis = 0; axis < rank; axis += 1) inOffset += (ranges[axis]?.list[cursor[axis] ?? 0] ?? 0) * (rowMajor[axis] ?? 0);
+        for (let axis = 0; axis < rank; axis += 1)
+          inOffset += (ranges[axis]?.list[cursor[axis] ?? 0] ?? 0) * (rowMajor[axis] ?? 0);
         const value = data[base + inOffset] ?? 0;
         if (bestOffset < 0 || value > best || (Number.isNaN(value) && !Number.isNaN(best))) {
           best = value;
@@ -113,15 +125,22 @@ export const MaxPool = defineOp({
     ...windowAttributes,
     ceilMode: attr.int('ceil_mode', 0, { since: 10 }),
     dilations: attr.optionalInts('dilations', { since: 10 }),
-    storageOrder: attr.int('storage_order', 0, { since: 8, check: (v) => (v === 0 || v === 1 ? undefined : `must be 0 or 1, got ${v}`) }),
+    storageOrder: attr.int('storage_order', 0, {
+      since: 8,
+      check: (v) => (v === 0 || v === 1 ? undefined : `must be 0 or 1, got ${v}`),
+    }),
   },
   dtypes: MAX_POOL_DTYPES,
   infer(ctx) {
     const x = requireType(ctx, 0);
     expectDtype(x.dtype, MAX_POOL_DTYPES, 'input X', ctx.fail);
-    if (ctx.outputCount > 1 && ctx.opset < 8) ctx.fail(`the Indices output needs opset 8 or later, the model has opset ${ctx.opset}`);
+    if (ctx.outputCount > 1 && ctx.opset < 8)
+      ctx.fail(`the Indices output needs opset 8 or later, the model has opset ${ctx.opset}`);
     const shape = x.shape === null ? null : pooledShape(x.shape, ctx.attrs, ctx.fail);
-    return [{ dtype: x.dtype, shape }, { dtype: DataType.INT64, shape }].slice(0, ctx.outputCount);
+    return [
+      { dtype: x.dtype, shape },
+      { dtype: DataType.INT64, shape },
+    ].slice(0, ctx.outputCount);
   },
   run(ctx) {
     const x = requireInput(ctx, 0);

@@ -85,7 +85,9 @@ export function versionAt(op: OpDef, opset: number): number | undefined {
 
 /** The formal inputs that exist at `opset`. */
 export function inputsAt(op: OpDef, opset: number): IoSpec[] {
-  return op.inputs.filter((io) => (io.since === undefined || opset >= io.since) && (io.until === undefined || opset <= io.until));
+  return op.inputs.filter(
+    (io) => (io.since === undefined || opset >= io.since) && (io.until === undefined || opset <= io.until),
+  );
 }
 
 /** Builds a `fail` function for contexts. */

@@ -19,9 +19,17 @@ import { defineOp, requireInput, requireType } from './op.js';
 type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
 
 /** Per data axis, `[begin, end]` pads from the raw pads list and optional axes. */
-export function padsPerAxis(rank: number, pads: readonly number[], axes: readonly number[] | undefined, fail: (detail: string) => never): [number, number][] {
-  const listed = (axes ?? Array.from({ length: rank }, (_, i) => i)).map((axis) => normalizeAxis(axis, rank, 'axis', fail));
-  if (pads.length !== 2 * listed.length) fail(`pads [${pads.join(', ')}] must have ${2 * listed.length} entries (2 per padded axis)`);
+export function padsPerAxis(
+  rank: number,
+  pads: readonly number[],
+  axes: readonly number[] | undefined,
+  fail: (detail: string) => never,
+): [number, number][] {
+  const listed = (axes ?? Array.from({ length: rank }, (_, i) => i)).map((axis) =>
+    normalizeAxis(axis, rank, 'axis', fail),
+  );
+  if (pads.length !== 2 * listed.length)
+    fail(`pads [${pads.join(', ')}] must have ${2 * listed.length} entries (2 per padded axis)`);
   if (new Set(listed).size !== listed.length) fail(`axes [${(axes ?? []).join(', ')}] repeat an axis`);
   const result: [number, number][] = Array.from({ length: rank }, () => [0, 0]);
   listed.forEach((axis, i) => {
@@ -31,17 +39,29 @@ export function padsPerAxis(rank: number, pads: readonly number[], axes: readonl
 }
 
 /** The padded shape (symbolic dims allowed); fails when a crop would make a known dim negative. */
-export function paddedShape(shape: readonly Dim[], perAxis: readonly [number, number][], fail: (detail: string) => never): Dim[] {
+export function paddedShape(
+  shape: readonly Dim[],
+  perAxis: readonly [number, number][],
+  fail: (detail: string) => never,
+): Dim[] {
   return shape.map((dim, axis) => {
     const [begin, end] = perAxis[axis] ?? [0, 0];
     const result = addDims(dim, begin + end);
-    if (typeof result === 'number' && result < 0) fail(`pads ${begin}, ${end} on axis ${axis} of ${formatShape(shape)} give a negative size ${result}`);
+    if (typeof result === 'number' && result < 0)
+      fail(`pads ${begin}, ${end} on axis ${axis} of ${formatShape(shape)} give a negative size ${result}`);
     return result;
   });
 }
 
 /** For each output coordinate of one axis, the source coordinate, or -1 for the constant. */
-function axisSources(dim: number, begin: number, end: number, mode: PadMode, axis: number, fail: (detail: string) => never): Int32Array {
+function axisSources(
+  dim: number,
+  begin: number,
+  end: number,
+  mode: PadMode,
+  axis: number,
+  fail: (detail: string) => never,
+): Int32Array {
   const low = Math.max(0, -begin);
   const kept = dim - low - Math.max(0, -end);
   if (kept < 0) fail(`pads ${begin}, ${end} crop more than axis ${axis} of size ${dim} holds`);
@@ -71,7 +91,13 @@ function axisSources(dim: number, begin: number, end: number, mode: PadMode, axi
 }
 
 /** Pads a concrete tensor. */
-function padTensor(x: Tensor, perAxis: readonly [number, number][], mode: PadMode, fill: Tensor, fail: (detail: string) => never): Tensor {
+function padTensor(
+  x: Tensor,
+  perAxis: readonly [number, number][],
+  mode: PadMode,
+  fill: Tensor,
+  fail: (detail: string) => never,
+): Tensor {
   const strides = stridesOf(x.dims);
   let offsets = new Int32Array([0]);
   const dims: number[] = [];
@@ -112,7 +138,8 @@ export const Pad = defineOp({
   },
   infer(ctx) {
     const x = requireType(ctx, 0);
-    if (ctx.attrs.mode === 'wrap' && ctx.opset < 19) ctx.fail(`mode 'wrap' needs opset 19 (this model uses opset ${ctx.opset})`);
+    if (ctx.attrs.mode === 'wrap' && ctx.opset < 19)
+      ctx.fail(`mode 'wrap' needs opset 19 (this model uses opset ${ctx.opset})`);
     const constantType = ctx.inputs[2];
     if (constantType !== null && constantType !== undefined && constantType.dtype !== x.dtype) {
       ctx.fail(`constant_value must have the data's type ${dtypeName(x.dtype)}, got ${dtypeName(constantType.dtype)}`);
@@ -131,7 +158,9 @@ export const Pad = defineOp({
       axes = axesConstant === undefined ? undefined : intsOf(axesConstant, ctx.fail);
     }
     if (x.shape === null || pads === undefined) return [{ dtype: x.dtype, shape: null }];
-    return [{ dtype: x.dtype, shape: paddedShape(x.shape, padsPerAxis(x.shape.length, pads, axes, ctx.fail), ctx.fail) }];
+    return [
+      { dtype: x.dtype, shape: paddedShape(x.shape, padsPerAxis(x.shape.length, pads, axes, ctx.fail), ctx.fail) },
+    ];
   },
   run(ctx) {
     const x = requireInput(ctx, 0);
@@ -143,15 +172,25 @@ export const Pad = defineOp({
     const axes = axesTensor === undefined ? undefined : intsOf(axesTensor, ctx.fail);
     const constant = optional(2);
     if (constant !== undefined && (constant.dtype !== x.dtype || constant.size !== 1)) {
-      ctx.fail(`constant_value must be one element of the data's type, got ${constant.describe()} for data ${x.describe()}`);
+      ctx.fail(
+        `constant_value must be one element of the data's type, got ${constant.describe()} for data ${x.describe()}`,
+      );
     }
-    const fill = constant ?? (x.dtype === DataType.STRING ? new Tensor(x.dtype, [], ['']) : tensorFromNumbers(x.dtype, [], [ctx.opset < 11 ? ctx.attrs.value : 0]));
+    const fill =
+      constant ??
+      (x.dtype === DataType.STRING
+        ? new Tensor(x.dtype, [], [''])
+        : tensorFromNumbers(x.dtype, [], [ctx.opset < 11 ? ctx.attrs.value : 0]));
     return [padTensor(x, padsPerAxis(x.dims.length, pads, axes, ctx.fail), mode, fill, ctx.fail)];
   },
 });
 
 /** The pads attribute of opsets 1 (`paddings`) and 2–10 (`pads`). */
-function legacyPads(attrs: { readonly paddings: readonly number[] | undefined; readonly pads: readonly number[] | undefined }, opset: number, fail: (detail: string) => never): readonly number[] {
+function legacyPads(
+  attrs: { readonly paddings: readonly number[] | undefined; readonly pads: readonly number[] | undefined },
+  opset: number,
+  fail: (detail: string) => never,
+): readonly number[] {
   const pads = opset < 2 ? attrs.paddings : attrs.pads;
   return pads ?? fail(`attribute '${opset < 2 ? 'paddings' : 'pads'}' is required at opset ${opset}`);
 }

@@ -35,7 +35,11 @@ export interface AxisGeometry {
 }
 
 /** Kernel/stride/dilation/pads per axis after defaults, validated; `fail` receives a message naming the values. */
-export function windowParams(attrs: WindowAttrs, spatialRank: number, fail: (detail: string) => never): {
+export function windowParams(
+  attrs: WindowAttrs,
+  spatialRank: number,
+  fail: (detail: string) => never,
+): {
   kernel: readonly number[];
   strides: readonly number[];
   dilations: readonly number[];
@@ -43,18 +47,25 @@ export function windowParams(attrs: WindowAttrs, spatialRank: number, fail: (det
 } {
   const kernel = attrs.kernelShape;
   if (kernel.length !== spatialRank) {
-    fail(`kernel_shape ${JSON.stringify(kernel)} has ${kernel.length} dims but the input has ${spatialRank} spatial dims`);
+    fail(
+      `kernel_shape ${JSON.stringify(kernel)} has ${kernel.length} dims but the input has ${spatialRank} spatial dims`,
+    );
   }
   const strides = attrs.strides ?? kernel.map(() => 1);
   const dilations = attrs.dilations ?? kernel.map(() => 1);
   const pads = attrs.pads ?? kernel.flatMap(() => [0, 0]);
   if (strides.length !== spatialRank) fail(`strides ${JSON.stringify(strides)} must have ${spatialRank} values`);
   if (dilations.length !== spatialRank) fail(`dilations ${JSON.stringify(dilations)} must have ${spatialRank} values`);
-  if (pads.length !== 2 * spatialRank) fail(`pads ${JSON.stringify(pads)} must have ${2 * spatialRank} values (begins then ends)`);
-  if (kernel.some((k) => !Number.isInteger(k) || k < 1)) fail(`kernel_shape ${JSON.stringify(kernel)} must be positive integers`);
-  if (strides.some((s) => !Number.isInteger(s) || s < 1)) fail(`strides ${JSON.stringify(strides)} must be positive integers`);
-  if (dilations.some((d) => !Number.isInteger(d) || d < 1)) fail(`dilations ${JSON.stringify(dilations)} must be positive integers`);
-  if (pads.some((p) => !Number.isInteger(p) || p < 0)) fail(`pads ${JSON.stringify(pads)} must be non-negative integers`);
+  if (pads.length !== 2 * spatialRank)
+    fail(`pads ${JSON.stringify(pads)} must have ${2 * spatialRank} values (begins then ends)`);
+  if (kernel.some((k) => !Number.isInteger(k) || k < 1))
+    fail(`kernel_shape ${JSON.stringify(kernel)} must be positive integers`);
+  if (strides.some((s) => !Number.isInteger(s) || s < 1))
+    fail(`strides ${JSON.stringify(strides)} must be positive integers`);
+  if (dilations.some((d) => !Number.isInteger(d) || d < 1))
+    fail(`dilations ${JSON.stringify(dilations)} must be positive integers`);
+  if (pads.some((p) => !Number.isInteger(p) || p < 0))
+    fail(`pads ${JSON.stringify(pads)} must be non-negative integers`);
   if (attrs.autoPad !== 'NOTSET' && attrs.pads !== undefined && attrs.pads.some((p) => p !== 0)) {
     fail(`auto_pad ${attrs.autoPad} cannot be combined with explicit pads ${JSON.stringify(attrs.pads)}`);
   }
@@ -62,7 +73,11 @@ export function windowParams(attrs: WindowAttrs, spatialRank: number, fail: (det
 }
 
 /** Resolves the geometry of every spatial axis for concrete input sizes. */
-export function resolveWindows(spatial: readonly number[], attrs: WindowAttrs, fail: (detail: string) => never): AxisGeometry[] {
+export function resolveWindows(
+  spatial: readonly number[],
+  attrs: WindowAttrs,
+  fail: (detail: string) => never,
+): AxisGeometry[] {
   const { kernel, strides, dilations, pads } = windowParams(attrs, spatial.length, fail);
   return spatial.map((inSize, axis) => {
     const k = kernel[axis] ?? 1;
@@ -92,7 +107,9 @@ export function resolveWindows(spatial: readonly number[], attrs: WindowAttrs, f
       }
     }
     if (!(outSize >= 1)) {
-      fail(`window of span ${span} (kernel ${k}, dilation ${d}) does not fit input size ${inSize} with pads ${padBegin}+${padEnd} on spatial axis ${axis} (output size would be ${outSize})`);
+      fail(
+        `window of span ${span} (kernel ${k}, dilation ${d}) does not fit input size ${inSize} with pads ${padBegin}+${padEnd} on spatial axis ${axis} (output size would be ${outSize})`,
+      );
     }
     return { inSize, kernel: k, stride: s, dilation: d, padBegin, padEnd, outSize };
   });
@@ -111,7 +128,8 @@ function symbolicOutDim(inSize: Dim, axis: AxisGeometryParams, attrs: WindowAttr
   if (attrs.autoPad === 'SAME_UPPER' || attrs.autoPad === 'SAME_LOWER') return divDim(inSize, stride, 'ceil');
   const pads = attrs.autoPad === 'VALID' ? { begin: 0, end: 0 } : { begin: padBegin, end: padEnd };
   const room = addDims(inSize, pads.begin + pads.end - span);
-  if (attrs.ceilMode === 0 || attrs.autoPad !== 'NOTSET' || stride === 1) return addDims(divDim(room, stride, 'floor'), 1);
+  if (attrs.ceilMode === 0 || attrs.autoPad !== 'NOTSET' || stride === 1)
+    return addDims(divDim(room, stride, 'floor'), 1);
   if (pads.end + stride <= span) return addDims(divDim(room, stride, 'ceil'), 1);
   if (pads.end >= span) return addDims(divDim(addDims(inSize, pads.begin - 1), stride, 'floor'), 1);
   return SymDim.unknown();
@@ -138,8 +156,17 @@ export function windowOutputDims(spatial: readonly Dim[], attrs: WindowAttrs, fa
       padEnd: pads[axis + spatial.length] ?? 0,
     };
     if (typeof inSize !== 'number') return symbolicOutDim(inSize, params, attrs);
-    const single = { ...attrs, kernelShape: [params.kernel], strides: [params.stride], dilations: [params.dilation], pads: [params.padBegin, params.padEnd] };
-    return resolveWindows([inSize], single, (detail) => fail(detail.replace('spatial axis 0', `spatial axis ${axis}`)))[0]?.outSize ?? 0;
+    const single = {
+      ...attrs,
+      kernelShape: [params.kernel],
+      strides: [params.stride],
+      dilations: [params.dilation],
+      pads: [params.padBegin, params.padEnd],
+    };
+    return (
+      resolveWindows([inSize], single, (detail) => fail(detail.replace('spatial axis 0', `spatial axis ${axis}`)))[0]
+        ?.outSize ?? 0
+    );
   });
 }
 
@@ -161,7 +188,15 @@ export function globalPooledShape(shape: readonly Dim[], fail: (detail: string) 
 
 /** The geometry of a global pool: one window covering each whole spatial axis. */
 export function globalWindows(spatial: readonly number[]): AxisGeometry[] {
-  return spatial.map((inSize) => ({ inSize, kernel: inSize, stride: 1, dilation: 1, padBegin: 0, padEnd: 0, outSize: 1 }));
+  return spatial.map((inSize) => ({
+    inSize,
+    kernel: inSize,
+    stride: 1,
+    dilation: 1,
+    padBegin: 0,
+    padEnd: 0,
+    outSize: 1,
+  }));
 }
 
 /**

@@ -7,7 +7,14 @@ import type { Dim } from '../ir/dim.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { AttrSchema, ParsedAttrs } from './attributes.js';
 import { defineOp, requireInput, requireType, type OpDef } from './op.js';
-import { globalPooledShape, globalWindows, pooledShape, resolveWindows, type AxisGeometry, type WindowAttrs } from './pool-geometry.js';
+import {
+  globalPooledShape,
+  globalWindows,
+  pooledShape,
+  resolveWindows,
+  type AxisGeometry,
+  type WindowAttrs,
+} from './pool-geometry.js';
 import { expectDtype, FLOAT_DTYPES } from './reduce.js';
 
 /** What distinguishes one pooling op. */
@@ -18,7 +25,12 @@ export interface PoolOpSpec<S extends AttrSchema> {
   /** The window attributes of a windowed op (usually `(attrs) => attrs`); absent: one window over each whole axis. */
   readonly window?: (attrs: ParsedAttrs<S>) => WindowAttrs;
   /** Reduces `x` over `windows` (one per spatial axis). */
-  readonly reduce: (x: Tensor, windows: AxisGeometry[], attrs: ParsedAttrs<S>, fail: (detail: string) => never) => Tensor;
+  readonly reduce: (
+    x: Tensor,
+    windows: AxisGeometry[],
+    attrs: ParsedAttrs<S>,
+    fail: (detail: string) => never,
+  ) => Tensor;
 }
 
 /** Builds a pooling op definition. */
@@ -44,7 +56,8 @@ export function definePoolOp<S extends AttrSchema>(spec: PoolOpSpec<S>): OpDef<S
       expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
       if (x.dims.length < 3) ctx.fail(`input X must have rank >= 3 (N, C, spatial...), got ${x.describe()}`);
       const spatial = x.dims.slice(2);
-      const windows = window === undefined ? globalWindows(spatial) : resolveWindows(spatial, window(ctx.attrs), ctx.fail);
+      const windows =
+        window === undefined ? globalWindows(spatial) : resolveWindows(spatial, window(ctx.attrs), ctx.fail);
       return [spec.reduce(x, windows, ctx.attrs, ctx.fail)];
     },
   });

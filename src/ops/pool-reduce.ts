@@ -17,7 +17,6 @@ export type AxisReduction =
   /** Sum, then divide by `divisors[o]` (omit for a plain sum). */
   | { readonly kind: 'sum'; readonly divisors?: Int32Array };
 
-
 /** The geometry of one `reduceWindows` call: `outer` blocks of `inSize × inner` elements each. */
 interface Layout {
   readonly outer: number;
@@ -49,7 +48,13 @@ function maxContiguous(data: FloatArray, out: FloatArray, layout: Layout, taps: 
 }
 
 /** Sum along a contiguous axis, divided by `divisors[o]` when given (an empty window sums to 0). */
-function sumContiguous(data: FloatArray, out: FloatArray, layout: Layout, taps: AxisTaps, divisors: Int32Array | undefined): void {
+function sumContiguous(
+  data: FloatArray,
+  out: FloatArray,
+  layout: Layout,
+  taps: AxisTaps,
+  divisors: Int32Array | undefined,
+): void {
   const { offsets, indices } = taps;
   for (let block = 0; block < layout.outer; block += 1) {
     const inBase = block * layout.inSize;
@@ -95,7 +100,8 @@ function reduceRows(data: FloatArray, out: FloatArray, layout: Layout, taps: Axi
         }
       }
       const divisor = reduction.kind === 'sum' ? (reduction.divisors?.[o] ?? 1) : 1;
-      if (divisor !== 1 && divisor !== 0) for (let i = 0; i < inner; i += 1) out[dst + i] = (out[dst + i] ?? 0) / divisor;
+      if (divisor !== 1 && divisor !== 0)
+        for (let i = 0; i < inner; i += 1) out[dst + i] = (out[dst + i] ?? 0) / divisor;
     }
   }
 }
@@ -148,12 +154,20 @@ function axisDivisors(taps: AxisTaps, reduction: PoolReduction): Int32Array | un
  * input is rounded once, by the caller. A mean window with no taps at all (only possible with
  * count_include_pad=0 and a window entirely in the padding) gives 0.
  */
-export function poolWindows(data: FloatArray, dims: readonly number[], axes: readonly AxisGeometry[], reduction: PoolReduction): { data: FloatArray; dims: number[] } {
+export function poolWindows(
+  data: FloatArray,
+  dims: readonly number[],
+  axes: readonly AxisGeometry[],
+  reduction: PoolReduction,
+): { data: FloatArray; dims: number[] } {
   let current: { data: FloatArray; dims: number[] } = {
     data: reduction === 'max' || data instanceof Float64Array ? data : Float64Array.from(data),
     dims: [...dims],
   };
-  const simd = reduction === 'max' && current.data instanceof Float32Array ? wasmMaxPool2d(current.data, current.dims, axes) : undefined;
+  const simd =
+    reduction === 'max' && current.data instanceof Float32Array
+      ? wasmMaxPool2d(current.data, current.dims, axes)
+      : undefined;
   if (simd !== undefined) return simd;
   const planar = reduction === 'max' ? slidingMaxPool2d(current.data, current.dims, axes) : undefined;
   if (planar !== undefined) return planar;
@@ -164,7 +178,8 @@ export function poolWindows(data: FloatArray, dims: readonly number[], axes: rea
     }
     const taps = axisTaps(axis);
     const divisors = axisDivisors(taps, reduction);
-    const step: AxisReduction = reduction === 'max' ? { kind: 'max' } : divisors === undefined ? { kind: 'sum' } : { kind: 'sum', divisors };
+    const step: AxisReduction =
+      reduction === 'max' ? { kind: 'max' } : divisors === undefined ? { kind: 'sum' } : { kind: 'sum', divisors };
     current = reduceWindows(current.data, current.dims, i + 2, taps, step);
   });
   return current;

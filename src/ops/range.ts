@@ -29,7 +29,7 @@ function bigRangeLength(start: bigint, limit: bigint, delta: bigint, fail: (deta
   // ceil(span / delta) for integers of any sign: BigInt division truncates, so adjust when signs agree.
   const quotient = span / delta;
   const exact = quotient * delta === span;
-  const ceil = !exact && (span > 0n) === (delta > 0n) ? quotient + 1n : quotient;
+  const ceil = !exact && span > 0n === delta > 0n ? quotient + 1n : quotient;
   return ceil > 0n ? Number(ceil) : 0;
 }
 
@@ -46,7 +46,10 @@ function inputType(ctx: InferContext<Record<string, never>>): DataType {
   const types = NAMES.map((_, i) => requireType(ctx, i));
   const dtype = types[0]?.dtype ?? ctx.fail('start has no type');
   types.forEach((type, i) => {
-    if (type.dtype !== dtype) ctx.fail(`start, limit and delta must have one type; start is ${dtypeName(dtype)} and ${NAMES[i] ?? i} is ${dtypeName(type.dtype)}`);
+    if (type.dtype !== dtype)
+      ctx.fail(
+        `start, limit and delta must have one type; start is ${dtypeName(dtype)} and ${NAMES[i] ?? i} is ${dtypeName(type.dtype)}`,
+      );
   });
   requireDtype(dtype, rangeTypes(ctx.opset), 'start', ctx.fail);
   return dtype;
@@ -67,7 +70,10 @@ function numberTriple(tensors: readonly Tensor[], fail: (detail: string) => neve
 /** Computes the range tensor. */
 function range(start: Tensor, limit: Tensor, delta: Tensor, fail: (detail: string) => never): Tensor {
   const dtype = start.dtype;
-  if (limit.dtype !== dtype || delta.dtype !== dtype) fail(`start, limit and delta must have one type, got ${start.describe()}, ${limit.describe()}, ${delta.describe()}`);
+  if (limit.dtype !== dtype || delta.dtype !== dtype)
+    fail(
+      `start, limit and delta must have one type, got ${start.describe()}, ${limit.describe()}, ${delta.describe()}`,
+    );
   if (isBigIntData(start.data)) {
     const [from, limitValue, step] = bigTriple([start, limit, delta], fail);
     const count = bigRangeLength(from, limitValue, step, fail);
@@ -92,8 +98,13 @@ export const Range = defineOp({
   infer(ctx) {
     const dtype = inputType(ctx);
     const [start, limit, delta] = [ctx.constant(0), ctx.constant(1), ctx.constant(2)];
-    if (start === undefined || limit === undefined || delta === undefined) return [{ dtype, shape: [SymDim.unknown()] }];
-    const bounds = [scalar(start, 'start', ctx.fail), scalar(limit, 'limit', ctx.fail), scalar(delta, 'delta', ctx.fail)];
+    if (start === undefined || limit === undefined || delta === undefined)
+      return [{ dtype, shape: [SymDim.unknown()] }];
+    const bounds = [
+      scalar(start, 'start', ctx.fail),
+      scalar(limit, 'limit', ctx.fail),
+      scalar(delta, 'delta', ctx.fail),
+    ];
     const length = isBigIntData(start.data)
       ? bigRangeLength(...bigTriple(bounds, ctx.fail), ctx.fail)
       : rangeLength(...numberTriple(bounds, ctx.fail), ctx.fail);
@@ -101,7 +112,8 @@ export const Range = defineOp({
   },
   run(ctx) {
     const [start, limit, delta] = NAMES.map((name, i) => scalar(requireInput(ctx, i), name, ctx.fail));
-    if (start === undefined || limit === undefined || delta === undefined) return ctx.fail('needs start, limit and delta');
+    if (start === undefined || limit === undefined || delta === undefined)
+      return ctx.fail('needs start, limit and delta');
     requireDtype(start.dtype, rangeTypes(ctx.opset), 'start', ctx.fail);
     return [range(start, limit, delta, ctx.fail)];
   },

@@ -12,5 +12,9 @@ export const ReduceMax = defineReduceOp({
   axesInputSince: 18,
   kind: 'max',
   dtypes: [...FLOAT_DTYPES, ...SMALL_INT_DTYPES, DataType.BOOL],
-  dtypeSince: new Map([[DataType.INT8, 12], [DataType.UINT8, 12], [DataType.BOOL, 20]]),
+  dtypeSince: new Map([
+    [DataType.INT8, 12],
+    [DataType.UINT8, 12],
+    [DataType.BOOL, 20],
+  ]),
 });

@@ -21,18 +21,34 @@ import type { FloatArray } from './pool-reduce.js';
 export const FLOAT_DTYPES: readonly DataType[] = [DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16];
 
 /** Integer types whose every value is exact in a float64 (computed through Float64Array). */
-export const SMALL_INT_DTYPES: readonly DataType[] = [DataType.INT8, DataType.UINT8, DataType.INT16, DataType.UINT16, DataType.INT32, DataType.UINT32];
+export const SMALL_INT_DTYPES: readonly DataType[] = [
+  DataType.INT8,
+  DataType.UINT8,
+  DataType.INT16,
+  DataType.UINT16,
+  DataType.INT32,
+  DataType.UINT32,
+];
 
 /** Refuses an element type outside `allowed`, naming the value and the accepted types. */
-export function expectDtype(dtype: DataType, allowed: readonly DataType[], what: string, fail: (detail: string) => never): void {
-  if (!allowed.includes(dtype)) fail(`${what} has element type ${dtypeName(dtype)}, which this op does not support (supported: ${allowed.map(dtypeName).join(', ')})`);
+export function expectDtype(
+  dtype: DataType,
+  allowed: readonly DataType[],
+  what: string,
+  fail: (detail: string) => never,
+): void {
+  if (!allowed.includes(dtype))
+    fail(
+      `${what} has element type ${dtypeName(dtype)}, which this op does not support (supported: ${allowed.map(dtypeName).join(', ')})`,
+    );
 }
 
 /** A tensor's elements as floats: float types via `floatData`, small integers and bool exactly as float64. */
 export function elementData(tensor: Tensor, fail: (detail: string) => never): FloatArray {
   if (SMALL_INT_DTYPES.includes(tensor.dtype) || tensor.dtype === DataType.BOOL) {
     const data = tensor.data;
-    if (Array.isArray(data) || data instanceof BigInt64Array || data instanceof BigUint64Array) return fail(`cannot read ${tensor.describe()} as numbers`);
+    if (Array.isArray(data) || data instanceof BigInt64Array || data instanceof BigUint64Array)
+      return fail(`cannot read ${tensor.describe()} as numbers`);
     return Float64Array.from(data);
   }
   return floatData(tensor, fail);
@@ -58,7 +74,8 @@ export type ReduceKind = 'max' | 'sum' | 'mean';
 export function normalizeAxes(axes: readonly number[], rank: number, fail: (detail: string) => never): number[] {
   const seen = new Set<number>();
   for (const axis of axes) {
-    if (!Number.isInteger(axis) || axis < -rank || axis >= rank) fail(`axis ${axis} is out of range for rank ${rank} (axes ${JSON.stringify(axes)})`);
+    if (!Number.isInteger(axis) || axis < -rank || axis >= rank)
+      fail(`axis ${axis} is out of range for rank ${rank} (axes ${JSON.stringify(axes)})`);
     const normal = axis < 0 ? axis + rank : axis;
     if (seen.has(normal)) fail(`axes ${JSON.stringify(axes)} name axis ${normal} twice`);
     seen.add(normal);
@@ -67,7 +84,13 @@ export function normalizeAxes(axes: readonly number[], rank: number, fail: (deta
 }
 
 /** Reduces `data` (shape `dims`) over the sorted `axes`; with `keepdims` the reduced axes stay as size 1. */
-export function reduceAxes(data: FloatArray, dims: readonly number[], axes: readonly number[], kind: ReduceKind, keepdims: boolean): { data: Float64Array; dims: number[] } {
+export function reduceAxes(
+  data: FloatArray,
+  dims: readonly number[],
+  axes: readonly number[],
+  kind: ReduceKind,
+  keepdims: boolean,
+): { data: Float64Array; dims: number[] } {
   const reduced = new Set(axes);
   const keptDims = dims.map((dim, axis) => (reduced.has(axis) ? 1 : dim));
   const outSize = sizeOf(keptDims);
@@ -118,7 +141,12 @@ export interface ReduceOpSpec {
 }
 
 /** The requested axes: from the attribute (old opsets) or the constant `axes` input; `undefined` = not known. */
-function requestedAxes(opset: number, spec: ReduceOpSpec, attrAxes: readonly number[] | undefined, axesInput: Tensor | null | undefined): readonly number[] | undefined {
+function requestedAxes(
+  opset: number,
+  spec: ReduceOpSpec,
+  attrAxes: readonly number[] | undefined,
+  axesInput: Tensor | null | undefined,
+): readonly number[] | undefined {
   if (opset < spec.axesInputSince) return attrAxes ?? [];
   if (axesInput === null) return [];
   if (axesInput === undefined) return undefined;
@@ -130,11 +158,25 @@ export function defineReduceOp(spec: ReduceOpSpec) {
   const checkType = (dtype: DataType, opset: number, fail: (detail: string) => never): void => {
     expectDtype(dtype, spec.dtypes, 'input data', fail);
     const since = spec.dtypeSince?.get(dtype);
-    if (since !== undefined && opset < since) fail(`input data of element type ${dtypeName(dtype)} needs opset ${since} or later, the model has opset ${opset}`);
+    if (since !== undefined && opset < since)
+      fail(
+        `input data of element type ${dtypeName(dtype)} needs opset ${since} or later, the model has opset ${opset}`,
+      );
   };
-  const plan = (shape: readonly Dim[], axes: readonly number[], noop: boolean, fail: (detail: string) => never): { axes: number[]; identity: boolean } => {
-    if (axes.length === 0) return noop ? { axes: [], identity: true } : { axes: shape.map((_, axis) => axis), identity: false };
-    return { axes: normalizeAxes(axes, shape.length, (detail) => fail(`${detail}; input data has shape ${formatShape(shape)}`)), identity: false };
+  const plan = (
+    shape: readonly Dim[],
+    axes: readonly number[],
+    noop: boolean,
+    fail: (detail: string) => never,
+  ): { axes: number[]; identity: boolean } => {
+    if (axes.length === 0)
+      return noop ? { axes: [], identity: true } : { axes: shape.map((_, axis) => axis), identity: false };
+    return {
+      axes: normalizeAxes(axes, shape.length, (detail) =>
+        fail(`${detail}; input data has shape ${formatShape(shape)}`),
+      ),
+      identity: false,
+    };
   };
   return defineOp({
     opType: spec.opType,
@@ -152,7 +194,8 @@ export function defineReduceOp(spec: ReduceOpSpec) {
       const data = requireType(ctx, 0);
       checkType(data.dtype, ctx.opset, ctx.fail);
       const axesType = ctx.inputs[1];
-      if (axesType !== null && axesType !== undefined && axesType.dtype !== DataType.INT64) ctx.fail(`input axes must be int64, got ${dtypeName(axesType.dtype)}`);
+      if (axesType !== null && axesType !== undefined && axesType.dtype !== DataType.INT64)
+        ctx.fail(`input axes must be int64, got ${dtypeName(axesType.dtype)}`);
       const keepdims = ctx.attrs.keepdims !== 0;
       // A constant axes input is known; an omitted one means "no axes"; any other is known only at run time.
       const omitted = ctx.inputs[1] === null || ctx.inputs[1] === undefined;
@@ -164,7 +207,11 @@ export function defineReduceOp(spec: ReduceOpSpec) {
       const { axes: reduced, identity } = plan(data.shape, axes, ctx.attrs.noopWithEmptyAxes !== 0, ctx.fail);
       if (identity) return out(data.shape);
       const set = new Set(reduced);
-      return out(keepdims ? data.shape.map((dim, axis) => (set.has(axis) ? 1 : dim)) : data.shape.filter((_, axis) => !set.has(axis)));
+      return out(
+        keepdims
+          ? data.shape.map((dim, axis) => (set.has(axis) ? 1 : dim))
+          : data.shape.filter((_, axis) => !set.has(axis)),
+      );
     },
     run(ctx) {
       const input = requireInput(ctx, 0);

@@ -131,10 +131,14 @@ export function resolveNode(node: NodeLike, opset: number): { op: OpDef; attrs: 
   const op = findOp(node.domain, node.opType);
   if (op === undefined) {
     const domain = node.domain === '' ? '' : ` (domain '${node.domain}')`;
-    throw new UnsupportedError(`${node.opType} node '${node.name || '<unnamed>'}': op ${node.opType}${domain} is not implemented by sppkit`);
+    throw new UnsupportedError(
+      `${node.opType} node '${node.name || '<unnamed>'}': op ${node.opType}${domain} is not implemented by sppkit`,
+    );
   }
   if (versionAt(op, opset) === undefined) {
-    throw new UnsupportedError(`${node.opType} node '${node.name || '<unnamed>'}': ${node.opType} does not exist at opset ${opset} (it starts at ${op.versions[0] ?? '?'})`);
+    throw new UnsupportedError(
+      `${node.opType} node '${node.name || '<unnamed>'}': ${node.opType} does not exist at opset ${opset} (it starts at ${op.versions[0] ?? '?'})`,
+    );
   }
   const attrs = parseAttributes(op.attributes, node.attributes, { node, opset });
   return { op, attrs };
@@ -160,7 +164,12 @@ export function inferNode(
 }
 
 /** Runs a node's reference kernel. */
-export function runNode(node: NodeLike, opset: number, inputs: readonly (Tensor | null)[], outputCount: number): Tensor[] {
+export function runNode(
+  node: NodeLike,
+  opset: number,
+  inputs: readonly (Tensor | null)[],
+  outputCount: number,
+): Tensor[] {
   const { op, attrs } = resolveNode(node, opset);
   return op.run({ node, opset, attrs, inputs, outputCount, fail: failFor(node) });
 }

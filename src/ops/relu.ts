@@ -5,7 +5,15 @@
 import { DataType } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
 import { attr } from './attributes.js';
-import { bigintOutput, bigintsOf, floatUnaryTypes, isBigIntData, numberOutput, numbersOf, requireDtype } from './elementwise.js';
+import {
+  bigintOutput,
+  bigintsOf,
+  floatUnaryTypes,
+  isBigIntData,
+  numberOutput,
+  numbersOf,
+  requireDtype,
+} from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';
 
 /** Relu's element types at `opset`. */

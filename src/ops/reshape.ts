@@ -16,12 +16,19 @@ import { defineOp, requireInput, requireType } from './op.js';
  * cancelling the symbolic factors the output shares with the input; when that leaves symbolic factors in the
  * divisor (or a product of symbols), the dim is unknown.
  */
-export function resolveReshape(input: readonly Dim[], requested: readonly Dim[], allowzero: boolean, fail: (detail: string) => never): Dim[] {
+export function resolveReshape(
+  input: readonly Dim[],
+  requested: readonly Dim[],
+  allowzero: boolean,
+  fail: (detail: string) => never,
+): Dim[] {
   const shown = `input ${formatShape(input)} to ${formatShape(requested)}`;
-  if (requested.some((v) => typeof v === 'number' && (!Number.isInteger(v) || v < -1))) fail(`cannot reshape ${shown}: dims must be >= -1`);
+  if (requested.some((v) => typeof v === 'number' && (!Number.isInteger(v) || v < -1)))
+    fail(`cannot reshape ${shown}: dims must be >= -1`);
   const inferred = requested.indexOf(-1);
   if (requested.lastIndexOf(-1) !== inferred) fail(`cannot reshape ${shown}: at most one dim may be -1`);
-  if (allowzero && inferred >= 0 && requested.includes(0)) fail(`cannot reshape ${shown}: with allowzero = 1, 0 and -1 cannot be combined`);
+  if (allowzero && inferred >= 0 && requested.includes(0))
+    fail(`cannot reshape ${shown}: with allowzero = 1, 0 and -1 cannot be combined`);
   const remaining = [...input];
   const copied = new Set<number>();
   const output: Dim[] = requested.map((value, i) => {
@@ -57,7 +64,8 @@ export function resolveReshape(input: readonly Dim[], requested: readonly Dim[],
   if (typeof denominator !== 'number') result = SymDim.unknown();
   else if (denominator === 0) return fail(`cannot reshape ${shown}: -1 cannot be inferred when another dim is 0`);
   else if (typeof numerator === 'number') {
-    if (numerator % denominator !== 0) fail(`cannot reshape ${shown}: ${dimProduct(input).toString()} elements are not divisible by ${denominator}`);
+    if (numerator % denominator !== 0)
+      fail(`cannot reshape ${shown}: ${dimProduct(input).toString()} elements are not divisible by ${denominator}`);
     result = numerator / denominator;
   } else result = numerator.isUnknown ? SymDim.unknown() : divDim(numerator, denominator, 'floor');
   output[inferred] = result;
@@ -87,12 +95,21 @@ export const Reshape = defineOp({
       else if (computed !== undefined) requested = computed;
       else {
         const length = shapeType.shape?.[0];
-        return [{ dtype: x.dtype, shape: typeof length === 'number' ? Array.from({ length }, () => SymDim.unknown()) : null }];
+        return [
+          { dtype: x.dtype, shape: typeof length === 'number' ? Array.from({ length }, () => SymDim.unknown()) : null },
+        ];
       }
     }
     if (requested === undefined) return ctx.fail(`needs the 'shape' attribute at opset ${ctx.opset}`);
     if (x.shape === null) {
-      return [{ dtype: x.dtype, shape: requested.map((v) => (typeof v !== 'number' || v > 0 || (v === 0 && ctx.attrs.allowzero === 1) ? v : SymDim.unknown())) }];
+      return [
+        {
+          dtype: x.dtype,
+          shape: requested.map((v) =>
+            typeof v !== 'number' || v > 0 || (v === 0 && ctx.attrs.allowzero === 1) ? v : SymDim.unknown(),
+          ),
+        },
+      ];
     }
     return [{ dtype: x.dtype, shape: resolveReshape(x.shape, requested, ctx.attrs.allowzero === 1, ctx.fail) }];
   },
@@ -101,6 +118,12 @@ export const Reshape = defineOp({
     const requested = ctx.opset >= 5 ? intsOf(requireInput(ctx, 1), ctx.fail) : ctx.attrs.shape;
     if (requested === undefined) return ctx.fail(`needs the 'shape' attribute at opset ${ctx.opset}`);
     const dims = resolveReshape(x.dims, requested, ctx.attrs.allowzero === 1, ctx.fail);
-    return [x.reshape(dims.map((dim) => (typeof dim === 'number' ? dim : ctx.fail(`internal: symbolic dim reshaping ${x.describe()}`))))];
+    return [
+      x.reshape(
+        dims.map((dim) =>
+          typeof dim === 'number' ? dim : ctx.fail(`internal: symbolic dim reshaping ${x.describe()}`),
+        ),
+      ),
+    ];
   },
 });

@@ -29,7 +29,15 @@ import { defineOp, requireInput, requireType } from './op.js';
 import type { FloatArray } from './pool-reduce.js';
 import { elementTensor, expectDtype, FLOAT_DTYPES, normalizeAxes } from './reduce.js';
 
-const COORDINATE_MODES = ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_half_pixel_for_nn', 'tf_crop_and_resize'] as const;
+const COORDINATE_MODES = [
+  'half_pixel',
+  'half_pixel_symmetric',
+  'pytorch_half_pixel',
+  'align_corners',
+  'asymmetric',
+  'tf_half_pixel_for_nn',
+  'tf_crop_and_resize',
+] as const;
 const NEAREST_MODES = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'] as const;
 
 /** Parsed Resize attributes (the schema below). */
@@ -45,9 +53,13 @@ interface ResizeAttrs {
 
 /** Refuses the features this kernel does not implement. */
 function checkSupported(node: NodeRef, attrs: ResizeAttrs): void {
-  if (attrs.mode === 'cubic') throw new UnsupportedError(`${describeNode(node)}: mode=cubic is not supported (nearest and linear are)`);
+  if (attrs.mode === 'cubic')
+    throw new UnsupportedError(`${describeNode(node)}: mode=cubic is not supported (nearest and linear are)`);
   if (attrs.antialias !== 0) throw new UnsupportedError(`${describeNode(node)}: antialias=1 is not supported`);
-  if (attrs.keepAspectRatioPolicy !== 'stretch') throw new UnsupportedError(`${describeNode(node)}: keep_aspect_ratio_policy=${attrs.keepAspectRatioPolicy} is not supported (only stretch)`);
+  if (attrs.keepAspectRatioPolicy !== 'stretch')
+    throw new UnsupportedError(
+      `${describeNode(node)}: keep_aspect_ratio_policy=${attrs.keepAspectRatioPolicy} is not supported (only stretch)`,
+    );
 }
 
 /** Where the scales and sizes inputs sit at `opset` (opset 10 has only X, scales). */
@@ -57,10 +69,16 @@ function inputIndex(opset: number, which: 'roi' | 'scales' | 'sizes'): number | 
 }
 
 /** What the output size is requested from: per-axis scales or sizes, over `axes` (all axes when absent). */
-type Request = { readonly kind: 'scales'; readonly values: readonly number[] } | { readonly kind: 'sizes'; readonly values: readonly number[] };
+type Request =
+  | { readonly kind: 'scales'; readonly values: readonly number[] }
+  | { readonly kind: 'sizes'; readonly values: readonly number[] };
 
 /** Reads scales/sizes (non-empty one wins; both non-empty is an error). `undefined` when not known. */
-function readRequest(scales: Tensor | null | undefined, sizes: Tensor | null | undefined, fail: (detail: string) => never): Request | undefined {
+function readRequest(
+  scales: Tensor | null | undefined,
+  sizes: Tensor | null | undefined,
+  fail: (detail: string) => never,
+): Request | undefined {
   const hasScales = scales !== null && scales !== undefined && scales.size > 0;
   const hasSizes = sizes !== null && sizes !== undefined && sizes.size > 0;
   if (hasScales && hasSizes) fail('only one of scales and sizes may be given, got both');
@@ -70,29 +88,51 @@ function readRequest(scales: Tensor | null | undefined, sizes: Tensor | null | u
 }
 
 /** Expands a request over `axes` to every axis: per-axis scale (or undefined) and output size. */
-function perAxis<D extends Dim>(shape: readonly D[], request: Request, axesAttr: readonly number[] | undefined, fail: (detail: string) => never): { scales: (number | undefined)[]; sizes: Dim[] } {
+function perAxis<D extends Dim>(
+  shape: readonly D[],
+  request: Request,
+  axesAttr: readonly number[] | undefined,
+  fail: (detail: string) => never,
+): { scales: (number | undefined)[]; sizes: Dim[] } {
   const axes = axesAttr === undefined ? shape.map((_, axis) => axis) : normalizeAxes(axesAttr, shape.length, fail);
-  if (request.values.length !== axes.length) fail(`${request.kind} has ${request.values.length} values but ${axes.length} axes are resized (input shape ${formatShape(shape)})`);
+  if (request.values.length !== axes.length)
+    fail(
+      `${request.kind} has ${request.values.length} values but ${axes.length} axes are resized (input shape ${formatShape(shape)})`,
+    );
   const scales: (number | undefined)[] = shape.map(() => 1);
   const sizes: Dim[] = [...shape];
   axes.forEach((axis, i) => {
     const value = request.values[i] ?? 1;
     const inSize = shape[axis] ?? 1;
     if (request.kind === 'sizes') {
-      if (!Number.isInteger(value) || value < 0) fail(`sizes ${JSON.stringify(request.values)} must be non-negative integers`);
+      if (!Number.isInteger(value) || value < 0)
+        fail(`sizes ${JSON.stringify(request.values)} must be non-negative integers`);
       sizes[axis] = value;
       scales[axis] = typeof inSize === 'number' ? value / inSize : undefined;
     } else {
       if (!(value > 0)) fail(`scales ${JSON.stringify(request.values)} must be positive`);
       scales[axis] = value;
-      sizes[axis] = typeof inSize === 'number' ? Math.floor(inSize * value) : Number.isInteger(value) ? mulDim(inSize, value) : SymDim.unknown();
+      sizes[axis] =
+        typeof inSize === 'number'
+          ? Math.floor(inSize * value)
+          : Number.isInteger(value)
+            ? mulDim(inSize, value)
+            : SymDim.unknown();
     }
   });
   return { scales, sizes };
 }
 
 /** Input coordinate of output index `x` on one axis (see the file comment). */
-function sourceCoordinate(mode: ResizeAttrs['coordinateTransformationMode'], x: number, inSize: number, outSize: number, scale: number, roiStart: number, roiEnd: number): number {
+function sourceCoordinate(
+  mode: ResizeAttrs['coordinateTransformationMode'],
+  x: number,
+  inSize: number,
+  outSize: number,
+  scale: number,
+  roiStart: number,
+  roiEnd: number,
+): number {
   switch (mode) {
     case 'half_pixel':
       return (x + 0.5) / scale - 0.5;
@@ -109,7 +149,9 @@ function sourceCoordinate(mode: ResizeAttrs['coordinateTransformationMode'], x: 
     case 'tf_half_pixel_for_nn':
       return (x + 0.5) / scale;
     case 'tf_crop_and_resize':
-      return outSize > 1 ? roiStart * (inSize - 1) + (x * (roiEnd - roiStart) * (inSize - 1)) / (outSize - 1) : 0.5 * (roiStart + roiEnd) * (inSize - 1);
+      return outSize > 1
+        ? roiStart * (inSize - 1) + (x * (roiEnd - roiStart) * (inSize - 1)) / (outSize - 1)
+        : 0.5 * (roiStart + roiEnd) * (inSize - 1);
   }
 }
 
@@ -136,7 +178,15 @@ interface AxisPlan {
   readonly identity: boolean;
 }
 
-function planAxis(attrs: ResizeAttrs, opset: number, inSize: number, outSize: number, scale: number, roiStart: number, roiEnd: number): AxisPlan {
+function planAxis(
+  attrs: ResizeAttrs,
+  opset: number,
+  inSize: number,
+  outSize: number,
+  scale: number,
+  roiStart: number,
+  roiEnd: number,
+): AxisPlan {
   const index = new Int32Array(2 * outSize);
   const weight = new Float64Array(2 * outSize);
   const outside = new Uint8Array(outSize);
@@ -165,7 +215,12 @@ function planAxis(attrs: ResizeAttrs, opset: number, inSize: number, outSize: nu
 }
 
 /** Resamples `data` along `axis` by `plan`. */
-function resampleAxis(data: FloatArray, dims: readonly number[], axis: number, plan: AxisPlan): { data: Float64Array; dims: number[] } {
+function resampleAxis(
+  data: FloatArray,
+  dims: readonly number[],
+  axis: number,
+  plan: AxisPlan,
+): { data: Float64Array; dims: number[] } {
   const outSize = plan.outside.length;
   let outer = 1;
   for (let i = 0; i < axis; i += 1) outer *= dims[i] ?? 1;
@@ -180,7 +235,8 @@ function resampleAxis(data: FloatArray, dims: readonly number[], axis: number, p
       const src0 = (block * inSize + (plan.index[2 * o] ?? 0)) * inner;
       const src1 = (block * inSize + (plan.index[2 * o + 1] ?? 0)) * inner;
       const dst = (block * outSize + o) * inner;
-      for (let i = 0; i < inner; i += 1) out[dst + i] = w1 === 0 ? (data[src0 + i] ?? 0) * w0 : (data[src0 + i] ?? 0) * w0 + (data[src1 + i] ?? 0) * w1;
+      for (let i = 0; i < inner; i += 1)
+        out[dst + i] = w1 === 0 ? (data[src0 + i] ?? 0) * w0 : (data[src0 + i] ?? 0) * w0 + (data[src1 + i] ?? 0) * w1;
     }
   }
   const outDims = [...dims];
@@ -217,14 +273,21 @@ export const Resize = defineOp({
   outputs: [{ name: 'Y' }],
   attributes: {
     mode: attr.enum('mode', ['nearest', 'linear', 'cubic'] as const, 'nearest'),
-    coordinateTransformationMode: attr.enum('coordinate_transformation_mode', COORDINATE_MODES, 'half_pixel', { since: 11 }),
+    coordinateTransformationMode: attr.enum('coordinate_transformation_mode', COORDINATE_MODES, 'half_pixel', {
+      since: 11,
+    }),
     cubicCoeffA: attr.float('cubic_coeff_a', -0.75, { since: 11 }),
     excludeOutside: attr.int('exclude_outside', 0, { since: 11 }),
     extrapolationValue: attr.float('extrapolation_value', 0, { since: 11 }),
     nearestMode: attr.enum('nearest_mode', NEAREST_MODES, 'round_prefer_floor', { since: 11 }),
     antialias: attr.int('antialias', 0, { since: 18 }),
     axes: attr.optionalInts('axes', { since: 18 }),
-    keepAspectRatioPolicy: attr.enum('keep_aspect_ratio_policy', ['stretch', 'not_larger', 'not_smaller'] as const, 'stretch', { since: 18 }),
+    keepAspectRatioPolicy: attr.enum(
+      'keep_aspect_ratio_policy',
+      ['stretch', 'not_larger', 'not_smaller'] as const,
+      'stretch',
+      { since: 18 },
+    ),
   },
   dtypes: FLOAT_DTYPES,
   infer(ctx) {
@@ -242,7 +305,8 @@ export const Resize = defineOp({
     const sizes = known('sizes');
     const request = readRequest(scales, sizes, ctx.fail);
     if (request === undefined) {
-      if (scales === null && sizes === null) ctx.fail(`one of scales and sizes must be given (input shape ${formatShape(shape)})`);
+      if (scales === null && sizes === null)
+        ctx.fail(`one of scales and sizes must be given (input shape ${formatShape(shape)})`);
       return [{ dtype: x.dtype, shape: shape.map(() => SymDim.unknown()) }];
     }
     return [{ dtype: x.dtype, shape: perAxis(shape, request, ctx.attrs.axes, ctx.fail).sizes }];
@@ -260,8 +324,14 @@ export const Resize = defineOp({
     const { scales, sizes } = perAxis(x.dims, request, ctx.attrs.axes, ctx.fail);
     const roi = optional('roi');
     const roiValues = roi === null || roi.size === 0 ? undefined : roi.toNumbers();
-    const axes = ctx.attrs.axes === undefined ? x.dims.map((_, axis) => axis) : normalizeAxes(ctx.attrs.axes, x.dims.length, ctx.fail);
-    if (roiValues !== undefined && roiValues.length !== 2 * axes.length) ctx.fail(`roi has ${roiValues.length} values, expected ${2 * axes.length} (starts then ends of the resized axes)`);
+    const axes =
+      ctx.attrs.axes === undefined
+        ? x.dims.map((_, axis) => axis)
+        : normalizeAxes(ctx.attrs.axes, x.dims.length, ctx.fail);
+    if (roiValues !== undefined && roiValues.length !== 2 * axes.length)
+      ctx.fail(
+        `roi has ${roiValues.length} values, expected ${2 * axes.length} (starts then ends of the resized axes)`,
+      );
     const plans = x.dims.map((inSize, axis) => {
       const outSize = sizes[axis];
       if (typeof outSize !== 'number') return ctx.fail('internal: symbolic output size at run time');
@@ -275,7 +345,8 @@ export const Resize = defineOp({
       if (!plan.identity) current = resampleAxis(current.data, current.dims, axis, plan);
     });
     const out = current.data instanceof Float64Array ? current.data : Float64Array.from(current.data);
-    if (ctx.opset >= 11 && ctx.attrs.coordinateTransformationMode === 'tf_crop_and_resize') extrapolate(out, current.dims, plans, ctx.attrs.extrapolationValue);
+    if (ctx.opset >= 11 && ctx.attrs.coordinateTransformationMode === 'tf_crop_and_resize')
+      extrapolate(out, current.dims, plans, ctx.attrs.extrapolationValue);
     return [elementTensor(x.dtype, current.dims, out)];
   },
 });

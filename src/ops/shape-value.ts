@@ -33,7 +33,8 @@ export const SHAPE_DTYPES: readonly DataType[] = [DataType.INT64, DataType.INT32
 
 /** The shape value of a known small rank-0/1 integer tensor. */
 export function shapeValueOfTensor(tensor: Tensor): ShapeValue | undefined {
-  if (!SHAPE_DTYPES.includes(tensor.dtype) || tensor.dims.length > 1 || tensor.size > MAX_KNOWN_ELEMENTS) return undefined;
+  if (!SHAPE_DTYPES.includes(tensor.dtype) || tensor.dims.length > 1 || tensor.size > MAX_KNOWN_ELEMENTS)
+    return undefined;
   const elements = intsOf(tensor, (detail) => {
     throw new RangeError(detail);
   });
@@ -48,7 +49,9 @@ export function tensorOfShapeValue(value: ShapeValue, dtype: DataType): Tensor |
     if (typeof element !== 'number') return undefined;
     numbers.push(element);
   }
-  return dtype === DataType.INT64 ? Tensor.int64(value.dims, numbers) : new Tensor(DataType.INT32, value.dims, Int32Array.from(numbers));
+  return dtype === DataType.INT64
+    ? Tensor.int64(value.dims, numbers)
+    : new Tensor(DataType.INT32, value.dims, Int32Array.from(numbers));
 }
 
 /** An int attribute of a node, or `fallback`. */
@@ -66,7 +69,11 @@ function intsAttr(node: Node, name: string): number[] | undefined {
 /** Elementwise binary op on dims with scalar/equal-length broadcasting; undefined when a result is not representable. */
 function binary(a: ShapeValue, b: ShapeValue, fn: (x: Dim, y: Dim) => Dim | undefined): ShapeValue | undefined {
   const length = Math.max(a.elements.length, b.elements.length);
-  if ((a.elements.length !== 1 && a.elements.length !== length) || (b.elements.length !== 1 && b.elements.length !== length)) return undefined;
+  if (
+    (a.elements.length !== 1 && a.elements.length !== length) ||
+    (b.elements.length !== 1 && b.elements.length !== length)
+  )
+    return undefined;
   const elements: Dim[] = [];
   for (let i = 0; i < length; i += 1) {
     const x = a.elements.length === 1 ? a.elements[0] : a.elements[i];
@@ -89,17 +96,37 @@ function divide(x: Dim, y: Dim): Dim | undefined {
 
 /** Max/min on dims: numbers only, or two equal expressions. */
 function extreme(pick: (a: number, b: number) => number): (x: Dim, y: Dim) => Dim | undefined {
-  return (x, y) => (typeof x === 'number' && typeof y === 'number' ? pick(x, y) : typeof x !== 'number' && typeof y !== 'number' && x.key === y.key && !x.isUnknown ? x : undefined);
+  return (x, y) =>
+    typeof x === 'number' && typeof y === 'number'
+      ? pick(x, y)
+      : typeof x !== 'number' && typeof y !== 'number' && x.key === y.key && !x.isUnknown
+        ? x
+        : undefined;
 }
 
 /** Slice of a 1-D value along axis 0 with numeric bounds. */
-function sliceValue(data: ShapeValue, starts: ShapeValue, ends: ShapeValue, axes: ShapeValue | undefined, steps: ShapeValue | undefined): ShapeValue | undefined {
-  const numbers = (v: ShapeValue | undefined): number[] | undefined => (v === undefined ? undefined : v.elements.every((e) => typeof e === 'number') ? v.elements.map(Number) : undefined);
+function sliceValue(
+  data: ShapeValue,
+  starts: ShapeValue,
+  ends: ShapeValue,
+  axes: ShapeValue | undefined,
+  steps: ShapeValue | undefined,
+): ShapeValue | undefined {
+  const numbers = (v: ShapeValue | undefined): number[] | undefined =>
+    v === undefined ? undefined : v.elements.every((e) => typeof e === 'number') ? v.elements.map(Number) : undefined;
   const [start] = numbers(starts) ?? [];
   const [end] = numbers(ends) ?? [];
   const [axis] = numbers(axes) ?? [0];
   const [step] = numbers(steps) ?? [1];
-  if (data.dims.length !== 1 || start === undefined || end === undefined || step === undefined || step === 0 || (axis !== 0 && axis !== -1)) return undefined;
+  if (
+    data.dims.length !== 1 ||
+    start === undefined ||
+    end === undefined ||
+    step === undefined ||
+    step === 0 ||
+    (axis !== 0 && axis !== -1)
+  )
+    return undefined;
   const size = data.elements.length;
   const clamp = (v: number, low: number, high: number): number => Math.min(Math.max(v < 0 ? v + size : v, low), high);
   const first = step > 0 ? clamp(start, 0, size) : clamp(start, 0, size - 1);
@@ -114,13 +141,23 @@ function sliceValue(data: ShapeValue, starts: ShapeValue, ends: ShapeValue, axes
 }
 
 /** The shape value of a node's output 0 from its inputs' values and types; undefined when unknown. */
-export function propagateShapeValue(node: Node, opset: number, inputs: readonly (ShapeValue | undefined)[], types: readonly (TensorType | null)[], output: TensorType | null): ShapeValue | undefined {
+export function propagateShapeValue(
+  node: Node,
+  opset: number,
+  inputs: readonly (ShapeValue | undefined)[],
+  types: readonly (TensorType | null)[],
+  output: TensorType | null,
+): ShapeValue | undefined {
   const [a, b] = inputs;
   switch (node.opType) {
     case 'Shape': {
       const shape = types[0]?.shape;
       if (shape === null || shape === undefined) return undefined;
-      const { start, end } = shapeRange(shape.length, intAttr(node, 'start', 0), node.attributes.has('end') ? intAttr(node, 'end', shape.length) : undefined);
+      const { start, end } = shapeRange(
+        shape.length,
+        intAttr(node, 'start', 0),
+        node.attributes.has('end') ? intAttr(node, 'end', shape.length) : undefined,
+      );
       return { dims: [end - start], elements: shape.slice(start, end) };
     }
     case 'Identity':
@@ -162,7 +199,9 @@ export function propagateShapeValue(node: Node, opset: number, inputs: readonly 
       const shape = output?.shape;
       if (a === undefined || shape === null || shape === undefined || shape.length > 1) return undefined;
       const [length = 1] = shape;
-      return length === a.elements.length ? { dims: shape.length === 0 ? [] : [length], elements: a.elements } : undefined;
+      return length === a.elements.length
+        ? { dims: shape.length === 0 ? [] : [length], elements: a.elements }
+        : undefined;
     }
     case 'Slice':
       if (a === undefined) return undefined;
@@ -171,7 +210,13 @@ export function propagateShapeValue(node: Node, opset: number, inputs: readonly 
         const ends = intsAttr(node, 'ends');
         const axes = intsAttr(node, 'axes');
         if (starts === undefined || ends === undefined) return undefined;
-        return sliceValue(a, { dims: [1], elements: starts }, { dims: [1], elements: ends }, axes && { dims: [1], elements: axes }, undefined);
+        return sliceValue(
+          a,
+          { dims: [1], elements: starts },
+          { dims: [1], elements: ends },
+          axes && { dims: [1], elements: axes },
+          undefined,
+        );
       }
       return b && inputs[2] && sliceValue(a, b, inputs[2], inputs[3], inputs[4]);
     default:

@@ -11,7 +11,11 @@ import { attr } from './attributes.js';
 import { defineOp, requireInput, requireType } from './op.js';
 
 /** The `[start, end)` range of dims that Shape returns for a rank. */
-export function shapeRange(rank: number, start: number, end: number | undefined): { readonly start: number; readonly end: number } {
+export function shapeRange(
+  rank: number,
+  start: number,
+  end: number | undefined,
+): { readonly start: number; readonly end: number } {
   const clamp = (value: number): number => Math.min(Math.max(value < 0 ? value + rank : value, 0), rank);
   const from = clamp(start);
   const to = clamp(end ?? rank);

@@ -7,7 +7,17 @@
  */
 import { DataType } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { bigintOutput, bigintsOf, defineUnary, floatUnaryTypes, isBigIntData, NUMERIC, numberOutput, numbersOf, type unaryAttributes } from './elementwise.js';
+import {
+  bigintOutput,
+  bigintsOf,
+  defineUnary,
+  floatUnaryTypes,
+  isBigIntData,
+  NUMERIC,
+  numberOutput,
+  numbersOf,
+  type unaryAttributes,
+} from './elementwise.js';
 import type { OpDef } from './op.js';
 
 /** The per-storage functions of a numeric unary op. */
@@ -27,7 +37,11 @@ function numericUnaryTypes(opset: number): readonly DataType[] {
 }
 
 /** Defines a unary op over every numeric type (Abs, Sign). */
-export function defineSignedUnary(opType: string, versions: readonly number[], fns: NumericUnaryFns): OpDef<typeof unaryAttributes> {
+export function defineSignedUnary(
+  opType: string,
+  versions: readonly number[],
+  fns: NumericUnaryFns,
+): OpDef<typeof unaryAttributes> {
   return defineUnary(opType, versions, numericUnaryTypes, (x, fail) => {
     if (isBigIntData(x.data)) {
       const input = bigintsOf(x, fail);
@@ -37,7 +51,13 @@ export function defineSignedUnary(opType: string, versions: readonly number[], f
     }
     const input = numbersOf(x, fail);
     const out = numberOutput(x.dtype, input.length, fail);
-    const fn = x.dtype === DataType.FLOAT || x.dtype === DataType.DOUBLE || x.dtype === DataType.FLOAT16 || x.dtype === DataType.BFLOAT16 ? fns.float : fns.int;
+    const fn =
+      x.dtype === DataType.FLOAT ||
+      x.dtype === DataType.DOUBLE ||
+      x.dtype === DataType.FLOAT16 ||
+      x.dtype === DataType.BFLOAT16
+        ? fns.float
+        : fns.int;
     for (let i = 0; i < input.length; i += 1) out.data[i] = fn(input[i] ?? 0);
     return out.finish(x.dims);
   });

@@ -33,14 +33,23 @@ interface AxisSlice {
 }
 
 /** Validates a spec against a rank; returns, per data axis, its (start, end, step), or undefined when not sliced. */
-function perAxis(spec: SliceSpec, rank: number, fail: (detail: string) => never): ({ start: number; end: number; step: number } | undefined)[] {
+function perAxis(
+  spec: SliceSpec,
+  rank: number,
+  fail: (detail: string) => never,
+): ({ start: number; end: number; step: number } | undefined)[] {
   const count = spec.starts.length;
   const axes = spec.axes ?? Array.from({ length: count }, (_, i) => i);
   const steps = spec.steps ?? axes.map(() => 1);
   if (spec.ends.length !== count || axes.length !== count || steps.length !== count) {
-    fail(`starts [${spec.starts.join(', ')}], ends [${spec.ends.join(', ')}], axes [${axes.join(', ')}] and steps [${steps.join(', ')}] must have the same length`);
+    fail(
+      `starts [${spec.starts.join(', ')}], ends [${spec.ends.join(', ')}], axes [${axes.join(', ')}] and steps [${steps.join(', ')}] must have the same length`,
+    );
   }
-  const result: ({ start: number; end: number; step: number } | undefined)[] = Array.from({ length: rank }, () => undefined);
+  const result: ({ start: number; end: number; step: number } | undefined)[] = Array.from(
+    { length: rank },
+    () => undefined,
+  );
   axes.forEach((rawAxis, i) => {
     const axis = normalizeAxis(rawAxis, rank, 'axis', fail);
     if (result[axis] !== undefined) fail(`axes [${axes.join(', ')}] repeat axis ${axis}`);
@@ -95,7 +104,9 @@ export function sliceTensor(x: Tensor, spec: SliceSpec, fail: (detail: string) =
   const axes = perAxis(spec, x.dims.length, fail);
   const slices = x.dims.map((dim, axis) => {
     const bounds = axes[axis];
-    return bounds === undefined ? { start: 0, step: 1, length: dim } : clampAxis(bounds.start, bounds.end, bounds.step, dim);
+    return bounds === undefined
+      ? { start: 0, step: 1, length: dim }
+      : clampAxis(bounds.start, bounds.end, bounds.step, dim);
   });
   const inputStrides = stridesOf(x.dims);
   const offset = slices.reduce((total, s, axis) => total + (s.length > 0 ? s.start * (inputStrides[axis] ?? 0) : 0), 0);
@@ -138,9 +149,21 @@ export const Slice = defineOp({
         // Bounds computed in the graph: only the sliced axes become unknown, when we know which they are.
         const rank = x.shape.length;
         const count = ctx.inputs[1]?.shape?.[0];
-        const sliced = axes === null ? undefined : axes === undefined ? (typeof count === 'number' ? Array.from({ length: count }, (_, i) => i) : undefined) : axes;
+        const sliced =
+          axes === null
+            ? undefined
+            : axes === undefined
+              ? typeof count === 'number'
+                ? Array.from({ length: count }, (_, i) => i)
+                : undefined
+              : axes;
         const touched = new Set(sliced?.map((axis) => normalizeAxis(axis, rank, 'axis', ctx.fail)));
-        return [{ dtype: x.dtype, shape: x.shape.map((dim, axis) => (sliced === undefined || touched.has(axis) ? SymDim.unknown() : dim)) }];
+        return [
+          {
+            dtype: x.dtype,
+            shape: x.shape.map((dim, axis) => (sliced === undefined || touched.has(axis) ? SymDim.unknown() : dim)),
+          },
+        ];
       }
     }
     if (x.shape === null || spec === undefined) return [{ dtype: x.dtype, shape: null }];
@@ -152,9 +175,15 @@ export const Slice = defineOp({
       const t = ctx.inputs[index];
       return t === null || t === undefined ? undefined : intsOf(t, ctx.fail);
     };
-    const spec = ctx.opset < 10
-      ? attributeSpec(ctx.attrs, ctx.fail)
-      : { starts: intsOf(requireInput(ctx, 1), ctx.fail), ends: intsOf(requireInput(ctx, 2), ctx.fail), axes: optional(3), steps: optional(4) };
+    const spec =
+      ctx.opset < 10
+        ? attributeSpec(ctx.attrs, ctx.fail)
+        : {
+            starts: intsOf(requireInput(ctx, 1), ctx.fail),
+            ends: intsOf(requireInput(ctx, 2), ctx.fail),
+            axes: optional(3),
+            steps: optional(4),
+          };
     if (spec.axes === undefined && spec.starts.length > x.dims.length) {
       ctx.fail(`${spec.starts.length} starts for input of shape ${formatShape(x.dims)}`);
     }
@@ -163,7 +192,15 @@ export const Slice = defineOp({
 });
 
 /** The opset-1 spec from attributes. */
-function attributeSpec(attrs: { readonly starts: readonly number[] | undefined; readonly ends: readonly number[] | undefined; readonly axes: readonly number[] | undefined }, fail: (detail: string) => never): SliceSpec {
-  if (attrs.starts === undefined || attrs.ends === undefined) return fail("attributes 'starts' and 'ends' are required before opset 10");
+function attributeSpec(
+  attrs: {
+    readonly starts: readonly number[] | undefined;
+    readonly ends: readonly number[] | undefined;
+    readonly axes: readonly number[] | undefined;
+  },
+  fail: (detail: string) => never,
+): SliceSpec {
+  if (attrs.starts === undefined || attrs.ends === undefined)
+    return fail("attributes 'starts' and 'ends' are required before opset 10");
   return { starts: attrs.starts, ends: attrs.ends, axes: attrs.axes, steps: undefined };
 }

@@ -114,7 +114,15 @@ function maxAlongRows(data: FloatArray, out: FloatArray, outer: number, geometry
 }
 
 /** `target[t..t+inner) = max(a[ia..], b[ib..])` elementwise (NaN wins). */
-function maxRows(target: FloatArray, t: number, a: FloatArray, ia: number, b: FloatArray, ib: number, inner: number): void {
+function maxRows(
+  target: FloatArray,
+  t: number,
+  a: FloatArray,
+  ia: number,
+  b: FloatArray,
+  ib: number,
+  inner: number,
+): void {
   for (let i = 0; i < inner; i += 1) {
     const left = a[ia + i] ?? 0;
     const right = b[ib + i] ?? 0;
@@ -126,7 +134,13 @@ function maxRows(target: FloatArray, t: number, a: FloatArray, ia: number, b: Fl
  * Max over windows along an axis followed by `inner > 1` elements: whole rows of `inner` at a time, for `outer`
  * blocks of `inSize × inner` inputs each.
  */
-function maxAlongColumns(data: FloatArray, out: FloatArray, outer: number, inner: number, geometry: AxisGeometry): void {
+function maxAlongColumns(
+  data: FloatArray,
+  out: FloatArray,
+  outer: number,
+  inner: number,
+  geometry: AxisGeometry,
+): void {
   const n = geometry.inSize;
   const m = geometry.outSize;
   const kernel = geometry.kernel;
@@ -142,7 +156,8 @@ function maxAlongColumns(data: FloatArray, out: FloatArray, outer: number, inner
         else maxRows(prefix, i * inner, prefix, (i - 1) * inner, data, inBase + i * inner, inner);
       }
       for (let i = n - 1; i >= 0; i -= 1) {
-        if (i % kernel === kernel - 1 || i === n - 1) suffix.set(data.subarray(inBase + i * inner, inBase + (i + 1) * inner), i * inner);
+        if (i % kernel === kernel - 1 || i === n - 1)
+          suffix.set(data.subarray(inBase + i * inner, inBase + (i + 1) * inner), i * inner);
         else maxRows(suffix, i * inner, suffix, (i + 1) * inner, data, inBase + i * inner, inner);
       }
     }
@@ -193,7 +208,8 @@ function maxPool2d(data: FloatArray, dims: readonly number[], rows: AxisGeometry
   const width = rows.inSize;
   const outPlane = columns.outSize * rows.outSize;
   const out = data instanceof Float32Array ? new Float32Array(planes * outPlane) : new Float64Array(planes * outPlane);
-  const scratch = data instanceof Float32Array ? new Float32Array(height * rows.outSize) : new Float64Array(height * rows.outSize);
+  const scratch =
+    data instanceof Float32Array ? new Float32Array(height * rows.outSize) : new Float64Array(height * rows.outSize);
   for (let plane = 0; plane < planes; plane += 1) {
     maxAlongRows(data.subarray(plane * height * width, (plane + 1) * height * width), scratch, height, rows);
     maxAlongColumns(scratch, out.subarray(plane * outPlane, (plane + 1) * outPlane), 1, rows.outSize, columns);
@@ -202,17 +218,37 @@ function maxPool2d(data: FloatArray, dims: readonly number[], rows: AxisGeometry
 }
 
 /** Max pooling over the last two axes of a rank-4 input when both are undilated; undefined otherwise. */
-export function slidingMaxPool2d(data: FloatArray, dims: readonly number[], axes: readonly AxisGeometry[]): { data: FloatArray; dims: number[] } | undefined {
+export function slidingMaxPool2d(
+  data: FloatArray,
+  dims: readonly number[],
+  axes: readonly AxisGeometry[],
+): { data: FloatArray; dims: number[] } | undefined {
   const [columns, rows] = axes;
-  if (dims.length !== 4 || axes.length !== 2 || columns === undefined || rows === undefined || !hasSlidingMax(columns) || !hasSlidingMax(rows)) return undefined;
-  return { data: maxPool2d(data, dims, rows, columns), dims: [dims[0] ?? 1, dims[1] ?? 1, columns.outSize, rows.outSize] };
+  if (
+    dims.length !== 4 ||
+    axes.length !== 2 ||
+    columns === undefined ||
+    rows === undefined ||
+    !hasSlidingMax(columns) ||
+    !hasSlidingMax(rows)
+  )
+    return undefined;
+  return {
+    data: maxPool2d(data, dims, rows, columns),
+    dims: [dims[0] ?? 1, dims[1] ?? 1, columns.outSize, rows.outSize],
+  };
 }
 
 /**
  * Max over the windows of `geometry` along `axis` of `data` (row-major, shape `dims`), for an undilated axis
  * (`hasSlidingMax`). Returns data of the input's array type and the new dims.
  */
-export function slidingMax(data: FloatArray, dims: readonly number[], axis: number, geometry: AxisGeometry): { data: FloatArray; dims: number[] } {
+export function slidingMax(
+  data: FloatArray,
+  dims: readonly number[],
+  axis: number,
+  geometry: AxisGeometry,
+): { data: FloatArray; dims: number[] } {
   let outer = 1;
   for (let i = 0; i < axis; i += 1) outer *= dims[i] ?? 1;
   let inner = 1;

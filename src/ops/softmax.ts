@@ -24,7 +24,8 @@ export const Softmax = defineOp({
   infer(ctx) {
     const x = requireType(ctx, 0);
     requireDtype(x.dtype, floatUnaryTypes(ctx.opset), 'input', ctx.fail);
-    if (x.shape !== null) normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(x.shape.length, 1), 'axis', ctx.fail);
+    if (x.shape !== null)
+      normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(x.shape.length, 1), 'axis', ctx.fail);
     return [x];
   },
   run(ctx) {

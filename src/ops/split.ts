@@ -13,22 +13,33 @@ import { defineOp, requireInput, requireType } from './op.js';
 import { sliceTensor } from './slice.js';
 
 /** Part sizes along an axis of size `dim` (symbolic allowed). */
-export function splitSizes(dim: Dim, split: readonly number[] | undefined, numOutputs: number | undefined, outputCount: number, fail: (detail: string) => never): Dim[] {
+export function splitSizes(
+  dim: Dim,
+  split: readonly number[] | undefined,
+  numOutputs: number | undefined,
+  outputCount: number,
+  fail: (detail: string) => never,
+): Dim[] {
   if (split !== undefined) {
-    if (split.length !== outputCount) fail(`split [${split.join(', ')}] has ${split.length} entries but the node has ${outputCount} outputs`);
+    if (split.length !== outputCount)
+      fail(`split [${split.join(', ')}] has ${split.length} entries but the node has ${outputCount} outputs`);
     if (split.some((size) => size < 0)) fail(`split [${split.join(', ')}] has a negative size`);
     const total = split.reduce((sum, size) => sum + size, 0);
-    if (typeof dim === 'number' && total !== dim) fail(`split [${split.join(', ')}] sums to ${total}, but the axis has size ${dim}`);
+    if (typeof dim === 'number' && total !== dim)
+      fail(`split [${split.join(', ')}] sums to ${total}, but the axis has size ${dim}`);
     return [...split];
   }
   if (numOutputs !== undefined) {
-    if (numOutputs < 1 || numOutputs !== outputCount) fail(`num_outputs ${numOutputs} must be >= 1 and equal the node's ${outputCount} outputs`);
+    if (numOutputs < 1 || numOutputs !== outputCount)
+      fail(`num_outputs ${numOutputs} must be >= 1 and equal the node's ${outputCount} outputs`);
     const chunk = divDim(dim, numOutputs, 'ceil');
     const last = subDims(dim, mulDim(chunk, numOutputs - 1));
-    if (typeof last === 'number' && last < 0) fail(`an axis of size ${formatDim(dim)} cannot be cut into ${numOutputs} parts of ${formatDim(chunk)}`);
+    if (typeof last === 'number' && last < 0)
+      fail(`an axis of size ${formatDim(dim)} cannot be cut into ${numOutputs} parts of ${formatDim(chunk)}`);
     return [...Array.from({ length: numOutputs - 1 }, () => chunk), last];
   }
-  if (typeof dim === 'number' && dim % outputCount !== 0) fail(`an axis of size ${dim} cannot be split into ${outputCount} equal parts; give 'split'`);
+  if (typeof dim === 'number' && dim % outputCount !== 0)
+    fail(`an axis of size ${dim} cannot be split into ${outputCount} equal parts; give 'split'`);
   return Array.from({ length: outputCount }, () => divDim(dim, outputCount, 'floor'));
 }
 
@@ -36,7 +47,11 @@ export const Split = defineOp({
   opType: 'Split',
   domain: '',
   versions: [1, 2, 11, 13, 18],
-  inputs: [{ name: 'input' }, { name: 'split', optional: true, until: 1 }, { name: 'split', optional: true, since: 13 }],
+  inputs: [
+    { name: 'input' },
+    { name: 'split', optional: true, until: 1 },
+    { name: 'split', optional: true, since: 13 },
+  ],
   outputs: [{ name: 'outputs', variadic: true }],
   attributes: {
     axis: attr.int('axis', 0),
@@ -68,7 +83,11 @@ export const Split = defineOp({
     let offset = 0;
     return sizes.map((size) => {
       const length = typeof size === 'number' ? size : ctx.fail('internal: symbolic split size');
-      const part = sliceTensor(x, { starts: [offset], ends: [offset + length], axes: [axis], steps: undefined }, ctx.fail);
+      const part = sliceTensor(
+        x,
+        { starts: [offset], ends: [offset + length], axes: [axis], steps: undefined },
+        ctx.fail,
+      );
       offset += length;
       return part;
     });

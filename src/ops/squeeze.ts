@@ -14,7 +14,11 @@ import { defineOp, requireInput, requireType } from './op.js';
  * The output shape of squeezing `axes` (all 1s when undefined) out of `shape`; `null` when `axes` is absent and
  * a symbolic dim might or might not be 1.
  */
-export function squeezeShape<D extends Dim>(shape: readonly D[], axes: readonly number[] | undefined, fail: (detail: string) => never): D[] | null {
+export function squeezeShape<D extends Dim>(
+  shape: readonly D[],
+  axes: readonly number[] | undefined,
+  fail: (detail: string) => never,
+): D[] | null {
   if (axes === undefined) {
     if (shape.some((dim) => typeof dim !== 'number')) return null;
     return shape.filter((dim) => dim !== 1);
@@ -24,7 +28,8 @@ export function squeezeShape<D extends Dim>(shape: readonly D[], axes: readonly 
   for (const axis of positions) {
     const dim = shape[axis];
     // A symbolic dim is taken to be 1, as the op requires.
-    if (typeof dim === 'number' && dim !== 1) fail(`cannot squeeze axis ${axis} of ${formatShape(shape)}: its size is ${formatDim(dim)}, not 1`);
+    if (typeof dim === 'number' && dim !== 1)
+      fail(`cannot squeeze axis ${axis} of ${formatShape(shape)}: its size is ${formatDim(dim)}, not 1`);
   }
   return shape.filter((_, axis) => !positions.includes(axis));
 }
@@ -50,7 +55,12 @@ export const Squeeze = defineOp({
   run(ctx) {
     const x = requireInput(ctx, 0);
     const axesInput = ctx.inputs[1];
-    const axes = ctx.opset >= 13 ? (axesInput === undefined || axesInput === null ? undefined : intsOf(axesInput, ctx.fail)) : ctx.attrs.axes;
+    const axes =
+      ctx.opset >= 13
+        ? axesInput === undefined || axesInput === null
+          ? undefined
+          : intsOf(axesInput, ctx.fail)
+        : ctx.attrs.axes;
     const dims = squeezeShape(x.dims, axes, ctx.fail) ?? ctx.fail(`internal: squeezing ${x.describe()}`);
     return [x.reshape(dims)];
   },

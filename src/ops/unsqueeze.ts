@@ -10,10 +10,15 @@ import { intsOf } from './elementwise.js';
 import { defineOp, requireInput, requireType } from './op.js';
 
 /** The output shape of inserting 1s at `axes` into `shape`. */
-export function unsqueezeShape<D extends Dim>(shape: readonly D[], axes: readonly number[], fail: (detail: string) => never): (D | 1)[] {
+export function unsqueezeShape<D extends Dim>(
+  shape: readonly D[],
+  axes: readonly number[],
+  fail: (detail: string) => never,
+): (D | 1)[] {
   const rank = shape.length + axes.length;
   const positions = axes.map((axis) => normalizeAxis(axis, rank, 'axis', fail));
-  if (new Set(positions).size !== positions.length) fail(`axes [${axes.join(', ')}] repeat an axis (output rank ${rank})`);
+  if (new Set(positions).size !== positions.length)
+    fail(`axes [${axes.join(', ')}] repeat an axis (output rank ${rank})`);
   const result: (D | 1)[] = [];
   let next = 0;
   for (let axis = 0; axis < rank; axis += 1) {

@@ -26,7 +26,15 @@ const TILE = 4;
  * `out[outOffset + i*n + j] += Σ_k A(i, k) · B(k, j)` (as `multiplyAccumulate`); false when WebAssembly SIMD is
  * unavailable and nothing was done.
  */
-export function wasmMultiplyAccumulate(a: MatrixView, b: MatrixView, out: Float64Array, outOffset: number, rows: number, depth: number, n: number): boolean {
+export function wasmMultiplyAccumulate(
+  a: MatrixView,
+  b: MatrixView,
+  out: Float64Array,
+  outOffset: number,
+  rows: number,
+  depth: number,
+  n: number,
+): boolean {
   const wasm = loadKernel();
   if (wasm === null) return false;
   const m4 = Math.ceil(rows / TILE) * TILE;

@@ -12,11 +12,31 @@ import { LOWEST_FLOAT32 } from './sliding-max.js';
 import { ensureMemory, instantiateKernel, isKernelFunction } from './wasm/load.js';
 import { MAX_POOL_WASM } from './wasm/max-pool-wasm.js';
 
-
 interface Kernel {
   readonly memory: WebAssembly.Memory;
-  readonly rows: (src: number, dst: number, rows: number, width: number, outWidth: number, kernel: number, stride: number, pad: number, lowest: number) => void;
-  readonly cols: (src: number, dst: number, planes: number, height: number, outHeight: number, length: number, kernel: number, stride: number, pad: number, lowest: number) => void;
+  readonly rows: (
+    src: number,
+    dst: number,
+    rows: number,
+    width: number,
+    outWidth: number,
+    kernel: number,
+    stride: number,
+    pad: number,
+    lowest: number,
+  ) => void;
+  readonly cols: (
+    src: number,
+    dst: number,
+    planes: number,
+    height: number,
+    outHeight: number,
+    length: number,
+    kernel: number,
+    stride: number,
+    pad: number,
+    lowest: number,
+  ) => void;
 }
 
 let kernel: Kernel | null | undefined;
@@ -26,7 +46,10 @@ function loadKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
   const exports = instantiateKernel(MAX_POOL_WASM);
   const { memory, rows, cols } = exports ?? {};
-  kernel = memory instanceof WebAssembly.Memory && isKernelFunction(rows) && isKernelFunction(cols) ? { memory, rows, cols } : null;
+  kernel =
+    memory instanceof WebAssembly.Memory && isKernelFunction(rows) && isKernelFunction(cols)
+      ? { memory, rows, cols }
+      : null;
   return kernel;
 }
 
@@ -34,9 +57,21 @@ function loadKernel(): Kernel | null {
  * Max-pools float32 `[N, C, H, W]` over undilated windows `axes` ([rows, columns]); undefined when the kernel does
  * not apply (the caller then uses the JS path).
  */
-export function wasmMaxPool2d(data: Float32Array, dims: readonly number[], axes: readonly AxisGeometry[]): { data: Float32Array; dims: number[] } | undefined {
+export function wasmMaxPool2d(
+  data: Float32Array,
+  dims: readonly number[],
+  axes: readonly AxisGeometry[],
+): { data: Float32Array; dims: number[] } | undefined {
   const [rowAxis, colAxis] = axes;
-  if (dims.length !== 4 || axes.length !== 2 || rowAxis === undefined || colAxis === undefined || rowAxis.dilation !== 1 || colAxis.dilation !== 1) return undefined;
+  if (
+    dims.length !== 4 ||
+    axes.length !== 2 ||
+    rowAxis === undefined ||
+    colAxis === undefined ||
+    rowAxis.dilation !== 1 ||
+    colAxis.dilation !== 1
+  )
+    return undefined;
   const wasm = loadKernel();
   if (wasm === null) return undefined;
   const [batch = 1, channels = 1, height = 1, width = 1] = dims;
@@ -47,8 +82,29 @@ export function wasmMaxPool2d(data: Float32Array, dims: readonly number[], axes:
   const needed = inBytes + scratchBytes + outCount * 4;
   ensureMemory(wasm.memory, needed);
   new Float32Array(wasm.memory.buffer, 0, data.length).set(data);
-  wasm.rows(0, inBytes, planes * height, width, colAxis.outSize, colAxis.kernel, colAxis.stride, colAxis.padBegin, LOWEST_FLOAT32);
-  wasm.cols(inBytes, inBytes + scratchBytes, planes, height, rowAxis.outSize, colAxis.outSize, rowAxis.kernel, rowAxis.stride, rowAxis.padBegin, LOWEST_FLOAT32);
+  wasm.rows(
+    0,
+    inBytes,
+    planes * height,
+    width,
+    colAxis.outSize,
+    colAxis.kernel,
+    colAxis.stride,
+    colAxis.padBegin,
+    LOWEST_FLOAT32,
+  );
+  wasm.cols(
+    inBytes,
+    inBytes + scratchBytes,
+    planes,
+    height,
+    rowAxis.outSize,
+    colAxis.outSize,
+    rowAxis.kernel,
+    rowAxis.stride,
+    rowAxis.padBegin,
+    LOWEST_FLOAT32,
+  );
   const out = new Float32Array(wasm.memory.buffer, inBytes + scratchBytes, outCount).slice();
   return { data: out, dims: [batch, channels, rowAxis.outSize, colAxis.outSize] };
 }

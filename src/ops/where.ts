@@ -23,8 +23,10 @@ export const Where = defineOp({
     const x = requireType(ctx, 1);
     const y = requireType(ctx, 2);
     if (condition.dtype !== DataType.BOOL) ctx.fail(`condition must be bool, got ${dtypeName(condition.dtype)}`);
-    if (x.dtype !== y.dtype) ctx.fail(`X and Y must have the same type, got ${dtypeName(x.dtype)} and ${dtypeName(y.dtype)}`);
-    if (ctx.opset < 16 && x.dtype === DataType.BFLOAT16) ctx.fail(`X is bfloat16, which Where accepts only from opset 16 (opset ${ctx.opset})`);
+    if (x.dtype !== y.dtype)
+      ctx.fail(`X and Y must have the same type, got ${dtypeName(x.dtype)} and ${dtypeName(y.dtype)}`);
+    if (ctx.opset < 16 && x.dtype === DataType.BFLOAT16)
+      ctx.fail(`X is bfloat16, which Where accepts only from opset 16 (opset ${ctx.opset})`);
     return [{ dtype: x.dtype, shape: broadcastShapes([condition.shape, x.shape, y.shape], ctx.fail) }];
   },
   run(ctx) {

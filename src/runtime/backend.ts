@@ -10,7 +10,8 @@ export const BACKEND_NAMES = ['ref', 'ort-cpu', 'ort-cuda', 'ort-webgpu', 'web-w
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Whether a backend can run here, and if not, why. */
-export type Availability = { readonly available: true; readonly detail: string } | { readonly available: false; readonly reason: string };
+export type Availability =
+  { readonly available: true; readonly detail: string } | { readonly available: false; readonly reason: string };
 
 /** Named input or output tensors. */
 export type TensorMap = ReadonlyMap<string, Tensor>;

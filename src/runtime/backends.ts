@@ -56,5 +56,7 @@ export interface BackendStatus {
 
 /** Every backend of BACKEND_NAMES, in that order, with whether it can run here and why not. */
 export async function listBackends(): Promise<BackendStatus[]> {
-  return Promise.all(BACKEND_NAMES.map(async (name) => ({ name, availability: await getBackend(name).availability() })));
+  return Promise.all(
+    BACKEND_NAMES.map(async (name) => ({ name, availability: await getBackend(name).availability() })),
+  );
 }

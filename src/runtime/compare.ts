@@ -43,7 +43,8 @@ const MATCH: ElementError = { abs: 0, rel: 0, excess: -Infinity };
 const MISMATCH: ElementError = { abs: Infinity, rel: Infinity, excess: Infinity };
 
 function numericError(got: number, want: number, atol: number, rtol: number, nanEqual: boolean): ElementError {
-  if (Number.isNaN(got) || Number.isNaN(want)) return Number.isNaN(got) && Number.isNaN(want) && nanEqual ? MATCH : MISMATCH;
+  if (Number.isNaN(got) || Number.isNaN(want))
+    return Number.isNaN(got) && Number.isNaN(want) && nanEqual ? MATCH : MISMATCH;
   if (!Number.isFinite(got) || !Number.isFinite(want)) return got === want ? MATCH : MISMATCH;
   const abs = Math.abs(got - want);
   const rel = abs === 0 ? 0 : want === 0 ? Infinity : abs / Math.abs(want);
@@ -81,7 +82,8 @@ export function compareTensors(got: Tensor, want: Tensor, tolerance: Tolerance =
   const atol = tolerance.atol ?? 0;
   const rtol = tolerance.rtol ?? 0;
   const nanEqual = tolerance.nanEqual ?? true;
-  if (!(atol >= 0) || !(rtol >= 0)) throw new RangeError(`compareTensors: atol and rtol must be >= 0, got atol=${atol}, rtol=${rtol}`);
+  if (!(atol >= 0) || !(rtol >= 0))
+    throw new RangeError(`compareTensors: atol and rtol must be >= 0, got atol=${atol}, rtol=${rtol}`);
   if (got.dtype !== want.dtype) return failure(`dtype mismatch: got ${got.describe()}, want ${want.describe()}`);
   const sameShape = got.dims.length === want.dims.length && got.dims.every((dim, axis) => dim === want.dims[axis]);
   if (!sameShape) return failure(`shape mismatch: got ${got.describe()}, want ${want.describe()}`);
@@ -112,7 +114,13 @@ export function compareTensors(got: Tensor, want: Tensor, tolerance: Tolerance =
   const rule = `atol=${atol} + rtol=${rtol}*|want|`;
   const what = `${dtypeName(got.dtype)}[${got.dims.join(', ')}]`;
   if (failing === 0) {
-    return { ok: true, maxAbsErr, maxRelErr, worstIndex, message: `${what}: all ${got.size} elements within ${rule} (max abs err ${maxAbsErr}, max rel err ${maxRelErr})` };
+    return {
+      ok: true,
+      maxAbsErr,
+      maxRelErr,
+      worstIndex,
+      message: `${what}: all ${got.size} elements within ${rule} (max abs err ${maxAbsErr}, max rel err ${maxRelErr})`,
+    };
   }
   const at = formatIndex(got.dims, worstIndex);
   const detail = `got ${elementText(got, worstIndex)}, want ${elementText(want, worstIndex)} (abs err ${worst.abs}, rel err ${worst.rel})`;

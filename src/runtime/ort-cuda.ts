@@ -16,19 +16,30 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Model } from '../ir/graph.js';
 import type { Availability } from './backend.js';
-import { createOrtBackend, type OrtBackend, ortBinaryDir, ortErrorText, type GraphOptimizationLevel, type OrtModule } from './ort-node.js';
+import {
+  createOrtBackend,
+  type OrtBackend,
+  ortBinaryDir,
+  ortErrorText,
+  type GraphOptimizationLevel,
+  type OrtModule,
+} from './ort-node.js';
 import { probeLibraries, probeSessionInChild } from './ort-probe.js';
 
 /** Environment variable naming the folder to look for ORT's CUDA provider libraries in (default: the binding's). */
 export const CUDA_PROVIDER_DIR_ENV = 'SPPKIT_ORT_CUDA_PROVIDER_DIR';
 
 /** The provider libraries ORT needs for the CUDA EP. */
-export const CUDA_PROVIDER_LIBRARIES = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'] as const;
+export const CUDA_PROVIDER_LIBRARIES = [
+  'libonnxruntime_providers_shared.so',
+  'libonnxruntime_providers_cuda.so',
+] as const;
 
 /** cuDNN, loaded lazily by the CUDA EP (MaxPool/AveragePool/Conv use it). */
 const CUDNN_LIBRARY = 'libcudnn.so.9';
 const CUDA_DRIVER_LIBRARY = 'libcuda.so.1';
-const INSTALL_HINT = 'install onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip, or run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`';
+const INSTALL_HINT =
+  'install onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip, or run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`';
 
 /** Options of `createOrtCudaBackend`. */
 export interface OrtCudaOptions {
@@ -45,16 +56,26 @@ export interface OrtCudaOptions {
 }
 
 /** Reasons the CUDA EP cannot run here (empty when every check passed). Loads nothing into this process. */
-export async function cudaProblems(options: { readonly deviceId: number; readonly providerDir: string; readonly bindingDir: string }): Promise<string[]> {
+export async function cudaProblems(options: {
+  readonly deviceId: number;
+  readonly providerDir: string;
+  readonly bindingDir: string;
+}): Promise<string[]> {
   const problems: string[] = [];
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    return [`onnxruntime-node ships the CUDA EP for linux/x64 (and win32/x64); this is ${process.platform}/${process.arch}`];
+    return [
+      `onnxruntime-node ships the CUDA EP for linux/x64 (and win32/x64); this is ${process.platform}/${process.arch}`,
+    ];
   }
   const missing = CUDA_PROVIDER_LIBRARIES.filter((name) => !existsSync(path.join(options.providerDir, name)));
   if (missing.length > 0) {
-    problems.push(`provider librar${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')} missing in ${options.providerDir} (${INSTALL_HINT})`);
+    problems.push(
+      `provider librar${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')} missing in ${options.providerDir} (${INSTALL_HINT})`,
+    );
   } else if (path.resolve(options.providerDir) !== path.resolve(options.bindingDir)) {
-    problems.push(`the provider libraries are in ${options.providerDir}, but onnxruntime loads them only from next to libonnxruntime.so.1 in ${options.bindingDir}: copy or link them there`);
+    problems.push(
+      `the provider libraries are in ${options.providerDir}, but onnxruntime loads them only from next to libonnxruntime.so.1 in ${options.bindingDir}: copy or link them there`,
+    );
   }
   const device = `/dev/nvidia${options.deviceId}`;
   // The provider itself is not dlopen'ed here: it resolves symbols against onnxruntime's core, so only a real
@@ -64,24 +85,31 @@ export async function cudaProblems(options: { readonly deviceId: number; readonl
   const driver = probes.get(CUDA_DRIVER_LIBRARY);
   const noDevice = !existsSync(device);
   if (noDevice || driver?.loaded !== true) {
-    const what = [noDevice ? `${device} absent` : '', driver?.loaded === false ? `${CUDA_DRIVER_LIBRARY} not loadable (${driver.error})` : ''].filter((s) => s !== '');
+    const what = [
+      noDevice ? `${device} absent` : '',
+      driver?.loaded === false ? `${CUDA_DRIVER_LIBRARY} not loadable (${driver.error})` : '',
+    ].filter((s) => s !== '');
     problems.push(`no NVIDIA driver: ${what.join('; ')}`);
   }
   const cudnn = probes.get(CUDNN_LIBRARY);
-  if (cudnn?.loaded === false) problems.push(`cuDNN missing: ${cudnn.error} (the CUDA EP runs pooling through cuDNN 9)`);
+  if (cudnn?.loaded === false)
+    problems.push(`cuDNN missing: ${cudnn.error} (the CUDA EP runs pooling through cuDNN 9)`);
   return problems;
 }
 
 function explain(message: string): string {
-  if (/Failed to load shared library|cannot open shared object/.test(message)) return `${message} (the CUDA provider or a library it needs could not be loaded; ${INSTALL_HINT})`;
-  if (/disable_cpu_ep_fallback|CPU EP fallback|fallback to CPU/i.test(message)) return `${message} (some nodes cannot run on the CUDA EP; pass cpuFallback: true to allow ORT's CPU EP for them)`;
+  if (/Failed to load shared library|cannot open shared object/.test(message))
+    return `${message} (the CUDA provider or a library it needs could not be loaded; ${INSTALL_HINT})`;
+  if (/disable_cpu_ep_fallback|CPU EP fallback|fallback to CPU/i.test(message))
+    return `${message} (some nodes cannot run on the CUDA EP; pass cpuFallback: true to allow ORT's CPU EP for them)`;
   return message;
 }
 
 /** The `ort-cuda` backend. */
 export function createOrtCudaBackend(options: OrtCudaOptions = {}): OrtBackend {
   const deviceId = options.deviceId ?? 0;
-  if (!Number.isInteger(deviceId) || deviceId < 0) throw new RangeError(`ort-cuda: deviceId must be a non-negative integer, got ${deviceId}`);
+  if (!Number.isInteger(deviceId) || deviceId < 0)
+    throw new RangeError(`ort-cuda: deviceId must be a non-negative integer, got ${deviceId}`);
   return createOrtBackend({
     name: 'ort-cuda',
     providerName: 'CUDAExecutionProvider',
@@ -103,8 +131,15 @@ export function createOrtCudaBackend(options: OrtCudaOptions = {}): OrtBackend {
       if (problems.length > 0) return { available: false, reason: problems.join('; ') };
       // Everything is in place: a real session on the CUDA EP alone (in a child process) is the final word.
       const probe = await probeSessionInChild([{ name: 'cuda', deviceId }]);
-      if (probe.failure !== undefined) return { available: false, reason: `a CUDA session could not run the probe model: ${explain(ortErrorText(probe.failure, true))}` };
-      return { available: true, detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, CUDAExecutionProvider on device ${deviceId}, providers from ${providerDir}` };
+      if (probe.failure !== undefined)
+        return {
+          available: false,
+          reason: `a CUDA session could not run the probe model: ${explain(ortErrorText(probe.failure, true))}`,
+        };
+      return {
+        available: true,
+        detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, CUDAExecutionProvider on device ${deviceId}, providers from ${providerDir}`,
+      };
     },
   });
 }

@@ -114,13 +114,16 @@ export function sessionOptions(spec: OrtBackendSpec, options: OrtLoadOptions): I
     graphOptimizationLevel: options.graphOptimizationLevel ?? spec.graphOptimizationLevel,
     ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
     // The CPU EP is never "fallback" for itself.
-    ...(cpuFallback || spec.providerName === 'CPUExecutionProvider' ? {} : { extra: { session: { disable_cpu_ep_fallback: '1' } } }),
+    ...(cpuFallback || spec.providerName === 'CPUExecutionProvider'
+      ? {}
+      : { extra: { session: { disable_cpu_ep_fallback: '1' } } }),
   };
 }
 
 function providerText(ort: OrtModule, spec: OrtBackendSpec, options: OrtLoadOptions): string {
   const parts = [`onnxruntime-node ${ort.env.versions.node ?? '?'}`, spec.providerName];
-  if (spec.providerName !== 'CPUExecutionProvider') parts.push((options.cpuFallback ?? spec.cpuFallback) ? 'CPU fallback allowed' : 'no CPU fallback');
+  if (spec.providerName !== 'CPUExecutionProvider')
+    parts.push((options.cpuFallback ?? spec.cpuFallback) ? 'CPU fallback allowed' : 'no CPU fallback');
   const extra = spec.describe?.();
   if (extra !== undefined && extra !== '') parts.push(extra);
   parts.push(`graph optimization ${options.graphOptimizationLevel ?? spec.graphOptimizationLevel}`);
@@ -151,11 +154,19 @@ export class OrtSession implements Session {
     const inputs = this.session.inputNames;
     const ortFeeds: Record<string, OrtTensor> = {};
     for (const [name, tensor] of feeds) {
-      if (!inputs.includes(name)) throw new BackendError(this.backend, `'${name}' is not an input of the model (its inputs: ${inputs.join(', ')})`);
+      if (!inputs.includes(name))
+        throw new BackendError(
+          this.backend,
+          `'${name}' is not an input of the model (its inputs: ${inputs.join(', ')})`,
+        );
       ortFeeds[name] = toOrtTensor(this.TensorClass, tensor);
     }
     const missing = inputs.filter((name) => !feeds.has(name));
-    if (missing.length > 0) throw new BackendError(this.backend, `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} (the model's inputs: ${inputs.join(', ')})`);
+    if (missing.length > 0)
+      throw new BackendError(
+        this.backend,
+        `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} (the model's inputs: ${inputs.join(', ')})`,
+      );
     let results: Record<string, OrtTensor>;
     try {
       results = await this.session.run(ortFeeds);
@@ -165,7 +176,8 @@ export class OrtSession implements Session {
     const outputs = new Map<string, Tensor>();
     for (const name of this.session.outputNames) {
       const value = results[name];
-      if (value === undefined) throw new BackendError(this.backend, `${this.runtime} returned no value for output '${name}'`);
+      if (value === undefined)
+        throw new BackendError(this.backend, `${this.runtime} returned no value for output '${name}'`);
       outputs.set(name, fromOrtTensor(value, name));
     }
     return outputs;
@@ -228,7 +240,8 @@ export function createOrtBackend(spec: OrtBackendSpec): OrtBackend {
           return new OrtSession(provider, spec.name, ort.Tensor, session);
         }
         const unsupported = ORT_LACKS.find((pattern) => pattern.test(message));
-        if (unsupported !== undefined) throw new UnsupportedError(`${spec.name}: onnxruntime lacks this: ${shortOrtMessage(message)}`);
+        if (unsupported !== undefined)
+          throw new UnsupportedError(`${spec.name}: onnxruntime lacks this: ${shortOrtMessage(message)}`);
         throw new BackendError(spec.name, `session creation failed: ${spec.explainLoadFailure?.(message) ?? message}`);
       }
       return new OrtSession(provider, spec.name, ort.Tensor, session);
@@ -255,8 +268,15 @@ export function createOrtCpuBackend(options: OrtCpuOptions = {}): OrtBackend {
     ...(options.encode === undefined ? {} : { encode: options.encode }),
     check: (ort) => {
       const cpu = ort.listSupportedBackends().find((entry) => entry.name === 'cpu');
-      if (cpu === undefined) return Promise.resolve({ available: false, reason: `onnxruntime-node ${ort.env.versions.node ?? '?'} lists no cpu backend` });
-      return Promise.resolve({ available: true, detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, CPUExecutionProvider` });
+      if (cpu === undefined)
+        return Promise.resolve({
+          available: false,
+          reason: `onnxruntime-node ${ort.env.versions.node ?? '?'} lists no cpu backend`,
+        });
+      return Promise.resolve({
+        available: true,
+        detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, CPUExecutionProvider`,
+      });
     },
   });
 }
@@ -296,7 +316,11 @@ export function profiledNodes(profile: unknown): ProfiledNode[] {
  * onnxruntime messages that mean "this runtime does not implement that" (an op for a type, an opset newer than it
  * supports) rather than "the model is wrong": the golden runner reports these as skips with the reason.
  */
-const ORT_LACKS: readonly RegExp[] = [/Could not find an implementation for/, /Opset \d+ is under development/, /is not a registered function\/op/];
+const ORT_LACKS: readonly RegExp[] = [
+  /Could not find an implementation for/,
+  /Opset \d+ is under development/,
+  /is not a registered function\/op/,
+];
 
 /** The useful part of an onnxruntime message (without the C++ source location). */
 function shortOrtMessage(message: string): string {
@@ -308,5 +332,7 @@ export const CPU_PLACEMENT_REFUSED = /fallback to CPU EP has been explicitly dis
 
 /** Nodes of the model whose every output is int64 (shape arithmetic in sppkit's dynamic models). */
 export function int64NodeCount(model: Model): number {
-  return model.graph.nodes.filter((node) => node.outputs.length > 0 && node.outputs.every((v) => v.type?.dtype === DataType.INT64)).length;
+  return model.graph.nodes.filter(
+    (node) => node.outputs.length > 0 && node.outputs.every((v) => v.type?.dtype === DataType.INT64),
+  ).length;
 }

@@ -26,7 +26,11 @@ export interface ChildResult {
 }
 
 /** Runs `script` (CommonJS) in a fresh `node -e` with extra environment variables; never rejects. */
-export function runNodeChild(script: string, env: Readonly<Record<string, string>> = {}, timeoutMs = 60_000): Promise<ChildResult> {
+export function runNodeChild(
+  script: string,
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 60_000,
+): Promise<ChildResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -62,7 +66,8 @@ process.stdout.write(JSON.stringify(results));
 function parseProbe(value: unknown): LibraryProbe | undefined {
   if (typeof value !== 'object' || value === null || !('loaded' in value)) return undefined;
   if (value.loaded === true) return { loaded: true };
-  if (value.loaded === false && 'error' in value && typeof value.error === 'string') return { loaded: false, error: value.error };
+  if (value.loaded === false && 'error' in value && typeof value.error === 'string')
+    return { loaded: false, error: value.error };
   return undefined;
 }
 
@@ -70,7 +75,10 @@ function parseProbe(value: unknown): LibraryProbe | undefined {
  * Tries to dlopen each library (a soname such as `libcuda.so.1`, searched the usual way, or a path) in a child
  * process and says, per library, whether it loaded or the loader's error (which names a missing dependency).
  */
-export async function probeLibraries(libraries: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Map<string, LibraryProbe>> {
+export async function probeLibraries(
+  libraries: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<Map<string, LibraryProbe>> {
   const child = await runNodeChild(`const LIBRARIES = ${JSON.stringify(libraries)};${DLOPEN_SCRIPT}`, env, 30_000);
   const results = new Map<string, LibraryProbe>();
   let parsed: unknown;
@@ -80,8 +88,14 @@ export async function probeLibraries(libraries: readonly string[], env: Readonly
     parsed = undefined;
   }
   for (const library of libraries) {
-    const entry = typeof parsed === 'object' && parsed !== null ? parseProbe(Object.getOwnPropertyDescriptor(parsed, library)?.value) : undefined;
-    const failure = child.signal !== null ? `probe process killed by ${child.signal}` : `probe process failed (exit ${child.code ?? '?'}): ${child.stderr.trim().split('\n')[0] ?? ''}`;
+    const entry =
+      typeof parsed === 'object' && parsed !== null
+        ? parseProbe(Object.getOwnPropertyDescriptor(parsed, library)?.value)
+        : undefined;
+    const failure =
+      child.signal !== null
+        ? `probe process killed by ${child.signal}`
+        : `probe process failed (exit ${child.code ?? '?'}): ${child.stderr.trim().split('\n')[0] ?? ''}`;
     results.set(library, entry ?? { loaded: false, error: failure });
   }
   return results;
@@ -117,20 +131,43 @@ const bytes = Buffer.from(${JSON.stringify(Buffer.from(bytes).toString('base64')
  * Creates and runs the probe model on `executionProviders` in a child process. Returns undefined when it ran and gave
  * the right answer, otherwise why not (ORT's message, or the child's last stderr line when it died).
  */
-export async function probeSessionInChild(executionProviders: readonly unknown[], env: Readonly<Record<string, string>> = {}): Promise<{ failure: string | undefined; stderr: string }> {
+export async function probeSessionInChild(
+  executionProviders: readonly unknown[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ failure: string | undefined; stderr: string }> {
   const probe = probeModel();
   const ortEntry = createRequire(import.meta.url).resolve('onnxruntime-node');
-  const child = await runNodeChild(childProbeScript(ortEntry, encodeModel(probe.model), executionProviders), env, 120_000);
+  const child = await runNodeChild(
+    childProbeScript(ortEntry, encodeModel(probe.model), executionProviders),
+    env,
+    120_000,
+  );
   if (child.timedOut) return { failure: 'probe timed out', stderr: child.stderr };
   let result: unknown;
   try {
     result = JSON.parse(child.stdout);
   } catch {
-    const last = child.stderr.trim().split('\n').filter((l) => l.trim() !== '' && !l.includes('XDG_RUNTIME_DIR')).pop() ?? '';
-    return { failure: `probe process ${child.signal !== null ? `killed by ${child.signal}` : `exited ${child.code ?? '?'}`}: ${last}`, stderr: child.stderr };
+    const last =
+      child.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.includes('XDG_RUNTIME_DIR'))
+        .pop() ?? '';
+    return {
+      failure: `probe process ${child.signal !== null ? `killed by ${child.signal}` : `exited ${child.code ?? '?'}`}: ${last}`,
+      stderr: child.stderr,
+    };
   }
-  if (typeof result !== 'object' || result === null || !('ok' in result)) return { failure: `probe printed ${child.stdout.slice(0, 200)}`, stderr: child.stderr };
-  if (result.ok !== true) return { failure: 'error' in result ? String(result.error) : 'probe failed', stderr: child.stderr };
+  if (typeof result !== 'object' || result === null || !('ok' in result))
+    return { failure: `probe printed ${child.stdout.slice(0, 200)}`, stderr: child.stderr };
+  if (result.ok !== true)
+    return { failure: 'error' in result ? String(result.error) : 'probe failed', stderr: child.stderr };
   const y = 'y' in result && Array.isArray(result.y) ? result.y : [];
-  return { failure: y.length === 1 && y[0] === probe.expected ? undefined : `probe computed ${JSON.stringify(y)}, expected [${probe.expected}]`, stderr: child.stderr };
+  return {
+    failure:
+      y.length === 1 && y[0] === probe.expected
+        ? undefined
+        : `probe computed ${JSON.stringify(y)}, expected [${probe.expected}]`,
+    stderr: child.stderr,
+  };
 }

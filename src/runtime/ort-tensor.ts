@@ -67,7 +67,9 @@ function stringData(data: unknown): string[] | undefined {
 }
 
 /** How each onnxruntime type comes back: its sppkit dtype and the check-and-copy of its storage. */
-const FROM_ORT: Readonly<Partial<Record<OrtTypeName, { dtype: DataType; read: (data: unknown) => TensorData | undefined }>>> = {
+const FROM_ORT: Readonly<
+  Partial<Record<OrtTypeName, { dtype: DataType; read: (data: unknown) => TensorData | undefined }>>
+> = {
   float32: { dtype: DataType.FLOAT, read: (d) => copyIf(d, Float32Array) },
   uint8: { dtype: DataType.UINT8, read: (d) => copyIf(d, Uint8Array) },
   int8: { dtype: DataType.INT8, read: (d) => copyIf(d, Int8Array) },
@@ -86,12 +88,16 @@ const FROM_ORT: Readonly<Partial<Record<OrtTypeName, { dtype: DataType; read: (d
 /** Copies an onnxruntime CPU tensor into an sppkit tensor; `name` is used in error messages. */
 export function fromOrtTensor(tensor: OrtTensor, name: string): Tensor {
   const entry = FROM_ORT[tensor.type];
-  if (entry === undefined) throw new UnsupportedError(`output '${name}': onnxruntime type ${tensor.type} has no sppkit dtype`);
-  if (tensor.location !== 'cpu') throw new UnsupportedError(`output '${name}': tensor data is on '${tensor.location}', not on the CPU`);
+  if (entry === undefined)
+    throw new UnsupportedError(`output '${name}': onnxruntime type ${tensor.type} has no sppkit dtype`);
+  if (tensor.location !== 'cpu')
+    throw new UnsupportedError(`output '${name}': tensor data is on '${tensor.location}', not on the CPU`);
   const data = entry.read(tensor.data);
   if (data === undefined) {
     const kind = Array.isArray(tensor.data) ? 'array' : Object.prototype.toString.call(tensor.data);
-    throw new UnsupportedError(`output '${name}': onnxruntime ${tensor.type} tensor came with unexpected storage ${kind}`);
+    throw new UnsupportedError(
+      `output '${name}': onnxruntime ${tensor.type} tensor came with unexpected storage ${kind}`,
+    );
   }
   return new Tensor(entry.dtype, [...tensor.dims], data);
 }
@@ -100,14 +106,22 @@ export function fromOrtTensor(tensor: OrtTensor, name: string): Tensor {
  * Refuses a model whose inputs or outputs have a type `typeOf` rejects (by default what onnxruntime's JS API cannot
  * carry, bfloat16), naming the backend and the value.
  */
-export function checkBoundaryTypes(backend: BackendName, model: Model, typeOf: (dtype: DataType) => OrtTypeName = ortTypeOf): void {
-  for (const [kind, values] of [['input', model.graph.inputs], ['output', model.graph.outputs]] as const) {
+export function checkBoundaryTypes(
+  backend: BackendName,
+  model: Model,
+  typeOf: (dtype: DataType) => OrtTypeName = ortTypeOf,
+): void {
+  for (const [kind, values] of [
+    ['input', model.graph.inputs],
+    ['output', model.graph.outputs],
+  ] as const) {
     for (const value of values) {
       if (value.type === null) continue;
       try {
         typeOf(value.type.dtype);
       } catch (error) {
-        if (error instanceof UnsupportedError) throw new UnsupportedError(`${backend}: model ${kind} '${value.name}': ${error.message}`);
+        if (error instanceof UnsupportedError)
+          throw new UnsupportedError(`${backend}: model ${kind} '${value.name}': ${error.message}`);
         throw error;
       }
     }

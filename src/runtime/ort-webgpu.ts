@@ -23,7 +23,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Model } from '../ir/graph.js';
 import type { Availability } from './backend.js';
-import { createOrtBackend, type OrtBackend, encodeForOrt, ortErrorText, type GraphOptimizationLevel, type OrtModule } from './ort-node.js';
+import {
+  createOrtBackend,
+  type OrtBackend,
+  encodeForOrt,
+  ortErrorText,
+  type GraphOptimizationLevel,
+  type OrtModule,
+} from './ort-node.js';
 import { childProbeScript, probeLibraries, probeModel, runNodeChild } from './ort-probe.js';
 import { toOrtTensor } from './ort-tensor.js';
 
@@ -55,7 +62,10 @@ export interface IcdCandidate {
 
 /** The ICD manifests the Vulkan loader would find by itself. */
 export function systemIcdManifests(): string[] {
-  const dataDirs = (process.env['XDG_DATA_DIRS'] ?? '').split(':').filter((d) => d !== '').map((d) => path.join(d, 'vulkan', 'icd.d'));
+  const dataDirs = (process.env['XDG_DATA_DIRS'] ?? '')
+    .split(':')
+    .filter((d) => d !== '')
+    .map((d) => path.join(d, 'vulkan', 'icd.d'));
   const found: string[] = [];
   for (const dir of [...new Set([...SYSTEM_ICD_DIRS, ...dataDirs])]) {
     if (!existsSync(dir)) continue;
@@ -67,12 +77,18 @@ export function systemIcdManifests(): string[] {
 /** The drivers to try, in order (see the file comment). */
 export function icdCandidates(vulkanIcd: string | undefined): IcdCandidate[] {
   const fromEnv = process.env['VK_ICD_FILENAMES'] ?? process.env['VK_DRIVER_FILES'];
-  if (fromEnv !== undefined && fromEnv !== '') return [{ icdFiles: undefined, label: `Vulkan ICD from the environment (${fromEnv})` }];
+  if (fromEnv !== undefined && fromEnv !== '')
+    return [{ icdFiles: undefined, label: `Vulkan ICD from the environment (${fromEnv})` }];
   if (vulkanIcd !== undefined) return [{ icdFiles: vulkanIcd, label: `Vulkan ICD ${vulkanIcd} (vulkanIcd option)` }];
   const candidates: IcdCandidate[] = [];
   const system = systemIcdManifests();
-  if (system.length > 0) candidates.push({ icdFiles: undefined, label: `system Vulkan ICDs (${system.map((f) => path.basename(f)).join(', ')})` });
-  if (existsSync(CHROMIUM_SWIFTSHADER_ICD)) candidates.push({ icdFiles: CHROMIUM_SWIFTSHADER_ICD, label: `SwiftShader (${CHROMIUM_SWIFTSHADER_ICD})` });
+  if (system.length > 0)
+    candidates.push({
+      icdFiles: undefined,
+      label: `system Vulkan ICDs (${system.map((f) => path.basename(f)).join(', ')})`,
+    });
+  if (existsSync(CHROMIUM_SWIFTSHADER_ICD))
+    candidates.push({ icdFiles: CHROMIUM_SWIFTSHADER_ICD, label: `SwiftShader (${CHROMIUM_SWIFTSHADER_ICD})` });
   return candidates;
 }
 
@@ -81,11 +97,19 @@ function oneLine(text: string): string {
 }
 
 function lastLine(text: string): string {
-  const lines = text.trim().split('\n').filter((l) => l.trim() !== '' && !l.includes('XDG_RUNTIME_DIR'));
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.includes('XDG_RUNTIME_DIR'));
   return lines[lines.length - 1] ?? '';
 }
 
-async function probeInChild(ortEntry: string, bytes: Uint8Array, candidate: IcdCandidate, expected: number): Promise<string | undefined> {
+async function probeInChild(
+  ortEntry: string,
+  bytes: Uint8Array,
+  candidate: IcdCandidate,
+  expected: number,
+): Promise<string | undefined> {
   const env: Record<string, string> = candidate.icdFiles === undefined ? {} : { VK_ICD_FILENAMES: candidate.icdFiles };
   const child = await runNodeChild(childProbeScript(ortEntry, bytes, ['webgpu']), env, 120_000);
   if (child.timedOut) return 'probe timed out';
@@ -95,15 +119,21 @@ async function probeInChild(ortEntry: string, bytes: Uint8Array, candidate: IcdC
   } catch {
     return `probe process ${child.signal !== null ? `killed by ${child.signal}` : `exited ${child.code ?? '?'}`}: ${lastLine(child.stderr)}`;
   }
-  if (typeof result !== 'object' || result === null || !('ok' in result)) return `probe printed ${child.stdout.slice(0, 200)}`;
+  if (typeof result !== 'object' || result === null || !('ok' in result))
+    return `probe printed ${child.stdout.slice(0, 200)}`;
   if (result.ok !== true) {
     // Dawn says why it rejected an adapter only on stderr ("Warning: Vulkan ... required.").
-    const dawn = child.stderr.split('\n').filter((l) => l.startsWith('Warning:')).map((l) => l.slice('Warning:'.length).trim());
+    const dawn = child.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('Warning:'))
+      .map((l) => l.slice('Warning:'.length).trim());
     const why = dawn.length > 0 ? ` (Dawn: ${dawn.join('; ')})` : '';
     return `${oneLine(ortErrorText('error' in result ? String(result.error) : 'probe failed', true))}${why}`;
   }
   const y = 'y' in result && Array.isArray(result.y) ? result.y : [];
-  return y.length === 1 && y[0] === expected ? undefined : `probe computed ${JSON.stringify(y)}, expected [${expected}]`;
+  return y.length === 1 && y[0] === expected
+    ? undefined
+    : `probe computed ${JSON.stringify(y)}, expected [${expected}]`;
 }
 
 /** The outcome of trying the candidate drivers in child processes. */
@@ -114,7 +144,11 @@ interface DriverSelection {
 }
 
 /** Tries each candidate in a child process, in order, until one runs the probe model correctly. */
-async function selectDriver(candidates: readonly IcdCandidate[], bytes: Uint8Array, expected: number): Promise<DriverSelection> {
+async function selectDriver(
+  candidates: readonly IcdCandidate[],
+  bytes: Uint8Array,
+  expected: number,
+): Promise<DriverSelection> {
   const ortEntry = createRequire(import.meta.url).resolve('onnxruntime-node');
   const failures: string[] = [];
   for (const candidate of candidates) {
@@ -137,11 +171,18 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
   const encode = options.encode ?? encodeForOrt;
   const check = async (ort: OrtModule): Promise<Availability> => {
     if (!ort.listSupportedBackends().some((entry) => entry.name === 'webgpu' && entry.bundled)) {
-      return { available: false, reason: `onnxruntime-node ${ort.env.versions.node ?? '?'} has no bundled WebGPU EP on ${process.platform}/${process.arch}` };
+      return {
+        available: false,
+        reason: `onnxruntime-node ${ort.env.versions.node ?? '?'} has no bundled WebGPU EP on ${process.platform}/${process.arch}`,
+      };
     }
     if (process.platform === 'linux') {
       const loader = (await probeLibraries([VULKAN_LOADER])).get(VULKAN_LOADER);
-      if (loader?.loaded === false) return { available: false, reason: `Vulkan loader not loadable: ${loader.error} (Debian: apt-get install libvulkan1)` };
+      if (loader?.loaded === false)
+        return {
+          available: false,
+          reason: `Vulkan loader not loadable: ${loader.error} (Debian: apt-get install libvulkan1)`,
+        };
     }
     const candidates = icdCandidates(options.vulkanIcd);
     if (candidates.length === 0) {
@@ -159,10 +200,14 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
       driverSelections.set(key, selection);
     }
     const { chosen, failures } = await selection;
-    if (chosen === undefined) return { available: false, reason: `no Vulkan driver worked for Dawn: ${failures.join('; ')}` };
+    if (chosen === undefined)
+      return { available: false, reason: `no Vulkan driver worked for Dawn: ${failures.join('; ')}` };
     if (chosen.icdFiles !== undefined) {
       if (webgpuStarted && process.env['VK_ICD_FILENAMES'] !== chosen.icdFiles) {
-        return { available: false, reason: `${chosen.label} works, but WebGPU was already started in this process with another driver; set VK_ICD_FILENAMES=${chosen.icdFiles} before starting node` };
+        return {
+          available: false,
+          reason: `${chosen.label} works, but WebGPU was already started in this process with another driver; set VK_ICD_FILENAMES=${chosen.icdFiles} before starting node`,
+        };
       }
       process.env['VK_ICD_FILENAMES'] = chosen.icdFiles;
     }
@@ -170,16 +215,26 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
     // The same probe in this process: proves that this process (not only a child) can run WebGPU.
     try {
       webgpuStarted = true;
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], extra: { session: { disable_cpu_ep_fallback: '1' } } });
+      const session = await ort.InferenceSession.create(bytes, {
+        executionProviders: ['webgpu'],
+        extra: { session: { disable_cpu_ep_fallback: '1' } },
+      });
       const result = await session.run({ x: toOrtTensor(ort.Tensor, probe.input) });
       await session.release();
       const y = result['y']?.data;
-      if (!(y instanceof Float32Array) || y.length !== 1 || y[0] !== probe.expected) return { available: false, reason: `in-process probe computed a wrong result with ${chosen.label}` };
+      if (!(y instanceof Float32Array) || y.length !== 1 || y[0] !== probe.expected)
+        return { available: false, reason: `in-process probe computed a wrong result with ${chosen.label}` };
     } catch (error) {
-      return { available: false, reason: `${chosen.label} worked in a child process but not in this one: ${ortErrorText(error)}` };
+      return {
+        available: false,
+        reason: `${chosen.label} worked in a child process but not in this one: ${ortErrorText(error)}`,
+      };
     }
     const skipped = failures.length > 0 ? ` (rejected: ${failures.join('; ')})` : '';
-    return { available: true, detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, WebGpuExecutionProvider on ${chosen.label}${skipped}` };
+    return {
+      available: true,
+      detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, WebGpuExecutionProvider on ${chosen.label}${skipped}`,
+    };
   };
   return createOrtBackend({
     name: 'ort-webgpu',
@@ -190,7 +245,9 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     describe: () => driverLabel,
     explainLoadFailure: (message) =>
-      /fallback/i.test(message) ? `${message} (some nodes cannot run on the WebGPU EP; pass cpuFallback: true to allow ORT's CPU EP for them)` : message,
+      /fallback/i.test(message)
+        ? `${message} (some nodes cannot run on the WebGPU EP; pass cpuFallback: true to allow ORT's CPU EP for them)`
+        : message,
     encode,
     check,
   });

@@ -21,7 +21,8 @@ export class InputError extends SppkitError {
 function checkAgainst(value: Value, tensor: Tensor, bindings: Map<string, number>, what: string): string | undefined {
   const type = value.type;
   if (type === null) return undefined;
-  if (type.dtype !== tensor.dtype) return `${what} '${value.name}' must be ${dtypeName(type.dtype)} but is ${tensor.describe()}`;
+  if (type.dtype !== tensor.dtype)
+    return `${what} '${value.name}' must be ${dtypeName(type.dtype)} but is ${tensor.describe()}`;
   if (type.shape !== null && !bindShape(type.shape, tensor.dims, bindings)) {
     return `${what} '${value.name}' has shape [${tensor.dims.join(', ')}] but ${formatShape(type.shape)} was declared${describeBindings(type.shape, bindings)}`;
   }
@@ -42,13 +43,19 @@ export function validateFeeds(model: Model, feeds: TensorMap): Map<string, numbe
   const graph = model.graph;
   const bindings = new Map<string, number>();
   for (const input of graph.inputs) {
-    const tensor = feeds.get(input.name) ?? (input.constValue ?? undefined);
-    if (tensor === undefined) throw new InputError(`missing input '${input.name}' (the model's inputs: ${graph.inputs.map((v) => v.name).join(', ')})`);
+    const tensor = feeds.get(input.name) ?? input.constValue ?? undefined;
+    if (tensor === undefined)
+      throw new InputError(
+        `missing input '${input.name}' (the model's inputs: ${graph.inputs.map((v) => v.name).join(', ')})`,
+      );
     const problem = checkAgainst(input, tensor, bindings, 'input');
     if (problem !== undefined) throw new InputError(problem);
   }
   for (const name of feeds.keys()) {
-    if (!graph.inputs.some((input) => input.name === name)) throw new InputError(`'${name}' is not an input of the model (its inputs: ${graph.inputs.map((v) => v.name).join(', ')})`);
+    if (!graph.inputs.some((input) => input.name === name))
+      throw new InputError(
+        `'${name}' is not an input of the model (its inputs: ${graph.inputs.map((v) => v.name).join(', ')})`,
+      );
   }
   return bindings;
 }
@@ -70,13 +77,15 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
     const inputs = node.inputs.map((value) => {
       if (value === null) return null;
       const tensor = env.get(value);
-      if (tensor === undefined) throw new OpError(node, `input '${value.name}' has not been computed (is the graph in topological order?)`);
+      if (tensor === undefined)
+        throw new OpError(node, `input '${value.name}' has not been computed (is the graph in topological order?)`);
       return tensor;
     });
     const outputs = runNode(node, model.opset, inputs, node.outputs.length);
     node.outputs.forEach((value, index) => {
       const tensor = outputs[index];
-      if (tensor === undefined) throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
+      if (tensor === undefined)
+        throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
       const problem = checkAgainst(value, tensor, new Map(bindings), 'output');
       if (problem !== undefined) throw new OpError(node, `shape inference and kernel disagree: ${problem}`);
       env.set(value, tensor);

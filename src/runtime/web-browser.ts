@@ -18,7 +18,12 @@ import { startStaticServer, type StaticServer } from './web-server.js';
 /** Environment variable naming the Chromium executable (default: the first of CHROMIUM_CANDIDATES that exists). */
 export const CHROMIUM_ENV = 'SPPKIT_CHROMIUM';
 /** Where Chromium is looked for (Debian's package first). */
-export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'] as const;
+export const CHROMIUM_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+] as const;
 
 /**
  * Chromium flags: `--enable-unsafe-webgpu` is what turns WebGPU on in headless Linux Chromium (adapter: SwiftShader
@@ -71,7 +76,8 @@ export interface WebHost {
 }
 
 /** What `navigator.gpu.requestAdapter()` gave. */
-export type AdapterResult = { readonly ok: true; readonly info: AdapterInfo } | { readonly ok: false; readonly error: string };
+export type AdapterResult =
+  { readonly ok: true; readonly info: AdapterInfo } | { readonly ok: false; readonly error: string };
 
 /** The fields of `GPUAdapterInfo` sppkit reports. */
 export interface AdapterInfo {
@@ -94,7 +100,8 @@ function text(value: unknown): string {
 }
 
 function parseAdapter(value: unknown): AdapterResult {
-  if (fieldOf(value, 'ok') !== true) return { ok: false, error: text(fieldOf(value, 'error')) || `unexpected adapter answer ${JSON.stringify(value)}` };
+  if (fieldOf(value, 'ok') !== true)
+    return { ok: false, error: text(fieldOf(value, 'error')) || `unexpected adapter answer ${JSON.stringify(value)}` };
   const info = fieldOf(value, 'info');
   return {
     ok: true,
@@ -104,14 +111,17 @@ function parseAdapter(value: unknown): AdapterResult {
       device: text(fieldOf(info, 'device')),
       description: text(fieldOf(info, 'description')),
       isFallbackAdapter: fieldOf(info, 'isFallbackAdapter') === true,
-      features: ((list: unknown) => (Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string') : []))(fieldOf(info, 'features')),
+      features: ((list: unknown) =>
+        Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string') : [])(fieldOf(info, 'features')),
     },
   };
 }
 
 /** `vendor/architecture (description, fallback adapter)` for messages. */
 export function describeAdapter(info: AdapterInfo): string {
-  const extras = [info.description, info.device, info.isFallbackAdapter ? 'fallback adapter' : ''].filter((s) => s !== '');
+  const extras = [info.description, info.device, info.isFallbackAdapter ? 'fallback adapter' : ''].filter(
+    (s) => s !== '',
+  );
   return `${info.vendor || '?'}/${info.architecture || '?'}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
 }
 
@@ -135,16 +145,21 @@ async function launchHost(executablePath: string): Promise<WebHost> {
     await page.goto(`${server.origin}/`);
     await page.waitForFunction(() => Reflect.has(globalThis, 'sppkitHarness'));
     const call = (method: string, payload: unknown): Promise<unknown> =>
-      page.evaluate(async ({ method: name, payload: argument }) => {
-        const harness: unknown = Reflect.get(globalThis, 'sppkitHarness');
-        const fn: unknown = typeof harness === 'object' && harness !== null ? Reflect.get(harness, 'call') : undefined;
-        if (typeof fn !== 'function') return { error: 'sppkitHarness is not loaded' };
-        const result: unknown = await Reflect.apply(fn, harness, [name, argument]);
-        return result;
-      }, { method, payload });
+      page.evaluate(
+        async ({ method: name, payload: argument }) => {
+          const harness: unknown = Reflect.get(globalThis, 'sppkitHarness');
+          const fn: unknown =
+            typeof harness === 'object' && harness !== null ? Reflect.get(harness, 'call') : undefined;
+          if (typeof fn !== 'function') return { error: 'sppkitHarness is not loaded' };
+          const result: unknown = await Reflect.apply(fn, harness, [name, argument]);
+          return result;
+        },
+        { method, payload },
+      );
     const init = await call('init', { ortUrl: `/ort/${ORT_WEB_MODULE}`, wasmPaths: `${server.origin}/ort/` });
     const initError = fieldOf(init, 'error');
-    if (typeof initError === 'string') throw new Error(`onnxruntime-web (${ORT_WEB_MODULE}) failed to load in the page: ${initError}`);
+    if (typeof initError === 'string')
+      throw new Error(`onnxruntime-web (${ORT_WEB_MODULE}) failed to load in the page: ${initError}`);
     const ortVersion = text(fieldOf(fieldOf(init, 'versions'), 'web')) || '?';
     const adapter = parseAdapter(await call('adapter', {}));
     return { browser, page, server, chromium: executablePath, call, pageErrors, ortVersion, adapter };

@@ -28,7 +28,9 @@ export function contentTypeOf(file: string): string {
 }
 
 /** What a path serves: bytes in memory, or a file on disk. */
-export type Route = { readonly kind: 'bytes'; readonly body: Uint8Array | string; readonly type: string } | { readonly kind: 'file'; readonly file: string };
+export type Route =
+  | { readonly kind: 'bytes'; readonly body: Uint8Array | string; readonly type: string }
+  | { readonly kind: 'file'; readonly file: string };
 
 /** A running server; routes can be added and removed while it runs. */
 export interface StaticServer {
@@ -64,10 +66,15 @@ export async function startStaticServer(port = 0): Promise<StaticServer> {
   const routes = new Map<string, Route>();
   const mounts = new Map<string, string>();
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain', 'method not allowed');
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return send(response, 405, 'text/plain', 'method not allowed');
     const urlPath = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     const route = routes.get(urlPath);
-    const headers = { 'cache-control': 'no-store', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+    const headers = {
+      'cache-control': 'no-store',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    };
     if (route?.kind === 'bytes') {
       response.writeHead(200, { ...headers, 'content-type': route.type });
       response.end(request.method === 'HEAD' ? undefined : route.body);

@@ -14,7 +14,14 @@ import { Tensor } from '../ir/tensor.js';
 import { MaxPool } from '../ops/max-pool.js';
 import type { InferenceSession as WebInferenceSession } from 'onnxruntime-web';
 import type { Availability, Backend, LoadOptions, Session } from './backend.js';
-import { BackendError, BackendUnavailableError, encodeForOrt, OrtSession, ortErrorText, type GraphOptimizationLevel } from './ort-node.js';
+import {
+  BackendError,
+  BackendUnavailableError,
+  encodeForOrt,
+  OrtSession,
+  ortErrorText,
+  type GraphOptimizationLevel,
+} from './ort-node.js';
 import { checkBoundaryTypes, toOrtTensor } from './ort-tensor.js';
 
 /** The onnxruntime-web module (its Node build). */
@@ -66,7 +73,8 @@ export function probeModel(): ProbeCase {
 /** The `web-wasm` backend. */
 export function createWebWasmBackend(defaults: WebWasmOptions = {}): WebWasmBackend {
   const encode = defaults.encode ?? encodeForOrt;
-  const optimization = (options: WebWasmLoadOptions): GraphOptimizationLevel => options.graphOptimizationLevel ?? defaults.graphOptimizationLevel ?? 'all';
+  const optimization = (options: WebWasmLoadOptions): GraphOptimizationLevel =>
+    options.graphOptimizationLevel ?? defaults.graphOptimizationLevel ?? 'all';
   let cached: Promise<Availability> | undefined;
   const availability = (): Promise<Availability> => {
     cached ??= (async (): Promise<Availability> => {
@@ -76,17 +84,22 @@ export function createWebWasmBackend(defaults: WebWasmOptions = {}): WebWasmBack
       } catch (error) {
         return { available: false, reason: `onnxruntime-web failed to load: ${ortErrorText(error)}` };
       }
-      if (typeof WebAssembly !== 'object') return { available: false, reason: 'this JavaScript engine has no WebAssembly' };
+      if (typeof WebAssembly !== 'object')
+        return { available: false, reason: 'this JavaScript engine has no WebAssembly' };
       const probe = probeModel();
       try {
         const session = await ort.InferenceSession.create(await encode(probe.model), { executionProviders: ['wasm'] });
         const y = (await session.run({ x: toOrtTensor(ort.Tensor, probe.input) }))['y']?.data;
         await session.release();
-        if (!(y instanceof Float32Array) || y.length !== 1 || y[0] !== probe.expected) return { available: false, reason: `probe computed ${String(y)}, expected ${probe.expected}` };
+        if (!(y instanceof Float32Array) || y.length !== 1 || y[0] !== probe.expected)
+          return { available: false, reason: `probe computed ${String(y)}, expected ${probe.expected}` };
       } catch (error) {
         return { available: false, reason: `probe session failed: ${ortErrorText(error)}` };
       }
-      return { available: true, detail: `onnxruntime-web ${ort.env.versions.web ?? '?'}, wasm (CPU) EP in Node ${process.version}` };
+      return {
+        available: true,
+        detail: `onnxruntime-web ${ort.env.versions.web ?? '?'}, wasm (CPU) EP in Node ${process.version}`,
+      };
     })();
     return cached;
   };

@@ -21,8 +21,25 @@ import { UnsupportedError } from '../ir/errors.js';
 import type { Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { Availability, Backend, LoadOptions, Session, TensorMap } from './backend.js';
-import { BackendError, BackendUnavailableError, CPU_PLACEMENT_REFUSED, encodeForOrt, int64NodeCount, type GraphOptimizationLevel } from './ort-node.js';
-import { acquireWebHost, CHROMIUM_CANDIDATES, CHROMIUM_ENV, describeAdapter, fieldOf, findChromium, ORT_WEB_MODULE, releaseWebHost, type WebHost } from './web-browser.js';
+import {
+  BackendError,
+  BackendUnavailableError,
+  CPU_PLACEMENT_REFUSED,
+  encodeForOrt,
+  int64NodeCount,
+  type GraphOptimizationLevel,
+} from './ort-node.js';
+import {
+  acquireWebHost,
+  CHROMIUM_CANDIDATES,
+  CHROMIUM_ENV,
+  describeAdapter,
+  fieldOf,
+  findChromium,
+  ORT_WEB_MODULE,
+  releaseWebHost,
+  type WebHost,
+} from './web-browser.js';
 import { probeModel } from './web-wasm.js';
 import { checkBoundaryTypes } from './ort-tensor.js';
 import { fromWireTensor, parseWireTensor, toWireTensor, wireTypeOf } from './web-wire.js';
@@ -99,10 +116,18 @@ class PageSession implements WebGpuSession {
   async run(feeds: TensorMap): Promise<Map<string, Tensor>> {
     if (this.released) throw new BackendError('web-webgpu', 'session was disposed');
     for (const name of feeds.keys()) {
-      if (!this.inputNames.includes(name)) throw new BackendError('web-webgpu', `'${name}' is not an input of the model (its inputs: ${this.inputNames.join(', ')})`);
+      if (!this.inputNames.includes(name))
+        throw new BackendError(
+          'web-webgpu',
+          `'${name}' is not an input of the model (its inputs: ${this.inputNames.join(', ')})`,
+        );
     }
     const missing = this.inputNames.filter((name) => !feeds.has(name));
-    if (missing.length > 0) throw new BackendError('web-webgpu', `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} (the model's inputs: ${this.inputNames.join(', ')})`);
+    if (missing.length > 0)
+      throw new BackendError(
+        'web-webgpu',
+        `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} (the model's inputs: ${this.inputNames.join(', ')})`,
+      );
     const wire = [...feeds].map(([name, tensor]) => toWireTensor(name, tensor));
     const answer = await this.host.call('run', { id: this.id, feeds: wire });
     const error = errorOf(answer);
@@ -110,7 +135,8 @@ class PageSession implements WebGpuSession {
     const ms = fieldOf(answer, 'ms');
     this.lastRunMs = typeof ms === 'number' ? ms : undefined;
     const outputs = fieldOf(answer, 'outputs');
-    if (!Array.isArray(outputs)) throw new BackendError('web-webgpu', `the page returned no outputs: ${JSON.stringify(answer).slice(0, 200)}`);
+    if (!Array.isArray(outputs))
+      throw new BackendError('web-webgpu', `the page returned no outputs: ${JSON.stringify(answer).slice(0, 200)}`);
     const { Tensor: OrtTensor } = await import('onnxruntime-web');
     const result = new Map<string, Tensor>();
     for (const output of outputs) {
@@ -145,7 +171,12 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
   const encode = defaults.encode ?? encodeForOrt;
 
   /** Creates a page session; it holds one use of the shared host, given back by `dispose` (or here on failure). */
-  async function open(executablePath: string, model: Model, options: WebGpuLoadOptions, note = ''): Promise<PageSession> {
+  async function open(
+    executablePath: string,
+    model: Model,
+    options: WebGpuLoadOptions,
+    note = '',
+  ): Promise<PageSession> {
     const host = await acquireWebHost(executablePath);
     let session: PageSession | undefined;
     try {
@@ -154,31 +185,47 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       host.server.set(modelPath, { kind: 'bytes', type: 'application/octet-stream', body: await encode(model) });
       let answer: unknown;
       try {
-        answer = await host.call('create', { id, modelUrl: modelPath, options: sessionOptionsFor(options, defaults), capturePlacement: options.verifyPlacement === true });
+        answer = await host.call('create', {
+          id,
+          modelUrl: modelPath,
+          options: sessionOptionsFor(options, defaults),
+          capturePlacement: options.verifyPlacement === true,
+        });
       } finally {
         host.server.delete(modelPath);
       }
       const error = errorOf(answer);
       if (error !== undefined) {
         const hint = /fallback/i.test(error)
-        ? " (some nodes cannot run on the WebGPU EP, e.g. int64 shape arithmetic of dynamic sizes, which ORT assigns to its CPU EP; pass cpuFallback: true to allow ORT's CPU EP for them, and verifyPlacement: true to see which)"
-        : '';
+          ? " (some nodes cannot run on the WebGPU EP, e.g. int64 shape arithmetic of dynamic sizes, which ORT assigns to its CPU EP; pass cpuFallback: true to allow ORT's CPU EP for them, and verifyPlacement: true to see which)"
+          : '';
         throw new BackendError('web-webgpu', `session creation failed: ${error}${hint}`);
       }
       const placement = stringList(fieldOf(answer, 'placement'));
       const createMs = fieldOf(answer, 'ms');
       const cpuFallback = options.cpuFallback ?? defaults.cpuFallback ?? false;
       const adapter = host.adapter.ok ? describeAdapter(host.adapter.info) : 'no adapter';
-      const provider = [
-        `onnxruntime-web ${host.ortVersion}`,
-        'WebGpuExecutionProvider (onnxruntime-web/webgpu)',
-        cpuFallback ? 'CPU fallback allowed' : 'no CPU fallback',
-        `Chromium ${host.browser.version()} headless, adapter ${adapter}`,
-        `graph optimization ${options.graphOptimizationLevel ?? defaults.graphOptimizationLevel ?? 'all'}`,
-      ].join(', ') + note;
-      session = new PageSession(provider, host, id, stringList(fieldOf(answer, 'inputNames')), placement, typeof createMs === 'number' ? createMs : Number.NaN);
+      const provider =
+        [
+          `onnxruntime-web ${host.ortVersion}`,
+          'WebGpuExecutionProvider (onnxruntime-web/webgpu)',
+          cpuFallback ? 'CPU fallback allowed' : 'no CPU fallback',
+          `Chromium ${host.browser.version()} headless, adapter ${adapter}`,
+          `graph optimization ${options.graphOptimizationLevel ?? defaults.graphOptimizationLevel ?? 'all'}`,
+        ].join(', ') + note;
+      session = new PageSession(
+        provider,
+        host,
+        id,
+        stringList(fieldOf(answer, 'inputNames')),
+        placement,
+        typeof createMs === 'number' ? createMs : Number.NaN,
+      );
       if (options.verifyPlacement === true && !placement.some((line) => line.includes(ALL_ON_WEBGPU))) {
-        throw new BackendError('web-webgpu', `ORT did not report "${ALL_ON_WEBGPU}"; its placement log: ${placement.join(' | ') || '(nothing)'}`);
+        throw new BackendError(
+          'web-webgpu',
+          `ORT did not report "${ALL_ON_WEBGPU}"; its placement log: ${placement.join(' | ') || '(nothing)'}`,
+        );
       }
       return session;
     } catch (error) {
@@ -193,12 +240,18 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
     cached ??= (async (): Promise<Availability> => {
       const executablePath = defaults.executablePath ?? findChromium();
       if (executablePath === undefined) {
-        return { available: false, reason: `no Chromium: ${CHROMIUM_ENV} is not set and none of ${CHROMIUM_CANDIDATES.join(', ')} exists (Debian: apt-get install chromium)` };
+        return {
+          available: false,
+          reason: `no Chromium: ${CHROMIUM_ENV} is not set and none of ${CHROMIUM_CANDIDATES.join(', ')} exists (Debian: apt-get install chromium)`,
+        };
       }
       try {
         await import('playwright-core');
       } catch (error) {
-        return { available: false, reason: `playwright-core is not installed (npm install --save-dev playwright-core): ${String(error)}` };
+        return {
+          available: false,
+          reason: `playwright-core is not installed (npm install --save-dev playwright-core): ${String(error)}`,
+        };
       }
       let host: WebHost;
       try {
@@ -208,17 +261,28 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
         return { available: false, reason: `Chromium at ${executablePath} could not start the harness: ${message}` };
       }
       try {
-        if (!host.adapter.ok) return { available: false, reason: `Chromium ${host.browser.version()} has no WebGPU adapter: ${host.adapter.error}` };
+        if (!host.adapter.ok)
+          return {
+            available: false,
+            reason: `Chromium ${host.browser.version()} has no WebGPU adapter: ${host.adapter.error}`,
+          };
         const probe = probeModel();
         let session: PageSession;
         try {
           session = await open(executablePath, probe.model, { verifyPlacement: true });
         } catch (error) {
-          return { available: false, reason: `WebGPU probe session failed on adapter ${describeAdapter(host.adapter.info)}: ${error instanceof Error ? error.message : String(error)}` };
+          return {
+            available: false,
+            reason: `WebGPU probe session failed on adapter ${describeAdapter(host.adapter.info)}: ${error instanceof Error ? error.message : String(error)}`,
+          };
         }
         const y = (await session.run(new Map([['x', probe.input]]))).get('y')?.toNumbers();
         await session.dispose();
-        if (y?.length !== 1 || y[0] !== probe.expected) return { available: false, reason: `WebGPU probe computed ${JSON.stringify(y)}, expected [${probe.expected}]` };
+        if (y?.length !== 1 || y[0] !== probe.expected)
+          return {
+            available: false,
+            reason: `WebGPU probe computed ${JSON.stringify(y)}, expected [${probe.expected}]`,
+          };
         return {
           available: true,
           detail: `onnxruntime-web ${host.ortVersion} (${ORT_WEB_MODULE}), WebGpuExecutionProvider in Chromium ${host.browser.version()} headless, adapter ${describeAdapter(host.adapter.info)}`,
@@ -242,7 +306,9 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       const host = await acquireWebHost(executablePath);
       releaseWebHost(executablePath);
       if (half !== undefined && host.adapter.ok && !host.adapter.info.features.includes(SHADER_F16)) {
-        throw new UnsupportedError(`web-webgpu: value '${half}' is float16, but adapter ${describeAdapter(host.adapter.info)} lacks the '${SHADER_F16}' feature`);
+        throw new UnsupportedError(
+          `web-webgpu: value '${half}' is float16, but adapter ${describeAdapter(host.adapter.info)} lacks the '${SHADER_F16}' feature`,
+        );
       }
       try {
         return await open(executablePath, model, options);
@@ -250,8 +316,20 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
         // As for ort-webgpu: ORT puts small int64 shape arithmetic on its CPU EP by choice, so a dynamic model is
         // refused under strict placement; unless strictness was asked for, allow that mix and say so.
         const shapeNodes = int64NodeCount(model);
-        if (!(error instanceof Error) || !CPU_PLACEMENT_REFUSED.test(error.message) || options.cpuFallback !== undefined || defaults.cpuFallback !== undefined || shapeNodes === 0) throw error;
-        return await open(executablePath, model, { ...options, cpuFallback: true }, ` (ORT placed some of the model's ${shapeNodes} int64 shape-arithmetic nodes on the CPU EP)`);
+        if (
+          !(error instanceof Error) ||
+          !CPU_PLACEMENT_REFUSED.test(error.message) ||
+          options.cpuFallback !== undefined ||
+          defaults.cpuFallback !== undefined ||
+          shapeNodes === 0
+        )
+          throw error;
+        return await open(
+          executablePath,
+          model,
+          { ...options, cpuFallback: true },
+          ` (ORT placed some of the model's ${shapeNodes} int64 shape-arithmetic nodes on the CPU EP)`,
+        );
       }
     },
   };

@@ -22,10 +22,23 @@ export interface WireTensor {
 }
 
 /** The typed arrays that carry byte tensors. */
-type WireArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+type WireArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
 
 /** The onnxruntime types that travel as bytes. */
-type WireType = Exclude<OrtTypeName, 'string' | 'int4' | 'uint4' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz'>;
+type WireType = Exclude<
+  OrtTypeName,
+  'string' | 'int4' | 'uint4' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz'
+>;
 
 /** A typed array of each byte-carried onnxruntime type, made over a (copied, so aligned) buffer. */
 const ARRAY_OF: Readonly<Record<WireType, (buffer: ArrayBuffer) => WireArray>> = {
@@ -49,7 +62,8 @@ function isWireType(type: string): type is WireType {
 
 /** The onnxruntime type of `dtype` if it can travel as bytes; throws UnsupportedError (bfloat16, string) otherwise. */
 export function wireTypeOf(dtype: DataType): OrtTypeName {
-  if (dtype === DataType.STRING) throw new UnsupportedError('string tensors cannot be passed to a browser page as bytes');
+  if (dtype === DataType.STRING)
+    throw new UnsupportedError('string tensors cannot be passed to a browser page as bytes');
   return ortTypeOf(dtype);
 }
 
@@ -57,20 +71,29 @@ export function wireTypeOf(dtype: DataType): OrtTypeName {
 export function toWireTensor(name: string, tensor: Tensor): WireTensor {
   const type = wireTypeOf(tensor.dtype);
   const data = tensor.data;
-  if (!ArrayBuffer.isView(data)) throw new UnsupportedError(`input '${name}': ${dtypeName(tensor.dtype)} data is not a typed array`);
-  return { name, type, dims: [...tensor.dims], data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') };
+  if (!ArrayBuffer.isView(data))
+    throw new UnsupportedError(`input '${name}': ${dtypeName(tensor.dtype)} data is not a typed array`);
+  return {
+    name,
+    type,
+    dims: [...tensor.dims],
+    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+  };
 }
 
 /** Decodes a wire tensor into an sppkit tensor via an onnxruntime `Tensor` (ort-tensor.ts's conversion). */
 export function fromWireTensor(Ctor: OrtTensorConstructor, wire: WireTensor): Tensor {
-  if (!isWireType(wire.type)) throw new UnsupportedError(`output '${wire.name}': onnxruntime type ${wire.type} cannot be read from bytes`);
+  if (!isWireType(wire.type))
+    throw new UnsupportedError(`output '${wire.name}': onnxruntime type ${wire.type} cannot be read from bytes`);
   const bytes = Buffer.from(wire.data, 'base64');
   const copy = new ArrayBuffer(bytes.byteLength);
   new Uint8Array(copy).set(bytes);
   const data = ARRAY_OF[wire.type](copy);
   const expected = wire.dims.reduce((a, b) => a * b, 1);
   if (data.length !== expected) {
-    throw new UnsupportedError(`output '${wire.name}': ${String(data.length)} ${wire.type} elements for dims [${wire.dims.join(', ')}]`);
+    throw new UnsupportedError(
+      `output '${wire.name}': ${String(data.length)} ${wire.type} elements for dims [${wire.dims.join(', ')}]`,
+    );
   }
   return fromOrtTensor(new Ctor(wire.type, data, wire.dims), wire.name);
 }
@@ -86,7 +109,8 @@ export function parseWireTensor(value: unknown): WireTensor {
   const dims = property(value, 'dims');
   const data = property(value, 'data');
   if (typeof name !== 'string') throw new TypeError('page returned a tensor without a name');
-  if (typeof type !== 'string' || !isWireType(type)) throw new TypeError(`page returned tensor '${name}' with type ${String(type)}`);
+  if (typeof type !== 'string' || !isWireType(type))
+    throw new TypeError(`page returned tensor '${name}' with type ${String(type)}`);
   if (!Array.isArray(dims) || !dims.every((d): d is number => Number.isInteger(d) && typeof d === 'number' && d >= 0)) {
     throw new TypeError(`page returned tensor '${name}' with dims ${JSON.stringify(dims)}`);
   }

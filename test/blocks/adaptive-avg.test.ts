@@ -21,7 +21,10 @@ const x = Tensor.float32([1, 2, 3, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30, 4
 const want = [3, 4, 6, 7, 30, 40, 60, 70, 5, 50];
 
 describe('adaptive average pyramid as matrix products', () => {
-  for (const [label, h, w] of [['static', 3, 3], ['dynamic', 'H', 'W']] as const) {
+  for (const [label, h, w] of [
+    ['static', 3, 3],
+    ['dynamic', 'H', 'W'],
+  ] as const) {
     it(`gives the hand-computed bin means (${label} size), levels in order and channel-major`, async () => {
       const m = model(h, w, [2, 1]);
       expect(m.graph.nodes.some((n) => n.opType === 'MatMul')).toBe(true);

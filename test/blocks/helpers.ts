@@ -25,7 +25,13 @@ export function blockModel(shape: readonly DimSpec[], build: (b: GraphBuilder, x
 }
 
 /** Builds a block with the given (or seeded) weights. */
-export function buildBlock<C>(block: BlockDef<C>, config: C, shape: readonly DimSpec[], weights?: Weights, opset = 17): Model {
+export function buildBlock<C>(
+  block: BlockDef<C>,
+  config: C,
+  shape: readonly DimSpec[],
+  weights?: Weights,
+  opset = 17,
+): Model {
   const channels = shape[1];
   const w = weights ?? seededWeights(block.params(config, typeof channels === 'number' ? channels : 0), 7);
   return blockModel(shape, (b, x) => block.build(b, x, config, w), opset);

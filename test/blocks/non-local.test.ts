@@ -4,8 +4,14 @@ import { Tensor } from '../../src/ir/tensor.js';
 import { buildBlock, expectClose, randomInput, runOrt, runRef } from './helpers.js';
 
 /** Non-local weights for C = 2, Ci = 1 with 1x1 convs picking channels, and an identity BatchNorm (bnEps 0). */
-function weights(theta: readonly [number, number], phi: readonly [number, number], g: readonly [number, number], out: readonly [number, number]): Map<string, Tensor> {
-  const conv = (values: readonly number[], cOut: number): Tensor => Tensor.float32([cOut, values.length / cOut, 1, 1], values);
+function weights(
+  theta: readonly [number, number],
+  phi: readonly [number, number],
+  g: readonly [number, number],
+  out: readonly [number, number],
+): Map<string, Tensor> {
+  const conv = (values: readonly number[], cOut: number): Tensor =>
+    Tensor.float32([cOut, values.length / cOut, 1, 1], values);
   return new Map([
     ['g.0.weight', conv(g, 1)],
     ['g.0.bias', Tensor.float32([1], [0])],
@@ -25,8 +31,18 @@ function weights(theta: readonly [number, number], phi: readonly [number, number
 describe('nonLocal (embedded Gaussian, 2x2 max-pool subsampling)', () => {
   it('names its weights like the PyTorch module (g.0, theta, phi.0, W.0, W.1)', () => {
     expect(nonLocalBlock.params({}, 4).map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual([
-      'g.0.weight:2x4x1x1', 'g.0.bias:2', 'theta.weight:2x4x1x1', 'theta.bias:2', 'phi.0.weight:2x4x1x1', 'phi.0.bias:2',
-      'W.0.weight:4x2x1x1', 'W.0.bias:4', 'W.1.weight:4', 'W.1.bias:4', 'W.1.running_mean:4', 'W.1.running_var:4',
+      'g.0.weight:2x4x1x1',
+      'g.0.bias:2',
+      'theta.weight:2x4x1x1',
+      'theta.bias:2',
+      'phi.0.weight:2x4x1x1',
+      'phi.0.bias:2',
+      'W.0.weight:4x2x1x1',
+      'W.0.bias:4',
+      'W.1.weight:4',
+      'W.1.bias:4',
+      'W.1.running_mean:4',
+      'W.1.running_var:4',
     ]);
   });
 
@@ -60,7 +76,12 @@ describe('nonLocal (embedded Gaussian, 2x2 max-pool subsampling)', () => {
 
   it('builds checked models at several sizes, static and symbolic, matching onnxruntime', async () => {
     const dynamic = buildBlock(nonLocalBlock, {}, ['N', 4, 'H', 'W']);
-    for (const [h, w] of [[7, 9], [2, 2], [5, 3], [8, 8]] as const) {
+    for (const [h, w] of [
+      [7, 9],
+      [2, 2],
+      [5, 3],
+      [8, 8],
+    ] as const) {
       const model = buildBlock(nonLocalBlock, {}, [2, 4, h, w]);
       expect(model.graph.outputs[0]?.type?.shape).toEqual([2, 4, h, w]);
       const x = randomInput([2, 4, h, w], h * 10 + w);

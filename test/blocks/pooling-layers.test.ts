@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../src/blocks/index.js';
-import { avgPoolBlock, convPoolBlock, globalAvgPoolBlock, globalMaxPoolBlock, maxPoolBlock, stridedPoolBlock } from '../../src/blocks/pooling-layers.js';
+import {
+  avgPoolBlock,
+  convPoolBlock,
+  globalAvgPoolBlock,
+  globalMaxPoolBlock,
+  maxPoolBlock,
+  stridedPoolBlock,
+} from '../../src/blocks/pooling-layers.js';
 import { seededWeights } from '../../src/blocks/weights.js';
 import { ConfigError } from '../../src/ir/errors.js';
 import { Tensor } from '../../src/ir/tensor.js';
@@ -42,14 +49,20 @@ describe('pooling layer blocks', () => {
 
   it('stridedPool: kernel = stride = 3, floor mode (7 → 2)', async () => {
     const model = buildBlock(stridedPoolBlock, {}, [1, 1, 7, 7]);
-    const x = Tensor.float32([1, 1, 7, 7], Array.from({ length: 49 }, (_, i) => i));
+    const x = Tensor.float32(
+      [1, 1, 7, 7],
+      Array.from({ length: 49 }, (_, i) => i),
+    );
     // windows rows/cols [0,3), [3,6): maxima at (2,2)=16, (2,5)=19, (5,2)=37, (5,5)=40.
     expectClose(runRef(model, x), [1, 1, 2, 2], [16, 19, 37, 40], 0);
     expectClose(await runOrt(model, x), [1, 1, 2, 2], [16, 19, 37, 40], 0);
   });
 
   it('convPool: a strided 3x3 conv with bias, params weight and bias', async () => {
-    expect(convPoolBlock.params({ outChannels: 2 }, 3).map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual(['weight:2x3x3x3', 'bias:2']);
+    expect(convPoolBlock.params({ outChannels: 2 }, 3).map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual([
+      'weight:2x3x3x3',
+      'bias:2',
+    ]);
     // All-ones 3x3 kernel, bias 0.5, stride 2, pad 1 on a 3x3 map of ones: output 2x2 (floor((3+2-3)/2)+1);
     // windows centred at (0,0), (0,2), (2,0), (2,2) each see 4 real cells → 4.5.
     const weights = new Map([
@@ -65,8 +78,23 @@ describe('pooling layer blocks', () => {
 
 describe('block catalogue', () => {
   const names = [
-    'spp-adaptive', 'spp-paper', 'sppnet-compat', 'ultralytics-spp', 'sppf', 'sim-sppf', 'sppcspc', 'sppelan', 'pyramid-pooling',
-    'max-pool', 'avg-pool', 'global-max-pool', 'global-avg-pool', 'strided-pool', 'conv-pool', 'stochastic-pool', 'non-local',
+    'spp-adaptive',
+    'spp-paper',
+    'sppnet-compat',
+    'ultralytics-spp',
+    'sppf',
+    'sim-sppf',
+    'sppcspc',
+    'sppelan',
+    'pyramid-pooling',
+    'max-pool',
+    'avg-pool',
+    'global-max-pool',
+    'global-avg-pool',
+    'strided-pool',
+    'conv-pool',
+    'stochastic-pool',
+    'non-local',
   ];
 
   it('has every block the design names, under its kebab-case CLI name', () => {
@@ -99,7 +127,10 @@ describe('block catalogue', () => {
     expect(node?.attributes.has('ceil_mode')).toBe(false);
     expect(model.graph.outputs[0]?.type?.shape).toEqual([1, 1, 3, 3]);
     // Row-major 0..24, all negative: each window's max is its real cell nearest the bottom-right.
-    const x = Tensor.float32([1, 1, 5, 5], Array.from({ length: 25 }, (_, i) => -25 + i));
+    const x = Tensor.float32(
+      [1, 1, 5, 5],
+      Array.from({ length: 25 }, (_, i) => -25 + i),
+    );
     const y = runRef(model, x);
     // Windows cover rows {0}, {1,2}, {3,4} and the same columns; the max is the bottom-right cell of each.
     const want = [0, 2, 4].flatMap((r) => [0, 2, 4].map((c) => -25 + r * 5 + c));
@@ -108,7 +139,11 @@ describe('block catalogue', () => {
   });
 
   it('keeps ceil_mode for an average that counts padding (growing the padding would change its divisor)', () => {
-    const model = buildBlock(avgPoolBlock, { kernel: 3, stride: 2, pad: 1, ceilMode: true, countIncludePad: true }, [1, 1, 10, 10]);
+    const model = buildBlock(
+      avgPoolBlock,
+      { kernel: 3, stride: 2, pad: 1, ceilMode: true, countIncludePad: true },
+      [1, 1, 10, 10],
+    );
     expect(model.graph.nodes[0]?.attributes.has('ceil_mode')).toBe(true);
   });
 });

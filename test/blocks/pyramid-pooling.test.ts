@@ -19,7 +19,11 @@ describe('pyramidPooling (PSPNet PPM, bilinear align_corners=True)', () => {
     const params = pyramidPoolingBlock.params({}, 8);
     expect(params).toHaveLength(20);
     expect(params.slice(0, 5).map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual([
-      'features.0.1.weight:2x8x1x1', 'features.0.2.weight:2', 'features.0.2.bias:2', 'features.0.2.running_mean:2', 'features.0.2.running_var:2',
+      'features.0.1.weight:2x8x1x1',
+      'features.0.2.weight:2',
+      'features.0.2.bias:2',
+      'features.0.2.running_mean:2',
+      'features.0.2.running_var:2',
     ]);
     expect(params[15]?.name).toBe('features.3.1.weight');
     expect(() => pyramidPoolingBlock.params({}, 6)).toThrow(/not a multiple of the 4 bins/);
@@ -35,7 +39,21 @@ describe('pyramidPooling (PSPNet PPM, bilinear align_corners=True)', () => {
     const model = buildBlock(pyramidPoolingBlock, config, [1, 2, 3, 3], weights);
     const xs = Array.from({ length: 9 }, (_, i) => i + 1);
     const x = Tensor.float32([1, 2, 3, 3], [...xs, ...xs.map((v) => -v)]);
-    const want = [...xs, ...xs.map((v) => -v), ...new Array<number>(9).fill(5), 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, ...new Array<number>(9).fill(0)];
+    const want = [
+      ...xs,
+      ...xs.map((v) => -v),
+      ...new Array<number>(9).fill(5),
+      3,
+      3.5,
+      4,
+      4.5,
+      5,
+      5.5,
+      6,
+      6.5,
+      7,
+      ...new Array<number>(9).fill(0),
+    ];
     expectClose(runRef(model, x), [1, 5, 3, 3], want);
     expectClose(await runOrt(model, x), [1, 5, 3, 3], want);
     const dynamic = buildBlock(pyramidPoolingBlock, config, ['N', 2, 'H', 'W'], weights);
@@ -44,7 +62,12 @@ describe('pyramidPooling (PSPNet PPM, bilinear align_corners=True)', () => {
   });
 
   it('uses linear Resize with align_corners and passes the checker at several sizes', async () => {
-    for (const [h, w] of [[13, 13], [6, 9], [1, 1], [7, 4]] as const) {
+    for (const [h, w] of [
+      [13, 13],
+      [6, 9],
+      [1, 1],
+      [7, 4],
+    ] as const) {
       const model = buildBlock(pyramidPoolingBlock, {}, [1, 8, h, w]);
       expect(model.graph.outputs[0]?.type?.shape).toEqual([1, 16, h, w]);
       const resizes = model.graph.nodes.filter((n) => n.opType === 'Resize');

@@ -9,9 +9,21 @@ describe('sppPaper (window ceil(a/n), stride floor(a/n), no padding)', () => {
   it('plans 9x9 levels 3, 2, 1 as windows 3/5/9 with strides 3/4/9', () => {
     const plan = planSppPaper([3, 2, 1], 9, 9);
     expect(plan.map((l) => [l.kernel, l.stride, l.pad])).toEqual([
-      [[3, 3], [3, 3], [0, 0]],
-      [[5, 5], [4, 4], [0, 0]],
-      [[9, 9], [9, 9], [0, 0]],
+      [
+        [3, 3],
+        [3, 3],
+        [0, 0],
+      ],
+      [
+        [5, 5],
+        [4, 4],
+        [0, 0],
+      ],
+      [
+        [9, 9],
+        [9, 9],
+        [0, 0],
+      ],
     ]);
   });
 
@@ -57,7 +69,13 @@ describe('sppPaper (window ceil(a/n), stride floor(a/n), no padding)', () => {
   });
 
   it('builds checked models at several sizes, one MaxPool or global pool per level', () => {
-    for (const [h, w] of [[9, 9], [13, 13], [8, 12], [16, 16], [4, 4]] as const) {
+    for (const [h, w] of [
+      [9, 9],
+      [13, 13],
+      [8, 12],
+      [16, 16],
+      [4, 4],
+    ] as const) {
       const model = buildBlock(sppPaperBlock, { levels: [4, 2, 1] }, [2, 3, h, w]);
       expect(model.graph.outputs[0]?.type?.shape).toEqual([2, 3 * 21]);
       expect(opTypes(model).filter((op) => op === 'MaxPool' || op === 'GlobalMaxPool')).toHaveLength(3);
@@ -78,7 +96,9 @@ describe('sppnetCompat (kernel = stride = ceil(a/n), pad = floor((k*n - a + 1)/2
 
   it('refuses padding that onnxruntime rejects (pad >= kernel)', () => {
     // a = 5, n = 4: k = 2, pad = floor((8 - 5 + 1)/2) = 2.
-    expect(() => planSppnetCompat([4, 2, 1], 5, 5)).toThrow('level 4 on height 5: pad 2 >= kernel 2, which onnxruntime rejects');
+    expect(() => planSppnetCompat([4, 2, 1], 5, 5)).toThrow(
+      'level 4 on height 5: pad 2 >= kernel 2, which onnxruntime rejects',
+    );
     // a = 3, n = 4: k = 1, pad = floor((4 - 3 + 1)/2) = 1.
     expect(() => planSppnetCompat([4], 8, 3)).toThrow('level 4 on width 3: pad 1 >= kernel 1');
   });
@@ -89,13 +109,21 @@ describe('sppnetCompat (kernel = stride = ceil(a/n), pad = floor((k*n - a + 1)/2
     const positive = nchwTensor([1, 1, 3, 3], range(9, 1));
     expectClose(runRef(model, positive), [1, 4], [1, 3, 7, 9], 0);
     expectClose(await runOrt(model, positive), [1, 4], [1, 3, 7, 9], 0);
-    const negative = nchwTensor([1, 1, 3, 3], range(9, 1).map((v) => -v));
+    const negative = nchwTensor(
+      [1, 1, 3, 3],
+      range(9, 1).map((v) => -v),
+    );
     expectClose(runRef(model, negative), [1, 4], [-1, -2, -4, -5], 0);
     expectClose(await runOrt(model, negative), [1, 4], [-1, -2, -4, -5], 0);
   });
 
   it('agrees with the reference on onnxruntime at several sizes', async () => {
-    for (const [h, w] of [[13, 13], [10, 7], [6, 11], [16, 9]] as const) {
+    for (const [h, w] of [
+      [13, 13],
+      [10, 7],
+      [6, 11],
+      [16, 9],
+    ] as const) {
       const model = buildBlock(sppnetCompatBlock, { levels: [4, 2, 1] }, [1, 2, h, w]);
       const x = randomInput([1, 2, h, w], h * 31 + w);
       const want = runRef(model, x);

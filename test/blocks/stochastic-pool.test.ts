@@ -47,7 +47,11 @@ describe('stochasticPool (inference: Σa²/Σa, 0 for an all-zero window)', () =
   });
 
   it('is built from AveragePool, Equal, Where and Div and passes the checker at several sizes', () => {
-    for (const [h, w] of [[13, 13], [2, 2], [7, 10]] as const) {
+    for (const [h, w] of [
+      [13, 13],
+      [2, 2],
+      [7, 10],
+    ] as const) {
       const model = buildBlock(stochasticPoolBlock, { kernel: 2 }, [2, 3, h, w]);
       expect(model.graph.outputs[0]?.type?.shape).toEqual([2, 3, Math.floor(h / 2), Math.floor(w / 2)]);
       expect(new Set(opTypes(model))).toEqual(new Set(['Mul', 'AveragePool', 'Equal', 'Where', 'Div']));
@@ -93,6 +97,8 @@ describe('stochasticPoolSample (training: one seeded multinomial draw per window
 
   it('refuses negative inputs, naming the element', () => {
     expect(() => stochasticPoolSample(Tensor.float32([1, 1, 2, 2], [1, -1, 0, 0]), 2, 2, 0)).toThrow(ConfigError);
-    expect(() => stochasticPoolSample(Tensor.float32([1, 1, 2, 2], [1, -1, 0, 0]), 2, 2, 0)).toThrow(/element 1 .* is -1/);
+    expect(() => stochasticPoolSample(Tensor.float32([1, 1, 2, 2], [1, -1, 0, 0]), 2, 2, 0)).toThrow(
+      /element 1 .* is -1/,
+    );
   });
 });

@@ -18,8 +18,13 @@ const torchDir = join(repoRoot, '..', 'shared', 'golden', 'torch');
 const present = existsSync(torchDir);
 if (!present) console.warn(`torch-golden: ${torchDir} is absent; skipping the PyTorch layer cases`);
 
-const cases = present ? readdirSync(torchDir).filter((name) => existsSync(join(torchDir, name, 'case.json'))).sort() : [];
-const load = (name: string): ReturnType<typeof loadLayerCase> => loadLayerCase(join(torchDir, name), (path) => readTensorFile(path).tensor);
+const cases = present
+  ? readdirSync(torchDir)
+      .filter((name) => existsSync(join(torchDir, name, 'case.json')))
+      .sort()
+  : [];
+const load = (name: string): ReturnType<typeof loadLayerCase> =>
+  loadLayerCase(join(torchDir, name), (path) => readTensorFile(path).tensor);
 
 describe.skipIf(!present)('PyTorch layer goldens (../shared/golden/torch)', () => {
   it('finds every kind of the golden README (107 cases)', () => {

@@ -21,14 +21,24 @@ function unit(prefix: string, conv: Tensor, beta: readonly number[]): [string, T
 }
 
 /** A 1-in/1-out 3x3 kernel whose centre is `centre` and whose other taps (padding only at 1x1) are 100. */
-const kernel3 = (centre: number): Tensor => Tensor.float32([1, 1, 3, 3], [100, 100, 100, 100, centre, 100, 100, 100, 100]);
-const w1x1 = (cOut: number, values: readonly number[]): Tensor => Tensor.float32([cOut, values.length / cOut, 1, 1], values);
+const kernel3 = (centre: number): Tensor =>
+  Tensor.float32([1, 1, 3, 3], [100, 100, 100, 100, centre, 100, 100, 100, 100]);
+const w1x1 = (cOut: number, values: readonly number[]): Tensor =>
+  Tensor.float32([cOut, values.length / cOut, 1, 1], values);
 
 describe('simSppf (YOLOv6: SPPF with ReLU units)', () => {
   it('names its weights like the PyTorch module', () => {
     expect(simSppfBlock.params({ outChannels: 6 }, 8).map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual([
-      'cv1.conv.weight:4x8x1x1', 'cv1.bn.weight:4', 'cv1.bn.bias:4', 'cv1.bn.running_mean:4', 'cv1.bn.running_var:4',
-      'cv2.conv.weight:6x16x1x1', 'cv2.bn.weight:6', 'cv2.bn.bias:6', 'cv2.bn.running_mean:6', 'cv2.bn.running_var:6',
+      'cv1.conv.weight:4x8x1x1',
+      'cv1.bn.weight:4',
+      'cv1.bn.bias:4',
+      'cv1.bn.running_mean:4',
+      'cv1.bn.running_var:4',
+      'cv2.conv.weight:6x16x1x1',
+      'cv2.bn.weight:6',
+      'cv2.bn.bias:6',
+      'cv2.bn.running_mean:6',
+      'cv2.bn.running_var:6',
     ]);
   });
 
@@ -55,7 +65,10 @@ describe('simSppf (YOLOv6: SPPF with ReLU units)', () => {
 
 describe('sppcspc (YOLOv7 SPPCSPC)', () => {
   it('names its weights cv1..cv7 with the published shapes (c_ = int(2*c2*0.5))', () => {
-    const shapes = sppcspcBlock.params({ outChannels: 16 }, 8).filter((p) => p.name.endsWith('conv.weight')).map((p) => `${p.name}:${p.shape.join('x')}`);
+    const shapes = sppcspcBlock
+      .params({ outChannels: 16 }, 8)
+      .filter((p) => p.name.endsWith('conv.weight'))
+      .map((p) => `${p.name}:${p.shape.join('x')}`);
     expect(shapes).toEqual([
       'cv1.conv.weight:16x8x1x1',
       'cv2.conv.weight:16x8x1x1',
@@ -94,16 +107,26 @@ describe('sppcspc (YOLOv7 SPPCSPC)', () => {
   });
 
   it('emits 7 convs, pools 5/9/13 and two concats, valid at several sizes and on onnxruntime', async () => {
-    for (const [h, w] of [[13, 13], [7, 11], [1, 2]] as const) {
+    for (const [h, w] of [
+      [13, 13],
+      [7, 11],
+      [1, 2],
+    ] as const) {
       const model = buildBlock(sppcspcBlock, { outChannels: 6 }, [1, 4, h, w]);
       const ops = opTypes(model);
       expect(ops.filter((op) => op === 'Conv')).toHaveLength(7);
       expect(ops.filter((op) => op === 'Concat')).toHaveLength(2);
-      const kernels = model.graph.nodes.filter((n) => n.opType === 'MaxPool').map((n) => {
-        const attr = n.attributes.get('kernel_shape');
-        return attr?.kind === 'ints' ? attr.value.map(Number) : [];
-      });
-      expect(kernels).toEqual([[5, 5], [9, 9], [13, 13]]);
+      const kernels = model.graph.nodes
+        .filter((n) => n.opType === 'MaxPool')
+        .map((n) => {
+          const attr = n.attributes.get('kernel_shape');
+          return attr?.kind === 'ints' ? attr.value.map(Number) : [];
+        });
+      expect(kernels).toEqual([
+        [5, 5],
+        [9, 9],
+        [13, 13],
+      ]);
       const x = randomInput([1, 4, h, w], h + w);
       const want = runRef(model, x);
       expectClose(await runOrt(model, x), want.dims, want.toNumbers(), 1e-5);
@@ -113,19 +136,37 @@ describe('sppcspc (YOLOv7 SPPCSPC)', () => {
 
 describe('sppelan (YOLOv9 SPPELAN)', () => {
   it('names its weights cv1 and cv5 (the pools cv2..cv4 have none)', () => {
-    expect(sppelanBlock.params({ outChannels: 8, hiddenChannels: 3 }, 6).map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual([
-      'cv1.conv.weight:3x6x1x1', 'cv1.bn.weight:3', 'cv1.bn.bias:3', 'cv1.bn.running_mean:3', 'cv1.bn.running_var:3',
-      'cv5.conv.weight:8x12x1x1', 'cv5.bn.weight:8', 'cv5.bn.bias:8', 'cv5.bn.running_mean:8', 'cv5.bn.running_var:8',
+    expect(
+      sppelanBlock.params({ outChannels: 8, hiddenChannels: 3 }, 6).map((p) => `${p.name}:${p.shape.join('x')}`),
+    ).toEqual([
+      'cv1.conv.weight:3x6x1x1',
+      'cv1.bn.weight:3',
+      'cv1.bn.bias:3',
+      'cv1.bn.running_mean:3',
+      'cv1.bn.running_var:3',
+      'cv5.conv.weight:8x12x1x1',
+      'cv5.bn.weight:8',
+      'cv5.bn.bias:8',
+      'cv5.bn.running_mean:8',
+      'cv5.bn.running_var:8',
     ]);
   });
 
   it('computes a hand-derived 1x1 case', () => {
     // y0 = silu(0.5·2 − 1·0.5 + 0.1) = silu(0.6); pools are the identity;
     // out = [silu(4·y0 + 0.2), silu((1 − 1 + 2 + 0)·y0 − 0.3)]
-    const weights = new Map([...unit('cv1', w1x1(1, [0.5, -1]), [0.1]), ...unit('cv5', w1x1(2, [1, 1, 1, 1, 1, -1, 2, 0]), [0.2, -0.3])]);
+    const weights = new Map([
+      ...unit('cv1', w1x1(1, [0.5, -1]), [0.1]),
+      ...unit('cv5', w1x1(2, [1, 1, 1, 1, 1, -1, 2, 0]), [0.2, -0.3]),
+    ]);
     const model = buildBlock(sppelanBlock, { outChannels: 2, hiddenChannels: 1, bnEps: 0 }, [1, 2, 1, 1], weights);
     const y0 = silu(0.6);
-    expectClose(runRef(model, Tensor.float32([1, 2, 1, 1], [2, 0.5])), [1, 2, 1, 1], [silu(4 * y0 + 0.2), silu(2 * y0 - 0.3)], 1e-6);
+    expectClose(
+      runRef(model, Tensor.float32([1, 2, 1, 1], [2, 0.5])),
+      [1, 2, 1, 1],
+      [silu(4 * y0 + 0.2), silu(2 * y0 - 0.3)],
+      1e-6,
+    );
   });
 
   it('equals Ultralytics SPPF with the same weights when c3 = c1 // 2 (cv5 as cv2)', () => {
@@ -139,7 +180,10 @@ describe('sppelan (YOLOv9 SPPELAN)', () => {
 
   it('builds with symbolic H and W and agrees with onnxruntime', async () => {
     const model = buildBlock(sppelanBlock, { outChannels: 4 }, ['N', 4, 'H', 'W']);
-    for (const [h, w] of [[5, 8], [13, 13]] as const) {
+    for (const [h, w] of [
+      [5, 8],
+      [13, 13],
+    ] as const) {
       const x = randomInput([2, 4, h, w], h * w);
       const want = runRef(model, x);
       expect(want.dims).toEqual([2, 4, h, w]);

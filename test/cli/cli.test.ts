@@ -10,7 +10,11 @@ import { haveSharedGolden, SHARED_GOLDEN } from '../shared.js';
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (line) => out.push(line), (line) => err.push(line));
+  const code = await main(
+    argv,
+    (line) => out.push(line),
+    (line) => err.push(line),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -25,7 +29,17 @@ describe('sppkit CLI', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const command of ['build', 'build-model', 'run', 'golden', 'inspect', 'check', 'backends', 'transform', 'bench']) {
+    for (const command of [
+      'build',
+      'build-model',
+      'run',
+      'golden',
+      'inspect',
+      'check',
+      'backends',
+      'transform',
+      'bench',
+    ]) {
       const result = await cli(command, '--help');
       expect(result.code, command).toBe(0);
       expect(result.out, command).toMatch(/usage: sppkit/);
@@ -34,20 +48,66 @@ describe('sppkit CLI', () => {
 
   it('builds a dynamic spp-adaptive model, checks it, inspects it and runs it', async () => {
     const file = join(dir, 'spa.onnx');
-    const built = await cli('build', 'spp-adaptive', '--in-channels', '4', '--levels', '3,1', '--pool', 'avg', '--height', 'H', '--width', 'W', '--check', '-o', file);
+    const built = await cli(
+      'build',
+      'spp-adaptive',
+      '--in-channels',
+      '4',
+      '--levels',
+      '3,1',
+      '--pool',
+      'avg',
+      '--height',
+      'H',
+      '--width',
+      'W',
+      '--check',
+      '-o',
+      file,
+    );
     expect(built.code, built.err).toBe(0);
     expect(built.out).toMatch(/y float32\[1, 40\]/);
     expect((await cli('check', file)).code).toBe(0);
     const inspected = JSON.parse((await cli('inspect', file, '--json')).out) as { inputs: { type: string }[] };
     expect(inspected.inputs[0]?.type).toBe('float32[1, 4, H, W]');
-    const run = await cli('run', file, '--backend', 'ort-cpu', '--dim', 'H=7', '--dim', 'W=5', '--output-dir', join(dir, 'out'));
+    const run = await cli(
+      'run',
+      file,
+      '--backend',
+      'ort-cpu',
+      '--dim',
+      'H=7',
+      '--dim',
+      'W=5',
+      '--output-dir',
+      join(dir, 'out'),
+    );
     expect(run.code, run.err).toBe(0);
     expect(run.out).toMatch(/y: float32\[1, 40\]/);
   });
 
   it('passes pooling options through to the block (k3 s2 p1 ceil on 10×10 gives 6×6)', async () => {
     // ceil((10 + 2 - 3) / 2) + 1 = 6; the last window starts at 10 < 10 + 1, so it stays.
-    const result = await cli('build', 'avg-pool', '--kernels', '3', '--stride', '2', '--pad', '1', '--ceil-mode', '--count-include-pad', '--in-channels', '3', '--height', '10', '--width', '10', '-o', join(dir, 'ap.onnx'));
+    const result = await cli(
+      'build',
+      'avg-pool',
+      '--kernels',
+      '3',
+      '--stride',
+      '2',
+      '--pad',
+      '1',
+      '--ceil-mode',
+      '--count-include-pad',
+      '--in-channels',
+      '3',
+      '--height',
+      '10',
+      '--width',
+      '10',
+      '-o',
+      join(dir, 'ap.onnx'),
+    );
     expect(result.code, result.err).toBe(0);
     expect(result.out).toMatch(/y float32\[1, 3, 6, 6\]/);
   });
@@ -55,8 +115,12 @@ describe('sppkit CLI', () => {
   it('writes byte-identical files for the same build', async () => {
     const a = join(dir, 'a.onnx');
     const b = join(dir, 'b.onnx');
-    expect((await cli('build', 'sppf', '--in-channels', '8', '--out-channels', '8', '--seed', '3', '-o', a)).code).toBe(0);
-    expect((await cli('build', 'sppf', '--in-channels', '8', '--out-channels', '8', '--seed', '3', '-o', b)).code).toBe(0);
+    expect((await cli('build', 'sppf', '--in-channels', '8', '--out-channels', '8', '--seed', '3', '-o', a)).code).toBe(
+      0,
+    );
+    expect((await cli('build', 'sppf', '--in-channels', '8', '--out-channels', '8', '--seed', '3', '-o', b)).code).toBe(
+      0,
+    );
     expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0);
   });
 
@@ -73,9 +137,18 @@ describe('sppkit CLI', () => {
 
   it('refuses an input of the wrong shape with exit 2, naming the input and both shapes', async () => {
     const model = join(dir, 'mp.onnx');
-    expect((await cli('build', 'max-pool', '--in-channels', '2', '--height', '4', '--width', '4', '-o', model)).code).toBe(0);
+    expect(
+      (await cli('build', 'max-pool', '--in-channels', '2', '--height', '4', '--width', '4', '-o', model)).code,
+    ).toBe(0);
     const input = join(dir, 'x.pb');
-    writeTensorFile(input, Tensor.float32([1, 2, 3, 3], Array.from({ length: 18 }, (_, i) => i)), 'x');
+    writeTensorFile(
+      input,
+      Tensor.float32(
+        [1, 2, 3, 3],
+        Array.from({ length: 18 }, (_, i) => i),
+      ),
+      'x',
+    );
     const result = await cli('run', model, '--input', `x=${input}`);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/input 'x' has shape \[1, 2, 3, 3\] but \[1, 2, 4, 4\] was declared/);
@@ -99,9 +172,31 @@ describe('sppkit CLI', () => {
   it('refuses weights with a wrong shape, naming the tensor and both shapes', async () => {
     if (!haveSharedGolden('weights from golden params')) return;
     const params = join(SHARED_GOLDEN, 'torch', 'ultralytics_sppf_c8-8_n1c8h13w13', 'params');
-    const good = await cli('build', 'sppf', '--in-channels', '8', '--out-channels', '8', '--weights', params, '-o', join(dir, 'w.onnx'));
+    const good = await cli(
+      'build',
+      'sppf',
+      '--in-channels',
+      '8',
+      '--out-channels',
+      '8',
+      '--weights',
+      params,
+      '-o',
+      join(dir, 'w.onnx'),
+    );
     expect(good.code, good.err).toBe(0);
-    const bad = await cli('build', 'sppf', '--in-channels', '8', '--out-channels', '16', '--weights', params, '-o', join(dir, 'w2.onnx'));
+    const bad = await cli(
+      'build',
+      'sppf',
+      '--in-channels',
+      '8',
+      '--out-channels',
+      '16',
+      '--weights',
+      params,
+      '-o',
+      join(dir, 'w2.onnx'),
+    );
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/cv2.conv.weight' has shape \[8, 16, 1, 1\] but the block needs \[16, 16, 1, 1\]/);
   });
@@ -109,9 +204,21 @@ describe('sppkit CLI', () => {
   it('runs golden cases and writes the JSON report', async () => {
     if (!haveSharedGolden('golden runner')) return;
     const report = join(dir, 'report.json');
-    const result = await cli('golden', join(SHARED_GOLDEN, 'torch', 'ultralytics_sppf_c4-6_n2c4h7w11'), join(SHARED_GOLDEN, 'torch-export', 'sppf_opset17_dynamic_20x20.onnx'), '--backends', 'ref,ort-cpu', '--json', report, '--quiet');
+    const result = await cli(
+      'golden',
+      join(SHARED_GOLDEN, 'torch', 'ultralytics_sppf_c4-6_n2c4h7w11'),
+      join(SHARED_GOLDEN, 'torch-export', 'sppf_opset17_dynamic_20x20.onnx'),
+      '--backends',
+      'ref,ort-cpu',
+      '--json',
+      report,
+      '--quiet',
+    );
     expect(result.code, result.out + result.err).toBe(0);
-    const json = JSON.parse(readFileSync(report, 'utf8')) as { summary: { pass: number; fail: number } ; cases: { status: string }[] };
+    const json = JSON.parse(readFileSync(report, 'utf8')) as {
+      summary: { pass: number; fail: number };
+      cases: { status: string }[];
+    };
     expect(json.summary.pass).toBe(4);
     expect(json.summary.fail).toBe(0);
   });

@@ -14,9 +14,23 @@ import { diffModels } from './ir-compare.js';
 function weightsModel(): Model {
   const graph = new Graph('weights');
   const x = graph.addInput('x', { dtype: DataType.FLOAT, shape: [1, 300] });
-  const big = graph.addInitializer('big', new Tensor(DataType.FLOAT, [300], Float32Array.from({ length: 300 }, (_, i) => i / 7)));
+  const big = graph.addInitializer(
+    'big',
+    new Tensor(
+      DataType.FLOAT,
+      [300],
+      Float32Array.from({ length: 300 }, (_, i) => i / 7),
+    ),
+  );
   const small = graph.addInitializer('small', Tensor.float32([1], [3]));
-  const ids = graph.addInitializer('ids', new Tensor(DataType.INT64, [129], BigInt64Array.from({ length: 129 }, (_, i) => BigInt(i) - 64n)));
+  const ids = graph.addInitializer(
+    'ids',
+    new Tensor(
+      DataType.INT64,
+      [129],
+      BigInt64Array.from({ length: 129 }, (_, i) => BigInt(i) - 64n),
+    ),
+  );
   const add = graph.addNode({ opType: 'Add', inputs: [x, big], outputs: ['sum'] });
   const mul = graph.addNode({ opType: 'Mul', inputs: [add.outputs[0] as Value, small], outputs: ['y'] });
   graph.addNode({ opType: 'Identity', inputs: [ids], outputs: ['ids_out'] });
@@ -39,11 +53,17 @@ describe('external data', () => {
   it('writes correct offsets with alignment and a custom file name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sppkit-external-'));
     const path = join(dir, 'aligned.onnx');
-    saveModel(path, weightsModel(), { externalDataThreshold: 1000, externalDataFile: 'weights.bin', externalDataAlignment: 4096 });
+    saveModel(path, weightsModel(), {
+      externalDataThreshold: 1000,
+      externalDataFile: 'weights.bin',
+      externalDataAlignment: 4096,
+    });
     const data = readFileSync(join(dir, 'weights.bin'));
     // ids starts at the next multiple of 4096 after big's 1200 bytes.
     expect(data.length).toBe(4096 + 1032);
-    expect(new BigInt64Array(data.buffer.slice(data.byteOffset + 4096, data.byteOffset + 4096 + 16))).toEqual(BigInt64Array.of(-64n, -63n));
+    expect(new BigInt64Array(data.buffer.slice(data.byteOffset + 4096, data.byteOffset + 4096 + 16))).toEqual(
+      BigInt64Array.of(-64n, -63n),
+    );
     expect(diffModels(weightsModel(), loadModel(path))).toEqual([]);
   });
 
@@ -52,8 +72,12 @@ describe('external data', () => {
     const path = join(dir, 'model.onnx');
     saveModel(path, weightsModel(), { externalDataThreshold: 1000 });
     const bytes = new Uint8Array(readFileSync(path));
-    expect(() => decodeModel(bytes, 'model.onnx')).toThrow(/initializer 'big': data is in external file 'model\.onnx\.data', but no external data reader/);
-    expect(() => saveModel(path, weightsModel(), { externalDataThreshold: 1, externalDataFile: '../escape.bin' })).toThrow(/leaves the model's folder/);
+    expect(() => decodeModel(bytes, 'model.onnx')).toThrow(
+      /initializer 'big': data is in external file 'model\.onnx\.data', but no external data reader/,
+    );
+    expect(() =>
+      saveModel(path, weightsModel(), { externalDataThreshold: 1, externalDataFile: '../escape.bin' }),
+    ).toThrow(/leaves the model's folder/);
   });
 
   it('reports a missing side file as a DecodeError naming the tensor', () => {
@@ -67,6 +91,8 @@ describe('external data', () => {
       },
     };
     expect(() => decodeModel(bytes, path, { externalData: failing })).toThrow(DecodeError);
-    expect(() => decodeModel(bytes, path, { externalData: failing })).toThrow(/initializer 'big': cannot read external data 'gone\.bin'/);
+    expect(() => decodeModel(bytes, path, { externalData: failing })).toThrow(
+      /initializer 'big': cannot read external data 'gone\.bin'/,
+    );
   });
 });

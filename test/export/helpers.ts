@@ -83,7 +83,12 @@ export class ProtoBytes {
   }
 
   /** Packed field of little-endian fixed-width values made by `write`. */
-  packedFixed(field: number, width: number, values: readonly number[], write: (view: DataView, at: number, value: number) => void): this {
+  packedFixed(
+    field: number,
+    width: number,
+    values: readonly number[],
+    write: (view: DataView, at: number, value: number) => void,
+  ): this {
     const data = new DataView(new ArrayBuffer(width * values.length));
     values.forEach((value, i) => write(data, i * width, value));
     return this.bytes(field, new Uint8Array(data.buffer));

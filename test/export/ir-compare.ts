@@ -19,7 +19,12 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-function sameMap(diffs: Diffs, path: string, a: ReadonlyMap<string, string> | undefined, b: ReadonlyMap<string, string> | undefined): void {
+function sameMap(
+  diffs: Diffs,
+  path: string,
+  a: ReadonlyMap<string, string> | undefined,
+  b: ReadonlyMap<string, string> | undefined,
+): void {
   const left = JSON.stringify([...(a ?? new Map<string, string>())]);
   const right = JSON.stringify([...(b ?? new Map<string, string>())]);
   if (left !== right) diffs.push(`${path}: ${left} != ${right}`);
@@ -45,7 +50,12 @@ function sameType(diffs: Diffs, path: string, a: TensorType | null, b: TensorTyp
     return;
   }
   same(diffs, `${path}.dtype`, a.dtype, b.dtype);
-  same(diffs, `${path}.shape`, a.shape === null ? 'null' : a.shape.map(dimText).join(','), b.shape === null ? 'null' : b.shape.map(dimText).join(','));
+  same(
+    diffs,
+    `${path}.shape`,
+    a.shape === null ? 'null' : a.shape.map(dimText).join(','),
+    b.shape === null ? 'null' : b.shape.map(dimText).join(','),
+  );
   same(diffs, `${path}.denotation`, a.denotation, b.denotation);
   same(diffs, `${path}.dimDenotations`, JSON.stringify(a.dimDenotations), JSON.stringify(b.dimDenotations));
 }
@@ -55,7 +65,10 @@ function sameValue(diffs: Diffs, path: string, a: Value, b: Value): void {
   sameType(diffs, `${path}.type`, a.type, b.type);
   same(diffs, `${path}.docString`, a.docString, b.docString);
   sameMap(diffs, `${path}.metadataProps`, a.metadataProps, b.metadataProps);
-  if ((a.opaqueType === null) !== (b.opaqueType === null) || (a.opaqueType !== null && b.opaqueType !== null && !bytesEqual(a.opaqueType, b.opaqueType))) {
+  if (
+    (a.opaqueType === null) !== (b.opaqueType === null) ||
+    (a.opaqueType !== null && b.opaqueType !== null && !bytesEqual(a.opaqueType, b.opaqueType))
+  ) {
     diffs.push(`${path}.opaqueType differs`);
   }
 }
@@ -131,7 +144,12 @@ function sameGraph(diffs: Diffs, path: string, a: Graph, b: Graph): void {
     same(diffs, `${at}.docString`, node.docString, other.docString);
     sameMap(diffs, `${at}.metadataProps`, node.metadataProps, other.metadataProps);
     samePreserved(diffs, `${at}.preserved`, node.preserved, other.preserved);
-    same(diffs, `${at}.inputs`, node.inputs.map((v) => v?.name ?? '<none>').join(','), other.inputs.map((v) => v?.name ?? '<none>').join(','));
+    same(
+      diffs,
+      `${at}.inputs`,
+      node.inputs.map((v) => v?.name ?? '<none>').join(','),
+      other.inputs.map((v) => v?.name ?? '<none>').join(','),
+    );
     sameValues(diffs, `${at}.outputs`, node.outputs, other.outputs);
     same(diffs, `${at}.attributes`, [...node.attributes.keys()].join(','), [...other.attributes.keys()].join(','));
     for (const [name, attribute] of node.attributes) {

@@ -18,11 +18,19 @@ function valueInfo(name: string): ProtoBytes {
 }
 
 function model(graph: ProtoBytes): Uint8Array {
-  return new ProtoBytes().int(M.irVersion, 8).message(M.graph, graph).message(M.opsetImport, new ProtoBytes().string(1, '').int(2, 17)).finish();
+  return new ProtoBytes()
+    .int(M.irVersion, 8)
+    .message(M.graph, graph)
+    .message(M.opsetImport, new ProtoBytes().string(1, '').int(2, 17))
+    .finish();
 }
 
 function reluGraph(node: ProtoBytes, outputName = 'y'): ProtoBytes {
-  return new ProtoBytes().message(G.node, node).string(G.name, 'g').message(G.input, valueInfo('x')).message(G.output, valueInfo(outputName));
+  return new ProtoBytes()
+    .message(G.node, node)
+    .string(G.name, 'g')
+    .message(G.input, valueInfo('x'))
+    .message(G.output, valueInfo(outputName));
 }
 
 function relu(input: string): ProtoBytes {
@@ -52,7 +60,9 @@ describe('malformed models', () => {
   });
 
   it('refuses a graph output that names no value', () => {
-    expect(decodeError(model(reluGraph(relu('x'), 'missing'))).message).toMatch(/graph 'g': output 'missing' names no value/);
+    expect(decodeError(model(reluGraph(relu('x'), 'missing'))).message).toMatch(
+      /graph 'g': output 'missing' names no value/,
+    );
   });
 
   it('refuses a value defined twice', () => {
@@ -67,7 +77,9 @@ describe('malformed models', () => {
 
   it('refuses an out-of-range attribute type', () => {
     const node = relu('x').message(N.attribute, new ProtoBytes().string(1, 'alpha').int(20, 99));
-    expect(decodeError(model(reluGraph(node))).message).toMatch(/attribute\[0\]\.type: type = 99 is not a AttributeType value/);
+    expect(decodeError(model(reluGraph(node))).message).toMatch(
+      /attribute\[0\]\.type: type = 99 is not a AttributeType value/,
+    );
   });
 
   it('refuses truncated bytes and a model without a graph', () => {
@@ -80,7 +92,10 @@ describe('malformed models', () => {
     let graph = new ProtoBytes().string(G.name, 'leaf');
     for (let depth = 0; depth < 300; depth += 1) {
       const attribute = new ProtoBytes().string(1, 'body').int(20, 5).message(6, graph);
-      graph = new ProtoBytes().message(G.node, new ProtoBytes().string(N.opType, 'Loop').message(N.attribute, attribute));
+      graph = new ProtoBytes().message(
+        G.node,
+        new ProtoBytes().string(N.opType, 'Loop').message(N.attribute, attribute),
+      );
     }
     expect(decodeError(model(graph)).message).toMatch(/nested deeper than/);
   });

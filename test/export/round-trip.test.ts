@@ -15,12 +15,20 @@ function featureModel(): Model {
   graph.docString = 'graph doc';
   graph.metadataProps.set('graph-key', 'graph-value');
   const H = SymDim.named('H');
-  const x = graph.addInput('x', { dtype: DataType.FLOAT, shape: [SymDim.named('N'), 3, H, SymDim.unknown()], denotation: 'TENSOR', dimDenotations: ['DATA_BATCH', 'DATA_CHANNEL', '', ''] });
+  const x = graph.addInput('x', {
+    dtype: DataType.FLOAT,
+    shape: [SymDim.named('N'), 3, H, SymDim.unknown()],
+    denotation: 'TENSOR',
+    dimDenotations: ['DATA_BATCH', 'DATA_CHANNEL', '', ''],
+  });
   x.docString = 'the input';
   x.metadataProps.set('source', 'camera');
   // IR < 4 style: a graph input whose default value is an initializer.
   const scale = graph.addInput('scale', { dtype: DataType.FLOAT, shape: [1] });
-  scale.constValue = new Tensor(DataType.FLOAT, [1], Float32Array.of(2), { docString: 'scale doc', metadataProps: new Map([['k', 'v']]) });
+  scale.constValue = new Tensor(DataType.FLOAT, [1], Float32Array.of(2), {
+    docString: 'scale doc',
+    metadataProps: new Map([['k', 'v']]),
+  });
   graph.initializers.set('scale', scale);
   graph.addInitializer('bias', Tensor.float32([1], [0.5]));
   const mul = graph.addNode({ opType: 'Mul', inputs: [x, scale], outputs: ['scaled'], name: 'mul' });
@@ -37,21 +45,42 @@ function featureModel(): Model {
     ['text', Attr.string('ünï')],
     ['texts', Attr.strings(['a', ''])],
     ['value', Attr.tensor(new Tensor(DataType.INT64, [2], BigInt64Array.of(1n, -1n), { name: 'const_tensor' }))],
-    ['opaque', { kind: 'opaque' as const, value: new ProtoBytes().string(1, 'opaque').message(14, new ProtoBytes()).int(20, 13).finish() }],
+    [
+      'opaque',
+      {
+        kind: 'opaque' as const,
+        value: new ProtoBytes().string(1, 'opaque').message(14, new ProtoBytes()).int(20, 13).finish(),
+      },
+    ],
   ]);
-  const custom = graph.addNode({ opType: 'Custom', inputs: [scaled, null, graph.initializers.get('bias') ?? null], outputs: ['custom_out'], name: 'custom', domain: 'com.example', attributes });
+  const custom = graph.addNode({
+    opType: 'Custom',
+    inputs: [scaled, null, graph.initializers.get('bias') ?? null],
+    outputs: ['custom_out'],
+    name: 'custom',
+    domain: 'com.example',
+    attributes,
+  });
   custom.overload = 'v2';
   // A subgraph that reads an outer value.
   const branch = new Graph('then_branch', graph);
   const inner = branch.addNode({ opType: 'Identity', inputs: [custom.outputs[0] as Value], outputs: ['inner_out'] });
   branch.addOutput(inner.outputs[0] as Value);
-  const ifNode = graph.addNode({ opType: 'If', inputs: [x], outputs: ['y'], name: 'if', attributes: new Map([['then_branch', { kind: 'graph', value: branch }]]) });
+  const ifNode = graph.addNode({
+    opType: 'If',
+    inputs: [x],
+    outputs: ['y'],
+    name: 'if',
+    attributes: new Map([['then_branch', { kind: 'graph', value: branch }]]),
+  });
   graph.addOutput(ifNode.outputs[0] as Value);
   const extra = new Value('not_in_graph', { dtype: DataType.INT8, shape: [] });
   graph.extraValueInfo.push(extra);
   const sequence = new Value('seq_info');
   // TypeProto { sequence_type { elem_type { tensor_type { elem_type: FLOAT } } } }
-  sequence.opaqueType = new ProtoBytes().message(4, new ProtoBytes().message(1, new ProtoBytes().message(1, new ProtoBytes().int(1, 1)))).finish();
+  sequence.opaqueType = new ProtoBytes()
+    .message(4, new ProtoBytes().message(1, new ProtoBytes().message(1, new ProtoBytes().int(1, 1))))
+    .finish();
   graph.extraValueInfo.push(sequence);
 
   const model = new Model(graph, 18);
@@ -65,7 +94,10 @@ function featureModel(): Model {
   model.metadataProps.set('b', '2');
   model.metadataProps.set('a', '1');
   // functions (25) and an unknown future field (99), kept verbatim.
-  model.preserved.push({ fieldNumber: 25, bytes: new ProtoBytes().message(25, new ProtoBytes().string(1, 'fn').string(10, 'local')).finish() });
+  model.preserved.push({
+    fieldNumber: 25,
+    bytes: new ProtoBytes().message(25, new ProtoBytes().string(1, 'fn').string(10, 'local')).finish(),
+  });
   model.preserved.push({ fieldNumber: 99, bytes: new ProtoBytes().int(99, 7).finish() });
   return model;
 }
@@ -111,7 +143,9 @@ describe('model round trips', () => {
 
   it('keeps graph-level fields it does not model (quantization annotations)', () => {
     const model = featureModel();
-    const annotation = new ProtoBytes().string(1, 'x').message(2, new ProtoBytes().string(1, 'SCALE_TENSOR').string(2, 'scale'));
+    const annotation = new ProtoBytes()
+      .string(1, 'x')
+      .message(2, new ProtoBytes().string(1, 'SCALE_TENSOR').string(2, 'scale'));
     model.graph.preserved.push({ fieldNumber: 14, bytes: new ProtoBytes().message(14, annotation).finish() });
     const back = decodeModel(encodeModel(model));
     expect(diffModels(model, back)).toEqual([]);

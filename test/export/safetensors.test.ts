@@ -21,11 +21,16 @@ describe('safetensors', () => {
     view.setFloat32(4, -2, true);
     view.setBigInt64(8, -7n, true);
     view.setBigInt64(16, 1n << 40n, true);
-    const tensors = decodeSafetensors(file({
-      'cv1.conv.weight': { dtype: 'F32', shape: [2, 1, 1, 1], data_offsets: [0, 8] },
-      steps: { dtype: 'I64', shape: [2], data_offsets: [8, 24] },
-      __metadata__: { format: 'pt' },
-    }, data));
+    const tensors = decodeSafetensors(
+      file(
+        {
+          'cv1.conv.weight': { dtype: 'F32', shape: [2, 1, 1, 1], data_offsets: [0, 8] },
+          steps: { dtype: 'I64', shape: [2], data_offsets: [8, 24] },
+          __metadata__: { format: 'pt' },
+        },
+        data,
+      ),
+    );
     const w = tensors.get('cv1.conv.weight');
     expect(w?.dtype).toBe(DataType.FLOAT);
     expect(w?.dims).toEqual([2, 1, 1, 1]);
@@ -37,7 +42,9 @@ describe('safetensors', () => {
   it('names the tensor when its byte range does not match its shape', () => {
     const bytes = file({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8));
     expect(() => decodeSafetensors(bytes, 'w.safetensors')).toThrow(DecodeError);
-    expect(() => decodeSafetensors(bytes, 'w.safetensors')).toThrow(/w.safetensors: safetensors: tensor 'w' F32\[3\] needs 12 bytes/);
+    expect(() => decodeSafetensors(bytes, 'w.safetensors')).toThrow(
+      /w.safetensors: safetensors: tensor 'w' F32\[3\] needs 12 bytes/,
+    );
   });
 
   it('refuses a truncated header and a non-JSON header', () => {

@@ -12,7 +12,18 @@ import { findFiles, GOLDEN_DIR, haveGolden, ProtoBytes, WT } from './helpers.js'
 const present = haveGolden('export/tensor-files');
 
 /** TensorProto field numbers (onnx.proto). */
-const F = { dims: 1, dataType: 2, floatData: 4, int32Data: 5, stringData: 6, int64Data: 7, name: 8, rawData: 9, doubleData: 10, uint64Data: 11 } as const;
+const F = {
+  dims: 1,
+  dataType: 2,
+  floatData: 4,
+  int32Data: 5,
+  stringData: 6,
+  int64Data: 7,
+  name: 8,
+  rawData: 9,
+  doubleData: 10,
+  uint64Data: 11,
+} as const;
 
 function header(dims: readonly number[], dataType: number, name = 't'): ProtoBytes {
   const bytes = new ProtoBytes();
@@ -58,7 +69,8 @@ describe.skipIf(!present)('golden TensorProto files', () => {
       expect(tensor.size * dtypeByteSize(tensor.dtype), file).toBe(rawDataLength(bytes));
     }
     // The README lists these dtypes as used in the golden data.
-    for (const name of ['float32', 'int64', 'int32', 'float64', 'float16', 'uint8', 'int8', 'bool', 'bfloat16']) expect(dtypes).toContain(name);
+    for (const name of ['float32', 'int64', 'int32', 'float64', 'float16', 'uint8', 'int8', 'bool', 'bfloat16'])
+      expect(dtypes).toContain(name);
   });
 
   it('re-encodes every .pb to the same bytes', () => {
@@ -98,7 +110,10 @@ describe('tensor round trips', () => {
   }
 
   it('round-trips scalars and zero-size tensors', () => {
-    for (const tensor of [new Tensor(DataType.FLOAT, [], Float32Array.of(2)), new Tensor(DataType.INT64, [0, 3], new BigInt64Array(0))]) {
+    for (const tensor of [
+      new Tensor(DataType.FLOAT, [], Float32Array.of(2)),
+      new Tensor(DataType.INT64, [0, 3], new BigInt64Array(0)),
+    ]) {
       expect(tensorsIdentical(decodeTensor(encodeTensor(tensor)).tensor, tensor)).toBe(true);
     }
   });
@@ -148,18 +163,32 @@ describe('typed (non-raw) TensorProto fields', () => {
   });
 
   it('reads float16 and bfloat16 bit patterns from int32_data', () => {
-    const half = decodeTensor(header([2], DataType.FLOAT16).packedVarints(F.int32Data, [0x3c00, 0xc000]).finish()).tensor;
+    const half = decodeTensor(
+      header([2], DataType.FLOAT16).packedVarints(F.int32Data, [0x3c00, 0xc000]).finish(),
+    ).tensor;
     expect(half.toNumbers()).toEqual([1, -2]);
-    const brain = decodeTensor(header([2], DataType.BFLOAT16).packedVarints(F.int32Data, [0x3f80, 0x4040]).finish()).tensor;
+    const brain = decodeTensor(
+      header([2], DataType.BFLOAT16).packedVarints(F.int32Data, [0x3f80, 0x4040]).finish(),
+    ).tensor;
     expect(brain.toNumbers()).toEqual([1, 3]);
   });
 
   it('reads int64_data (including INT64 min and max) and uint64_data for uint32/uint64', () => {
-    const int64 = decodeTensor(header([3], DataType.INT64).packedVarints(F.int64Data, [-(2n ** 63n), 2n ** 63n - 1n, -1n]).finish()).tensor;
+    const int64 = decodeTensor(
+      header([3], DataType.INT64)
+        .packedVarints(F.int64Data, [-(2n ** 63n), 2n ** 63n - 1n, -1n])
+        .finish(),
+    ).tensor;
     expect([...(int64.data as BigInt64Array)]).toEqual([-(2n ** 63n), 2n ** 63n - 1n, -1n]);
-    const uint64 = decodeTensor(header([2], DataType.UINT64).packedVarints(F.uint64Data, [2n ** 64n - 1n, 7n]).finish()).tensor;
+    const uint64 = decodeTensor(
+      header([2], DataType.UINT64)
+        .packedVarints(F.uint64Data, [2n ** 64n - 1n, 7n])
+        .finish(),
+    ).tensor;
     expect([...(uint64.data as BigUint64Array)]).toEqual([2n ** 64n - 1n, 7n]);
-    const uint32 = decodeTensor(header([2], DataType.UINT32).packedVarints(F.uint64Data, [4294967295, 3]).finish()).tensor;
+    const uint32 = decodeTensor(
+      header([2], DataType.UINT32).packedVarints(F.uint64Data, [4294967295, 3]).finish(),
+    ).tensor;
     expect(uint32.toNumbers()).toEqual([4294967295, 3]);
   });
 
@@ -183,16 +212,25 @@ describe('bad TensorProtos', () => {
   };
 
   it('refuses raw_data whose length does not match the dims', () => {
-    expectDecodeError(header([2, 2], DataType.FLOAT).bytes(F.rawData, new Uint8Array(12)).finish(), /bad\.pb: tensor 't': float32\[2, 2\] needs 16 bytes of data but has 12/);
+    expectDecodeError(
+      header([2, 2], DataType.FLOAT).bytes(F.rawData, new Uint8Array(12)).finish(),
+      /bad\.pb: tensor 't': float32\[2, 2\] needs 16 bytes of data but has 12/,
+    );
   });
 
   it('refuses typed data whose count does not match the dims', () => {
-    expectDecodeError(header([3], DataType.INT64).packedVarints(F.int64Data, [1, 2]).finish(), /needs 3 values in int64_data but has 2/);
+    expectDecodeError(
+      header([3], DataType.INT64).packedVarints(F.int64Data, [1, 2]).finish(),
+      /needs 3 values in int64_data but has 2/,
+    );
   });
 
   it('refuses unknown and unsupported data types', () => {
     expectDecodeError(header([1], 99).bytes(F.rawData, new Uint8Array(4)).finish(), /unknown data type 99/);
-    expectDecodeError(header([1], 14).bytes(F.rawData, new Uint8Array(8)).finish(), /unsupported data type COMPLEX64 \(14\)/);
+    expectDecodeError(
+      header([1], 14).bytes(F.rawData, new Uint8Array(8)).finish(),
+      /unsupported data type COMPLEX64 \(14\)/,
+    );
     expectDecodeError(header([1], 0).finish(), /data_type is missing/);
   });
 

@@ -30,8 +30,17 @@ function adaptiveCases(): AdaptiveCase[] {
   return readdirSync(root)
     .filter((name) => name.startsWith('spp_adaptive_'))
     .map((name) => {
-      const json = JSON.parse(readFileSync(join(root, name, 'case.json'), 'utf8')) as { config: { levels: number[]; pool: 'max' | 'avg' }; inputs: { shape: number[] }[] };
-      return { name, channels: json.inputs[0]?.shape[1] ?? 0, levels: json.config.levels, pool: json.config.pool, dir: join(root, name) };
+      const json = JSON.parse(readFileSync(join(root, name, 'case.json'), 'utf8')) as {
+        config: { levels: number[]; pool: 'max' | 'avg' };
+        inputs: { shape: number[] }[];
+      };
+      return {
+        name,
+        channels: json.inputs[0]?.shape[1] ?? 0,
+        levels: json.config.levels,
+        pool: json.config.pool,
+        dir: join(root, name),
+      };
     });
 }
 
@@ -73,16 +82,17 @@ describe.skipIf(!present)('a dynamic sppAdaptive model file serves every size', 
         const want = readTensorFile(join(c.dir, 'output_0.pb')).tensor;
         const tolerance = c.pool === 'max' ? { atol: 0, rtol: 0 } : { atol: 1e-6, rtol: 1e-5 };
         const model = modelFor(c);
-        const got = backendName === 'ref'
-          ? evaluate(model, new Map([['x', x]])).get('y')
-          : await (async () => {
-            const session = await backend.load(model);
-            try {
-              return (await session.run(new Map([['x', x]]))).get('y');
-            } finally {
-              await session.dispose();
-            }
-          })();
+        const got =
+          backendName === 'ref'
+            ? evaluate(model, new Map([['x', x]])).get('y')
+            : await (async () => {
+                const session = await backend.load(model);
+                try {
+                  return (await session.run(new Map([['x', x]]))).get('y');
+                } finally {
+                  await session.dispose();
+                }
+              })();
         if (got === undefined) failures.push(`${c.name}: no output`);
         else {
           const comparison = compareTensors(got, want, tolerance);

@@ -13,19 +13,25 @@ function nchw(shape: (number | string)[] = [1, 4, 8, 8]): { b: GraphBuilder; x: 
 describe('GraphBuilder refuses misuse at build time', () => {
   it('refuses a rank-3 input to a 2-D pool, naming the rank', () => {
     const { b, x } = nchw([4, 8, 8]);
-    expect(() => b.maxPool(x, { kernelShape: [2, 2] })).toThrow(/kernel_shape \[2,2\] has 2 dims but the input has 1 spatial dims/);
+    expect(() => b.maxPool(x, { kernelShape: [2, 2] })).toThrow(
+      /kernel_shape \[2,2\] has 2 dims but the input has 1 spatial dims/,
+    );
   });
 
   it('refuses a Conv whose weight channels do not match the input, naming both shapes', () => {
     const { b, x } = nchw();
     const w = b.constant('w', Tensor.zeros(DataType.FLOAT, [8, 3, 1, 1]));
     expect(() => b.conv(x, w, null, {}, { name: 'c1' })).toThrow(OpError);
-    expect(() => b.conv(x, w, null, {}, { name: 'c1' })).toThrow(/\[1, 4, 8, 8\][\s\S]*\[8, 3, 1, 1\]|\[8, 3, 1, 1\][\s\S]*\[1, 4, 8, 8\]/);
+    expect(() => b.conv(x, w, null, {}, { name: 'c1' })).toThrow(
+      /\[1, 4, 8, 8\][\s\S]*\[8, 3, 1, 1\]|\[8, 3, 1, 1\][\s\S]*\[1, 4, 8, 8\]/,
+    );
   });
 
   it('refuses pads >= kernel, naming pads and kernel', () => {
     const { b, x } = nchw();
-    expect(() => b.maxPool(x, { kernelShape: [3, 3], pads: [3, 0, 0, 0] }, { name: 'p' })).toThrow(/MaxPool node 'p': pads \[3,0,0,0\] must be smaller than kernel_shape \[3,3\]/);
+    expect(() => b.maxPool(x, { kernelShape: [3, 3], pads: [3, 0, 0, 0] }, { name: 'p' })).toThrow(
+      /MaxPool node 'p': pads \[3,0,0,0\] must be smaller than kernel_shape \[3,3\]/,
+    );
   });
 
   it('refuses a kernel larger than the padded input', () => {
@@ -36,7 +42,9 @@ describe('GraphBuilder refuses misuse at build time', () => {
 
   it('refuses an unknown attribute', () => {
     const { b, x } = nchw();
-    expect(() => b.averagePool(x, { kernelShape: [2, 2], beta: 1 } as never)).toThrow(/attribute 'beta' is not an attribute of this op/);
+    expect(() => b.averagePool(x, { kernelShape: [2, 2], beta: 1 } as never)).toThrow(
+      /attribute 'beta' is not an attribute of this op/,
+    );
   });
 
   it('refuses an opset outside 13..23', () => {

@@ -19,7 +19,12 @@ describe('checker', () => {
   it('accepts a small valid model', () => {
     const { m, g } = model();
     const x = g.addInput('x', f32([1, 1, 4, 4]));
-    const node = g.addNode({ opType: 'MaxPool', inputs: [x], outputs: ['y'], attributes: new Map([['kernel_shape', Attr.ints([2, 2])]]) });
+    const node = g.addNode({
+      opType: 'MaxPool',
+      inputs: [x],
+      outputs: ['y'],
+      attributes: new Map([['kernel_shape', Attr.ints([2, 2])]]),
+    });
     inferGraphShapes(g, 17);
     g.addOutput(node.outputs[0]!);
     expect(checkModel(m)).toEqual([]);
@@ -37,7 +42,16 @@ describe('checker', () => {
     const { m, g } = model();
     const x = g.addInput('x', f32([1, 1, 4, 4]));
     g.addNode({ opType: 'FancyPool', inputs: [x], outputs: 1, name: 'fancy' });
-    g.addNode({ opType: 'MaxPool', inputs: [x], outputs: 1, name: 'mp', attributes: new Map([['kernel_shape', Attr.ints([2, 2])], ['ceil', Attr.int(1)]]) });
+    g.addNode({
+      opType: 'MaxPool',
+      inputs: [x],
+      outputs: 1,
+      name: 'mp',
+      attributes: new Map([
+        ['kernel_shape', Attr.ints([2, 2])],
+        ['ceil', Attr.int(1)],
+      ]),
+    });
     g.addNode({ opType: 'Relu', inputs: [x], outputs: 1, name: 'custom', domain: 'com.example' });
     const problems = checkModel(m).join('\n');
     expect(problems).toMatch(/FancyPool node 'fancy': op 'FancyPool' is unknown/);
@@ -48,11 +62,19 @@ describe('checker', () => {
   it('reports a declared output type that contradicts inference', () => {
     const { m, g } = model();
     const x = g.addInput('x', f32([1, 1, 4, 4]));
-    const node = g.addNode({ opType: 'MaxPool', inputs: [x], outputs: ['y'], name: 'mp', attributes: new Map([['kernel_shape', Attr.ints([2, 2])]]) });
+    const node = g.addNode({
+      opType: 'MaxPool',
+      inputs: [x],
+      outputs: ['y'],
+      name: 'mp',
+      attributes: new Map([['kernel_shape', Attr.ints([2, 2])]]),
+    });
     node.outputs[0]!.type = f32([1, 1, 4, 4]);
     g.addOutput(node.outputs[0]!);
     expect(() => assertValidModel(m)).toThrow(CheckError);
-    expect(checkModel(m).join('\n')).toMatch(/declared float32\[1, 1, 4, 4\] but its inputs give float32\[1, 1, 3, 3\]/);
+    expect(checkModel(m).join('\n')).toMatch(
+      /declared float32\[1, 1, 4, 4\] but its inputs give float32\[1, 1, 3, 3\]/,
+    );
   });
 
   it('reports an IR version too old for the opset', () => {

@@ -19,7 +19,12 @@ describe('IR use-def links', () => {
     const y = relu.outputs[0]!;
     const add = graph.addNode({ opType: 'Add', inputs: [y, y], outputs: ['sum'] });
     expect(y.producer()).toBe(relu);
-    expect(y.uses().map((u) => u.index).sort()).toEqual([0, 1]);
+    expect(
+      y
+        .uses()
+        .map((u) => u.index)
+        .sort(),
+    ).toEqual([0, 1]);
     expect(y.consumers()).toEqual([add]);
     expect(x.producer()).toBeNull();
     expect(add.outputs[0]!.name).toBe('sum');
@@ -76,7 +81,13 @@ describe('IR use-def links', () => {
     const a = graph.addNode({ opType: 'Relu', inputs: [x], outputs: 1, name: 'a' });
     const c = graph.addNode({ opType: 'Relu', inputs: [x], outputs: 1, name: 'c' });
     // Insert a consumer of c before a: the sort must move it after c.
-    const b = graph.addNode({ opType: 'Add', inputs: [a.outputs[0]!, c.outputs[0]!], outputs: 1, name: 'b', before: a });
+    const b = graph.addNode({
+      opType: 'Add',
+      inputs: [a.outputs[0]!, c.outputs[0]!],
+      outputs: 1,
+      name: 'b',
+      before: a,
+    });
     expect(graph.nodes.map((n) => n.name)).toEqual(['b', 'a', 'c']);
     graph.topologicalSort();
     expect(graph.nodes.map((n) => n.name)).toEqual(['a', 'c', 'b']);
@@ -95,6 +106,8 @@ describe('IR use-def links', () => {
     const { graph } = chain();
     const other = new Graph('other');
     const foreign = other.addInput('z', f32);
-    expect(() => graph.addNode({ opType: 'Relu', inputs: [foreign], outputs: 1, attributes: new Map([['alpha', Attr.float(1)]]) })).toThrow(/not in this graph/);
+    expect(() =>
+      graph.addNode({ opType: 'Relu', inputs: [foreign], outputs: 1, attributes: new Map([['alpha', Attr.float(1)]]) }),
+    ).toThrow(/not in this graph/);
   });
 });

@@ -76,7 +76,14 @@ describe('Add / Sub / Mul / Div', () => {
   });
 
   it('infers symbolic broadcast shapes', () => {
-    const shape = inferShape(Add, [{ dtype: DataType.FLOAT, shape: ['N', 1, 'H'] }, { dtype: DataType.FLOAT, shape: [8, 1] }], {});
+    const shape = inferShape(
+      Add,
+      [
+        { dtype: DataType.FLOAT, shape: ['N', 1, 'H'] },
+        { dtype: DataType.FLOAT, shape: [8, 1] },
+      ],
+      {},
+    );
     expect(shape).toEqual(['N', '8', 'H']);
   });
 

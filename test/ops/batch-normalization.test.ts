@@ -7,7 +7,12 @@ import { BatchNormalization } from '../../src/ops/batch-normalization.js';
 import { rounded, runOp1 } from './op-harness.js';
 
 describe('BatchNormalization', () => {
-  const stats = [Tensor.float32([2], [2, 1]), Tensor.float32([2], [1, 0]), Tensor.float32([2], [1, -1]), Tensor.float32([2], [4, 1])];
+  const stats = [
+    Tensor.float32([2], [2, 1]),
+    Tensor.float32([2], [1, 0]),
+    Tensor.float32([2], [1, -1]),
+    Tensor.float32([2], [4, 1]),
+  ];
 
   it('normalises each channel with the running statistics', () => {
     // Channel 0: (x - 1)/sqrt(4) * 2 + 1 = x; channel 1: (x + 1)/1 * 1 + 0 = x + 1 (epsilon 0).
@@ -18,7 +23,12 @@ describe('BatchNormalization', () => {
 
   it('adds epsilon to the variance', () => {
     const x = Tensor.float32([1, 1], [3]);
-    const y = runOp1(BatchNormalization, [x, Tensor.float32([1], [1]), Tensor.float32([1], [0]), Tensor.float32([1], [0]), Tensor.float32([1], [3])], { epsilon: 1 }, { opset: 15 });
+    const y = runOp1(
+      BatchNormalization,
+      [x, Tensor.float32([1], [1]), Tensor.float32([1], [0]), Tensor.float32([1], [0]), Tensor.float32([1], [3])],
+      { epsilon: 1 },
+      { opset: 15 },
+    );
     expect(rounded(y)).toEqual([1.5]);
   });
 

@@ -10,14 +10,46 @@ const W = SymDim.named('W');
 
 describe('broadcastShapes', () => {
   it('aligns trailing dims and stretches 1s (numpy rules)', () => {
-    expect(broadcastShapes([[2, 1, 4], [3, 1]], fail)).toEqual([2, 3, 4]);
+    expect(
+      broadcastShapes(
+        [
+          [2, 1, 4],
+          [3, 1],
+        ],
+        fail,
+      ),
+    ).toEqual([2, 3, 4]);
     expect(broadcastShapes([[], [5]], fail)).toEqual([5]);
-    expect(broadcastShapes([[0, 1], [1, 3]], fail)).toEqual([0, 3]);
+    expect(
+      broadcastShapes(
+        [
+          [0, 1],
+          [1, 3],
+        ],
+        fail,
+      ),
+    ).toEqual([0, 3]);
   });
 
   it('keeps a symbolic dim against 1 and against itself', () => {
-    expect(broadcastShapes([[1, H], [4, 1]], fail)?.map(formatDim)).toEqual(['4', 'H']);
-    expect(broadcastShapes([[H, W], [H, W]], fail)?.map(formatDim)).toEqual(['H', 'W']);
+    expect(
+      broadcastShapes(
+        [
+          [1, H],
+          [4, 1],
+        ],
+        fail,
+      )?.map(formatDim),
+    ).toEqual(['4', 'H']);
+    expect(
+      broadcastShapes(
+        [
+          [H, W],
+          [H, W],
+        ],
+        fail,
+      )?.map(formatDim),
+    ).toEqual(['H', 'W']);
   });
 
   it('takes the known size when a symbolic dim meets a size > 1', () => {

@@ -12,7 +12,13 @@ describe('Cast', () => {
   it('truncates float to int toward zero and wraps to the width', () => {
     expect(values(runOp1(Cast, [feed(x)], { to: DataType.INT32 }))).toEqual([-2, 0, 0, 1, 300]);
     expect(values(runOp1(Cast, [feed(x)], { to: DataType.INT8 }))).toEqual([-2, 0, 0, 1, 44]); // 300 - 256
-    expect(Array.from(runOp1(Cast, [feed(x)], { to: DataType.INT64 }).data as BigInt64Array)).toEqual([-2n, 0n, 0n, 1n, 300n]);
+    expect(Array.from(runOp1(Cast, [feed(x)], { to: DataType.INT64 }).data as BigInt64Array)).toEqual([
+      -2n,
+      0n,
+      0n,
+      1n,
+      300n,
+    ]);
   });
 
   it('maps to bool as value != 0', () => {
@@ -33,10 +39,12 @@ describe('Cast', () => {
   });
 
   it('infers the target dtype with the input shape', () => {
-    expect(inferOp(Cast, [{ dtype: DataType.FLOAT, shape: ['N', 2] }], { to: DataType.INT64 })[0]?.dtype).toBe(DataType.INT64);
+    expect(inferOp(Cast, [{ dtype: DataType.FLOAT, shape: ['N', 2] }], { to: DataType.INT64 })[0]?.dtype).toBe(
+      DataType.INT64,
+    );
   });
 
-  it('reads opset 1\'s type-name spelling of `to`', () => {
+  it("reads opset 1's type-name spelling of `to`", () => {
     const [y] = runRaw('Cast', 1, [x], { to: Attr.string('INT32') });
     expect(y?.dtype).toBe(DataType.INT32);
   });

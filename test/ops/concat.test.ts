@@ -19,8 +19,15 @@ describe('Concat', () => {
   });
 
   it('sums symbolic dims along the axis', () => {
-    const f = (shape: (number | string)[]): { dtype: DataType; shape: (number | string)[] } => ({ dtype: DataType.FLOAT, shape });
-    expect(inferShape(Concat, [f(['N', 'C', 4]), f(['N', 'C', 1]), f(['N', 'C', 'K'])], { axis: 2 })).toEqual(['N', 'C', 'K + 5']);
+    const f = (shape: (number | string)[]): { dtype: DataType; shape: (number | string)[] } => ({
+      dtype: DataType.FLOAT,
+      shape,
+    });
+    expect(inferShape(Concat, [f(['N', 'C', 4]), f(['N', 'C', 1]), f(['N', 'C', 'K'])], { axis: 2 })).toEqual([
+      'N',
+      'C',
+      'K + 5',
+    ]);
     expect(inferShape(Concat, [f(['N', 16]), f(['N', 4])], { axis: 1 })).toEqual(['N', '20']);
   });
 

@@ -17,13 +17,47 @@ import { decodeModel, decodeTensor } from '../../src/export/index.js';
 import { inferNode } from '../../src/ops/registry.js';
 import { evaluate } from '../../src/runtime/reference.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'golden', 'onnx-node');
+const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'shared',
+  'golden',
+  'onnx-node',
+);
 const BATCH_A = new Set([
-  'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Relu', 'LeakyRelu', 'Sigmoid', 'Exp', 'Ceil', 'Floor', 'Softmax', 'Cast', 'Concat',
-  'Flatten', 'Reshape', 'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Slice', 'Transpose', 'Split', 'Range', 'Pad', 'Identity',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Max',
+  'Min',
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Exp',
+  'Ceil',
+  'Floor',
+  'Softmax',
+  'Cast',
+  'Concat',
+  'Flatten',
+  'Reshape',
+  'Shape',
+  'Gather',
+  'Unsqueeze',
+  'Squeeze',
+  'Slice',
+  'Transpose',
+  'Split',
+  'Range',
+  'Pad',
+  'Identity',
 ]);
 
-if (!existsSync(ROOT)) console.warn(`conformance-a: ${ROOT} is absent; skipping the ONNX node conformance tests for batch-A ops`);
+if (!existsSync(ROOT))
+  console.warn(`conformance-a: ${ROOT} is absent; skipping the ONNX node conformance tests for batch-A ops`);
 
 /** The golden cases whose single node is a batch-A op, with their decoded models. */
 function loadCases(): { name: string; opType: string; model: Model }[] {
@@ -50,7 +84,8 @@ const FLOAT_TOLERANCE: Partial<Record<DataType, { atol: number; rtol: number }>>
 function mismatch(got: Tensor, want: Tensor): string | undefined {
   if (got.dtype !== want.dtype) return `dtype ${dtypeName(got.dtype)} vs ${dtypeName(want.dtype)}`;
   if (got.dims.join(',') !== want.dims.join(',')) return `shape [${got.dims.join(', ')}] vs [${want.dims.join(', ')}]`;
-  if (Array.isArray(want.data)) return want.data.every((s, i) => s === got.data[i]) ? undefined : 'string elements differ';
+  if (Array.isArray(want.data))
+    return want.data.every((s, i) => s === got.data[i]) ? undefined : 'string elements differ';
   const tolerance = FLOAT_TOLERANCE[want.dtype];
   if (tolerance === undefined) {
     // Integers (int64 compared as BigInt, exactly) and bool.
@@ -64,7 +99,9 @@ function mismatch(got: Tensor, want: Tensor): string | undefined {
   for (let i = 0; i < b.length; i += 1) {
     const x = a[i] ?? NaN;
     const y = b[i] ?? NaN;
-    const ok = Number.isNaN(y) ? Number.isNaN(x) : x === y || Math.abs(x - y) <= tolerance.atol + tolerance.rtol * Math.abs(y);
+    const ok = Number.isNaN(y)
+      ? Number.isNaN(x)
+      : x === y || Math.abs(x - y) <= tolerance.atol + tolerance.rtol * Math.abs(y);
     if (!ok) return `element ${i}: got ${x}, want ${y}`;
   }
   return undefined;
@@ -75,7 +112,9 @@ const tally = new Map<string, { pass: number; total: number }>();
 
 describe.skipIf(cases.length === 0)('ONNX node conformance, batch A ops', () => {
   afterAll(() => {
-    const lines = [...tally].sort(([a], [b]) => (a < b ? -1 : 1)).map(([op, t]) => `  ${op.padEnd(10)} ${t.pass}/${t.total}`);
+    const lines = [...tally]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([op, t]) => `  ${op.padEnd(10)} ${t.pass}/${t.total}`);
     console.info(`conformance-a, passed/total per op:\n${lines.join('\n')}`);
   });
 
@@ -85,7 +124,9 @@ describe.skipIf(cases.length === 0)('ONNX node conformance, batch A ops', () => 
       entry.total += 1;
       tally.set(opType, entry);
       const dir = path.join(ROOT, name);
-      const sets = readdirSync(dir).filter((set) => set.startsWith('test_data_set_')).sort();
+      const sets = readdirSync(dir)
+        .filter((set) => set.startsWith('test_data_set_'))
+        .sort();
       expect(sets.length).toBeGreaterThan(0);
       for (const set of sets) {
         const feeds = new Map<string, Tensor>();

@@ -12,9 +12,32 @@ import type { Tensor } from '../../src/ir/tensor.js';
 import { decodeModel, decodeTensor } from '../../src/export/index.js';
 import { evaluate } from '../../src/runtime/reference.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'golden', 'onnx-node');
-const PREFIXES = ['test_averagepool_', 'test_maxpool_', 'test_lppool_', 'test_globalaveragepool', 'test_globalmaxpool', 'test_globallppool',
-  'test_basic_conv_', 'test_conv_', 'test_batchnorm_', 'test_reduce_max_', 'test_reduce_mean_', 'test_reduce_sum_', 'test_gemm_', 'test_matmul_', 'test_resize_'];
+const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'shared',
+  'golden',
+  'onnx-node',
+);
+const PREFIXES = [
+  'test_averagepool_',
+  'test_maxpool_',
+  'test_lppool_',
+  'test_globalaveragepool',
+  'test_globalmaxpool',
+  'test_globallppool',
+  'test_basic_conv_',
+  'test_conv_',
+  'test_batchnorm_',
+  'test_reduce_max_',
+  'test_reduce_mean_',
+  'test_reduce_sum_',
+  'test_gemm_',
+  'test_matmul_',
+  'test_resize_',
+];
 
 /**
  * Reads a file into a fresh Uint8Array. decodeTensor currently misreads raw_data from a Node Buffer that is a
@@ -26,13 +49,19 @@ function readBytes(file: string): Uint8Array {
 
 if (!existsSync(ROOT)) console.warn(`conformance-b: ${ROOT} is absent; skipping the ONNX node conformance tests`);
 
-const cases = existsSync(ROOT) ? readdirSync(ROOT).filter((name) => PREFIXES.some((prefix) => name.startsWith(prefix))).sort() : [];
+const cases = existsSync(ROOT)
+  ? readdirSync(ROOT)
+      .filter((name) => PREFIXES.some((prefix) => name.startsWith(prefix)))
+      .sort()
+  : [];
 
 /**
  * Cases whose stored outputs were written by hand, rounded to about 4 decimals upstream (the inputs too; the sums are
  * off by up to 6e-5 from sum/9), so they need an absolute tolerance of 1e-4.
  */
-const ROUNDED_CASES: ReadonlyMap<string, number> = new Map([['test_averagepool_2d_ceil_last_window_starts_on_pad', 1e-4]]);
+const ROUNDED_CASES: ReadonlyMap<string, number> = new Map([
+  ['test_averagepool_2d_ceil_last_window_starts_on_pad', 1e-4],
+]);
 
 /** Largest violation of |got - want| <= atol + rtol*|want| (0 when within tolerance); NaN must match NaN. */
 function mismatch(got: Tensor, want: Tensor, atolOverride?: number): string | undefined {
@@ -46,7 +75,9 @@ function mismatch(got: Tensor, want: Tensor, atolOverride?: number): string | un
   for (let i = 0; i < b.length; i += 1) {
     const x = a[i] ?? NaN;
     const y = b[i] ?? NaN;
-    if (Number.isNaN(y) ? !Number.isNaN(x) : exact ? x !== y : !(Math.abs(x - y) <= atol + rtol * Math.abs(y) || x === y)) {
+    if (
+      Number.isNaN(y) ? !Number.isNaN(x) : exact ? x !== y : !(Math.abs(x - y) <= atol + rtol * Math.abs(y) || x === y)
+    ) {
       return `element ${i}: got ${x}, want ${y}`;
     }
   }
@@ -73,7 +104,8 @@ describe.skipIf(cases.length === 0)('ONNX node conformance, batch B ops', () => 
           const want = decodeTensor(readBytes(file), file).tensor;
           const got = results.get(output.name);
           expect(got, `output ${output.name}`).toBeDefined();
-          if (got !== undefined) expect(mismatch(got, want, ROUNDED_CASES.get(name)), `${set} output ${output.name}`).toBeUndefined();
+          if (got !== undefined)
+            expect(mismatch(got, want, ROUNDED_CASES.get(name)), `${set} output ${output.name}`).toBeUndefined();
         });
       }
     });

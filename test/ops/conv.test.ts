@@ -5,7 +5,8 @@ import { Tensor } from '../../src/ir/tensor.js';
 import { Conv } from '../../src/ops/conv.js';
 import { iota, rounded, runOp1 } from './op-harness.js';
 
-const ones = (dims: readonly number[]): Tensor => Tensor.float32(dims, new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(1));
+const ones = (dims: readonly number[]): Tensor =>
+  Tensor.float32(dims, new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(1));
 
 describe('Conv', () => {
   it('sums 3x3 neighbourhoods with zero padding', () => {
@@ -29,7 +30,10 @@ describe('Conv', () => {
 
   it('handles 1-D input with stride and dilation', () => {
     // Span 3, stride 2: windows at 0 and 2 read x0 + x2 and x2 + x4.
-    const y = runOp1(Conv, [Tensor.float32([1, 1, 5], [1, 2, 3, 4, 5]), ones([1, 1, 2])], { strides: [2], dilations: [2] });
+    const y = runOp1(Conv, [Tensor.float32([1, 1, 5], [1, 2, 3, 4, 5]), ones([1, 1, 2])], {
+      strides: [2],
+      dilations: [2],
+    });
     expect(y.toNumbers()).toEqual([4, 8]);
   });
 

@@ -6,7 +6,8 @@ import { inferNode } from '../../src/ops/registry.js';
 import { Where } from '../../src/ops/where.js';
 import { feed, inferShape, runOp1 } from './run-op.js';
 
-const bools = (values: readonly number[]): Tensor => new Tensor(DataType.BOOL, [values.length], Uint8Array.from(values));
+const bools = (values: readonly number[]): Tensor =>
+  new Tensor(DataType.BOOL, [values.length], Uint8Array.from(values));
 
 describe('Equal', () => {
   it('compares floats elementwise with broadcasting into a bool tensor', () => {
@@ -17,7 +18,12 @@ describe('Equal', () => {
   });
 
   it('says NaN is never equal, and compares int64 exactly', () => {
-    expect(Array.from(runOp1(Equal, [feed(Tensor.float32([2], [Number.NaN, 1])), feed(Tensor.float32([2], [Number.NaN, 1]))], {}).data as Uint8Array)).toEqual([0, 1]);
+    expect(
+      Array.from(
+        runOp1(Equal, [feed(Tensor.float32([2], [Number.NaN, 1])), feed(Tensor.float32([2], [Number.NaN, 1]))], {})
+          .data as Uint8Array,
+      ),
+    ).toEqual([0, 1]);
     const big = 2n ** 60n;
     const a = new Tensor(DataType.INT64, [2], BigInt64Array.from([big, big + 1n]));
     const b = new Tensor(DataType.INT64, [1], BigInt64Array.from([big]));
@@ -25,8 +31,26 @@ describe('Equal', () => {
   });
 
   it('infers a broadcast bool shape and refuses mixed types, naming both', () => {
-    expect(inferShape(Equal, [{ dtype: DataType.FLOAT, shape: ['N', 1, 4] }, { dtype: DataType.FLOAT, shape: [3, 1] }], {})).toEqual(['N', '3', '4']);
-    expect(() => inferShape(Equal, [{ dtype: DataType.FLOAT, shape: [2] }, { dtype: DataType.DOUBLE, shape: [2] }], {})).toThrow(/float32 and float64|float and double/);
+    expect(
+      inferShape(
+        Equal,
+        [
+          { dtype: DataType.FLOAT, shape: ['N', 1, 4] },
+          { dtype: DataType.FLOAT, shape: [3, 1] },
+        ],
+        {},
+      ),
+    ).toEqual(['N', '3', '4']);
+    expect(() =>
+      inferShape(
+        Equal,
+        [
+          { dtype: DataType.FLOAT, shape: [2] },
+          { dtype: DataType.DOUBLE, shape: [2] },
+        ],
+        {},
+      ),
+    ).toThrow(/float32 and float64|float and double/);
   });
 
   it('accepts float inputs only from opset 11', () => {
@@ -40,21 +64,51 @@ describe('Equal', () => {
 
 describe('Where', () => {
   it('picks X where the condition is true, with three-way broadcasting', () => {
-    const y = runOp1(Where, [feed(bools([1, 0, 1])), feed(Tensor.float32([2, 1], [10, 20])), feed(Tensor.float32([], [-1]))], {});
+    const y = runOp1(
+      Where,
+      [feed(bools([1, 0, 1])), feed(Tensor.float32([2, 1], [10, 20])), feed(Tensor.float32([], [-1]))],
+      {},
+    );
     expect(y.dims).toEqual([2, 3]);
     expect(y.toNumbers()).toEqual([10, -1, 10, 20, -1, 20]);
   });
 
   it('copies float16 bits and int64 values unchanged', () => {
-    const half = (v: number[]): Tensor => new Tensor(DataType.FLOAT16, [v.length], Uint16Array.from(v.map(numberToHalf)));
-    expect(runOp1(Where, [feed(bools([0, 1])), feed(half([1.5, 2.5])), feed(half([-3, -4]))], {}).toNumbers()).toEqual([-3, 2.5]);
+    const half = (v: number[]): Tensor =>
+      new Tensor(DataType.FLOAT16, [v.length], Uint16Array.from(v.map(numberToHalf)));
+    expect(runOp1(Where, [feed(bools([0, 1])), feed(half([1.5, 2.5])), feed(half([-3, -4]))], {}).toNumbers()).toEqual([
+      -3, 2.5,
+    ]);
     const a = new Tensor(DataType.INT64, [2], BigInt64Array.from([2n ** 62n, 1n]));
     const b = new Tensor(DataType.INT64, [2], BigInt64Array.from([0n, 0n]));
-    expect(Array.from(runOp1(Where, [feed(bools([1, 0])), feed(a), feed(b)], {}).data as BigInt64Array)).toEqual([2n ** 62n, 0n]);
+    expect(Array.from(runOp1(Where, [feed(bools([1, 0])), feed(a), feed(b)], {}).data as BigInt64Array)).toEqual([
+      2n ** 62n,
+      0n,
+    ]);
   });
 
   it('refuses a non-bool condition and X/Y of different types', () => {
-    expect(() => inferShape(Where, [{ dtype: DataType.FLOAT, shape: [2] }, { dtype: DataType.FLOAT, shape: [2] }, { dtype: DataType.FLOAT, shape: [2] }], {})).toThrow(/condition must be bool/);
-    expect(() => inferShape(Where, [{ dtype: DataType.BOOL, shape: [2] }, { dtype: DataType.FLOAT, shape: [2] }, { dtype: DataType.INT64, shape: [2] }], {})).toThrow(/X and Y must have the same type/);
+    expect(() =>
+      inferShape(
+        Where,
+        [
+          { dtype: DataType.FLOAT, shape: [2] },
+          { dtype: DataType.FLOAT, shape: [2] },
+          { dtype: DataType.FLOAT, shape: [2] },
+        ],
+        {},
+      ),
+    ).toThrow(/condition must be bool/);
+    expect(() =>
+      inferShape(
+        Where,
+        [
+          { dtype: DataType.BOOL, shape: [2] },
+          { dtype: DataType.FLOAT, shape: [2] },
+          { dtype: DataType.INT64, shape: [2] },
+        ],
+        {},
+      ),
+    ).toThrow(/X and Y must have the same type/);
   });
 });

@@ -25,11 +25,22 @@ describe('Gather', () => {
   });
 
   it('infers shapes with symbolic dims', () => {
-    expect(inferShape(Gather, [{ dtype: DataType.FLOAT, shape: ['N', 'C', 7] }, { dtype: DataType.INT64, shape: [3] }], { axis: 2 })).toEqual(['N', 'C', '3']);
+    expect(
+      inferShape(
+        Gather,
+        [
+          { dtype: DataType.FLOAT, shape: ['N', 'C', 7] },
+          { dtype: DataType.INT64, shape: [3] },
+        ],
+        { axis: 2 },
+      ),
+    ).toEqual(['N', 'C', '3']);
   });
 
   it('refuses an out-of-range index at run time and, for constants, at build time', () => {
-    expect(() => runOp1(Gather, [feed(data), feed(Tensor.int64([1], [3]))], {})).toThrow(/index 3 is out of range for axis 0 of size 3 \(valid: -3..2\)/);
+    expect(() => runOp1(Gather, [feed(data), feed(Tensor.int64([1], [3]))], {})).toThrow(
+      /index 3 is out of range for axis 0 of size 3 \(valid: -3..2\)/,
+    );
     expect(() => inferShape(Gather, [feed(data), constant(Tensor.int64([1], [-4]))], {})).toThrow(/index -4/);
   });
 });

@@ -30,6 +30,8 @@ describe('Gemm', () => {
   it('refuses mismatched inner dimensions, naming both shapes', () => {
     const builder = new GraphBuilder({ opset: 13 });
     const x = builder.input('x', DataType.FLOAT, [2, 3]);
-    expect(() => builder.op1(Gemm, [x, builder.constant('b', b)], {})).toThrow(/3 vs 2.*A\.shape=\[2, 3\], B\.shape=\[2, 2\]/);
+    expect(() => builder.op1(Gemm, [x, builder.constant('b', b)], {})).toThrow(
+      /3 vs 2.*A\.shape=\[2, 3\], B\.shape=\[2, 2\]/,
+    );
   });
 });

@@ -55,7 +55,12 @@ describe('MaxPool', () => {
 
   it('returns column-major spatial offsets for storage_order=1', () => {
     // (h, w) -> h + w*H with H = 3; channel 1 adds 9.
-    const [, indices] = runOp(MaxPool, [iota([1, 2, 3, 3])], { kernelShape: [2, 2], storageOrder: 1 }, { outputCount: 2 });
+    const [, indices] = runOp(
+      MaxPool,
+      [iota([1, 2, 3, 3])],
+      { kernelShape: [2, 2], storageOrder: 1 },
+      { outputCount: 2 },
+    );
     expect(indices?.toNumbers()).toEqual([4, 7, 5, 8, 13, 16, 14, 17]);
   });
 
@@ -67,12 +72,19 @@ describe('MaxPool', () => {
   });
 
   it('applies the ceil-mode last-window rule (5 -> 3 with k2 s2 p1)', () => {
-    const y = runOp1(MaxPool, [iota([1, 1, 1, 5])], { kernelShape: [1, 2], strides: [1, 2], pads: [0, 1, 0, 1], ceilMode: 1 });
+    const y = runOp1(MaxPool, [iota([1, 1, 1, 5])], {
+      kernelShape: [1, 2],
+      strides: [1, 2],
+      pads: [0, 1, 0, 1],
+      ceilMode: 1,
+    });
     expect(y.toNumbers()).toEqual([0, 2, 4]);
   });
 
   it('pools 1-D and 3-D inputs with the same kernel', () => {
-    expect(runOp1(MaxPool, [Tensor.float32([1, 1, 4], [3, 1, 4, 1])], { kernelShape: [2], strides: [2] }).toNumbers()).toEqual([3, 4]);
+    expect(
+      runOp1(MaxPool, [Tensor.float32([1, 1, 4], [3, 1, 4, 1])], { kernelShape: [2], strides: [2] }).toNumbers(),
+    ).toEqual([3, 4]);
     const y = runOp1(MaxPool, [iota([1, 1, 2, 2, 2])], { kernelShape: [2, 2, 2] });
     expect(y.dims).toEqual([1, 1, 1, 1, 1]);
     expect(y.toNumbers()).toEqual([7]);
@@ -80,7 +92,9 @@ describe('MaxPool', () => {
 
   it('pools with dilations', () => {
     // Taps 0 and 2 of each window: max(x0, x2), max(x1, x3).
-    expect(runOp1(MaxPool, [Tensor.float32([1, 1, 4], [5, 1, 2, 9])], { kernelShape: [2], dilations: [2] }).toNumbers()).toEqual([5, 9]);
+    expect(
+      runOp1(MaxPool, [Tensor.float32([1, 1, 4], [5, 1, 2, 9])], { kernelShape: [2], dilations: [2] }).toNumbers(),
+    ).toEqual([5, 9]);
   });
 
   it('pools uint8 exactly', () => {

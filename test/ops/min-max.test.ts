@@ -29,10 +29,21 @@ describe('Max / Min', () => {
   });
 
   it('infer the broadcast shape of symbolic inputs', () => {
-    expect(inferShape(Min, [{ dtype: DataType.FLOAT, shape: ['N', 1] }, { dtype: DataType.FLOAT, shape: [1, 'C'] }], {})).toEqual(['N', 'C']);
+    expect(
+      inferShape(
+        Min,
+        [
+          { dtype: DataType.FLOAT, shape: ['N', 1] },
+          { dtype: DataType.FLOAT, shape: [1, 'C'] },
+        ],
+        {},
+      ),
+    ).toEqual(['N', 'C']);
   });
 
   it('refuse inputs of different types', () => {
-    expect(() => runOp1(Max, [feed(Tensor.float32([1], [1])), feed(Tensor.int64([1], [1]))], {})).toThrow(/float32 and input 1 is int64/);
+    expect(() => runOp1(Max, [feed(Tensor.float32([1], [1])), feed(Tensor.int64([1], [1]))], {})).toThrow(
+      /float32 and input 1 is int64/,
+    );
   });
 });

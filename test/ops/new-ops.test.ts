@@ -32,14 +32,18 @@ describe('Constant', () => {
 
   it('refuses no value, two values, value_* before opset 12, and sparse_value', () => {
     expect(() => runRaw('Constant', 13, [])).toThrow(/exactly one of value, sparse_value/);
-    expect(() => runRaw('Constant', 13, [], { value_int: Attr.int(1), value_float: Attr.float(1) })).toThrow(/exactly one value attribute, got value_float, value_int/);
+    expect(() => runRaw('Constant', 13, [], { value_int: Attr.int(1), value_float: Attr.float(1) })).toThrow(
+      /exactly one value attribute, got value_float, value_int/,
+    );
     expect(() => runRaw('Constant', 11, [], { value_int: Attr.int(1) })).toThrow(/does not exist at opset 11/);
-    expect(() => runRaw('Constant', 13, [], { sparse_value: { kind: 'opaque', value: new Uint8Array(0) } })).toThrow(/sparse_value is not supported/);
+    expect(() => runRaw('Constant', 13, [], { sparse_value: { kind: 'opaque', value: new Uint8Array(0) } })).toThrow(
+      /sparse_value is not supported/,
+    );
   });
 });
 
 describe('Abs and Sign', () => {
-  it('Abs of floats, and of int8 where -128 wraps to itself (two\'s complement)', () => {
+  it("Abs of floats, and of int8 where -128 wraps to itself (two's complement)", () => {
     expect(values(runOp1(Abs, [feed(Tensor.float32([3], [-1.5, 0, 2]))], {}))).toEqual([1.5, 0, 2]);
     const int8 = new Tensor(DataType.INT8, [3], Int8Array.from([-128, -3, 7]));
     expect(values(runOp1(Abs, [feed(int8)], {}))).toEqual([-128, 3, 7]);
@@ -70,11 +74,15 @@ describe('Expand', () => {
   it('keeps a larger input dim where shape asks for 1, and infers symbolic shapes', () => {
     const y = runOp1(Expand, [feed(Tensor.float32([3, 1], [1, 2, 3])), constant(Tensor.int64([2], [1, 4]))], {});
     expect(y.dims).toEqual([3, 4]);
-    expect(inferShape(Expand, [{ dtype: DataType.FLOAT, shape: ['N', 1] }, constant(Tensor.int64([2], [1, 5]))], {})).toEqual(['N', '5']);
+    expect(
+      inferShape(Expand, [{ dtype: DataType.FLOAT, shape: ['N', 1] }, constant(Tensor.int64([2], [1, 5]))], {}),
+    ).toEqual(['N', '5']);
   });
 
   it('refuses shapes that do not broadcast, naming both', () => {
-    expect(() => runOp1(Expand, [feed(Tensor.float32([3], [1, 2, 3])), feed(Tensor.int64([1], [4]))], {})).toThrow(/cannot expand: shapes \[3\] and \[4\] cannot be broadcast/);
+    expect(() => runOp1(Expand, [feed(Tensor.float32([3], [1, 2, 3])), feed(Tensor.int64([1], [4]))], {})).toThrow(
+      /cannot expand: shapes \[3\] and \[4\] cannot be broadcast/,
+    );
   });
 });
 
@@ -109,11 +117,24 @@ describe('GatherND', () => {
 
   it('accepts negative indices, refuses out-of-range ones and a tuple longer than rank − batch_dims', () => {
     expect(values(runOp1(GatherND, [feed(data2), feed(Tensor.int64([1, 2], [-1, -2]))], {}))).toEqual([2]);
-    expect(() => runOp1(GatherND, [feed(data2), feed(Tensor.int64([1, 2], [2, 0]))], {})).toThrow(/index 2 .* out of range for axis 0/);
-    expect(() => inferShape(GatherND, [feed(data3), feed(Tensor.int64([2, 3], [0, 0, 0, 0, 0, 0]))], { batchDims: 1 })).toThrow(/last dim of indices must be in 1..rank\(data\) - batch_dims = 2/);
+    expect(() => runOp1(GatherND, [feed(data2), feed(Tensor.int64([1, 2], [2, 0]))], {})).toThrow(
+      /index 2 .* out of range for axis 0/,
+    );
+    expect(() =>
+      inferShape(GatherND, [feed(data3), feed(Tensor.int64([2, 3], [0, 0, 0, 0, 0, 0]))], { batchDims: 1 }),
+    ).toThrow(/last dim of indices must be in 1..rank\(data\) - batch_dims = 2/);
   });
 
   it('infers the output shape from symbolic data and static indices: [H, W, 3] by [5, 2] gives [5, 3]', () => {
-    expect(inferShape(GatherND, [{ dtype: DataType.FLOAT, shape: ['H', 'W', 3] }, { dtype: DataType.INT64, shape: [5, 2] }], {})).toEqual(['5', '3']);
+    expect(
+      inferShape(
+        GatherND,
+        [
+          { dtype: DataType.FLOAT, shape: ['H', 'W', 3] },
+          { dtype: DataType.INT64, shape: [5, 2] },
+        ],
+        {},
+      ),
+    ).toEqual(['5', '3']);
   });
 });

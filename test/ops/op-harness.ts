@@ -16,7 +16,12 @@ export interface RunOptions {
 }
 
 /** Runs `op` on `inputs` and returns its outputs. */
-export function runOp<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Tensor | null)[], attrs: AttrInput<S>, options: RunOptions = {}): Tensor[] {
+export function runOp<S extends AttrSchema>(
+  op: OpDef<S>,
+  inputs: readonly (Tensor | null)[],
+  attrs: AttrInput<S>,
+  options: RunOptions = {},
+): Tensor[] {
   const b = new GraphBuilder({ opset: options.opset ?? 19 });
   const [first, ...rest] = inputs;
   if (first === null || first === undefined) throw new Error('runOp: input 0 is required');
@@ -33,7 +38,12 @@ export function runOp<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Tens
 }
 
 /** Runs `op` and returns its single output. */
-export function runOp1<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Tensor | null)[], attrs: AttrInput<S>, options: RunOptions = {}): Tensor {
+export function runOp1<S extends AttrSchema>(
+  op: OpDef<S>,
+  inputs: readonly (Tensor | null)[],
+  attrs: AttrInput<S>,
+  options: RunOptions = {},
+): Tensor {
   const [output] = runOp(op, inputs, attrs, options);
   if (output === undefined) throw new Error('runOp1: no output');
   return output;
@@ -42,7 +52,10 @@ export function runOp1<S extends AttrSchema>(op: OpDef<S>, inputs: readonly (Ten
 /** `0, 1, 2, ...` as a float32 tensor of the given shape. */
 export function iota(dims: readonly number[]): Tensor {
   const size = dims.reduce((a, b) => a * b, 1);
-  return Tensor.float32(dims, Array.from({ length: size }, (_, i) => i));
+  return Tensor.float32(
+    dims,
+    Array.from({ length: size }, (_, i) => i),
+  );
 }
 
 /** Elements rounded to 5 decimals, for comparing float results with hand-derived decimals. */

@@ -11,7 +11,9 @@ const pads = (...v: number[]): Tensor => Tensor.int64([v.length], v);
 describe('Pad', () => {
   it('pads with a constant (default 0, or constant_value)', () => {
     expect(values(runOp1(Pad, [feed(row), feed(pads(0, 1, 0, 2))], {}))).toEqual([0, 1, 2, 3, 0, 0]);
-    expect(values(runOp1(Pad, [feed(row), feed(pads(0, 1, 0, 0)), feed(Tensor.float32([], [9]))], {}))).toEqual([9, 1, 2, 3]);
+    expect(values(runOp1(Pad, [feed(row), feed(pads(0, 1, 0, 0)), feed(Tensor.float32([], [9]))], {}))).toEqual([
+      9, 1, 2, 3,
+    ]);
   });
 
   it('reflects without repeating the edge, repeats the edge, and wraps', () => {
@@ -41,12 +43,17 @@ describe('Pad', () => {
   });
 
   it('infers symbolic padded sizes', () => {
-    expect(inferShape(Pad, [{ dtype: DataType.FLOAT, shape: ['N', 'H'] }, constant(pads(0, 2, 0, 3))], {})).toEqual(['N', 'H + 5']);
+    expect(inferShape(Pad, [{ dtype: DataType.FLOAT, shape: ['N', 'H'] }, constant(pads(0, 2, 0, 3))], {})).toEqual([
+      'N',
+      'H + 5',
+    ]);
   });
 
   it('refuses wrong pads lengths, over-cropping and wrap before opset 19', () => {
     expect(() => runOp1(Pad, [feed(row), feed(pads(1, 1))], {})).toThrow(/pads \[1, 1\] must have 4 entries/);
-    expect(() => runOp1(Pad, [feed(row), feed(pads(0, -2, 0, -2))], {})).toThrow(/crop more than axis 1 of size 3|negative size/);
+    expect(() => runOp1(Pad, [feed(row), feed(pads(0, -2, 0, -2))], {})).toThrow(
+      /crop more than axis 1 of size 3|negative size/,
+    );
     expect(() => runOp1(Pad, [feed(row), feed(pads(0, 1, 0, 1))], { mode: 'wrap' })).toThrow(/needs opset 19/);
   });
 });

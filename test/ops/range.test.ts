@@ -19,7 +19,9 @@ describe('Range', () => {
 
   it('infers the length from constant inputs and leaves it unknown otherwise', () => {
     expect(inferOp(Range, [constant(i64(0)), constant(i64(10)), constant(i64(3))], {})[0]?.shape).toEqual([4]);
-    expect(inferOp(Range, [feed(i64(0)), constant(i64(10)), constant(i64(3))], {})[0]?.shape?.map(String)).toEqual(['?']);
+    expect(inferOp(Range, [feed(i64(0)), constant(i64(10)), constant(i64(3))], {})[0]?.shape?.map(String)).toEqual([
+      '?',
+    ]);
   });
 
   it('refuses delta 0 and mixed types', () => {

@@ -12,7 +12,10 @@ const sizes = (...values: number[]): Tensor => Tensor.int64([values.length], val
 
 describe('Resize', () => {
   it('upsamples nearest with asymmetric coordinates', () => {
-    const y = runOp1(Resize, [row, null, scales(1, 1, 1, 2)], { coordinateTransformationMode: 'asymmetric', nearestMode: 'floor' });
+    const y = runOp1(Resize, [row, null, scales(1, 1, 1, 2)], {
+      coordinateTransformationMode: 'asymmetric',
+      nearestMode: 'floor',
+    });
     expect(y.toNumbers()).toEqual([0, 0, 4, 4]);
   });
 
@@ -24,7 +27,10 @@ describe('Resize', () => {
 
   it('interpolates linearly with align_corners from sizes', () => {
     // x_in = x * (2 - 1)/(3 - 1): 0, 0.5, 1.
-    const y = runOp1(Resize, [row, null, null, sizes(1, 1, 1, 3)], { mode: 'linear', coordinateTransformationMode: 'align_corners' });
+    const y = runOp1(Resize, [row, null, null, sizes(1, 1, 1, 3)], {
+      mode: 'linear',
+      coordinateTransformationMode: 'align_corners',
+    });
     expect(rounded(y)).toEqual([0, 2, 4]);
   });
 
@@ -32,13 +38,19 @@ describe('Resize', () => {
     // Downsample 4 -> 2 with asymmetric: x_in = 2x -> 0, 2; half_pixel: x_in = 2x + 0.5 -> 0.5, 2.5.
     const x = Tensor.float32([1, 1, 1, 4], [10, 20, 30, 40]);
     expect(runOp1(Resize, [x, null, scales(1, 1, 1, 0.5)], {}).toNumbers()).toEqual([10, 30]);
-    expect(runOp1(Resize, [x, null, scales(1, 1, 1, 0.5)], { nearestMode: 'round_prefer_ceil' }).toNumbers()).toEqual([20, 40]);
+    expect(runOp1(Resize, [x, null, scales(1, 1, 1, 0.5)], { nearestMode: 'round_prefer_ceil' }).toNumbers()).toEqual([
+      20, 40,
+    ]);
   });
 
   it('uses extrapolation_value outside the crop box of tf_crop_and_resize', () => {
     // roi [0, 2] on the last axis (a = 2, b = 3): x_in = 0 + x * (2 - 0) * (2 - 1)/(3 - 1) = x -> 0, 1, 2 (outside).
     const roi = Tensor.float32([8], [0, 0, 0, 0, 1, 1, 1, 2]);
-    const y = runOp1(Resize, [row, roi, null, sizes(1, 1, 1, 3)], { mode: 'linear', coordinateTransformationMode: 'tf_crop_and_resize', extrapolationValue: -1 });
+    const y = runOp1(Resize, [row, roi, null, sizes(1, 1, 1, 3)], {
+      mode: 'linear',
+      coordinateTransformationMode: 'tf_crop_and_resize',
+      extrapolationValue: -1,
+    });
     expect(rounded(y)).toEqual([0, 4, -1]);
   });
 
@@ -52,7 +64,11 @@ describe('Resize', () => {
   it('refuses both scales and sizes, and cubic mode', () => {
     const b = new GraphBuilder({ opset: 13 });
     const x = b.input('x', DataType.FLOAT, [1, 1, 2, 2]);
-    expect(() => b.op1(Resize, [x, null, b.constant('s', scales(1, 1, 2, 2)), b.constant('z', sizes(1, 1, 4, 4))], {})).toThrow(/only one of scales and sizes/);
-    expect(() => b.op1(Resize, [x, null, b.constant('s2', scales(1, 1, 2, 2))], { mode: 'cubic' })).toThrow(UnsupportedError);
+    expect(() =>
+      b.op1(Resize, [x, null, b.constant('s', scales(1, 1, 2, 2)), b.constant('z', sizes(1, 1, 4, 4))], {}),
+    ).toThrow(/only one of scales and sizes/);
+    expect(() => b.op1(Resize, [x, null, b.constant('s2', scales(1, 1, 2, 2))], { mode: 'cubic' })).toThrow(
+      UnsupportedError,
+    );
   });
 });

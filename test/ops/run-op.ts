@@ -41,25 +41,50 @@ function addSlots(b: GraphBuilder, slots: readonly Slot[], feeds: Map<string, Te
 }
 
 /** Adds one node of `op` and returns its output types (shape inference only). */
-export function inferOp<S extends AttrSchema>(op: OpDef<S>, slots: readonly Slot[], attrs: AttrInput<S>, options: OpOptions = {}): (TensorType | null)[] {
+export function inferOp<S extends AttrSchema>(
+  op: OpDef<S>,
+  slots: readonly Slot[],
+  attrs: AttrInput<S>,
+  options: OpOptions = {},
+): (TensorType | null)[] {
   const b = new GraphBuilder({ opset: options.opset ?? 17 });
   const values = addSlots(b, slots, new Map());
-  const outputs = b.op(op, values, attrs, options.outputCount === undefined ? {} : { outputCount: options.outputCount });
+  const outputs = b.op(
+    op,
+    values,
+    attrs,
+    options.outputCount === undefined ? {} : { outputCount: options.outputCount },
+  );
   return outputs.map((value) => value.type);
 }
 
 /** The inferred shape of output 0 as text, e.g. `['N', '3', 'floor((H)/2)']`. */
-export function inferShape<S extends AttrSchema>(op: OpDef<S>, slots: readonly Slot[], attrs: AttrInput<S>, options: OpOptions = {}): string[] | null {
+export function inferShape<S extends AttrSchema>(
+  op: OpDef<S>,
+  slots: readonly Slot[],
+  attrs: AttrInput<S>,
+  options: OpOptions = {},
+): string[] | null {
   const shape = inferOp(op, slots, attrs, options)[0]?.shape;
   return shape === null || shape === undefined ? null : shape.map(formatDim);
 }
 
 /** Builds and evaluates one node; returns its outputs in order. */
-export function runOp<S extends AttrSchema>(op: OpDef<S>, slots: readonly Slot[], attrs: AttrInput<S>, options: OpOptions = {}): Tensor[] {
+export function runOp<S extends AttrSchema>(
+  op: OpDef<S>,
+  slots: readonly Slot[],
+  attrs: AttrInput<S>,
+  options: OpOptions = {},
+): Tensor[] {
   const b = new GraphBuilder({ opset: options.opset ?? 17 });
   const feeds = new Map<string, Tensor>();
   const values = addSlots(b, slots, feeds);
-  const outputs = b.op(op, values, attrs, options.outputCount === undefined ? {} : { outputCount: options.outputCount });
+  const outputs = b.op(
+    op,
+    values,
+    attrs,
+    options.outputCount === undefined ? {} : { outputCount: options.outputCount },
+  );
   outputs.forEach((value, i) => b.output(value, `out${i}`));
   const results = evaluate(b.build(), feeds);
   return outputs.map((_, i) => {
@@ -70,7 +95,12 @@ export function runOp<S extends AttrSchema>(op: OpDef<S>, slots: readonly Slot[]
 }
 
 /** Runs one node and returns output 0. */
-export function runOp1<S extends AttrSchema>(op: OpDef<S>, slots: readonly Slot[], attrs: AttrInput<S>, options: OpOptions = {}): Tensor {
+export function runOp1<S extends AttrSchema>(
+  op: OpDef<S>,
+  slots: readonly Slot[],
+  attrs: AttrInput<S>,
+  options: OpOptions = {},
+): Tensor {
   const [first] = runOp(op, slots, attrs, options);
   if (first === undefined) throw new Error('no output');
   return first;
@@ -84,7 +114,13 @@ export const constant = (tensor: Tensor): Slot => ({ constant: tensor });
 export const values = (tensor: Tensor): number[] => tensor.toNumbers();
 
 /** Runs a node straight through the registry, for opsets the builder does not emit (e.g. legacy opset 6). */
-export function runRaw(opType: string, opset: number, inputs: readonly (Tensor | null)[], attributes: Record<string, Attribute> = {}, outputCount = 1): Tensor[] {
+export function runRaw(
+  opType: string,
+  opset: number,
+  inputs: readonly (Tensor | null)[],
+  attributes: Record<string, Attribute> = {},
+  outputCount = 1,
+): Tensor[] {
   const node = { opType, name: 'n', domain: '', attributes: new Map(Object.entries(attributes)) };
   return runNode(node, opset, inputs, outputCount);
 }

@@ -23,6 +23,9 @@ describe('Shape', () => {
   });
 
   it('infers the length from the rank even with symbolic dims', () => {
-    expect(inferOp(Shape, [{ dtype: DataType.FLOAT, shape: ['N', 'C', 'H', 'W'] }], { start: 2 })[0]).toEqual({ dtype: DataType.INT64, shape: [2] });
+    expect(inferOp(Shape, [{ dtype: DataType.FLOAT, shape: ['N', 'C', 'H', 'W'] }], { start: 2 })[0]).toEqual({
+      dtype: DataType.INT64,
+      shape: [2],
+    });
   });
 });

@@ -11,11 +11,15 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 describe('Slice', () => {
   it('takes [1, 4) of the last axis', () => {
-    expect(values(runOp1(Slice, [feed(x), feed(ints(1)), feed(ints(4)), feed(ints(1))], {}))).toEqual([1, 2, 3, 11, 12, 13]);
+    expect(values(runOp1(Slice, [feed(x), feed(ints(1)), feed(ints(4)), feed(ints(1))], {}))).toEqual([
+      1, 2, 3, 11, 12, 13,
+    ]);
   });
 
   it('clamps out-of-range ends and treats INT64_MAX as the end', () => {
-    expect(values(runOp1(Slice, [feed(x), feed(ints(3)), feed(ints(INT64_MAX)), feed(ints(-1))], {}))).toEqual([3, 4, 13, 14]);
+    expect(values(runOp1(Slice, [feed(x), feed(ints(3)), feed(ints(INT64_MAX)), feed(ints(-1))], {}))).toEqual([
+      3, 4, 13, 14,
+    ]);
     expect(runOp1(Slice, [feed(x), feed(ints(7)), feed(ints(9)), feed(ints(1))], {}).dims).toEqual([2, 0]);
   });
 
@@ -25,7 +29,9 @@ describe('Slice', () => {
   });
 
   it('uses steps > 1 and negative axes', () => {
-    expect(values(runOp1(Slice, [feed(x), feed(ints(0, 0)), feed(ints(2, 5)), feed(ints(-2, -1)), feed(ints(1, 3))], {}))).toEqual([0, 3, 10, 13]);
+    expect(
+      values(runOp1(Slice, [feed(x), feed(ints(0, 0)), feed(ints(2, 5)), feed(ints(-2, -1)), feed(ints(1, 3))], {})),
+    ).toEqual([0, 3, 10, 13]);
   });
 
   it('reads starts/ends/axes attributes at opset 1', () => {
@@ -35,21 +41,46 @@ describe('Slice', () => {
 
   it('infers symbolic lengths: open end, negative bounds and steps', () => {
     const input = { dtype: DataType.FLOAT, shape: ['N', 'H'] };
-    expect(inferShape(Slice, [input, constant(ints(1)), constant(ints(INT64_MAX)), constant(ints(1))], {})).toEqual(['N', 'H - 1']);
-    expect(inferShape(Slice, [input, constant(ints(0)), constant(ints(-1)), constant(ints(1))], {})).toEqual(['N', 'H - 1']);
-    expect(inferShape(Slice, [input, constant(ints(-3)), constant(ints(INT64_MAX)), constant(ints(1))], {})).toEqual(['N', '3']);
-    expect(inferShape(Slice, [input, constant(ints(0)), constant(ints(INT64_MAX)), constant(ints(1)), constant(ints(2))], {})).toEqual(['N', 'ceil((H)/2)']);
+    expect(inferShape(Slice, [input, constant(ints(1)), constant(ints(INT64_MAX)), constant(ints(1))], {})).toEqual([
+      'N',
+      'H - 1',
+    ]);
+    expect(inferShape(Slice, [input, constant(ints(0)), constant(ints(-1)), constant(ints(1))], {})).toEqual([
+      'N',
+      'H - 1',
+    ]);
+    expect(inferShape(Slice, [input, constant(ints(-3)), constant(ints(INT64_MAX)), constant(ints(1))], {})).toEqual([
+      'N',
+      '3',
+    ]);
+    expect(
+      inferShape(
+        Slice,
+        [input, constant(ints(0)), constant(ints(INT64_MAX)), constant(ints(1)), constant(ints(2))],
+        {},
+      ),
+    ).toEqual(['N', 'ceil((H)/2)']);
   });
 
   it('gives an unknown dim where the clamp depends on the symbolic size, and keeps unsliced axes', () => {
     const input = { dtype: DataType.FLOAT, shape: ['N', 'H'] };
     expect(inferShape(Slice, [input, constant(ints(0)), constant(ints(2)), constant(ints(1))], {})).toEqual(['N', '?']);
-    expect(inferShape(Slice, [input, { dtype: DataType.INT64, shape: [1] }, { dtype: DataType.INT64, shape: [1] }, constant(ints(1))], {})).toEqual(['N', '?']);
+    expect(
+      inferShape(
+        Slice,
+        [input, { dtype: DataType.INT64, shape: [1] }, { dtype: DataType.INT64, shape: [1] }, constant(ints(1))],
+        {},
+      ),
+    ).toEqual(['N', '?']);
   });
 
   it('refuses a zero step, repeated axes and mismatched lengths', () => {
-    expect(() => runOp1(Slice, [feed(x), feed(ints(0)), feed(ints(1)), feed(ints(1)), feed(ints(0))], {})).toThrow(/step for axis 1 is 0/);
-    expect(() => runOp1(Slice, [feed(x), feed(ints(0, 0)), feed(ints(1, 1)), feed(ints(1, -1))], {})).toThrow(/repeat axis 1/);
+    expect(() => runOp1(Slice, [feed(x), feed(ints(0)), feed(ints(1)), feed(ints(1)), feed(ints(0))], {})).toThrow(
+      /step for axis 1 is 0/,
+    );
+    expect(() => runOp1(Slice, [feed(x), feed(ints(0, 0)), feed(ints(1, 1)), feed(ints(1, -1))], {})).toThrow(
+      /repeat axis 1/,
+    );
     expect(() => runOp1(Slice, [feed(x), feed(ints(0, 0)), feed(ints(1))], {})).toThrow(/same length/);
   });
 });

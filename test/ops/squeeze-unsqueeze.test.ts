@@ -21,8 +21,22 @@ describe('Unsqueeze', () => {
   });
 
   it('keeps symbolic dims with constant axes; unknown rank for computed ones', () => {
-    expect(inferShape(Unsqueeze, [{ dtype: DataType.FLOAT, shape: ['N', 'C'] }, constant(axes(2, 3))], {})).toEqual(['N', 'C', '1', '1']);
-    expect(inferShape(Unsqueeze, [{ dtype: DataType.FLOAT, shape: ['N'] }, { dtype: DataType.INT64, shape: [1] }], {})).toBeNull();
+    expect(inferShape(Unsqueeze, [{ dtype: DataType.FLOAT, shape: ['N', 'C'] }, constant(axes(2, 3))], {})).toEqual([
+      'N',
+      'C',
+      '1',
+      '1',
+    ]);
+    expect(
+      inferShape(
+        Unsqueeze,
+        [
+          { dtype: DataType.FLOAT, shape: ['N'] },
+          { dtype: DataType.INT64, shape: [1] },
+        ],
+        {},
+      ),
+    ).toBeNull();
   });
 
   it('refuses repeated and out-of-range axes', () => {
@@ -46,6 +60,9 @@ describe('Squeeze', () => {
 
   it('cannot tell which symbolic dims are 1 without axes', () => {
     expect(inferShape(Squeeze, [{ dtype: DataType.FLOAT, shape: ['N', 1, 'K'] }], {})).toBeNull();
-    expect(inferShape(Squeeze, [{ dtype: DataType.FLOAT, shape: ['N', 1, 'K'] }, constant(axes(1))], {})).toEqual(['N', 'K']);
+    expect(inferShape(Squeeze, [{ dtype: DataType.FLOAT, shape: ['N', 1, 'K'] }, constant(axes(1))], {})).toEqual([
+      'N',
+      'K',
+    ]);
   });
 });

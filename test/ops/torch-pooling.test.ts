@@ -40,7 +40,13 @@ interface CaseFile {
 
 function readCase(dir: string): CaseFile {
   const parsed: unknown = JSON.parse(readFileSync(path.join(dir, 'case.json'), 'utf8'));
-  if (typeof parsed !== 'object' || parsed === null || !('kind' in parsed) || !('config' in parsed) || !('tolerance' in parsed)) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    !('kind' in parsed) ||
+    !('config' in parsed) ||
+    !('tolerance' in parsed)
+  ) {
     throw new Error(`${dir}/case.json lacks kind, config or tolerance`);
   }
   return parsed as CaseFile;
@@ -51,13 +57,23 @@ function readTensor(file: string): Tensor {
   return decodeTensor(new Uint8Array(readFileSync(file)), file).tensor;
 }
 
-const cases = existsSync(ROOT) ? readdirSync(ROOT).filter((name) => KINDS.some((kind) => name.startsWith(`${kind}_`))).sort() : [];
+const cases = existsSync(ROOT)
+  ? readdirSync(ROOT)
+      .filter((name) => KINDS.some((kind) => name.startsWith(`${kind}_`)))
+      .sort()
+  : [];
 
 /** Adds the case's layer to `b` and returns its output. */
 function buildLayer(b: GraphBuilder, c: CaseFile, x: Value, dir: string): Value {
   const config = c.config;
   const kernelShape = config.kernel ?? [1, 1];
-  const window = { kernelShape, strides: config.stride ?? kernelShape, pads: config.pads ?? [0, 0, 0, 0], dilations: config.dilation ?? [1, 1], ceilMode: config.ceil_mode === true ? 1 : 0 };
+  const window = {
+    kernelShape,
+    strides: config.stride ?? kernelShape,
+    pads: config.pads ?? [0, 0, 0, 0],
+    dilations: config.dilation ?? [1, 1],
+    ceilMode: config.ceil_mode === true ? 1 : 0,
+  };
   switch (c.kind) {
     case 'maxpool2d':
     case 'strided_pool':
@@ -71,7 +87,12 @@ function buildLayer(b: GraphBuilder, c: CaseFile, x: Value, dir: string): Value 
     case 'conv_pool': {
       const weight = b.constant('weight', readTensor(path.join(dir, 'params', 'weight.pb')));
       const bias = b.constant('bias', readTensor(path.join(dir, 'params', 'bias.pb')));
-      return b.op1(Conv, [x, weight, bias], { kernelShape, strides: window.strides, pads: window.pads, dilations: window.dilations });
+      return b.op1(Conv, [x, weight, bias], {
+        kernelShape,
+        strides: window.strides,
+        pads: window.pads,
+        dilations: window.dilations,
+      });
     }
     default:
       throw new Error(`unexpected kind ${c.kind}`);

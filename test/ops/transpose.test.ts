@@ -21,10 +21,14 @@ describe('Transpose', () => {
   });
 
   it('permutes symbolic dims', () => {
-    expect(inferShape(Transpose, [{ dtype: DataType.FLOAT, shape: ['N', 'C', 'H', 'W'] }], { perm: [0, 2, 3, 1] })).toEqual(['N', 'H', 'W', 'C']);
+    expect(
+      inferShape(Transpose, [{ dtype: DataType.FLOAT, shape: ['N', 'C', 'H', 'W'] }], { perm: [0, 2, 3, 1] }),
+    ).toEqual(['N', 'H', 'W', 'C']);
   });
 
   it('refuses a perm that is not a permutation', () => {
-    expect(() => runOp1(Transpose, [feed(x)], { perm: [0, 0] })).toThrow(/perm \[0, 0\] is not a permutation of the 2 axes/);
+    expect(() => runOp1(Transpose, [feed(x)], { perm: [0, 0] })).toThrow(
+      /perm \[0, 0\] is not a permutation of the 2 axes/,
+    );
   });
 });

@@ -57,12 +57,19 @@ export function onnxNodeCases(): OnnxCase[] {
   return readdirSync(ONNX_NODE_DIR)
     .filter((d) => d.startsWith('test_') && existsSync(join(ONNX_NODE_DIR, d, 'model.onnx')))
     .sort()
-    .map((d) => ({ name: d, modelPath: join(ONNX_NODE_DIR, d, 'model.onnx'), dataDirs: dataSets(join(ONNX_NODE_DIR, d)) }));
+    .map((d) => ({
+      name: d,
+      modelPath: join(ONNX_NODE_DIR, d, 'model.onnx'),
+      dataDirs: dataSets(join(ONNX_NODE_DIR, d)),
+    }));
 }
 
 function dataSets(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((d) => d.startsWith('test_data_set_')).sort().map((d) => join(dir, d));
+  return readdirSync(dir)
+    .filter((d) => d.startsWith('test_data_set_'))
+    .sort()
+    .map((d) => join(dir, d));
 }
 
 /** Reads a case's data sets, naming tensors after the model's graph inputs and outputs. */
@@ -91,7 +98,11 @@ export function transformed(path: string, pass: Pass): { model: Model; modified:
 export type TestBackend = 'ref' | 'ort-cpu';
 
 /** Runs `model` on a backend; the error message when it cannot. */
-export async function runOn(backend: TestBackend, model: Model, feeds: ReadonlyMap<string, Tensor>): Promise<Map<string, Tensor> | string> {
+export async function runOn(
+  backend: TestBackend,
+  model: Model,
+  feeds: ReadonlyMap<string, Tensor>,
+): Promise<Map<string, Tensor> | string> {
   try {
     if (backend === 'ref') return evaluate(model, feeds);
     const session = await getBackend('ort-cpu').load(model);

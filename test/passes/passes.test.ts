@@ -25,8 +25,15 @@ function convBn(eps = 1e-3) {
   const w = b.constant('w', randomInput([4, 3, 3, 3], 11));
   const bias = b.constant('cb', Tensor.float32([4], [0.5, -0.25, 0, 1]));
   const y = b.conv(x, w, bias, { kernelShape: [3, 3], pads: [1, 1, 1, 1] }, { name: 'conv' });
-  const bn = b.batchNormalization(y, b.constant('s', Tensor.float32([4], [1, 2, 0.5, -1])), b.constant('b', Tensor.float32([4], [0, 0.1, -0.2, 0.3])),
-    b.constant('m', Tensor.float32([4], [0.2, -0.1, 0, 0.5])), b.constant('v', Tensor.float32([4], [1, 0.25, 4, 0.01])), { epsilon: eps }, { name: 'bn' });
+  const bn = b.batchNormalization(
+    y,
+    b.constant('s', Tensor.float32([4], [1, 2, 0.5, -1])),
+    b.constant('b', Tensor.float32([4], [0, 0.1, -0.2, 0.3])),
+    b.constant('m', Tensor.float32([4], [0.2, -0.1, 0, 0.5])),
+    b.constant('v', Tensor.float32([4], [1, 0.25, 4, 0.01])),
+    { epsilon: eps },
+    { name: 'bn' },
+  );
   b.output(b.relu(bn), 'out');
   return b.build();
 }
@@ -41,7 +48,9 @@ describe('fold-bn', () => {
     expect([...model.graph.initializers.keys()].some((k) => ['s', 'b', 'm', 'v', 'w', 'cb'].includes(k))).toBe(false);
     const feeds = new Map([['x', randomInput([1, 3, 6, 6], 12)]]);
     const [want, got] = [evaluate(original, feeds).get('out'), evaluate(model, feeds).get('out')];
-    expect(want !== undefined && got !== undefined && compareTensors(got, want, { atol: 1e-6, rtol: 1e-5 }).ok).toBe(true);
+    expect(want !== undefined && got !== undefined && compareTensors(got, want, { atol: 1e-6, rtol: 1e-5 }).ok).toBe(
+      true,
+    );
   });
 
   it('refuses a BatchNormalization whose statistics are graph inputs, naming the value', () => {
@@ -50,7 +59,18 @@ describe('fold-bn', () => {
     const mean = b.input('mean', DataType.FLOAT, [2]);
     const y = b.conv(x, b.constant('w', randomInput([2, 2, 1, 1], 1)), null, {}, { name: 'conv' });
     const one = Tensor.float32([2], [1, 1]);
-    b.output(b.batchNormalization(y, b.constant('s', one), b.constant('b', one), mean, b.constant('v', one), {}, { name: 'bn' }), 'out');
+    b.output(
+      b.batchNormalization(
+        y,
+        b.constant('s', one),
+        b.constant('b', one),
+        mean,
+        b.constant('v', one),
+        {},
+        { name: 'bn' },
+      ),
+      'out',
+    );
     const result = foldBnPass.run(b.build());
     expect(result.modified).toBe(false);
     expect(result.events?.[0]?.detail).toMatch(/mean 'mean' of BatchNormalization node 'bn' is not a constant/);
@@ -61,7 +81,11 @@ describe('fold-constants', () => {
   it('evaluates constant subgraphs with the reference kernels, keeping value names, and respects the size cap', () => {
     const b = new GraphBuilder({ opset: 17 });
     const x = b.input('x', DataType.FLOAT, [2, 3]);
-    const sum = b.add(b.constant('a', Tensor.float32([2, 3], [1, 2, 3, 4, 5, 6])), b.constant('c', Tensor.float32([3], [10, 20, 30])), { name: 'sum', outputs: ['sum_value'] });
+    const sum = b.add(
+      b.constant('a', Tensor.float32([2, 3], [1, 2, 3, 4, 5, 6])),
+      b.constant('c', Tensor.float32([3], [10, 20, 30])),
+      { name: 'sum', outputs: ['sum_value'] },
+    );
     b.output(b.mul(x, sum), 'y');
     const model = b.build();
     expect(foldConstants(model, 5).modified).toBe(false);
@@ -95,7 +119,8 @@ describe('opset conversion', () => {
     expect(convertOpset(model, 13)).toMatchObject({ ok: true });
     expect(model.graph.nodes[0]?.attributes.get('axes')).toEqual(Attr.ints([1]));
     const down = evaluate(model, feeds).get('y');
-    for (const got of [up, down]) expect(want !== undefined && got !== undefined && tensorsIdentical(got, want)).toBe(true);
+    for (const got of [up, down])
+      expect(want !== undefined && got !== undefined && tensorsIdentical(got, want)).toBe(true);
   });
 
   it('refuses (model unchanged) an attribute the target opset lacks, naming the node', () => {
@@ -104,7 +129,11 @@ describe('opset conversion', () => {
     b.output(b.averagePool(x, { kernelShape: [2, 2], dilations: [2, 2] }, { name: 'dilated' }), 'y');
     const model = b.build();
     const result = convertOpset(model, 13);
-    expect(result).toEqual({ ok: false, blocker: "AveragePool node 'dilated': attribute 'dilations' is not available at opset 13 and is not at its default value" });
+    expect(result).toEqual({
+      ok: false,
+      blocker:
+        "AveragePool node 'dilated': attribute 'dilations' is not available at opset 13 and is not at its default value",
+    });
     expect(model.opset).toBe(19);
   });
 });
@@ -115,7 +144,9 @@ describe('round trip of an untouched part', () => {
     const x = b.input('x', DataType.FLOAT, [1, 2, 8, 8]);
     const w = b.constant('keep_w', randomInput([2, 2, 1, 1], 5));
     const y = b.conv(x, w, null, {}, { name: 'conv', outputs: ['conv_out'] });
-    const pools = [5, 9, 13].map((k) => b.maxPool(y, { kernelShape: [k, k], pads: Array(4).fill(k >> 1) }, { name: `mp${k}` }));
+    const pools = [5, 9, 13].map((k) =>
+      b.maxPool(y, { kernelShape: [k, k], pads: Array(4).fill(k >> 1) }, { name: `mp${k}` }),
+    );
     b.output(b.concat([y, ...pools], { axis: 1 }), 'y');
     const model = b.build();
     model.docString = 'model doc';
@@ -133,15 +164,35 @@ describe('round trip of an untouched part', () => {
     expect(again.opsetImports.get('com.example')).toBe(3);
     expect(again.graph.docString).toBe('graph doc');
     expect(again.graph.nodes.find((n) => n.name === 'conv')?.docString).toBe('conv doc');
-    expect(again.graph.nodes.find((n) => n.opType === 'Concat')?.inputs.map((v) => v?.name)).toEqual(['conv_out', 'mp5_out', 'mp9_out', 'mp13_out']);
-    const [before, after] = [model.graph.initializers.get('keep_w')?.constValue, again.graph.initializers.get('keep_w')?.constValue];
-    expect(before !== undefined && before !== null && after !== undefined && after !== null && tensorsIdentical(before, after)).toBe(true);
+    expect(again.graph.nodes.find((n) => n.opType === 'Concat')?.inputs.map((v) => v?.name)).toEqual([
+      'conv_out',
+      'mp5_out',
+      'mp9_out',
+      'mp13_out',
+    ]);
+    const [before, after] = [
+      model.graph.initializers.get('keep_w')?.constValue,
+      again.graph.initializers.get('keep_w')?.constValue,
+    ];
+    expect(
+      before !== undefined &&
+        before !== null &&
+        after !== undefined &&
+        after !== null &&
+        tensorsIdentical(before, after),
+    ).toBe(true);
   });
 });
 
 describe('pass list and sppkit transform', () => {
   it('expands default and refuses unknown passes and missing arguments', () => {
-    expect(parsePassList('default').map((p) => p.name)).toEqual(['fold-constants', 'fold-bn', 'spp-to-sppf', 'separable-pool', 'dce']);
+    expect(parsePassList('default').map((p) => p.name)).toEqual([
+      'fold-constants',
+      'fold-bn',
+      'spp-to-sppf',
+      'separable-pool',
+      'dce',
+    ]);
     expect(() => parsePassList('nope')).toThrow(/unknown pass 'nope'/);
     expect(() => parsePassList('opset')).toThrow(/needs a target/);
     expect(parsePassList('opset=13,fold-constants=10').map((p) => p.name)).toEqual(['opset=13', 'fold-constants']);
@@ -150,23 +201,39 @@ describe('pass list and sppkit transform', () => {
   it('writes the transformed model and, with --explain, says where a rule fired and where it was refused', async () => {
     const b = new GraphBuilder({ opset: 17 });
     const x = b.input('x', DataType.FLOAT, [1, 2, 10, 10]);
-    const good = [5, 9, 13].map((k) => b.maxPool(x, { kernelShape: [k, k], pads: Array(4).fill(k >> 1) }, { name: `a${k}` }));
+    const good = [5, 9, 13].map((k) =>
+      b.maxPool(x, { kernelShape: [k, k], pads: Array(4).fill(k >> 1) }, { name: `a${k}` }),
+    );
     const z = b.relu(x, { name: 'other' });
-    const bad = [5, 9, 13].map((k) => b.maxPool(z, { kernelShape: [k, k], pads: Array(4).fill(k === 9 ? 3 : k >> 1) }, { name: `b${k}` }));
+    const bad = [5, 9, 13].map((k) =>
+      b.maxPool(z, { kernelShape: [k, k], pads: Array(4).fill(k === 9 ? 3 : k >> 1) }, { name: `b${k}` }),
+    );
     b.output(b.concat(good, { axis: 1 }), 'y');
     bad.forEach((value, i) => b.output(value, `bad${i}`));
     const dir = mkdtempSync(join(tmpdir(), 'sppkit-transform-'));
     const input = join(dir, 'in.onnx');
     writeFileSync(input, encodeModel(b.build()));
     const lines: string[] = [];
-    const code = await main(['transform', input, '-o', join(dir, 'out.onnx'), '--passes', 'spp-to-sppf', '--explain'], (l) => lines.push(l), (l) => lines.push(l));
+    const code = await main(
+      ['transform', input, '-o', join(dir, 'out.onnx'), '--passes', 'spp-to-sppf', '--explain'],
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    );
     expect(code).toBe(0);
     const text = lines.join('\n');
     expect(text).toMatch(/spp-to-sppf: changed/);
     expect(text).toMatch(/fired\s+MaxPool node 'a5', MaxPool node 'a9', MaxPool node 'a13'/);
-    expect(text).toMatch(/refused MaxPool node 'b5', MaxPool node 'b9', MaxPool node 'b13'\n\s+MaxPool node 'b9' has pads \[3, 3, 3, 3\]/);
+    expect(text).toMatch(
+      /refused MaxPool node 'b5', MaxPool node 'b9', MaxPool node 'b13'\n\s+MaxPool node 'b9' has pads \[3, 3, 3, 3\]/,
+    );
     const out = decodeModel(readFileSync(join(dir, 'out.onnx')));
     expect(out.graph.nodes.filter((n) => n.opType === 'MaxPool')).toHaveLength(6);
-    expect(await main(['transform', input, '-o', join(dir, 'x.onnx'), '--passes', 'bogus'], () => undefined, () => undefined)).toBe(2);
+    expect(
+      await main(
+        ['transform', input, '-o', join(dir, 'x.onnx'), '--passes', 'bogus'],
+        () => undefined,
+        () => undefined,
+      ),
+    ).toBe(2);
   });
 });

@@ -13,7 +13,12 @@ import { loadModel } from '../../src/export/io-node.js';
 import { readDataSets, runOn, type OnnxCase, type TestBackend } from './helpers.js';
 
 /** Passes checked by the sweep, with how close their result must be to the original's. */
-export const SWEPT_PASSES: readonly { readonly spec: string; readonly tolerance: Tolerance; readonly ortTolerance?: Tolerance; readonly averageTolerance?: Tolerance }[] = [
+export const SWEPT_PASSES: readonly {
+  readonly spec: string;
+  readonly tolerance: Tolerance;
+  readonly ortTolerance?: Tolerance;
+  readonly averageTolerance?: Tolerance;
+}[] = [
   { spec: 'infer-shapes', tolerance: { atol: 0, rtol: 0 } },
   { spec: 'dce', tolerance: { atol: 0, rtol: 0 } },
   { spec: 'fold-constants', tolerance: { atol: 1e-6, rtol: 1e-5 } },
@@ -64,7 +69,9 @@ export async function sweepCase(testCase: OnnxCase, backends: readonly TestBacke
     baseline.set(backend, runs);
     return runs;
   };
-  const averages = original.graph.nodes.some((node) => node.opType === 'AveragePool' || node.opType === 'GlobalAveragePool');
+  const averages = original.graph.nodes.some(
+    (node) => node.opType === 'AveragePool' || node.opType === 'GlobalAveragePool',
+  );
   for (const { spec, tolerance: exactTolerance, ortTolerance, averageTolerance } of SWEPT_PASSES) {
     const refTolerance = averages ? (averageTolerance ?? exactTolerance) : exactTolerance;
     const [pass] = parsePassList(spec);
@@ -100,7 +107,10 @@ export async function sweepCase(testCase: OnnxCase, backends: readonly TestBacke
         }
         if (typeof after === 'string') continue; // neither runs on this backend
         const problem = compareMaps(after, set.outputs, STORED_TOLERANCE);
-        if (problem !== undefined) failures.push(`${where}: differs from the stored outputs (the original does not run: ${reference}): ${problem}`);
+        if (problem !== undefined)
+          failures.push(
+            `${where}: differs from the stored outputs (the original does not run: ${reference}): ${problem}`,
+          );
       }
     }
   }

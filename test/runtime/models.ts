@@ -23,7 +23,10 @@ export function pyramidModel(height: DimSpec = 7, width: DimSpec = 6, dtype: Dat
   b.output(y9, 'y9');
   b.output(y13, 'y13');
   b.output(b.op1(MaxPool, [x], { kernelShape: [2, 2], strides: [2, 2] }, { name: 'half' }), 'half');
-  b.output(b.op1(MaxPool, [x], { kernelShape: [3, 3], strides: [2, 2], pads: [0, 1, 1, 0], ceilMode: 1 }, { name: 'ceil' }), 'ceil');
+  b.output(
+    b.op1(MaxPool, [x], { kernelShape: [3, 3], strides: [2, 2], pads: [0, 1, 1, 0], ceilMode: 1 }, { name: 'ceil' }),
+    'ceil',
+  );
   return b.build();
 }
 
@@ -31,7 +34,9 @@ export function pyramidModel(height: DimSpec = 7, width: DimSpec = 6, dtype: Dat
 export function pyramidInput(height = 7, width = 6, dtype: DataType = DataType.FLOAT, offset = 0): Tensor {
   const size = 2 * height * width;
   const values = Array.from({ length: size }, (_, i) => ((i * 37) % 23) - 11.5 + offset);
-  return dtype === DataType.FLOAT ? Tensor.float32([1, 2, height, width], values) : tensorFromNumbers(dtype, [1, 2, height, width], values);
+  return dtype === DataType.FLOAT
+    ? Tensor.float32([1, 2, height, width], values)
+    : tensorFromNumbers(dtype, [1, 2, height, width], values);
 }
 
 /** Asserts both maps hold the same names, and tensors of the same type and shape with identical bits. */
@@ -40,6 +45,9 @@ export function expectIdentical(got: Map<string, Tensor>, want: Map<string, Tens
   for (const [name, tensor] of want) {
     const actual = got.get(name);
     expect(actual?.describe(), name).toBe(tensor.describe());
-    expect(actual !== undefined && tensorsIdentical(actual, tensor), `${name}: ${actual?.toNumbers().join(',')} vs ${tensor.toNumbers().join(',')}`).toBe(true);
+    expect(
+      actual !== undefined && tensorsIdentical(actual, tensor),
+      `${name}: ${actual?.toNumbers().join(',')} vs ${tensor.toNumbers().join(',')}`,
+    ).toBe(true);
   }
 }

@@ -11,7 +11,6 @@ import { expectIdentical } from './models.js';
 
 const backend = createOrtCpuBackend();
 
-
 describe('ort-cpu', () => {
   it('is available and says it runs on the CPU EP', async () => {
     const availability = await getBackend('ort-cpu').availability();
@@ -39,7 +38,10 @@ describe('ort-cpu', () => {
   it('runs a model with symbolic H and W at two sizes', async () => {
     const model = pyramidModel('H', 'W');
     const session = await backend.load(model);
-    for (const [h, w] of [[7, 6], [9, 13]] as const) {
+    for (const [h, w] of [
+      [7, 6],
+      [9, 13],
+    ] as const) {
       const feeds = new Map([['x', pyramidInput(h, w)]]);
       expectIdentical(await session.run(feeds), evaluate(model, feeds));
     }
@@ -72,7 +74,9 @@ describe('ort-cpu', () => {
 
   it('names the model inputs when a feed is unknown or missing', async () => {
     const session = await backend.load(pyramidModel());
-    await expect(session.run(new Map([['z', pyramidInput()]]))).rejects.toThrow(/'z' is not an input of the model \(its inputs: x\)/);
+    await expect(session.run(new Map([['z', pyramidInput()]]))).rejects.toThrow(
+      /'z' is not an input of the model \(its inputs: x\)/,
+    );
     await expect(session.run(new Map())).rejects.toThrow(/missing input\(s\) 'x'/);
     await session.dispose();
   });
@@ -95,7 +99,9 @@ describe('ort-cpu', () => {
 
   it('refuses a bfloat16 feed to a session', async () => {
     const session = await backend.load(pyramidModel());
-    await expect(session.run(new Map([['x', new Tensor(DataType.BFLOAT16, [2], Uint16Array.from([0x3f80, 0]))]]))).rejects.toThrow(UnsupportedError);
+    await expect(
+      session.run(new Map([['x', new Tensor(DataType.BFLOAT16, [2], Uint16Array.from([0x3f80, 0]))]])),
+    ).rejects.toThrow(UnsupportedError);
     await session.dispose();
   });
 });

@@ -29,7 +29,9 @@ describe('ort-cuda', () => {
     try {
       for (const name of CUDA_PROVIDER_LIBRARIES) writeFileSync(path.join(dir, name), '');
       const problems = await cudaProblems({ deviceId: 0, providerDir: dir, bindingDir: ortBinaryDir() });
-      expect(problems.join('\n')).toContain(`the provider libraries are in ${dir}, but onnxruntime loads them only from next to libonnxruntime.so.1`);
+      expect(problems.join('\n')).toContain(
+        `the provider libraries are in ${dir}, but onnxruntime loads them only from next to libonnxruntime.so.1`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -40,7 +42,9 @@ describe('ort-cuda', () => {
       expect(availability.available).toBe(false);
       if (availability.available) return;
       // On a machine without the provider libraries and without an NVIDIA driver, both are named.
-      expect(availability.reason).toMatch(/provider librar(y|ies) .*libonnxruntime_providers_cuda\.so.* missing|no NVIDIA driver|CUDA libraries missing|cuDNN missing/);
+      expect(availability.reason).toMatch(
+        /provider librar(y|ies) .*libonnxruntime_providers_cuda\.so.* missing|no NVIDIA driver|CUDA libraries missing|cuDNN missing/,
+      );
     });
 
     it('refuses to load instead of running on the CPU', async () => {

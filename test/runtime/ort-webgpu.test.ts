@@ -18,7 +18,10 @@ if (!availability.available) console.warn(`ort-webgpu skipped: ${availability.re
 function expectIdentical(got: Map<string, Tensor>, want: Map<string, Tensor>): void {
   for (const [name, tensor] of want) {
     const actual = got.get(name);
-    expect(actual !== undefined && tensorsIdentical(actual, tensor), `${name}: ${actual?.toNumbers().join(',')} vs ${tensor.toNumbers().join(',')}`).toBe(true);
+    expect(
+      actual !== undefined && tensorsIdentical(actual, tensor),
+      `${name}: ${actual?.toNumbers().join(',')} vs ${tensor.toNumbers().join(',')}`,
+    ).toBe(true);
   }
 }
 
@@ -38,7 +41,9 @@ describe('ort-webgpu', () => {
     const saved = process.env['VK_ICD_FILENAMES'];
     try {
       process.env['VK_ICD_FILENAMES'] = '/nowhere/icd.json';
-      expect(icdCandidates(undefined)).toEqual([{ icdFiles: undefined, label: 'Vulkan ICD from the environment (/nowhere/icd.json)' }]);
+      expect(icdCandidates(undefined)).toEqual([
+        { icdFiles: undefined, label: 'Vulkan ICD from the environment (/nowhere/icd.json)' },
+      ]);
     } finally {
       if (saved === undefined) delete process.env['VK_ICD_FILENAMES'];
       else process.env['VK_ICD_FILENAMES'] = saved;
@@ -58,7 +63,10 @@ describe('ort-webgpu', () => {
     it('runs the pyramid with symbolic H and W', async () => {
       const model = pyramidModel('H', 'W');
       const session = await backend.load(model);
-      for (const [h, w] of [[7, 6], [9, 13]] as const) {
+      for (const [h, w] of [
+        [7, 6],
+        [9, 13],
+      ] as const) {
         const feeds = new Map([['x', pyramidInput(h, w)]]);
         expectIdentical(await session.run(feeds), evaluate(model, feeds));
       }
@@ -71,7 +79,11 @@ describe('ort-webgpu', () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'sppkit-webgpu-profile-'));
       let events: unknown;
       try {
-        const options = { ...createOrtWebGpuBackend().sessionOptions(), enableProfiling: true, profileFilePrefix: path.join(dir, 'profile') };
+        const options = {
+          ...createOrtWebGpuBackend().sessionOptions(),
+          enableProfiling: true,
+          profileFilePrefix: path.join(dir, 'profile'),
+        };
         const session = await ort.InferenceSession.create(encodeModel(pyramidModel()), options);
         await session.run({ x: new ort.Tensor('float32', pyramidInput().data, [1, 2, 7, 6]) });
         session.endProfiling();

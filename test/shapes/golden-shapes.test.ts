@@ -16,13 +16,18 @@ function cases(): { name: string; model: string; data: string }[] {
   const nodeDir = join(GOLDEN, 'onnx-node');
   for (const entry of readdirSync(nodeDir).sort()) {
     const model = join(nodeDir, entry, 'model.onnx');
-    if (existsSync(model)) found.push({ name: `onnx-node/${entry}`, model, data: join(nodeDir, entry, 'test_data_set_0') });
+    if (existsSync(model))
+      found.push({ name: `onnx-node/${entry}`, model, data: join(nodeDir, entry, 'test_data_set_0') });
   }
   const exportDir = join(GOLDEN, 'torch-export');
   for (const entry of readdirSync(exportDir).sort()) {
     if (!entry.endsWith('.onnx')) continue;
     const stem = entry.slice(0, -'.onnx'.length);
-    found.push({ name: `torch-export/${stem}`, model: join(exportDir, entry), data: join(exportDir, stem, 'test_data_set_0') });
+    found.push({
+      name: `torch-export/${stem}`,
+      model: join(exportDir, entry),
+      data: join(exportDir, stem, 'test_data_set_0'),
+    });
   }
   return found;
 }
@@ -52,17 +57,21 @@ describe.skipIf(!present)('shape inference over every golden model', () => {
     for (const testCase of all) {
       const model = loadModel(testCase.model);
       inferGraphShapes(model.graph, model.opset);
-      const inputs = model.graph.inputs.filter((input) => !model.graph.initializers.has(input.name)).map((input) => input.name);
+      const inputs = model.graph.inputs
+        .filter((input) => !model.graph.initializers.has(input.name))
+        .map((input) => input.name);
       const env = traceModel(model, feedsFor(testCase.data, inputs));
       const audit = auditShapes(model, env);
       for (const line of [...audit.untyped, ...audit.mismatches]) problems.push(`${testCase.name}: ${line}`);
       for (const key of ['numbers', 'named', 'expressions', 'unknown'] as const) totals[key] += audit.counts[key];
     }
-    console.info(`golden-shapes: ${all.length} models; dims checked: ${totals.numbers} known, ${totals.named} named, ${totals.expressions} expressions; ${totals.unknown} left unknown`);
+    console.info(
+      `golden-shapes: ${all.length} models; dims checked: ${totals.numbers} known, ${totals.named} named, ${totals.expressions} expressions; ${totals.unknown} left unknown`,
+    );
     expect(problems).toEqual([]);
   });
 
-  it('binds the dynamic torch exports\' symbols consistently (H = W = 13 in the 13×13 data, dims computed from them agree)', () => {
+  it("binds the dynamic torch exports' symbols consistently (H = W = 13 in the 13×13 data, dims computed from them agree)", () => {
     const stem = 'torch2_adaptive_spp_avg_dynamo_opset18_dynamic_256c_13x13';
     const model = loadModel(join(GOLDEN, 'torch-export', `${stem}.onnx`));
     inferGraphShapes(model.graph, model.opset);
@@ -76,5 +85,4 @@ describe.skipIf(!present)('shape inference over every golden model', () => {
     expect(gathered === undefined ? undefined : env.get(gathered)?.dims).toEqual([4, 4, 4, 4, 1, 256]);
     expect(gathered?.type?.shape?.every((dim) => typeof dim === 'number' || !dim.isUnknown)).toBe(true);
   });
-
 });

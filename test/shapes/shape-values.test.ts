@@ -15,7 +15,8 @@ function inferredShape(model: Model, value: Value): string {
   return formatShape(value.type?.shape);
 }
 
-const int64 = (b: GraphBuilder, name: string, values: readonly number[]): Value => b.constant(name, Tensor.int64([values.length], values));
+const int64 = (b: GraphBuilder, name: string, values: readonly number[]): Value =>
+  b.constant(name, Tensor.int64([values.length], values));
 const scalar = (b: GraphBuilder, name: string, value: number): Value => b.constant(name, Tensor.int64([], [value]));
 
 describe('shape values in shape inference (Shape → Gather → arithmetic → Concat → Reshape/Expand)', () => {
@@ -28,7 +29,9 @@ describe('shape values in shape inference (Shape → Gather → arithmetic → C
     b.output(y, 'y');
     const model = b.build();
     expect(inferredShape(model, y)).toBe('[N, 48]');
-    expect(evaluate(model, new Map([['x', Tensor.zeros(DataType.FLOAT, [2, 3, 4, 4])]])).get('y')?.dims).toEqual([2, 48]);
+    expect(evaluate(model, new Map([['x', Tensor.zeros(DataType.FLOAT, [2, 3, 4, 4])]])).get('y')?.dims).toEqual([
+      2, 48,
+    ]);
   });
 
   it('folds Shape → Gather → Mul/Add over static dims to a constant shape ([2·3, 4+12] = [6, 16])', () => {
@@ -47,12 +50,22 @@ describe('shape values in shape inference (Shape → Gather → arithmetic → C
     const x = b.input('x', DataType.FLOAT, ['N', 8, 'H', 'W']);
     const s = b.shapeOf(x);
     const half = b.div(b.gather(s, int64(b, 'c', [1])), int64(b, 'two', [2]));
-    const shape = b.concat([b.slice(s, { starts: [0], ends: [1], axes: [0] }), int64(b, 'groups', [2]), half, b.slice(s, { starts: [2], ends: [4], axes: [0] })], { axis: 0 });
+    const shape = b.concat(
+      [
+        b.slice(s, { starts: [0], ends: [1], axes: [0] }),
+        int64(b, 'groups', [2]),
+        half,
+        b.slice(s, { starts: [2], ends: [4], axes: [0] }),
+      ],
+      { axis: 0 },
+    );
     const y = b.reshape(x, shape);
     b.output(y, 'y');
     const model = b.build();
     expect(inferredShape(model, y)).toBe('[N, 2, 4, H, W]');
-    expect(evaluate(model, new Map([['x', Tensor.zeros(DataType.FLOAT, [1, 8, 5, 7])]])).get('y')?.dims).toEqual([1, 2, 4, 5, 7]);
+    expect(evaluate(model, new Map([['x', Tensor.zeros(DataType.FLOAT, [1, 8, 5, 7])]])).get('y')?.dims).toEqual([
+      1, 2, 4, 5, 7,
+    ]);
   });
 
   it('divides a symbolic dim: Reshape to [N, C, floor(H/2), 2, W] from Shape(x)[2] / 2', () => {
@@ -60,12 +73,17 @@ describe('shape values in shape inference (Shape → Gather → arithmetic → C
     const x = b.input('x', DataType.FLOAT, ['N', 3, 'H', 'W']);
     const s = b.shapeOf(x);
     const h2 = b.div(b.gather(s, int64(b, 'h', [2])), int64(b, 'two', [2]));
-    const shape = b.concat([b.gather(s, int64(b, 'nc', [0, 1])), h2, int64(b, 'pair', [2]), b.gather(s, int64(b, 'w', [3]))], { axis: 0 });
+    const shape = b.concat(
+      [b.gather(s, int64(b, 'nc', [0, 1])), h2, int64(b, 'pair', [2]), b.gather(s, int64(b, 'w', [3]))],
+      { axis: 0 },
+    );
     const y = b.reshape(x, shape);
     b.output(y, 'y');
     const model = b.build();
     expect(inferredShape(model, y)).toBe('[N, 3, floor((H)/2), 2, W]');
-    expect(evaluate(model, new Map([['x', Tensor.zeros(DataType.FLOAT, [1, 3, 6, 5])]])).get('y')?.dims).toEqual([1, 3, 3, 2, 5]);
+    expect(evaluate(model, new Map([['x', Tensor.zeros(DataType.FLOAT, [1, 3, 6, 5])]])).get('y')?.dims).toEqual([
+      1, 3, 3, 2, 5,
+    ]);
   });
 
   it('expands to Shape(other): a [1, C, 1, 1] bias to [N, C, H, W]', () => {

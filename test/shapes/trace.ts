@@ -12,7 +12,8 @@ import { runNode } from '../../src/ops/registry.js';
 /** Every value of `model` with the tensor it held when run on `feeds`. */
 export function traceModel(model: Model, feeds: ReadonlyMap<string, Tensor>): Map<Value, Tensor> {
   const env = new Map<Value, Tensor>();
-  for (const value of model.graph.initializers.values()) if (value.constValue !== null) env.set(value, value.constValue);
+  for (const value of model.graph.initializers.values())
+    if (value.constValue !== null) env.set(value, value.constValue);
   for (const input of model.graph.inputs) {
     const tensor = feeds.get(input.name) ?? input.constValue ?? undefined;
     if (tensor !== undefined) env.set(input, tensor);
@@ -57,7 +58,9 @@ export function auditShapes(model: Model, env: ReadonlyMap<Value, Tensor>): Shap
     if (tensor === undefined) continue;
     const shape = value.type?.shape;
     if (value.type === null || shape === null || shape === undefined) {
-      untyped.push(`'${value.name}' has ${value.type === null ? 'no type' : 'an unknown rank'} (actual [${tensor.dims.join(', ')}])`);
+      untyped.push(
+        `'${value.name}' has ${value.type === null ? 'no type' : 'an unknown rank'} (actual [${tensor.dims.join(', ')}])`,
+      );
       continue;
     }
     if (shape.length !== tensor.dims.length) {
@@ -70,7 +73,8 @@ export function auditShapes(model: Model, env: ReadonlyMap<Value, Tensor>): Shap
       if (name === undefined) return;
       const bound = bindings.get(name);
       if (bound === undefined) bindings.set(name, actual);
-      else if (bound !== actual) mismatches.push(`'${value.name}' axis ${axis}: ${name} is ${actual} here but ${bound} elsewhere`);
+      else if (bound !== actual)
+        mismatches.push(`'${value.name}' axis ${axis}: ${name} is ${actual} here but ${bound} elsewhere`);
     });
     checked.push({ value, shape, tensor });
   }
@@ -79,7 +83,10 @@ export function auditShapes(model: Model, env: ReadonlyMap<Value, Tensor>): Shap
       const actual = tensor.dims[axis] ?? -1;
       if (typeof dim === 'number') {
         counts.numbers += 1;
-        if (dim !== actual) mismatches.push(`'${value.name}' axis ${axis}: inferred ${dim}, actual ${actual} (${formatShape(shape)} vs [${tensor.dims.join(', ')}])`);
+        if (dim !== actual)
+          mismatches.push(
+            `'${value.name}' axis ${axis}: inferred ${dim}, actual ${actual} (${formatShape(shape)} vs [${tensor.dims.join(', ')}])`,
+          );
       } else if (dim.name !== undefined) counts.named += 1;
       else if (dim.isUnknown) counts.unknown += 1;
       else {
@@ -87,7 +94,10 @@ export function auditShapes(model: Model, env: ReadonlyMap<Value, Tensor>): Shap
         if (evaluated === undefined) counts.unknown += 1;
         else {
           counts.expressions += 1;
-          if (evaluated !== actual) mismatches.push(`'${value.name}' axis ${axis}: ${dim.toString()} evaluates to ${evaluated}, actual ${actual}`);
+          if (evaluated !== actual)
+            mismatches.push(
+              `'${value.name}' axis ${axis}: ${dim.toString()} evaluates to ${evaluated}, actual ${actual}`,
+            );
         }
       }
     });

@@ -6,7 +6,8 @@ import { CHROMIUM_ARGS, findChromium } from '../../src/runtime/web-browser.js';
 import { startWebApp, type WebApp } from '../../scripts/serve-web.js';
 
 const chromium = findChromium();
-if (chromium === undefined) console.warn('web page test skipped: no Chromium (apt-get install chromium, or set SPPKIT_CHROMIUM)');
+if (chromium === undefined)
+  console.warn('web page test skipped: no Chromium (apt-get install chromium, or set SPPKIT_CHROMIUM)');
 const screenshot = path.resolve(import.meta.dirname, '..', '..', 'out', 'web-screenshot.png');
 
 /** One row of the page's results JSON, read without trusting its shape. */
@@ -21,9 +22,15 @@ function rows(json: unknown): Row[] {
   const results: unknown = typeof json === 'object' && json !== null ? Reflect.get(json, 'results') : undefined;
   if (!Array.isArray(results)) return [];
   return results.map((item: unknown) => {
-    const get = (key: string): unknown => (typeof item === 'object' && item !== null ? Reflect.get(item, key) : undefined);
+    const get = (key: string): unknown =>
+      typeof item === 'object' && item !== null ? Reflect.get(item, key) : undefined;
     const diff = get('maxAbsDiff');
-    return { runtime: String(get('runtime')), status: String(get('status')), maxAbsDiff: typeof diff === 'number' ? diff : undefined, detail: String(get('detail')) };
+    return {
+      runtime: String(get('runtime')),
+      status: String(get('status')),
+      maxAbsDiff: typeof diff === 'number' ? diff : undefined,
+      detail: String(get('detail')),
+    };
   });
 }
 
@@ -34,7 +41,11 @@ describe.skipIf(chromium === undefined)('the browser page', () => {
   beforeAll(async () => {
     app = await startWebApp(0);
     const { chromium: launcher } = await import('playwright-core');
-    browser = await launcher.launch({ executablePath: chromium ?? 'chromium', headless: true, args: [...CHROMIUM_ARGS] });
+    browser = await launcher.launch({
+      executablePath: chromium ?? 'chromium',
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+    });
   });
 
   afterAll(async () => {

@@ -14,10 +14,10 @@ const backend = getBackend('web-wasm');
 const availability = await backend.availability();
 if (!availability.available) console.warn(`web-wasm skipped: ${availability.reason}`);
 
-
 describe('web-wasm', () => {
   it('says what it is, or why it cannot run', () => {
-    if (availability.available) expect(availability.detail).toMatch(/^onnxruntime-web 1\.30\.\d+, wasm \(CPU\) EP in Node v\d+/);
+    if (availability.available)
+      expect(availability.detail).toMatch(/^onnxruntime-web 1\.30\.\d+, wasm \(CPU\) EP in Node v\d+/);
     else expect(availability.reason.length).toBeGreaterThan(10);
   });
 
@@ -34,7 +34,11 @@ describe('web-wasm', () => {
     it('runs sppAdaptive max with symbolic H and W at several sizes identically to the reference', async () => {
       const model = sppAdaptiveModel('max', 'H', 'W');
       const session = await backend.load(model);
-      for (const [h, w] of [[13, 11], [8, 8], [5, 7]] as const) {
+      for (const [h, w] of [
+        [13, 11],
+        [8, 8],
+        [5, 7],
+      ] as const) {
         const feeds = new Map([['x', patternInput(3, h, w)]]);
         expectIdentical(await session.run(feeds), evaluate(model, feeds));
       }
@@ -42,14 +46,20 @@ describe('web-wasm', () => {
     });
 
     it('runs sppAdaptive avg and SPPF within float tolerance of the reference', async () => {
-      for (const [model, input] of [[sppAdaptiveModel('avg', 13, 11), patternInput(3, 13, 11)], [sppfModel(), patternInput(4, 8, 8)]] as const) {
+      for (const [model, input] of [
+        [sppAdaptiveModel('avg', 13, 11), patternInput(3, 13, 11)],
+        [sppfModel(), patternInput(4, 8, 8)],
+      ] as const) {
         const feeds = new Map([['x', input]]);
         const session = await backend.load(model);
         const got = await session.run(feeds);
         for (const [name, want] of evaluate(model, feeds)) {
           const actual = got.get(name);
           expect(actual, name).toBeDefined();
-          if (actual !== undefined) expect(compareTensors(actual, want, { atol: 1e-5, rtol: 1e-5 }).ok, `${model.graph.name} ${name}`).toBe(true);
+          if (actual !== undefined)
+            expect(compareTensors(actual, want, { atol: 1e-5, rtol: 1e-5 }).ok, `${model.graph.name} ${name}`).toBe(
+              true,
+            );
         }
         await session.dispose();
       }
@@ -58,7 +68,14 @@ describe('web-wasm', () => {
     it('names the input when a feed is missing or unknown', async () => {
       const session = await backend.load(pyramidModel());
       await expect(session.run(new Map())).rejects.toThrow(/web-wasm: missing input\(s\) 'x'/);
-      await expect(session.run(new Map([['x', pyramidInput()], ['z', pyramidInput()]]))).rejects.toThrow(BackendError);
+      await expect(
+        session.run(
+          new Map([
+            ['x', pyramidInput()],
+            ['z', pyramidInput()],
+          ]),
+        ),
+      ).rejects.toThrow(BackendError);
       await session.dispose();
     });
 

@@ -13,14 +13,14 @@ import type { Tensor } from '../../src/ir/tensor.js';
 import { expectIdentical } from '../runtime/models.js';
 
 const chromium = findChromium();
-if (chromium === undefined) console.warn('web-webgpu skipped: no Chromium (apt-get install chromium, or set SPPKIT_CHROMIUM)');
+if (chromium === undefined)
+  console.warn('web-webgpu skipped: no Chromium (apt-get install chromium, or set SPPKIT_CHROMIUM)');
 const backend = getBackend('web-webgpu');
 const availability = chromium === undefined ? undefined : await backend.availability();
 if (availability !== undefined && !availability.available) console.warn(`web-webgpu skipped: ${availability.reason}`);
 const ready = availability?.available === true;
 
 afterAll(closeWebHost);
-
 
 async function expectClose(model: Model, feeds: Map<string, Tensor>, got: Map<string, Tensor>): Promise<void> {
   for (const [name, want] of evaluate(model, feeds)) {
@@ -37,7 +37,10 @@ async function expectClose(model: Model, feeds: Map<string, Tensor>, got: Map<st
 describe.skipIf(chromium === undefined)('web-webgpu', () => {
   it('reports the adapter when available, or the exact reason when not', () => {
     if (availability === undefined) return;
-    if (availability.available) expect(availability.detail).toMatch(/^onnxruntime-web 1\.30\.\d+ \(ort\.webgpu\.min\.mjs\), WebGpuExecutionProvider in Chromium \d+\S* headless, adapter \S+/);
+    if (availability.available)
+      expect(availability.detail).toMatch(
+        /^onnxruntime-web 1\.30\.\d+ \(ort\.webgpu\.min\.mjs\), WebGpuExecutionProvider in Chromium \d+\S* headless, adapter \S+/,
+      );
     else expect(availability.reason.length).toBeGreaterThan(10);
   });
 
@@ -51,7 +54,9 @@ describe.skipIf(chromium === undefined)('web-webgpu', () => {
     it('places every node on the WebGPU EP and runs the MaxPool pyramid identically to the reference', async () => {
       const model = pyramidModel();
       const session = await createWebWebGpuBackend().load(model, { verifyPlacement: true });
-      expect(session.provider).toMatch(/WebGpuExecutionProvider \(onnxruntime-web\/webgpu\), no CPU fallback, Chromium/);
+      expect(session.provider).toMatch(
+        /WebGpuExecutionProvider \(onnxruntime-web\/webgpu\), no CPU fallback, Chromium/,
+      );
       expect(session.placement.join('\n')).toMatch(/All nodes placed on \[WebGpuExecutionProvider\]/);
       for (const offset of [0, -3e5]) {
         // offset -3e5: every value below -1e5, where onnxruntime-web's JSEP MaxPool would return -1e5.
@@ -72,12 +77,17 @@ describe.skipIf(chromium === undefined)('web-webgpu', () => {
 
     it('refuses dynamic sppAdaptive under explicit strict placement, and otherwise runs it saying that shape nodes went to the CPU EP', async () => {
       const dynamic = sppAdaptiveModel('max', 'H', 'W');
-      await expect(createWebWebGpuBackend({ cpuFallback: false }).load(dynamic)).rejects.toThrow(/assigned to the default CPU EP.*int64 shape arithmetic/);
+      await expect(createWebWebGpuBackend({ cpuFallback: false }).load(dynamic)).rejects.toThrow(
+        /assigned to the default CPU EP.*int64 shape arithmetic/,
+      );
       const byDefault = await backend.load(dynamic);
       expect(byDefault.provider).toMatch(/CPU fallback allowed.*int64 shape-arithmetic nodes on the CPU EP/);
       await byDefault.dispose();
       const s2 = await createWebWebGpuBackend({ cpuFallback: true }).load(dynamic, { verifyPlacement: false });
-      for (const [h, w] of [[13, 11], [6, 9]] as const) {
+      for (const [h, w] of [
+        [13, 11],
+        [6, 9],
+      ] as const) {
         const dynFeeds = new Map([['x', patternInput(3, h, w)]]);
         expectIdentical(await s2.run(dynFeeds), evaluate(dynamic, dynFeeds));
       }
@@ -85,7 +95,10 @@ describe.skipIf(chromium === undefined)('web-webgpu', () => {
     });
 
     it('runs sppAdaptive avg and SPPF (Conv, Sigmoid) within 1e-4 of the reference', async () => {
-      for (const [model, input] of [[sppAdaptiveModel('avg', 13, 11), patternInput(3, 13, 11)], [sppfModel(), patternInput(4, 8, 8)]] as const) {
+      for (const [model, input] of [
+        [sppAdaptiveModel('avg', 13, 11), patternInput(3, 13, 11)],
+        [sppfModel(), patternInput(4, 8, 8)],
+      ] as const) {
         const feeds = new Map([['x', input]]);
         const session = await backend.load(model);
         await expectClose(model, feeds, await session.run(feeds));
@@ -93,17 +106,22 @@ describe.skipIf(chromium === undefined)('web-webgpu', () => {
       }
     });
 
-    it('refuses a float64 MaxPool with ORT\'s reason instead of computing something', async () => {
+    it("refuses a float64 MaxPool with ORT's reason instead of computing something", async () => {
       // The WebGPU EP pools float32/float16 only, and this build's CPU EP has no float64 MaxPool either.
       const model = pyramidModel(7, 6, DataType.DOUBLE);
       await expect(backend.load(model)).rejects.toThrow(BackendError);
-      await expect(createWebWebGpuBackend({ cpuFallback: true }).load(model)).rejects.toThrow(/web-webgpu: session creation failed: .*MaxPool/);
+      await expect(createWebWebGpuBackend({ cpuFallback: true }).load(model)).rejects.toThrow(
+        /web-webgpu: session creation failed: .*MaxPool/,
+      );
     });
 
     it('refuses float16 models on an adapter without shader-f16, naming the value', async () => {
       const host = availability?.available === true ? availability.detail : '';
       const model = pyramidModel(7, 6, DataType.FLOAT16);
-      if (/swiftshader/.test(host)) await expect(backend.load(model)).rejects.toThrow(/web-webgpu: value '.*' is float16, but adapter .* lacks the 'shader-f16' feature/);
+      if (/swiftshader/.test(host))
+        await expect(backend.load(model)).rejects.toThrow(
+          /web-webgpu: value '.*' is float16, but adapter .* lacks the 'shader-f16' feature/,
+        );
       else {
         const session = await backend.load(model);
         const feeds = new Map([['x', pyramidInput(7, 6, DataType.FLOAT16)]]);

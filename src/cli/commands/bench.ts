@@ -17,7 +17,9 @@ const BENCHES: Readonly<Record<string, string>> = {
 
 export const BENCH_HELP = `usage: sppkit bench <name>... [-- options for the benchmark]
   runs benchmarks from a source checkout; each prints figures and ratios side by side in one process
-${Object.entries(BENCHES).map(([name, what]) => `  ${name.padEnd(10)} ${what}`).join('\n')}`;
+${Object.entries(BENCHES)
+  .map(([name, what]) => `  ${name.padEnd(10)} ${what}`)
+  .join('\n')}`;
 
 /** The repository root when running from a checkout (src/ or dist/ under it). */
 function checkoutRoot(): string {
@@ -37,12 +39,18 @@ export function benchCommand(argv: readonly string[], out: (line: string) => voi
   if (positionals.length === 0) throw new UsageError(`bench: which benchmark?\n\n${BENCH_HELP}`);
   const root = checkoutRoot();
   for (const name of positionals) {
-    if (BENCHES[name] === undefined) throw new UsageError(`bench: unknown benchmark '${name}' (known: ${Object.keys(BENCHES).join(', ')})`);
+    if (BENCHES[name] === undefined)
+      throw new UsageError(`bench: unknown benchmark '${name}' (known: ${Object.keys(BENCHES).join(', ')})`);
     const file = join(root, 'bench', `${name}.ts`);
-    if (!existsSync(file)) throw new UsageError(`bench: ${file} not found; benchmarks run from a source checkout of sppkit`);
+    if (!existsSync(file))
+      throw new UsageError(`bench: ${file} not found; benchmarks run from a source checkout of sppkit`);
     out(`=== bench ${name}: ${BENCHES[name]}`);
-    const result = spawnSync(process.execPath, ['--import', 'tsx', file, ...passThrough], { cwd: root, stdio: 'inherit' });
-    if (result.status !== 0) throw new FailedError(`bench ${name} exited with ${result.status ?? result.signal ?? '?'}`);
+    const result = spawnSync(process.execPath, ['--import', 'tsx', file, ...passThrough], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (result.status !== 0)
+      throw new FailedError(`bench ${name} exited with ${result.status ?? result.signal ?? '?'}`);
   }
   return 0;
 }

@@ -17,8 +17,16 @@ export const BUILD_MODEL_HELP = `usage: sppkit build-model [-o out/sppf_512x20x2
   the default job: build SPPF 512->512 at 20x20 (seeded weights), check it, run it on every backend, print a table`;
 
 /** `sppkit build-model`. */
-export async function buildModelCommand(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const { values } = parse(argv, { output: { type: 'string', short: 'o' }, backends: { type: 'string' }, repeat: { type: 'string' } }, 'build-model');
+export async function buildModelCommand(
+  argv: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  const { values } = parse(
+    argv,
+    { output: { type: 'string', short: 'o' }, backends: { type: 'string' }, repeat: { type: 'string' } },
+    'build-model',
+  );
   if (values.help === true) {
     out(BUILD_MODEL_HELP);
     return 0;
@@ -29,14 +37,28 @@ export async function buildModelCommand(argv: readonly string[], out: (line: str
     if (found === undefined) throw new UsageError(`--backends: unknown backend '${name}'`);
     return found;
   });
-  const backends: BackendName[] = names.includes('ref') ? ['ref', ...names.filter((n) => n !== 'ref')] : ['ref', ...names];
+  const backends: BackendName[] = names.includes('ref')
+    ? ['ref', ...names.filter((n) => n !== 'ref')]
+    : ['ref', ...names];
   const t0 = performance.now();
   err('building SPPF 512->512 at 20x20 with seeded weights ...');
-  const model = buildModel({ block: 'sppf', inChannels: 512, batch: 1, height: 20, width: 20, opset: 17, options: { outChannels: 512 }, weightsPath: undefined, seed: 0 });
+  const model = buildModel({
+    block: 'sppf',
+    inChannels: 512,
+    batch: 1,
+    height: 20,
+    width: 20,
+    opset: 17,
+    options: { outChannels: 512 },
+    weightsPath: undefined,
+    seed: 0,
+  });
   mkdirSync(output.includes('/') ? output.slice(0, output.lastIndexOf('/')) : '.', { recursive: true });
   const bytes = writeModelFile(output, model);
   assertValidModel(model);
-  out(`model: ${output} (${(bytes.length / 1e6).toFixed(2)} MB, ${model.graph.nodes.length} nodes, x ${formatType(model.graph.inputs[0]?.type ?? null)} -> y ${formatType(model.graph.outputs[0]?.type ?? null)}); checker: ok`);
+  out(
+    `model: ${output} (${(bytes.length / 1e6).toFixed(2)} MB, ${model.graph.nodes.length} nodes, x ${formatType(model.graph.inputs[0]?.type ?? null)} -> y ${formatType(model.graph.outputs[0]?.type ?? null)}); checker: ok`,
+  );
   const feeds = randomFeeds(model, 1, new Map());
   const { runs } = await runOnBackends(model, feeds, backends.map(getBackend), {
     repeats: int(values, 'repeat', 1, 1000) ?? 5,

@@ -32,9 +32,11 @@ export interface BuildSpec {
 /** Builds the model a spec describes: input `x` [N, C, H, W] float32, output `y`. */
 export function buildModel(spec: BuildSpec): Model {
   const entry = catalog[spec.block];
-  if (entry === undefined) throw new UsageError(`unknown block '${spec.block}' (blocks: ${Object.keys(catalog).join(', ')})`);
+  if (entry === undefined)
+    throw new UsageError(`unknown block '${spec.block}' (blocks: ${Object.keys(catalog).join(', ')})`);
   const configured = entry.configure(spec.options, spec.inChannels);
-  const weights = spec.weightsPath === undefined ? seededWeights(configured.params, spec.seed) : readWeightsFolder(spec.weightsPath);
+  const weights =
+    spec.weightsPath === undefined ? seededWeights(configured.params, spec.seed) : readWeightsFolder(spec.weightsPath);
   validateWeights(configured.params, weights, spec.weightsPath ?? 'seeded weights');
   const b = new GraphBuilder({ opset: spec.opset, name: entry.name });
   const x = b.input('x', DataType.FLOAT, [spec.batch, spec.inChannels, spec.height, spec.width]);
@@ -46,7 +48,9 @@ export function buildModel(spec: BuildSpec): Model {
 
 export const BUILD_HELP = `usage: sppkit build <block> [options] -o model.onnx
 
-blocks: ${Object.values(catalog).map((e) => e.cliName).join(', ')}
+blocks: ${Object.values(catalog)
+  .map((e) => e.cliName)
+  .join(', ')}
 
 options:
   --in-channels C        input channels (default 16)
@@ -90,11 +94,20 @@ const BUILD_OPTIONS = {
 } as const;
 
 /** Checks a model and compares the reference with ort-cpu on one random input; returns false on a mismatch. */
-export async function checkModelRuns(model: Model, seed: number, dims: ReadonlyMap<string, number>, log: (line: string) => void): Promise<boolean> {
+export async function checkModelRuns(
+  model: Model,
+  seed: number,
+  dims: ReadonlyMap<string, number>,
+  log: (line: string) => void,
+): Promise<boolean> {
   assertValidModel(model);
   log('checker: ok');
   const feeds = randomFeeds(model, seed, dims);
-  const { runs } = await runOnBackends(model, feeds, [referenceBackend, getBackend('ort-cpu')], { repeats: 1, atol: 1e-4, rtol: 1e-4 });
+  const { runs } = await runOnBackends(model, feeds, [referenceBackend, getBackend('ort-cpu')], {
+    repeats: 1,
+    atol: 1e-4,
+    rtol: 1e-4,
+  });
   log(formatRuns(runs));
   return runs.every((r) => r.status === 'ok' || r.status === 'skip');
 }
@@ -116,7 +129,8 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
     return 0;
   }
   const [block, ...rest] = positionals;
-  if (block === undefined) throw new UsageError(`build: which block? (${Object.keys(catalog).join(', ')})\n\n${BUILD_HELP}`);
+  if (block === undefined)
+    throw new UsageError(`build: which block? (${Object.keys(catalog).join(', ')})\n\n${BUILD_HELP}`);
   if (rest.length > 0) throw new UsageError(`build: unexpected arguments ${rest.join(' ')}`);
   const output = str(values, 'output');
   if (output === undefined) throw new UsageError('build: -o model.onnx is required');
@@ -151,7 +165,10 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
   mkdirSync(dirname(output) || '.', { recursive: true });
   const bytes = writeModelFile(output, model);
   const y = model.graph.outputs[0];
-  out(`wrote ${output}: ${block}, ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers, opset ${model.opset}, ${bytes.length} bytes; x ${formatType(model.graph.inputs[0]?.type ?? null)} -> y ${formatType(y?.type ?? null)}`);
-  if (values.check === true && !(await checkModelRuns(model, spec.seed, checkDims(spec), out))) throw new FailedError('build --check: backends disagree');
+  out(
+    `wrote ${output}: ${block}, ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers, opset ${model.opset}, ${bytes.length} bytes; x ${formatType(model.graph.inputs[0]?.type ?? null)} -> y ${formatType(y?.type ?? null)}`,
+  );
+  if (values.check === true && !(await checkModelRuns(model, spec.seed, checkDims(spec), out)))
+    throw new FailedError('build --check: backends disagree');
   return 0;
 }

@@ -14,17 +14,22 @@ export const GOLDEN_HELP = `usage: sppkit golden <DIR>... [--backends ref,ort-cp
   backends: ${BACKEND_NAMES.join(', ')} (default: ref,ort-cpu)`;
 
 function parseBackends(text: string | undefined): BackendName[] {
-  const names = (text ?? 'ref,ort-cpu').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = (text ?? 'ref,ort-cpu')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return names.map((name) => {
     const found = BACKEND_NAMES.find((b) => b === name);
-    if (found === undefined) throw new UsageError(`--backends: unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
+    if (found === undefined)
+      throw new UsageError(`--backends: unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
     return found;
   });
 }
 
 function cell(result: CaseResult | undefined): string {
   if (result === undefined) return '';
-  if (result.status === 'pass') return result.maxAbsErr === null || result.maxAbsErr === 0 ? 'pass' : `pass ${result.maxAbsErr.toExponential(1)}`;
+  if (result.status === 'pass')
+    return result.maxAbsErr === null || result.maxAbsErr === 0 ? 'pass' : `pass ${result.maxAbsErr.toExponential(1)}`;
   return result.status;
 }
 
@@ -36,12 +41,23 @@ export function goldenTable(report: GoldenReport, backends: readonly BackendName
     row.set(result.backend, result);
     byCase.set(result.case, row);
   }
-  return table(['case', ...backends], [...byCase].map(([name, row]) => [name, ...backends.map((b) => cell(row.get(b)))]));
+  return table(
+    ['case', ...backends],
+    [...byCase].map(([name, row]) => [name, ...backends.map((b) => cell(row.get(b)))]),
+  );
 }
 
 /** `sppkit golden`. */
-export async function goldenCommand(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { backends: { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' } }, 'golden');
+export async function goldenCommand(
+  argv: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { backends: { type: 'string' }, json: { type: 'string' }, quiet: { type: 'boolean' } },
+    'golden',
+  );
   if (values.help === true) {
     out(GOLDEN_HELP);
     return 0;

@@ -35,7 +35,9 @@ export function describeModel(model: Model): Record<string, unknown> {
     opsetImports: Object.fromEntries(model.opsetImports),
     producer: `${model.producerName} ${model.producerVersion}`.trim(),
     graph: graph.name,
-    inputs: graph.inputs.filter((v) => !graph.initializers.has(v.name)).map((v) => ({ name: v.name, type: formatType(v.type) })),
+    inputs: graph.inputs
+      .filter((v) => !graph.initializers.has(v.name))
+      .map((v) => ({ name: v.name, type: formatType(v.type) })),
     outputs: graph.outputs.map((v) => ({ name: v.name, type: formatType(v.type) })),
     initializers: graph.initializers.size,
     parameters: [...graph.initializers.values()].reduce((sum, v) => sum + (v.constValue?.size ?? 0), 0),
@@ -45,7 +47,8 @@ export function describeModel(model: Model): Record<string, unknown> {
   };
 }
 
-export const INSPECT_HELP = 'usage: sppkit inspect <model.onnx> [--json] [--nodes]\n  prints inputs, outputs, op counts (and every node with --nodes)';
+export const INSPECT_HELP =
+  'usage: sppkit inspect <model.onnx> [--json] [--nodes]\n  prints inputs, outputs, op counts (and every node with --nodes)';
 
 /** `sppkit inspect`. */
 export function inspectCommand(argv: readonly string[], out: (line: string) => void): number {
@@ -66,24 +69,40 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
     out(JSON.stringify({ file: path, ...info }, null, 2));
     return 0;
   }
-  out(`${path}: ir ${model.irVersion}, opsets ${[...model.opsetImports].map(([d, v]) => `${d || 'ai.onnx'}=${v}`).join(', ')}, producer ${String(info.producer) || '-'}`);
-  for (const v of model.graph.inputs.filter((i) => !model.graph.initializers.has(i.name))) out(`  input  ${v.name}: ${formatType(v.type)}`);
+  out(
+    `${path}: ir ${model.irVersion}, opsets ${[...model.opsetImports].map(([d, v]) => `${d || 'ai.onnx'}=${v}`).join(', ')}, producer ${String(info.producer) || '-'}`,
+  );
+  for (const v of model.graph.inputs.filter((i) => !model.graph.initializers.has(i.name)))
+    out(`  input  ${v.name}: ${formatType(v.type)}`);
   for (const v of model.graph.outputs) out(`  output ${v.name}: ${formatType(v.type)}`);
-  out(`  ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers (${String(info.parameters)} values)`);
-  out(`  ops: ${Object.entries(info.opCounts as Record<string, number>).map(([op, n]) => `${op}×${n}`).join(', ')}`);
+  out(
+    `  ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers (${String(info.parameters)} values)`,
+  );
+  out(
+    `  ops: ${Object.entries(info.opCounts as Record<string, number>)
+      .map(([op, n]) => `${op}×${n}`)
+      .join(', ')}`,
+  );
   if (values.nodes === true) {
     for (const node of model.graph.nodes) {
       const attrs = [...node.attributes].map(([k, a]) => `${k}=${formatAttribute(a)}`).join(' ');
-      out(`  ${node.label()}: (${node.inputs.map((v) => v?.name ?? '').join(', ')}) -> (${node.outputs.map((v) => `${v.name}: ${formatType(v.type)}`).join(', ')}) ${attrs}`);
+      out(
+        `  ${node.label()}: (${node.inputs.map((v) => v?.name ?? '').join(', ')}) -> (${node.outputs.map((v) => `${v.name}: ${formatType(v.type)}`).join(', ')}) ${attrs}`,
+      );
     }
   }
   return 0;
 }
 
-export const CHECK_HELP = 'usage: sppkit check <model.onnx>\n  validates SSA, order, definitions, opsets, attributes and types; exit 1 when invalid';
+export const CHECK_HELP =
+  'usage: sppkit check <model.onnx>\n  validates SSA, order, definitions, opsets, attributes and types; exit 1 when invalid';
 
 /** `sppkit check`. */
-export function checkCommand(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): number {
+export function checkCommand(
+  argv: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): number {
   const { values, positionals } = parse(argv, {}, 'check');
   if (values.help === true) {
     out(CHECK_HELP);
@@ -106,20 +125,30 @@ export const RUN_HELP = `usage: sppkit run <model.onnx> [--backend ${BACKEND_NAM
 function summarize(tensor: Tensor): string {
   const values = tensor.size > 0 && typeof tensor.data[0] !== 'string' ? tensor.toNumbers() : [];
   const finite = values.filter(Number.isFinite);
-  const stats = finite.length === 0 ? '' : ` min ${Math.min(...finite).toPrecision(5)} max ${Math.max(...finite).toPrecision(5)} mean ${(finite.reduce((a, b) => a + b, 0) / finite.length).toPrecision(5)}`;
-  return `${dtypeName(tensor.dtype)}${formatShape(tensor.dims)}${stats} first [${values.slice(0, 6).map((v) => v.toPrecision(5)).join(', ')}${values.length > 6 ? ', ...' : ''}]`;
+  const stats =
+    finite.length === 0
+      ? ''
+      : ` min ${Math.min(...finite).toPrecision(5)} max ${Math.max(...finite).toPrecision(5)} mean ${(finite.reduce((a, b) => a + b, 0) / finite.length).toPrecision(5)}`;
+  return `${dtypeName(tensor.dtype)}${formatShape(tensor.dims)}${stats} first [${values
+    .slice(0, 6)
+    .map((v) => v.toPrecision(5))
+    .join(', ')}${values.length > 6 ? ', ...' : ''}]`;
 }
 
 /** `sppkit run`. */
 export async function runCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    backend: { type: 'string' },
-    input: { type: 'string', multiple: true },
-    dim: { type: 'string', multiple: true },
-    seed: { type: 'string' },
-    repeat: { type: 'string' },
-    'output-dir': { type: 'string' },
-  }, 'run');
+  const { values, positionals } = parse(
+    argv,
+    {
+      backend: { type: 'string' },
+      input: { type: 'string', multiple: true },
+      dim: { type: 'string', multiple: true },
+      seed: { type: 'string' },
+      repeat: { type: 'string' },
+      'output-dir': { type: 'string' },
+    },
+    'run',
+  );
   if (values.help === true) {
     out(RUN_HELP);
     return 0;
@@ -141,10 +170,16 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
     feeds.set(item.slice(0, at), readTensorFile(item.slice(at + 1)).tensor);
   }
   const missing = model.graph.inputs.some((v) => !model.graph.initializers.has(v.name) && !feeds.has(v.name));
-  if (missing) for (const [name, tensor] of randomFeeds(model, int(values, 'seed') ?? 0, dims)) if (!feeds.has(name)) feeds.set(name, tensor);
+  if (missing)
+    for (const [name, tensor] of randomFeeds(model, int(values, 'seed') ?? 0, dims))
+      if (!feeds.has(name)) feeds.set(name, tensor);
   validateFeeds(model, feeds);
   const backends = backendName === 'ref' ? [getBackend('ref')] : [getBackend('ref'), getBackend(backendName)];
-  const { runs, outputs } = await runOnBackends(model, feeds, backends, { repeats: int(values, 'repeat', 1, 10_000) ?? 1, atol: 1e-4, rtol: 1e-4 });
+  const { runs, outputs } = await runOnBackends(model, feeds, backends, {
+    repeats: int(values, 'repeat', 1, 10_000) ?? 1,
+    atol: 1e-4,
+    rtol: 1e-4,
+  });
   out(formatRuns(runs));
   for (const [name, tensor] of outputs ?? []) out(`${name}: ${summarize(tensor)}`);
   const outDir = str(values, 'output-dir');
@@ -154,6 +189,7 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
     out(`wrote ${outputs.size} output(s) to ${outDir}`);
   }
   const last = runs[runs.length - 1];
-  if (last !== undefined && last.status !== 'ok') throw new FailedError(`run on ${last.backend}: ${last.status}${last.message === '' ? '' : `: ${last.message}`}`);
+  if (last !== undefined && last.status !== 'ok')
+    throw new FailedError(`run on ${last.backend}: ${last.status}${last.message === '' ? '' : `: ${last.message}`}`);
   return 0;
 }

@@ -25,18 +25,33 @@ function summary(record: PassRecord): string {
 
 /** `sppkit transform`. */
 export function transformCommand(argv: readonly string[], out: (line: string) => void): number {
-  const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' }, passes: { type: 'string' }, explain: { type: 'boolean' }, json: { type: 'boolean' } }, 'transform');
+  const { values, positionals } = parse(
+    argv,
+    {
+      output: { type: 'string', short: 'o' },
+      passes: { type: 'string' },
+      explain: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    'transform',
+  );
   if (values.help === true) {
     out(TRANSFORM_HELP);
     return 0;
   }
   const [input, ...extra] = positionals;
-  if (input === undefined) throw new UsageError(`transform: which model? (sppkit transform <in.onnx> -o <out.onnx> --passes ...)`);
+  if (input === undefined)
+    throw new UsageError(`transform: which model? (sppkit transform <in.onnx> -o <out.onnx> --passes ...)`);
   if (extra.length > 0) throw new UsageError(`transform: unexpected arguments ${extra.join(' ')}`);
   const output = str(values, 'output');
   if (output === undefined) throw new UsageError('transform: -o <out.onnx> is required');
   const passList = str(values, 'passes');
-  if (passList === undefined) throw new UsageError(`transform: --passes is required (e.g. --passes default, or ${PASS_ENTRIES.map((e) => e.name).slice(3, 6).join(',')})`);
+  if (passList === undefined)
+    throw new UsageError(
+      `transform: --passes is required (e.g. --passes default, or ${PASS_ENTRIES.map((e) => e.name)
+        .slice(3, 6)
+        .join(',')})`,
+    );
   let passes;
   try {
     passes = parsePassList(passList);
@@ -55,7 +70,8 @@ export function transformCommand(argv: readonly string[], out: (line: string) =>
     out(summary(record));
     if (values.explain !== true) continue;
     if (record.events.length === 0) for (const note of record.notes.slice(1)) out(`    ${note}`);
-    for (const event of record.events) out(`    ${event.kind === 'fired' ? 'fired  ' : 'refused'} ${event.where}\n            ${event.detail}`);
+    for (const event of record.events)
+      out(`    ${event.kind === 'fired' ? 'fired  ' : 'refused'} ${event.where}\n            ${event.detail}`);
     if (record.events.length > 0) for (const note of record.notes.slice(1 + record.events.length)) out(`    ${note}`);
   }
   out(`wrote ${output} (${bytes.length} bytes, ${result.graph.nodes.length} nodes)`);

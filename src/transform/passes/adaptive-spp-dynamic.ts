@@ -23,7 +23,15 @@ const POOLS = ['MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool'] a
 function adaptiveSppPattern() {
   const p = new PatternBuilder();
   p.outputs(
-    p.each('Concat', (item) => item.op(['Flatten', 'Reshape'], [item.op(POOLS, [item.input('x')], { name: 'pool' })], { name: 'flatten', extraInputs: true }), { name: 'concat', min: 1 }),
+    p.each(
+      'Concat',
+      (item) =>
+        item.op(['Flatten', 'Reshape'], [item.op(POOLS, [item.input('x')], { name: 'pool' })], {
+          name: 'flatten',
+          extraInputs: true,
+        }),
+      { name: 'concat', min: 1 },
+    ),
   );
   return p.build();
 }
@@ -47,25 +55,35 @@ function levelOf(pool: Node, height: number, width: number): { n: number; kind: 
   const pads = intsAttr(pool, 'pads', [0, 0, 0, 0]) ?? [];
   const dilations = intsAttr(pool, 'dilations', [1, 1]) ?? [];
   if (kernel.length !== 2) return `${label} is not a 2-D pool (kernel ${list(kernel)})`;
-  if (stringAttr(pool, 'auto_pad', 'NOTSET') !== 'NOTSET' || pads.some((p) => p !== 0)) return `${label} pads its input (pads ${list(pads)}); adaptive bins have no padding`;
+  if (stringAttr(pool, 'auto_pad', 'NOTSET') !== 'NOTSET' || pads.some((p) => p !== 0))
+    return `${label} pads its input (pads ${list(pads)}); adaptive bins have no padding`;
   if (dilations.some((d) => d !== 1)) return `${label} has dilations ${list(dilations)}`;
   if (intAttr(pool, 'ceil_mode', 0) !== 0) return `${label} has ceil_mode 1`;
-  if (strides.length !== 2 || strides[0] !== kernel[0] || strides[1] !== kernel[1]) return `${label} has kernel ${list(kernel)} but strides ${list(strides)}; adaptive levels tile the input (kernel = stride)`;
+  if (strides.length !== 2 || strides[0] !== kernel[0] || strides[1] !== kernel[1])
+    return `${label} has kernel ${list(kernel)} but strides ${list(strides)}; adaptive levels tile the input (kernel = stride)`;
   const [kh = 1, kw = 1] = kernel;
-  if (height % kh !== 0 || width % kw !== 0) return `${label}: kernel ${list(kernel)} does not tile the ${height}x${width} input, so it is not an adaptive level`;
-  if (height / kh !== width / kw) return `${label} gives ${height / kh}x${width / kw} bins; sppAdaptive levels are n x n`;
+  if (height % kh !== 0 || width % kw !== 0)
+    return `${label}: kernel ${list(kernel)} does not tile the ${height}x${width} input, so it is not an adaptive level`;
+  if (height / kh !== width / kw)
+    return `${label} gives ${height / kh}x${width / kw} bins; sppAdaptive levels are n x n`;
   return { n: height / kh, kind };
 }
 
 /** Why a Flatten/Reshape is not the export's `.reshape(N, -1)` of a [N, C, n, n] level, if it is not. */
 function flattenProblem(node: Node, batch: Dim, features: number): string | undefined {
-  if (node.opType === 'Flatten') return intAttr(node, 'axis', 1) === 1 ? undefined : `${node.label()} flattens from axis ${String(intAttr(node, 'axis', 1))}, not 1`;
+  if (node.opType === 'Flatten')
+    return intAttr(node, 'axis', 1) === 1
+      ? undefined
+      : `${node.label()} flattens from axis ${String(intAttr(node, 'axis', 1))}, not 1`;
   const target = constantOf(node.inputs[1]);
   if (target === undefined) return `${node.label()} has a computed target shape`;
   const [first, second] = target.toNumbers();
-  const firstOk = first === 0 || (typeof batch === 'number' && first === batch) || (first === -1 && second === features);
+  const firstOk =
+    first === 0 || (typeof batch === 'number' && first === batch) || (first === -1 && second === features);
   const secondOk = second === -1 || second === features;
-  return target.size === 2 && firstOk && secondOk ? undefined : `${node.label()} reshapes to [${target.toNumbers().join(', ')}], not [N, ${features}]`;
+  return target.size === 2 && firstOk && secondOk
+    ? undefined
+    : `${node.label()} reshapes to [${target.toNumbers().join(', ')}], not [N, ${features}]`;
 }
 
 function checkAdaptive(match: Match, context: RuleContext): CheckResult<AdaptiveSpp> {
@@ -77,10 +95,12 @@ function checkAdaptive(match: Match, context: RuleContext): CheckResult<Adaptive
   if (axis !== 1 && axis !== -1) return refuse(`${concat.label()} concatenates on axis ${String(axis)}, not 1`);
   const type = context.typeOf(x);
   const shape = type?.shape;
-  if (type === null || shape?.length !== 4) return refuse(`input '${x.name}' of the pools is not known to be NCHW (type ${formatType(type)})`);
+  if (type === null || shape?.length !== 4)
+    return refuse(`input '${x.name}' of the pools is not known to be NCHW (type ${formatType(type)})`);
   const [batch = 1, channels, height, width] = shape;
   if (typeof channels !== 'number') return refuse(`input '${x.name}' has a symbolic channel count`);
-  if (typeof height !== 'number' || typeof width !== 'number') return refuse(`input '${x.name}' already has dynamic H/W; a fixed-kernel pool on it is not an adaptive level`);
+  if (typeof height !== 'number' || typeof width !== 'number')
+    return refuse(`input '${x.name}' already has dynamic H/W; a fixed-kernel pool on it is not an adaptive level`);
   const levels: number[] = [];
   const kinds = new Set<'max' | 'avg'>();
   for (const item of items) {
@@ -95,14 +115,16 @@ function checkAdaptive(match: Match, context: RuleContext): CheckResult<Adaptive
     kinds.add(level.kind);
   }
   const [pool, ...others] = [...kinds];
-  if (pool === undefined || others.length > 0) return refuse(`the levels mix max and average pooling; sppAdaptive uses one kind`);
+  if (pool === undefined || others.length > 0)
+    return refuse(`the levels mix max and average pooling; sppAdaptive uses one kind`);
   return accept({ x, type: { ...type, shape: [batch, channels, SymDim.named('H'), SymDim.named('W')] }, levels, pool });
 }
 
 /** The rule. */
 export const adaptiveSppDynamicRule: RewriteRule<AdaptiveSpp> = {
   name: 'adaptive-spp-dynamic',
-  description: 'PyTorch export of static adaptive SPP (fixed-kernel pools, flatten, concat) -> exact sppAdaptive for any H×W',
+  description:
+    'PyTorch export of static adaptive SPP (fixed-kernel pools, flatten, concat) -> exact sppAdaptive for any H×W',
   pattern: adaptiveSppPattern(),
   check: (match: Match, context: RuleContext) => checkAdaptive(match, context),
   rewrite(r, _match, bindings) {
@@ -117,7 +139,11 @@ export const adaptiveSppDynamicPass = rulePass(
   [adaptiveSppDynamicRule],
   (model) => {
     const result = makeDynamic(model);
-    if (!result.ok) return { modified: false, notes: [`the SPP part now accepts any H×W, but the model input stays fixed: ${result.blocker}`] };
+    if (!result.ok)
+      return {
+        modified: false,
+        notes: [`the SPP part now accepts any H×W, but the model input stays fixed: ${result.blocker}`],
+      };
     return { modified: result.changed, notes: result.notes };
   },
 );

@@ -23,7 +23,8 @@ export function checkModel(model: Model): string[] {
   else {
     if (opset > MAX_OPSET) problems.push(`opset ${opset} is newer than sppkit knows (${MAX_OPSET})`);
     const minimumIr = irVersionForOpset(opset);
-    if (model.irVersion < minimumIr) problems.push(`ir_version ${model.irVersion} is too old for opset ${opset} (needs >= ${minimumIr})`);
+    if (model.irVersion < minimumIr)
+      problems.push(`ir_version ${model.irVersion} is too old for opset ${opset} (needs >= ${minimumIr})`);
   }
   checkGraph(model.graph, opset ?? 1, model, problems, new Set());
   return problems;
@@ -37,7 +38,8 @@ function checkGraph(graph: Graph, opset: number, model: Model, problems: string[
   const names = new Set<string>();
   const define = (value: Value, what: string): void => {
     if (value.name === '') problems.push(`${where}: ${what} has an empty name`);
-    else if (names.has(value.name)) problems.push(`${where}: value name '${value.name}' is defined more than once (${what})`);
+    else if (names.has(value.name))
+      problems.push(`${where}: value name '${value.name}' is defined more than once (${what})`);
     names.add(value.name);
     defined.add(value);
   };
@@ -60,13 +62,20 @@ function checkGraph(graph: Graph, opset: number, model: Model, problems: string[
     for (const output of node.outputs) define(output, `output of ${label}`);
   }
   for (const output of graph.outputs) {
-    if (!defined.has(output)) problems.push(`${where}: graph output '${output.name}' is not defined by any input, initializer or node`);
+    if (!defined.has(output))
+      problems.push(`${where}: graph output '${output.name}' is not defined by any input, initializer or node`);
     if (output.type === null) problems.push(`${where}: graph output '${output.name}' has no type`);
   }
-  for (const input of graph.inputs) if (input.type === null) problems.push(`${where}: graph input '${input.name}' has no type`);
+  for (const input of graph.inputs)
+    if (input.type === null) problems.push(`${where}: graph input '${input.name}' has no type`);
 }
 
-function checkNode(node: Graph['nodes'][number], opset: number, problems: string[], types: Map<Value, TensorType | null>): void {
+function checkNode(
+  node: Graph['nodes'][number],
+  opset: number,
+  problems: string[],
+  types: Map<Value, TensorType | null>,
+): void {
   const label = node.label();
   const op = findOp(node.domain, node.opType);
   if (op === undefined) {
@@ -81,7 +90,9 @@ function checkNode(node: Graph['nodes'][number], opset: number, problems: string
   const variadic = formal.some((io) => io.variadic === true);
   const required = formal.filter((io) => io.optional !== true && io.variadic !== true).length;
   if (node.inputs.length < required || (!variadic && node.inputs.length > formal.length)) {
-    problems.push(`${label}: has ${node.inputs.length} inputs; ${node.opType}-${versionAt(op, opset)} takes ${variadic ? `at least ${required}` : `${required}..${formal.length}`}`);
+    problems.push(
+      `${label}: has ${node.inputs.length} inputs; ${node.opType}-${versionAt(op, opset)} takes ${variadic ? `at least ${required}` : `${required}..${formal.length}`}`,
+    );
   }
   formal.forEach((io, index) => {
     if (io.optional !== true && io.variadic !== true && index < node.inputs.length && node.inputs[index] === null) {
@@ -94,11 +105,15 @@ function checkNode(node: Graph['nodes'][number], opset: number, problems: string
   }
   try {
     resolveNode(node, opset);
-    const inferred = inferNodeTypes(node, opset, (value) => (types.has(value) ? (types.get(value) ?? null) : value.type));
+    const inferred = inferNodeTypes(node, opset, (value) =>
+      types.has(value) ? (types.get(value) ?? null) : value.type,
+    );
     node.outputs.forEach((output, index) => {
       const merged = mergeTypes(output.type, inferred[index] ?? null);
       if (merged === undefined) {
-        problems.push(`${label}: output '${output.name}' is declared ${formatType(output.type)} but its inputs give ${formatType(inferred[index] ?? null)}`);
+        problems.push(
+          `${label}: output '${output.name}' is declared ${formatType(output.type)} but its inputs give ${formatType(inferred[index] ?? null)}`,
+        );
       }
       types.set(output, merged ?? output.type);
     });

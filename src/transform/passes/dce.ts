@@ -25,9 +25,14 @@ export const dcePass: Pass = {
     }
     const dead = graph.nodes.filter((node) => !live.has(node));
     for (const node of [...dead].reverse()) graph.removeNode(node, { safe: false });
-    const unusedInits = [...graph.initializers.values()].filter((v) => v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput());
+    const unusedInits = [...graph.initializers.values()].filter(
+      (v) => v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput(),
+    );
     for (const init of unusedInits) graph.removeInitializer(init);
-    const notes = [...dead.map((node) => `removed ${node.label()}`), ...unusedInits.map((v) => `removed initializer '${v.name}'`)];
+    const notes = [
+      ...dead.map((node) => `removed ${node.label()}`),
+      ...unusedInits.map((v) => `removed initializer '${v.name}'`),
+    ];
     return { model, modified: notes.length > 0, notes };
   },
 };

@@ -23,7 +23,9 @@ const BN_PARAMS = ['scale', 'bias', 'mean', 'var'] as const;
 function convBnPattern() {
   const p = new PatternBuilder();
   const conv = p.conv(p.input('x'), p.input('weight'), { name: 'conv' });
-  p.outputs(p.batchNormalization(conv, p.input('scale'), p.input('bias'), p.input('mean'), p.input('var'), { name: 'bn' }));
+  p.outputs(
+    p.batchNormalization(conv, p.input('scale'), p.input('bias'), p.input('mean'), p.input('var'), { name: 'bn' }),
+  );
   return p.build();
 }
 
@@ -45,7 +47,10 @@ function checkConvBn(match: Match): CheckResult<FoldedConv> {
   const conv = match.nodes.get('conv');
   const bn = match.nodes.get('bn');
   if (conv === undefined || bn === undefined) return refuse('internal: incomplete match');
-  if (bn.outputs.length > 1) return refuse(`${bn.label()} has ${bn.outputs.length} outputs (training mode statistics); only inference-mode BatchNormalization folds`);
+  if (bn.outputs.length > 1)
+    return refuse(
+      `${bn.label()} has ${bn.outputs.length} outputs (training mode statistics); only inference-mode BatchNormalization folds`,
+    );
   if (intAttr(bn, 'training_mode', 0) !== 0) return refuse(`${bn.label()} has training_mode 1`);
   const epsilon = epsilonOf(bn);
   if (epsilon === undefined) return refuse(`${bn.label()}: epsilon is not a float`);
@@ -57,19 +62,29 @@ function checkConvBn(match: Match): CheckResult<FoldedConv> {
   const params = BN_PARAMS.map(named);
   const convBias = conv.inputs[2] ?? null;
   const biasTensor = convBias === null ? undefined : constantOf(convBias);
-  if (weight.tensor === undefined) return refuse(`weight '${weight.value?.name ?? '?'}' of ${conv.label()} is not a constant`);
+  if (weight.tensor === undefined)
+    return refuse(`weight '${weight.value?.name ?? '?'}' of ${conv.label()} is not a constant`);
   for (const [index, item] of params.entries()) {
-    if (item.tensor === undefined) return refuse(`${BN_PARAMS[index] ?? 'parameter'} '${item.value?.name ?? '?'}' of ${bn.label()} is not a constant`);
+    if (item.tensor === undefined)
+      return refuse(
+        `${BN_PARAMS[index] ?? 'parameter'} '${item.value?.name ?? '?'}' of ${bn.label()} is not a constant`,
+      );
   }
-  if (convBias !== null && biasTensor === undefined) return refuse(`bias '${convBias.name}' of ${conv.label()} is not a constant`);
+  if (convBias !== null && biasTensor === undefined)
+    return refuse(`bias '${convBias.name}' of ${conv.label()} is not a constant`);
   const w = weight.tensor;
-  if (w === undefined || (w.dtype !== DataType.FLOAT && w.dtype !== DataType.DOUBLE)) return refuse(`weight of ${conv.label()} is not float32 or float64`);
+  if (w === undefined || (w.dtype !== DataType.FLOAT && w.dtype !== DataType.DOUBLE))
+    return refuse(`weight of ${conv.label()} is not float32 or float64`);
   const channels = w.dims[0] ?? 0;
   const [scale, shift, mean, variance] = params.map((p) => p.tensor);
   for (const t of [scale, shift, mean, variance, biasTensor]) {
-    if (t !== undefined && (t.dtype !== w.dtype || t.size !== channels)) return refuse(`${bn.label()}: parameter ${t.describe()} does not match the ${channels} output channels of ${conv.label()} (${w.describe()})`);
+    if (t !== undefined && (t.dtype !== w.dtype || t.size !== channels))
+      return refuse(
+        `${bn.label()}: parameter ${t.describe()} does not match the ${channels} output channels of ${conv.label()} (${w.describe()})`,
+      );
   }
-  if (scale === undefined || shift === undefined || mean === undefined || variance === undefined) return refuse('internal: missing parameter');
+  if (scale === undefined || shift === undefined || mean === undefined || variance === undefined)
+    return refuse('internal: missing parameter');
   const perChannel = w.size / Math.max(channels, 1);
   const weights = w.toNumbers();
   const folded = new Array<number>(w.size);
@@ -105,4 +120,6 @@ export const foldBnRule: RewriteRule<FoldedConv> = {
 };
 
 /** The `fold-bn` pass. */
-export const foldBnPass = rulePass('fold-bn', 'fold inference BatchNormalization into the preceding Conv', [foldBnRule]);
+export const foldBnPass = rulePass('fold-bn', 'fold inference BatchNormalization into the preceding Conv', [
+  foldBnRule,
+]);

@@ -21,7 +21,8 @@ const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
 /** `Shape(x)` (with start/end from opset 15) when x has a fully static shape. */
 function staticShape(node: Node): Tensor | undefined {
   const shape = node.inputs[0]?.type?.shape;
-  if (shape === null || shape === undefined || !shape.every((dim): dim is number => typeof dim === 'number')) return undefined;
+  if (shape === null || shape === undefined || !shape.every((dim): dim is number => typeof dim === 'number'))
+    return undefined;
   const rank = shape.length;
   const clamp = (index: number): number => Math.min(Math.max(index < 0 ? index + rank : index, 0), rank);
   const start = clamp(intAttr(node, 'start', 0) ?? 0);
@@ -48,7 +49,13 @@ function replaceByConstants(graph: Graph, node: Node, outputs: readonly Tensor[]
     init.docString = docString;
   }
   for (const input of inputs) {
-    if (input.uses().length === 0 && !input.isGraphOutput() && !input.isGraphInput() && graph.initializers.get(input.name) === input) graph.removeInitializer(input);
+    if (
+      input.uses().length === 0 &&
+      !input.isGraphOutput() &&
+      !input.isGraphInput() &&
+      graph.initializers.get(input.name) === input
+    )
+      graph.removeInitializer(input);
   }
 }
 
@@ -74,13 +81,20 @@ export function foldConstants(model: Model, cap = DEFAULT_FOLD_CAP): { modified:
     if (outputs === undefined) {
       const inputs = node.inputs.map((v) => (v === null ? null : (constantOf(v) ?? undefined)));
       if (node.inputs.length === 0 || inputs.some((t) => t === undefined)) continue;
-      const declared = node.outputs.map((o) => o.type?.shape).find((shape) => shape?.every((d) => typeof d === 'number') && sizeOf(shape.map(Number)) > cap);
+      const declared = node.outputs
+        .map((o) => o.type?.shape)
+        .find((shape) => shape?.every((d) => typeof d === 'number') && sizeOf(shape.map(Number)) > cap);
       if (declared !== undefined && declared !== null) {
         notes.push(`kept ${node.label()}: its output has ${sizeOf(declared.map(Number))} elements (cap ${cap})`);
         continue;
       }
       try {
-        outputs = runNode(node, model.opset, inputs.map((t) => t ?? null), node.outputs.length);
+        outputs = runNode(
+          node,
+          model.opset,
+          inputs.map((t) => t ?? null),
+          node.outputs.length,
+        );
       } catch (error) {
         notes.push(`kept ${node.label()}: ${error instanceof Error ? error.message : String(error)}`);
         continue;
@@ -96,7 +110,11 @@ export function foldConstants(model: Model, cap = DEFAULT_FOLD_CAP): { modified:
     folded.set(node.opType, (folded.get(node.opType) ?? 0) + 1);
   }
   const total = [...folded.values()].reduce((a, b) => a + b, 0);
-  notes.unshift(total === 0 ? 'nothing to fold' : `folded ${total} node(s) into initializers (${[...folded].map(([op, n]) => `${op}×${n}`).join(', ')})`);
+  notes.unshift(
+    total === 0
+      ? 'nothing to fold'
+      : `folded ${total} node(s) into initializers (${[...folded].map(([op, n]) => `${op}×${n}`).join(', ')})`,
+  );
   return { modified: total > 0, notes };
 }
 

@@ -39,13 +39,19 @@ export function mergeTypes(declared: TensorType | null, inferred: TensorType | n
  * Constant inputs are initializers or outputs of `Constant` nodes (PyTorch exports shapes that way); a
  * `Constant` node's own type is its tensor's.
  */
-export function inferNodeTypes(node: Node, opset: number, typeOf: (value: Value) => TensorType | null = (value) => value.type, known?: KnownValues): (TensorType | null)[] {
+export function inferNodeTypes(
+  node: Node,
+  opset: number,
+  typeOf: (value: Value) => TensorType | null = (value) => value.type,
+  known?: KnownValues,
+): (TensorType | null)[] {
   if (node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx')) {
     const tensor = constantNodeValue(node.attributes);
     if (tensor !== undefined) return [{ dtype: tensor.dtype, shape: [...tensor.dims] }];
   }
   const types = node.inputs.map((value) => (value === null ? null : typeOf(value)));
-  const constant = (index: number): Tensor | undefined => constantOf(node.inputs[index]) ?? known?.tensor(node.inputs[index]);
+  const constant = (index: number): Tensor | undefined =>
+    constantOf(node.inputs[index]) ?? known?.tensor(node.inputs[index]);
   if (known === undefined) return inferNode(node, opset, types, node.outputs.length, constant);
   return inferNode(node, opset, types, node.outputs.length, constant, (index) => known.elements(node.inputs[index]));
 }
@@ -59,7 +65,11 @@ export function inferGraphShapes(graph: Graph, opset: number): number {
     node.outputs.forEach((output, index) => {
       const merged = mergeTypes(output.type, inferred[index] ?? null);
       if (merged === undefined) {
-        throw new OpError(node, `output '${output.name}' is declared ${formatType(output.type)} but inference gives ${formatType(inferred[index] ?? null)}`, 'E_SHAPE');
+        throw new OpError(
+          node,
+          `output '${output.name}' is declared ${formatType(output.type)} but inference gives ${formatType(inferred[index] ?? null)}`,
+          'E_SHAPE',
+        );
       }
       if (formatType(merged) !== formatType(output.type)) changed += 1;
       output.type = merged;

@@ -71,10 +71,16 @@ function splitAxisSize(node: Node, typeOf: (value: Value) => TensorType | null):
 }
 
 /** Plans one node's conversion, or says why it cannot be converted. */
-function planNode(node: Node, from: number, to: number, typeOf: (value: Value) => TensorType | null): NodePlan | string {
+function planNode(
+  node: Node,
+  from: number,
+  to: number,
+  typeOf: (value: Value) => TensorType | null,
+): NodePlan | string {
   const label = node.label();
   const op = findOp(node.domain, node.opType);
-  if (op === undefined) return `${label}: ${node.opType} is not implemented by sppkit, so its changes between opsets ${from} and ${to} are unknown`;
+  if (op === undefined)
+    return `${label}: ${node.opType} is not implemented by sppkit, so its changes between opsets ${from} and ${to} are unknown`;
   if (versionAt(op, to) === undefined) return `${label}: ${node.opType} does not exist at opset ${to}`;
   const attributes = new Map(node.attributes);
   const inputs: PlannedInput[] = node.inputs.map((value) => ({ value }));
@@ -89,19 +95,32 @@ function planNode(node: Node, from: number, to: number, typeOf: (value: Value) =
     if (moveAt !== undefined && from < moveAt && moveAt <= to && attribute.kind === 'ints') {
       const index = inputsAt(op, to).findIndex((io) => io.name === name);
       while (inputs.length < index) inputs.push({ value: null });
-      inputs.splice(index, 0, { tensor: Tensor.int64([attribute.value.length], attribute.value), name: `${node.name || node.opType}_${name}` });
+      inputs.splice(index, 0, {
+        tensor: Tensor.int64([attribute.value.length], attribute.value),
+        name: `${node.name || node.opType}_${name}`,
+      });
       continue;
     }
     if (name === 'num_outputs' && attribute.kind === 'int' && node.inputs[1] === undefined) {
       const size = splitAxisSize(node, typeOf);
-      if (typeof size === 'number' && size % Number(attribute.value) === 0 && node.outputs.length === Number(attribute.value)) continue;
+      if (
+        typeof size === 'number' &&
+        size % Number(attribute.value) === 0 &&
+        node.outputs.length === Number(attribute.value)
+      )
+        continue;
       return `${label}: num_outputs ${attribute.value} needs opset 18 unless the split is even over a static axis (axis size ${String(size)})`;
     }
     if (equalsDefault(spec, node, name, from)) continue;
     return `${label}: attribute '${name}' is not available at opset ${to} and is not at its default value`;
   }
   // Split from 18 needs the sizes or num_outputs; an even split without sizes gets num_outputs.
-  if (node.opType === 'Split' && to >= SPLIT_NUM_OUTPUTS_OPSET && (node.inputs[1] ?? null) === null && !attributes.has('num_outputs')) {
+  if (
+    node.opType === 'Split' &&
+    to >= SPLIT_NUM_OUTPUTS_OPSET &&
+    (node.inputs[1] ?? null) === null &&
+    !attributes.has('num_outputs')
+  ) {
     attributes.set('num_outputs', Attr.int(node.outputs.length));
     edits += 1;
   }
@@ -113,7 +132,8 @@ function planNode(node: Node, from: number, to: number, typeOf: (value: Value) =
     const moveAt = becameInputAt(op, name);
     const constant = constantOf(input);
     if (moveAt !== undefined && to < moveAt && moveAt <= from && index === formal.length) {
-      if (constant === undefined) return `${label}: input ${index} ('${input.name}') is computed at run time; opset ${to} needs '${name}' as a constant attribute`;
+      if (constant === undefined)
+        return `${label}: input ${index} ('${input.name}') is computed at run time; opset ${to} needs '${name}' as a constant attribute`;
       attributes.set(name, Attr.ints(constant.toNumbers()));
       inputs.splice(index);
       edits += 1;
@@ -121,7 +141,12 @@ function planNode(node: Node, from: number, to: number, typeOf: (value: Value) =
     }
     return `${label}: input ${index} ('${input.name}') does not exist at opset ${to}`;
   }
-  if (inputs.length > formal.length && !variadic && inputs.slice(formal.length).every((i) => 'value' in i && i.value === null)) inputs.splice(formal.length);
+  if (
+    inputs.length > formal.length &&
+    !variadic &&
+    inputs.slice(formal.length).every((i) => 'value' in i && i.value === null)
+  )
+    inputs.splice(formal.length);
   return { node, attributes, inputs, edits };
 }
 
@@ -130,17 +155,26 @@ function applyPlan(model: Model, plan: NodePlan): void {
   const { node } = plan;
   const graph = model.graph;
   node.attributes = plan.attributes;
-  const values = plan.inputs.map((input) => ('value' in input ? input.value : graph.addInitializer(graph.uniqueName(input.name), input.tensor)));
+  const values = plan.inputs.map((input) =>
+    'value' in input ? input.value : graph.addInitializer(graph.uniqueName(input.name), input.tensor),
+  );
   node.truncateInputs(0);
   for (const value of values) node.appendInput(value);
 }
 
 /** Converts the model's default-domain opset to `to` (in place); refused (model unchanged) with the reason. */
-export function convertOpset(model: Model, to: number): { ok: true; changed: boolean; notes: string[] } | { ok: false; blocker: string } {
+export function convertOpset(
+  model: Model,
+  to: number,
+): { ok: true; changed: boolean; notes: string[] } | { ok: false; blocker: string } {
   const from = model.opset;
   if (from === to) return { ok: true, changed: false, notes: [`already at opset ${to}`] };
   for (const opset of [from, to]) {
-    if (opset < OPSET_RANGE.min || opset > OPSET_RANGE.max) return { ok: false, blocker: `opset ${opset} is outside ${OPSET_RANGE.min}..${OPSET_RANGE.max}, the range this pass converts` };
+    if (opset < OPSET_RANGE.min || opset > OPSET_RANGE.max)
+      return {
+        ok: false,
+        blocker: `opset ${opset} is outside ${OPSET_RANGE.min}..${OPSET_RANGE.max}, the range this pass converts`,
+      };
   }
   // Plan every node, and check each planned node with the target opset's schema and type rules.
   const types = new Map<Value, TensorType | null>();
@@ -150,13 +184,25 @@ export function convertOpset(model: Model, to: number): { ok: true; changed: boo
     if (node.domain !== '' && node.domain !== 'ai.onnx') continue;
     const plan = planNode(node, from, to, typeOf);
     if (typeof plan === 'string') return { ok: false, blocker: plan };
-    const inputTypes = plan.inputs.map((input) => ('value' in input ? (input.value === null ? null : typeOf(input.value)) : { dtype: input.tensor.dtype, shape: [...input.tensor.dims] }));
+    const inputTypes = plan.inputs.map((input) =>
+      'value' in input
+        ? input.value === null
+          ? null
+          : typeOf(input.value)
+        : { dtype: input.tensor.dtype, shape: [...input.tensor.dims] },
+    );
     const constant = (index: number): Tensor | undefined => {
       const input = plan.inputs[index];
       return input === undefined ? undefined : 'value' in input ? constantOf(input.value) : input.tensor;
     };
     try {
-      const inferred = inferNode({ opType: node.opType, name: node.name, domain: node.domain, attributes: plan.attributes }, to, inputTypes, node.outputs.length, constant);
+      const inferred = inferNode(
+        { opType: node.opType, name: node.name, domain: node.domain, attributes: plan.attributes },
+        to,
+        inputTypes,
+        node.outputs.length,
+        constant,
+      );
       node.outputs.forEach((output, index) => types.set(output, output.type ?? inferred[index] ?? null));
     } catch (error) {
       return { ok: false, blocker: `at opset ${to}: ${error instanceof Error ? error.message : String(error)}` };
@@ -169,7 +215,11 @@ export function convertOpset(model: Model, to: number): { ok: true; changed: boo
   model.opsetImports.set(key, to);
   const minimumIr = irVersionForOpset(to);
   model.irVersion = to > from ? Math.max(model.irVersion, minimumIr) : minimumIr;
-  return { ok: true, changed: true, notes: [`opset ${from} -> ${to} (${edited.length} node(s) edited), ir_version ${model.irVersion}`] };
+  return {
+    ok: true,
+    changed: true,
+    notes: [`opset ${from} -> ${to} (${edited.length} node(s) edited), ir_version ${model.irVersion}`],
+  };
 }
 
 /** The `opset=N` pass. */

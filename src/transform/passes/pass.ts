@@ -54,8 +54,10 @@ export function runPasses(model: Model, passes: readonly Pass[]): { model: Model
     } catch (error) {
       throw new PassError(pass.name, error);
     }
-    if (pass.inPlace && result.model !== current) throw new PassError(pass.name, new Error('an in-place pass returned a different model'));
-    if (!pass.inPlace && result.modified && result.model === current) throw new PassError(pass.name, new Error('a functional pass modified its input model'));
+    if (pass.inPlace && result.model !== current)
+      throw new PassError(pass.name, new Error('an in-place pass returned a different model'));
+    if (!pass.inPlace && result.modified && result.model === current)
+      throw new PassError(pass.name, new Error('a functional pass modified its input model'));
     results.push({ pass: pass.name, modified: result.modified, notes: result.notes, events: result.events ?? [] });
     current = result.model;
   }

@@ -37,7 +37,8 @@ function noArgument(pass: Pass): PassEntry {
 
 function integerArgument(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new ConfigError(`pass '${name}': argument must be an integer in ${min}..${max}, got '${text}'`);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new ConfigError(`pass '${name}': argument must be an integer in ${min}..${max}, got '${text}'`);
   return value;
 }
 
@@ -50,7 +51,12 @@ export const PASS_ENTRIES: readonly PassEntry[] = [
     name: 'fold-constants',
     summary: `evaluate constant subgraphs with the reference kernels (size cap: ${DEFAULT_FOLD_CAP} elements per output)`,
     argument: 'size cap in elements',
-    create: (argument) => foldConstantsPass(argument === undefined ? DEFAULT_FOLD_CAP : integerArgument('fold-constants', argument, 0, Number.MAX_SAFE_INTEGER)),
+    create: (argument) =>
+      foldConstantsPass(
+        argument === undefined
+          ? DEFAULT_FOLD_CAP
+          : integerArgument('fold-constants', argument, 0, Number.MAX_SAFE_INTEGER),
+      ),
   },
   noArgument(foldBnPass),
   noArgument(sppToSppfPass),
@@ -62,7 +68,8 @@ export const PASS_ENTRIES: readonly PassEntry[] = [
     summary: `convert the default-domain opset (${OPSET_RANGE.min}..${OPSET_RANGE.max}) for the ops sppkit implements`,
     argument: 'target opset (required)',
     create(argument) {
-      if (argument === undefined) throw new ConfigError(`pass 'opset' needs a target: opset=${OPSET_RANGE.min} or opset=${OPSET_RANGE.max}`);
+      if (argument === undefined)
+        throw new ConfigError(`pass 'opset' needs a target: opset=${OPSET_RANGE.min} or opset=${OPSET_RANGE.max}`);
       return opsetPass(integerArgument('opset', argument, OPSET_RANGE.min, OPSET_RANGE.max));
     },
   },
@@ -73,7 +80,10 @@ export const DEFAULT_PASSES = ['fold-constants', 'fold-bn', 'spp-to-sppf', 'sepa
 
 /** Parses a comma-separated pass list (`default` expands to DEFAULT_PASSES). Throws ConfigError naming a bad entry. */
 export function parsePassList(text: string): Pass[] {
-  const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   if (items.length === 0) throw new ConfigError('the pass list is empty');
   return items.flatMap((item) => {
     if (item === 'default') return DEFAULT_PASSES.map((name) => createPass(name));
@@ -86,6 +96,7 @@ function createPass(item: string): Pass {
   const name = at < 0 ? item : item.slice(0, at);
   const argument = at < 0 ? undefined : item.slice(at + 1);
   const entry = PASS_ENTRIES.find((e) => e.name === name);
-  if (entry === undefined) throw new ConfigError(`unknown pass '${name}' (known: ${PASS_ENTRIES.map((e) => e.name).join(', ')}, default)`);
+  if (entry === undefined)
+    throw new ConfigError(`unknown pass '${name}' (known: ${PASS_ENTRIES.map((e) => e.name).join(', ')}, default)`);
   return entry.create(argument);
 }

@@ -36,15 +36,21 @@ function checkPool(match: Match): CheckResult<SeparableBindings> {
   const [kh = 1, kw = 1] = kernel;
   if (kernel.length !== 2) return skip(`${label} is not 2-D`);
   if (kh === 1 || kw === 1) return skip(`${label} is already 1-D (kernel ${list(kernel)})`);
-  if (pool.opType === 'AveragePool') return refuse(`${label}: average pooling in two passes is not bit-exact in float arithmetic (mean of row means); left as is`);
+  if (pool.opType === 'AveragePool')
+    return refuse(
+      `${label}: average pooling in two passes is not bit-exact in float arithmetic (mean of row means); left as is`,
+    );
   if (pool.outputs.length > 1) return refuse(`${label} also outputs Indices, which refer to the 2-D window`);
   const autoPad = stringAttr(pool, 'auto_pad', 'NOTSET');
-  if (autoPad !== 'NOTSET') return refuse(`${label} has auto_pad ${String(autoPad)}; only explicit pads are split per axis`);
+  if (autoPad !== 'NOTSET')
+    return refuse(`${label} has auto_pad ${String(autoPad)}; only explicit pads are split per axis`);
   const strides = intsAttr(pool, 'strides', [1, 1]);
   const pads = intsAttr(pool, 'pads', [0, 0, 0, 0]);
   const dilations = intsAttr(pool, 'dilations', [1, 1]);
   if (strides?.length !== 2 || pads?.length !== 4 || dilations?.length !== 2) {
-    return refuse(`${label} has strides ${list(strides ?? [])}, pads ${list(pads ?? [])}, dilations ${list(dilations ?? [])}, which are not 2-D`);
+    return refuse(
+      `${label} has strides ${list(strides ?? [])}, pads ${list(pads ?? [])}, dilations ${list(dilations ?? [])}, which are not 2-D`,
+    );
   }
   const [sh = 1, sw = 1] = strides;
   const [top = 0, left = 0, bottom = 0, right = 0] = pads;
@@ -83,4 +89,6 @@ export const separablePoolRule: RewriteRule<SeparableBindings> = {
 };
 
 /** The `separable-pool` pass. */
-export const separablePoolPass = rulePass('separable-pool', 'split k×k MaxPools into k×1 then 1×k (exact)', [separablePoolRule]);
+export const separablePoolPass = rulePass('separable-pool', 'split k×k MaxPools into k×1 then 1×k (exact)', [
+  separablePoolRule,
+]);

@@ -39,9 +39,11 @@ function poolProblem(node: Node, kernel: number): string | undefined {
   const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
   if (autoPad !== 'NOTSET') return `${label} has auto_pad ${String(autoPad)}; explicit pads k//2 are needed`;
   const strides = intsAttr(node, 'strides', [1, 1]);
-  if (strides === undefined || strides.some((s) => s !== 1)) return `${label} has strides ${list(strides ?? [])}; the chain needs stride 1`;
+  if (strides === undefined || strides.some((s) => s !== 1))
+    return `${label} has strides ${list(strides ?? [])}; the chain needs stride 1`;
   const dilations = intsAttr(node, 'dilations', [1, 1]);
-  if (dilations === undefined || dilations.some((d) => d !== 1)) return `${label} has dilations ${list(dilations ?? [])}; the chain needs dilation 1`;
+  if (dilations === undefined || dilations.some((d) => d !== 1))
+    return `${label} has dilations ${list(dilations ?? [])}; the chain needs dilation 1`;
   const pads = intsAttr(node, 'pads', [0, 0, 0, 0]);
   if (pads === undefined || pads.length !== 4 || pads.some((p) => p !== half)) {
     return `${label} has pads ${list(pads ?? [])}; kernel ${kernel} needs pads k//2 = ${list([half, half, half, half])} on every side`;
@@ -56,13 +58,16 @@ function checkSpp(match: Match): CheckResult<SppfBindings> {
   for (const pool of pools) {
     if (pool === undefined) return refuse('internal: incomplete match');
     const kernel = intsAttr(pool, 'kernel_shape', []);
-    if (kernel?.length !== 2 || kernel[0] !== kernel[1]) return refuse(`${pool.label()} has kernel_shape ${list(kernel ?? [])}; this rule handles square 2-D kernels`);
+    if (kernel?.length !== 2 || kernel[0] !== kernel[1])
+      return refuse(`${pool.label()} has kernel_shape ${list(kernel ?? [])}; this rule handles square 2-D kernels`);
     kernels.push(kernel[0] ?? 0);
   }
   const sorted = [...kernels].sort((a, b) => a - b);
   const [k = 0, mid = 0, large = 0] = sorted;
   if (k % 2 !== 1 || mid !== 2 * k - 1 || large !== 3 * k - 2) {
-    return refuse(`kernels ${list(kernels)} are not k, 2k-1, 3k-2 for an odd k (e.g. 5, 9, 13), so they are not a chain of one pool`);
+    return refuse(
+      `kernels ${list(kernels)} are not k, 2k-1, 3k-2 for an odd k (e.g. 5, 9, 13), so they are not a chain of one pool`,
+    );
   }
   for (const [index, pool] of pools.entries()) {
     const problem = pool === undefined ? 'internal: incomplete match' : poolProblem(pool, kernels[index] ?? 0);
@@ -100,4 +105,8 @@ export const sppToSppfRule: RewriteRule<SppfBindings> = {
 };
 
 /** The `spp-to-sppf` pass. */
-export const sppToSppfPass = rulePass('spp-to-sppf', 'rewrite parallel SPP MaxPools (k, 2k-1, 3k-2) into the chained SPPF form (exact)', [sppToSppfRule]);
+export const sppToSppfPass = rulePass(
+  'spp-to-sppf',
+  'rewrite parallel SPP MaxPools (k, 2k-1, 3k-2) into the chained SPPF form (exact)',
+  [sppToSppfRule],
+);

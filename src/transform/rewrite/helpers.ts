@@ -37,7 +37,10 @@ export function stringAttr(node: Node, name: string, fallback: string): string |
  */
 export function constantNodeValue(attributes: ReadonlyMap<string, Attribute>): Tensor | undefined {
   try {
-    const attrs = parseAttributes(Constant.attributes, attributes, { node: { opType: 'Constant', name: '' }, opset: MAX_OPSET });
+    const attrs = parseAttributes(Constant.attributes, attributes, {
+      node: { opType: 'Constant', name: '' },
+      opset: MAX_OPSET,
+    });
     const tensor = constantTensor(attrs, (detail) => {
       throw new Error(detail);
     });
@@ -52,7 +55,11 @@ export function constantOf(value: Value | null | undefined): Tensor | undefined 
   if (value === null || value === undefined) return undefined;
   if (value.constValue !== null) return value.isGraphInput() ? undefined : value.constValue;
   const producer = value.producer();
-  if (producer !== null && producer.opType === 'Constant' && (producer.domain === '' || producer.domain === 'ai.onnx')) {
+  if (
+    producer !== null &&
+    producer.opType === 'Constant' &&
+    (producer.domain === '' || producer.domain === 'ai.onnx')
+  ) {
     return constantNodeValue(producer.attributes);
   }
   return undefined;

@@ -33,14 +33,24 @@ interface State {
 }
 
 function clone(state: State): State {
-  return { nodes: new Map(state.nodes), values: new Map(state.values), used: new Set(state.used), items: new Map(state.items) };
+  return {
+    nodes: new Map(state.nodes),
+    values: new Map(state.values),
+    used: new Set(state.used),
+    items: new Map(state.items),
+  };
 }
 
 function emptyState(): State {
   return { nodes: new Map(), values: new Map(), used: new Set(), items: new Map() };
 }
 
-function matchValue(pattern: PatternValue, value: Value | null | undefined, state: State, outerInputs: ReadonlySet<string>): State | null {
+function matchValue(
+  pattern: PatternValue,
+  value: Value | null | undefined,
+  state: State,
+  outerInputs: ReadonlySet<string>,
+): State | null {
   if (value === null || value === undefined) return null;
   if (pattern.kind === 'input') {
     const bound = state.values.get(pattern.name);
@@ -73,7 +83,11 @@ function matchNode(pattern: PatternNode, node: Node, state: State, outerInputs: 
     next.items.set(pattern.name, items);
     return next;
   }
-  if (node.inputs.length < pattern.inputs.length || (!pattern.extraInputs && node.inputs.length > pattern.inputs.length)) return null;
+  if (
+    node.inputs.length < pattern.inputs.length ||
+    (!pattern.extraInputs && node.inputs.length > pattern.inputs.length)
+  )
+    return null;
   for (const [index, input] of pattern.inputs.entries()) {
     next = matchValue(input, node.inputs[index], next, outerInputs);
     if (next === null) return null;
@@ -86,7 +100,13 @@ function complete(pattern: Pattern, state: State, outerInputs: ReadonlySet<strin
   const pending = pattern.nodes.find((node) => !state.nodes.has(node) && boundInput(node, state) !== undefined);
   if (pending === undefined) return pattern.nodes.every((node) => state.nodes.has(node)) ? state : null;
   const { value, index } = boundInput(pending, state) ?? { value: null, index: -1 };
-  const candidates = value === null ? [] : value.uses().filter((use) => use.index === index).map((use) => use.node);
+  const candidates =
+    value === null
+      ? []
+      : value
+          .uses()
+          .filter((use) => use.index === index)
+          .map((use) => use.node);
   for (const candidate of candidates) {
     const next = matchNode(pending, candidate, state, outerInputs);
     const done = next === null ? null : complete(pattern, next, outerInputs);
@@ -97,7 +117,8 @@ function complete(pattern: Pattern, state: State, outerInputs: ReadonlySet<strin
 
 function boundInput(node: PatternNode, state: State): { value: Value; index: number } | undefined {
   for (const [index, input] of node.inputs.entries()) {
-    const value = input.kind === 'input' ? state.values.get(input.name) : state.nodes.get(input.node)?.outputs[input.index];
+    const value =
+      input.kind === 'input' ? state.values.get(input.name) : state.nodes.get(input.node)?.outputs[input.index];
     if (value !== undefined) return { value, index };
   }
   return undefined;
@@ -106,7 +127,8 @@ function boundInput(node: PatternNode, state: State): { value: Value; index: num
 function toMatch(pattern: Pattern, state: State, graphOrder: ReadonlyMap<Node, number>): Match {
   const nodes = new Map([...state.nodes].map(([patternNode, node]) => [patternNode.name, node] as const));
   const outputs = pattern.outputs.map((output) => {
-    const value = output.kind === 'input' ? state.values.get(output.name) : state.nodes.get(output.node)?.outputs[output.index];
+    const value =
+      output.kind === 'input' ? state.values.get(output.name) : state.nodes.get(output.node)?.outputs[output.index];
     if (value === undefined) throw new Error('pattern: an output was not bound by the match');
     return value;
   });
@@ -114,7 +136,12 @@ function toMatch(pattern: Pattern, state: State, graphOrder: ReadonlyMap<Node, n
   return { nodes, values: state.values, items: state.items, outputs, all };
 }
 
-function matchItem(pattern: Pattern, value: Value | null, outer: State, outerInputs: ReadonlySet<string>): { state: State; match: Match } | null {
+function matchItem(
+  pattern: Pattern,
+  value: Value | null,
+  outer: State,
+  outerInputs: ReadonlySet<string>,
+): { state: State; match: Match } | null {
   const [output] = pattern.outputs;
   if (output === undefined) return null;
   const start: State = { ...emptyState(), values: new Map(outer.values), used: new Set(outer.used) };
@@ -134,7 +161,8 @@ function matchItem(pattern: Pattern, value: Value | null, outer: State, outerInp
 /** Every match of `pattern` in `graph`, one per node of the pattern's first output (in graph order). */
 export function findMatches(graph: Graph, pattern: Pattern): Match[] {
   const [first] = pattern.outputs;
-  if (first === undefined || first.kind !== 'output') throw new Error('pattern: the first output must be a node output');
+  if (first === undefined || first.kind !== 'output')
+    throw new Error('pattern: the first output must be a node output');
   const outerInputs = new Set(pattern.inputs);
   const order = new Map(graph.nodes.map((node, i) => [node, i] as const));
   const found: Match[] = [];

@@ -65,12 +65,20 @@ export class PatternBuilder {
   }
 
   /** A node of one of `opTypes` on `inputs`; returns its first output. */
-  op(opTypes: string | readonly string[], inputs: readonly PatternValue[], options: PatternNodeOptions = {}): PatternValue {
+  op(
+    opTypes: string | readonly string[],
+    inputs: readonly PatternValue[],
+    options: PatternNodeOptions = {},
+  ): PatternValue {
     return { kind: 'output', node: this.addNode(opTypes, inputs, null, options), index: 0 };
   }
 
   /** A node whose every input matches `item` (built on a fresh builder that shares this one's wildcards by name). */
-  each(opTypes: string | readonly string[], item: (p: PatternBuilder) => PatternValue, options: PatternNodeOptions & { readonly min?: number } = {}): PatternValue {
+  each(
+    opTypes: string | readonly string[],
+    item: (p: PatternBuilder) => PatternValue,
+    options: PatternNodeOptions & { readonly min?: number } = {},
+  ): PatternValue {
     const sub = new PatternBuilder();
     sub.outputs(item(sub));
     const pattern = sub.build();
@@ -91,7 +99,14 @@ export class PatternBuilder {
     return this.op('Conv', [x, weight], { extraInputs: true, ...options });
   }
 
-  batchNormalization(x: PatternValue, scale: PatternValue, bias: PatternValue, mean: PatternValue, variance: PatternValue, options?: PatternNodeOptions): PatternValue {
+  batchNormalization(
+    x: PatternValue,
+    scale: PatternValue,
+    bias: PatternValue,
+    mean: PatternValue,
+    variance: PatternValue,
+    options?: PatternNodeOptions,
+  ): PatternValue {
     return this.op('BatchNormalization', [x, scale, bias, mean, variance], options);
   }
 
@@ -110,12 +125,23 @@ export class PatternBuilder {
     return { nodes: [...this.#nodes], outputs: [...this.#outputs], inputs: [...this.#inputs] };
   }
 
-  private addNode(opTypes: string | readonly string[], inputs: readonly PatternValue[], repeated: RepeatedInput | null, options: PatternNodeOptions): PatternNode {
+  private addNode(
+    opTypes: string | readonly string[],
+    inputs: readonly PatternValue[],
+    repeated: RepeatedInput | null,
+    options: PatternNodeOptions,
+  ): PatternNode {
     const types = typeof opTypes === 'string' ? [opTypes] : [...opTypes];
     const base = options.name ?? types[0] ?? 'node';
     let name = base;
     for (let i = 1; this.#nodes.some((node) => node.name === name); i += 1) name = `${base}_${i}`;
-    const node: PatternNode = { name, opTypes: types, inputs: [...inputs], extraInputs: options.extraInputs ?? false, repeated };
+    const node: PatternNode = {
+      name,
+      opTypes: types,
+      inputs: [...inputs],
+      extraInputs: options.extraInputs ?? false,
+      repeated,
+    };
     this.#nodes.push(node);
     return node;
   }

@@ -93,7 +93,8 @@ function escapingUse(match: Match): string | undefined {
     for (const output of node.outputs) {
       if (match.outputs.includes(output)) continue;
       const outside = output.consumers().filter((user) => !inside.has(user));
-      if (outside.length > 0) return `value '${output.name}' (output of ${node.label()}) is also used by ${outside.map((u) => u.label()).join(', ')}, outside the pattern`;
+      if (outside.length > 0)
+        return `value '${output.name}' (output of ${node.label()}) is also used by ${outside.map((u) => u.label()).join(', ')}, outside the pattern`;
       if (output.isGraphOutput()) return `value '${output.name}' (output of ${node.label()}) is a graph output`;
     }
   }
@@ -112,13 +113,18 @@ function typeView(model: Model): (value: Value) => TensorType | null {
     } catch {
       // Unknown ops or untyped inputs: their outputs stay untyped.
     }
-    node.outputs.forEach((output, index) => types.set(output, mergeTypes(output.type, inferred[index] ?? null) ?? output.type));
+    node.outputs.forEach((output, index) =>
+      types.set(output, mergeTypes(output.type, inferred[index] ?? null) ?? output.type),
+    );
   }
   return typeOf;
 }
 
 /** Applies `rules` in order until none fires any more; returns whether the model changed and every event. */
-export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[]): { modified: boolean; events: RuleEvent[] } {
+export function applyRules(
+  model: Model,
+  rules: readonly RewriteRule<unknown>[],
+): { modified: boolean; events: RuleEvent[] } {
   const graph = model.graph;
   const events: RuleEvent[] = [];
   const refused = new Set<string>();
@@ -128,13 +134,17 @@ export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[])
       let fired = false;
       const context: RuleContext = { model, typeOf: typeView(model) };
       for (const match of findMatches(graph, rule.pattern)) {
-        const key = `${rule.name}|${match.all.map((node) => node.name).sort().join('|')}`;
+        const key = `${rule.name}|${match.all
+          .map((node) => node.name)
+          .sort()
+          .join('|')}`;
         const result = rule.check(match, context);
         const escape = result.ok ? escapingUse(match) : undefined;
         if (!result.ok || escape !== undefined) {
           const reason = result.ok ? (escape ?? '') : result.reason;
           const quiet = !result.ok && result.quiet === true;
-          if (!quiet && !refused.has(key)) events.push({ rule: rule.name, kind: 'refused', where: describeSite(match), detail: reason });
+          if (!quiet && !refused.has(key))
+            events.push({ rule: rule.name, kind: 'refused', where: describeSite(match), detail: reason });
           refused.add(key);
           continue;
         }
@@ -173,7 +183,14 @@ function splice<B>(context: RuleContext, rule: RewriteRule<B>, match: Match, bin
     like(node: Node, inputs: readonly (Value | null)[], overrides?: ReadonlyMap<string, Attribute>): Value[] {
       const attributes = new Map(node.attributes);
       for (const [name, attribute] of overrides ?? []) attributes.set(name, attribute);
-      const copy = scratch.graph.addNode({ opType: node.opType, domain: node.domain, inputs, outputs: node.outputs.length, attributes, name: node.opType });
+      const copy = scratch.graph.addNode({
+        opType: node.opType,
+        domain: node.domain,
+        inputs,
+        outputs: node.outputs.length,
+        attributes,
+        name: node.opType,
+      });
       const types = inferNodeTypes(copy, model.opset);
       copy.outputs.forEach((output, index) => {
         output.type = types[index] ?? null;
@@ -182,7 +199,10 @@ function splice<B>(context: RuleContext, rule: RewriteRule<B>, match: Match, bin
     },
   };
   const results = rule.rewrite(replacement, match, bindings);
-  if (results.length !== match.outputs.length) throw new Error(`rule '${rule.name}' returned ${results.length} values for ${match.outputs.length} pattern outputs`);
+  if (results.length !== match.outputs.length)
+    throw new Error(
+      `rule '${rule.name}' returned ${results.length} values for ${match.outputs.length} pattern outputs`,
+    );
   const root = match.all[match.all.length - 1];
   const prefix = root === undefined || root.name === '' ? rule.name : `${root.name}/${rule.name}`;
   for (const init of scratch.graph.initializers.values()) {
@@ -190,13 +210,25 @@ function splice<B>(context: RuleContext, rule: RewriteRule<B>, match: Match, bin
     toHost.set(init, graph.addInitializer(graph.uniqueName(`${prefix}/${init.name}`), init.constValue));
   }
   // A node that computes a pattern output is named after the node it replaces; the others after the root.
-  const replaces = new Map<Value, Node | null>(results.map((value, index) => [value, match.outputs[index]?.producer() ?? null]));
+  const replaces = new Map<Value, Node | null>(
+    results.map((value, index) => [value, match.outputs[index]?.producer() ?? null]),
+  );
   const created = new Set<Value>();
   for (const node of scratch.graph.nodes) {
     const inputs = node.inputs.map((value) => (value === null ? null : hostValue(toHost, value, rule.name)));
-    const replaced = node.outputs.map((output) => replaces.get(output)).find((old) => old !== undefined && old !== null && old.name !== '');
-    const name = replaced === undefined || replaced === null ? `${prefix}/${node.name}` : `${replaced.name}/${rule.name}`;
-    const hostNode = graph.addNode({ opType: node.opType, domain: node.domain, inputs, outputs: node.outputs.map((v) => `${prefix}/${v.name}`), attributes: node.attributes, name });
+    const replaced = node.outputs
+      .map((output) => replaces.get(output))
+      .find((old) => old !== undefined && old !== null && old.name !== '');
+    const name =
+      replaced === undefined || replaced === null ? `${prefix}/${node.name}` : `${replaced.name}/${rule.name}`;
+    const hostNode = graph.addNode({
+      opType: node.opType,
+      domain: node.domain,
+      inputs,
+      outputs: node.outputs.map((v) => `${prefix}/${v.name}`),
+      attributes: node.attributes,
+      name,
+    });
     hostNode.outputs.forEach((output, index) => {
       output.type = node.outputs[index]?.type ?? null;
       const scratchValue = node.outputs[index];
@@ -210,9 +242,11 @@ function splice<B>(context: RuleContext, rule: RewriteRule<B>, match: Match, bin
     const result = results[index];
     if (result === undefined) return;
     const neu = hostValue(toHost, result, rule.name);
-    if (old.isGraphOutput() && !created.has(neu)) throw new Error(`rule '${rule.name}' replaced graph output '${old.name}' by an existing value`);
+    if (old.isGraphOutput() && !created.has(neu))
+      throw new Error(`rule '${rule.name}' replaced graph output '${old.name}' by an existing value`);
     old.replaceAllUsesWith(neu);
-    if (created.has(neu)) renames.push({ value: neu, name: old.name, type: old.isGraphOutput() || neu.isGraphOutput() ? old.type : null });
+    if (created.has(neu))
+      renames.push({ value: neu, name: old.name, type: old.isGraphOutput() || neu.isGraphOutput() ? old.type : null });
   });
   for (const node of [...match.all].reverse()) graph.removeNode(node);
   for (const { value, name, type } of renames) {
@@ -226,7 +260,10 @@ function splice<B>(context: RuleContext, rule: RewriteRule<B>, match: Match, bin
 
 function hostValue(toHost: ReadonlyMap<Value, Value>, value: Value, rule: string): Value {
   const host = toHost.get(value);
-  if (host === undefined) throw new Error(`rule '${rule}': replacement value '${value.name}' is not an input, constant or node output of the replacement`);
+  if (host === undefined)
+    throw new Error(
+      `rule '${rule}': replacement value '${value.name}' is not an input, constant or node output of the replacement`,
+    );
   return host;
 }
 
@@ -241,7 +278,14 @@ function removeDeadFeeders(graph: Graph, feeders: ReadonlySet<Value>): void {
   const stack = [...feeders];
   while (stack.length > 0) {
     const value = stack.pop();
-    if (value === undefined || value.graph !== graph || value.uses().length > 0 || value.isGraphOutput() || value.isGraphInput()) continue;
+    if (
+      value === undefined ||
+      value.graph !== graph ||
+      value.uses().length > 0 ||
+      value.isGraphOutput() ||
+      value.isGraphInput()
+    )
+      continue;
     const producer = value.producer();
     if (producer === null) {
       if (graph.initializers.get(value.name) === value) graph.removeInitializer(value);
