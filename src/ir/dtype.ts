@@ -98,10 +98,27 @@ export function allocate(dtype: DataType, length: number): TensorData {
 }
 
 /** Floating-point types (whose kernels compute in float). */
+/** The float element types (float16/bfloat16 compute in float64 and round once). */
+export const FLOAT_TYPES: readonly DataType[] = [DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16];
+/** Signed integer element types. */
+export const SIGNED_INT_TYPES: readonly DataType[] = [DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64];
+/** Unsigned integer element types. */
+export const UNSIGNED_INT_TYPES: readonly DataType[] = [DataType.UINT8, DataType.UINT16, DataType.UINT32, DataType.UINT64];
+/** Integer types whose every value is exact in a float64 (all but int64/uint64). */
+export const SMALL_INT_TYPES: readonly DataType[] = [
+  DataType.INT8,
+  DataType.UINT8,
+  DataType.INT16,
+  DataType.UINT16,
+  DataType.INT32,
+  DataType.UINT32,
+];
+/** Every numeric element type (no bool, no string). */
+export const NUMERIC_TYPES: readonly DataType[] = [...FLOAT_TYPES, ...SIGNED_INT_TYPES, ...UNSIGNED_INT_TYPES];
+
+/** True for float16, bfloat16, float32 and float64. */
 export function isFloatType(dtype: DataType): boolean {
-  return (
-    dtype === DataType.FLOAT || dtype === DataType.DOUBLE || dtype === DataType.FLOAT16 || dtype === DataType.BFLOAT16
-  );
+  return FLOAT_TYPES.includes(dtype);
 }
 
 /** Integer types stored as BigInt. */

@@ -227,6 +227,11 @@ export class Graph {
 
 export type { PreservedField } from './value.js';
 
+/** True for the default ONNX domain, spelled `''` or `'ai.onnx'`. */
+export function isDefaultDomain(domain: string): boolean {
+  return domain === '' || domain === 'ai.onnx';
+}
+
 /** A model: graph plus the metadata ONNX keeps around it. */
 export class Model {
   irVersion = 8;
