@@ -103,7 +103,12 @@ export const FLOAT_TYPES: readonly DataType[] = [DataType.FLOAT, DataType.DOUBLE
 /** Signed integer element types. */
 export const SIGNED_INT_TYPES: readonly DataType[] = [DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64];
 /** Unsigned integer element types. */
-export const UNSIGNED_INT_TYPES: readonly DataType[] = [DataType.UINT8, DataType.UINT16, DataType.UINT32, DataType.UINT64];
+export const UNSIGNED_INT_TYPES: readonly DataType[] = [
+  DataType.UINT8,
+  DataType.UINT16,
+  DataType.UINT32,
+  DataType.UINT64,
+];
 /** Integer types whose every value is exact in a float64 (all but int64/uint64). */
 export const SMALL_INT_TYPES: readonly DataType[] = [
   DataType.INT8,
