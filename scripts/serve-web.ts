@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { ortWebDistDir, ORT_WEB_MODULE } from '../src/runtime/web-browser.js';
-import { startStaticServer } from '../src/runtime/web-server.js';
+import { ortWebDistDir, ORT_WEB_MODULE } from '../src/runtime/node/web-browser.js';
+import { startStaticServer } from '../src/runtime/node/web-server.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_PORT = 8080;

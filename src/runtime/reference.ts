@@ -9,7 +9,7 @@ import type { Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { Value } from '../ir/value.js';
 import { runNode } from '../ops/registry.js';
-import type { Availability, Backend, Session, TensorMap } from './backend.js';
+import { defineBackend, type Backend, type TensorMap } from './backend.js';
 
 /** A problem with the tensors fed to a model. */
 export class InputError extends SppkitError {
@@ -100,17 +100,14 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
   return result;
 }
 
-/** The `ref` backend. */
-export const referenceBackend: Backend = {
+/** The `ref` backend: always available; a session's `run` rejects (never throws) with evaluate's errors. */
+export const referenceBackend: Backend = defineBackend({
   name: 'ref',
-  availability(): Promise<Availability> {
-    return Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' });
-  },
-  load(model: Model): Promise<Session> {
-    return Promise.resolve({
+  check: () => Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' }),
+  load: (model: Model) =>
+    Promise.resolve({
       provider: 'sppkit reference',
-      run: (feeds: TensorMap) => Promise.resolve(evaluate(model, feeds)),
+      run: (feeds: TensorMap) => Promise.resolve().then(() => evaluate(model, feeds)),
       dispose: () => Promise.resolve(),
-    });
-  },
-};
+    }),
+});

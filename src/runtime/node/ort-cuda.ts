@@ -14,16 +14,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Model } from '../ir/graph.js';
-import type { Availability } from './backend.js';
-import {
-  createOrtBackend,
-  type OrtBackend,
-  ortBinaryDir,
-  ortErrorText,
-  type GraphOptimizationLevel,
-  type OrtModule,
-} from './ort-node.js';
+import type { Availability } from '../backend.js';
+import { ortErrorText, type GraphOptimizationLevel, type ModelEncoder } from '../ort-session.js';
+import { createOrtBackend, ortBinaryDir, type OrtBackend, type OrtModule } from './ort-node.js';
 import { probeLibraries, probeSessionInChild } from './ort-probe.js';
 
 /** Environment variable naming the folder to look for ORT's CUDA provider libraries in (default: the binding's). */
@@ -52,7 +45,7 @@ export interface OrtCudaOptions {
   /** Default graph optimization level (`all`). */
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
   /** Serializer override (tests); default `encodeModel`. */
-  readonly encode?: (model: Model) => Uint8Array | Promise<Uint8Array>;
+  readonly encode?: ModelEncoder;
 }
 
 /** Reasons the CUDA EP cannot run here (empty when every check passed). Loads nothing into this process. */
@@ -97,6 +90,18 @@ export async function cudaProblems(options: {
   return problems;
 }
 
+/** The environment variable with which NVIDIA's libraries allow (1) or forbid (0) TF32 math for float32. */
+export const TF32_ENV = 'NVIDIA_TF32_OVERRIDE';
+
+/**
+ * Forbids TF32 for float32 math unless the user chose: cuBLAS/cuDNN use TF32 for float32 convolutions on Ampere and
+ * newer unless told not to, which puts Conv results ~1e-3 away from float32 (and from every other backend). sppkit
+ * wants float32 semantics; set NVIDIA_TF32_OVERRIDE=1 yourself before the first CUDA session to allow TF32.
+ */
+export function keepFloat32Math(env: Record<string, string | undefined> = process.env): void {
+  env[TF32_ENV] ??= '0';
+}
+
 function explain(message: string): string {
   if (/Failed to load shared library|cannot open shared object/.test(message))
     return `${message} (the CUDA provider or a library it needs could not be loaded; ${INSTALL_HINT})`;
@@ -121,10 +126,7 @@ export function createOrtCudaBackend(options: OrtCudaOptions = {}): OrtBackend {
     explainLoadFailure: explain,
     ...(options.encode === undefined ? {} : { encode: options.encode }),
     check: async (ort: OrtModule): Promise<Availability> => {
-      // cuBLAS/cuDNN use TF32 for float32 convolutions on Ampere and newer unless told not to, which puts Conv
-      // results ~1e-3 away from float32 (and from every other backend). sppkit wants float32 semantics; set
-      // NVIDIA_TF32_OVERRIDE=1 yourself before the first CUDA session to allow TF32.
-      process.env['NVIDIA_TF32_OVERRIDE'] ??= '0';
+      keepFloat32Math();
       const bindingDir = ortBinaryDir();
       const providerDir = options.providerDir ?? process.env[CUDA_PROVIDER_DIR_ENV] ?? bindingDir;
       const problems = await cudaProblems({ deviceId, providerDir, bindingDir });
