@@ -5,17 +5,26 @@
  *
  * The results also go, as JSON, into `#results` and `document.body.dataset.state` becomes `done` (the browser
  * test reads both).
+ *
+ * It imports sppkit as any user would, from the package root `sppkit` (browser-safe): scripts/serve-web.ts bundles it
+ * with that name pointed at src/index.ts, and tsconfig.json's `paths` does the same for the type checker.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { sppAdaptive, sppfBlock, seededWeights } from '../src/blocks/index.js';
-import { encodeModel } from '../src/export/model.js';
-import { GraphBuilder, type DimSpec } from '../src/graph/builder.js';
-import { DataType } from '../src/ir/dtype.js';
-import type { Model } from '../src/ir/graph.js';
-import { Tensor } from '../src/ir/tensor.js';
-import { compareTensors } from '../src/runtime/compare.js';
-import { fromOrtTensor, toOrtTensor } from '../src/runtime/ort-tensor.js';
-import { evaluate } from '../src/runtime/reference.js';
+import {
+  compareTensors,
+  DataType,
+  encodeModel,
+  evaluate,
+  fromOrtTensor,
+  GraphBuilder,
+  seededWeights,
+  sppAdaptive,
+  sppfBlock,
+  Tensor,
+  toOrtTensor,
+  type DimSpec,
+  type Model,
+} from 'sppkit';
 
 /** Later runs timed per runtime (after the first). */
 const TIMED_RUNS = 5;
