@@ -95,5 +95,22 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...nodeGlobals],
     },
   },
+  {
+    // The browser app imports sppkit like any user: the package root, never src/ paths, never Node.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeOnly,
+          patterns: [
+            ...nodeOnlyPatterns,
+            { group: ['**/src/**', 'sppkit/*'], message: "web/ imports the browser-safe package root, 'sppkit'." },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...nodeGlobals],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -173,7 +173,8 @@ async function adapterText(): Promise<string> {
   const info: unknown = typeof adapter === 'object' && adapter !== null ? Reflect.get(adapter, 'info') : undefined;
   if (typeof info !== 'object' || info === null) return 'no WebGPU adapter';
   const text = (key: string): string => String(Reflect.get(info, key) ?? '');
-  return `${text('vendor')}/${text('architecture')}${Reflect.get(info, 'isFallbackAdapter') === true ? ' (fallback adapter)' : ''}`;
+  const fallback = Reflect.get(info, 'isFallbackAdapter') === true ? ' (fallback adapter)' : '';
+  return `${text('vendor')}/${text('architecture')}${fallback}`;
 }
 
 async function runAll(settings: Settings): Promise<void> {
@@ -186,7 +187,9 @@ async function runAll(settings: Settings): Promise<void> {
   const referenceMs = performance.now() - t0;
   if (reference === undefined) throw new Error('the reference gave no output y');
   element('#model', HTMLDivElement).textContent =
-    `${model.graph.name}: ${model.graph.nodes.length} nodes, ${bytes.length} bytes of ONNX; x [1, ${settings.channels}, ${settings.height}, ${settings.width}]${settings.dynamic ? ' fed to symbolic H, W' : ''} → y [${reference.dims.join(', ')}]`;
+    `${model.graph.name}: ${model.graph.nodes.length} nodes, ${bytes.length} bytes of ONNX; ` +
+    `x [1, ${settings.channels}, ${settings.height}, ${settings.width}]` +
+    `${settings.dynamic ? ' fed to symbolic H, W' : ''} → y [${reference.dims.join(', ')}]`;
   // Max pooling is exact; averages and convolutions differ by float rounding order.
   const atol = settings.block === 'spp-adaptive-max' ? 0 : 1e-4;
   const noFallback = { session: { disable_cpu_ep_fallback: '1' } };

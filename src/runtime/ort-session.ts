@@ -7,6 +7,7 @@
  * onnxruntime-node alike); the module itself is passed in by the caller.
  */
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
+import { encodeModel } from '../export/model.js';
 import { DataType } from '../ir/dtype.js';
 import type { Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
@@ -19,9 +20,8 @@ export type GraphOptimizationLevel = NonNullable<InferenceSession.SessionOptions
 /** Serializes a model to ONNX bytes for onnxruntime. */
 export type ModelEncoder = (model: Model) => Uint8Array | Promise<Uint8Array>;
 
-/** Serializes a model with `encodeModel` (src/export), imported on first use. */
-export async function encodeForOrt(model: Model): Promise<Uint8Array> {
-  const { encodeModel } = await import('../export/model.js');
+/** Serializes a model for onnxruntime: `encodeModel` (src/export), the default `ModelEncoder` of every backend. */
+export function encodeForOrt(model: Model): Uint8Array {
   return encodeModel(model);
 }
 

@@ -24,7 +24,8 @@ function checkAgainst(value: Value, tensor: Tensor, bindings: Map<string, number
   if (type.dtype !== tensor.dtype)
     return `${what} '${value.name}' must be ${dtypeName(type.dtype)} but is ${tensor.describe()}`;
   if (type.shape !== null && !bindShape(type.shape, tensor.dims, bindings)) {
-    return `${what} '${value.name}' has shape [${tensor.dims.join(', ')}] but ${formatShape(type.shape)} was declared${describeBindings(type.shape, bindings)}`;
+    const declared = `${formatShape(type.shape)} was declared${describeBindings(type.shape, bindings)}`;
+    return `${what} '${value.name}' has shape [${tensor.dims.join(', ')}] but ${declared}`;
   }
   return undefined;
 }

@@ -61,8 +61,10 @@ export const PROFILES: Readonly<Record<BackendName, BackendProfile>> = {
     onnxruntime: true,
   },
   'web-webgpu': {
-    detail:
-      /^onnxruntime-web 1\.30\.\d+ \(ort\.webgpu\.min\.mjs\), WebGpuExecutionProvider in Chromium \d+\S* headless, adapter \S+/,
+    detail: new RegExp(
+      String.raw`^onnxruntime-web 1\.30\.\d+ \(ort\.webgpu\.min\.mjs\), ` +
+        String.raw`WebGpuExecutionProvider in Chromium \d+\S* headless, adapter \S+`,
+    ),
     provider: /WebGpuExecutionProvider \(onnxruntime-web\/webgpu\), no CPU fallback, Chromium/,
     exactDtypes: [],
     tolerance: GPU_TOLERANCE,

@@ -58,7 +58,7 @@ for (const name of BACKEND_NAMES) {
       expect(availability.available && availability.detail).toMatch(profile.detail);
     });
 
-    it('runs the MaxPool pyramid (ceil_mode, asymmetric pads, chained same pools) identically to the reference', async () => {
+    it('runs the MaxPool pyramid (ceil_mode, asymmetric pads, chained pools) exactly as the reference', async () => {
       const model = pyramidModel();
       await withSession(backend, model, async (session) => {
         expect(session.provider).toMatch(profile.provider);
@@ -94,7 +94,7 @@ for (const name of BACKEND_NAMES) {
       });
     }
 
-    it('runs static sppAdaptive max (Slice + ReduceMax, MaxPool, GlobalMaxPool) identically to the reference', async () => {
+    it('runs static sppAdaptive max (Slice+ReduceMax, MaxPool, GlobalMaxPool) exactly as the reference', async () => {
       const model = sppAdaptiveModel('max', 13, 11);
       await withSession(backend, model, async (session) => {
         const feeds = new Map([['x', patternInput(3, 13, 11)]]);

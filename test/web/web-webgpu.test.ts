@@ -30,7 +30,7 @@ describe('web-webgpu without a browser', () => {
 });
 
 describe.runIf(ready)('web-webgpu placement in Chromium', () => {
-  it('places every node of the MaxPool pyramid on the WebGPU EP, and runs it identically to the reference', async () => {
+  it('places every node of the MaxPool pyramid on the WebGPU EP, and runs it identically', async () => {
     const model = pyramidModel();
     const session = await createWebWebGpuBackend().load(model, { verifyPlacement: true });
     expect(session.provider).toMatch(/WebGpuExecutionProvider \(onnxruntime-web\/webgpu\), no CPU fallback, Chromium/);
@@ -43,7 +43,7 @@ describe.runIf(ready)('web-webgpu placement in Chromium', () => {
     await session.dispose();
   });
 
-  it('places every node of static sppAdaptive max (Slice + ReduceMax, MaxPool, GlobalMaxPool) on the WebGPU EP', async () => {
+  it('places every node of static sppAdaptive max (Slice+ReduceMax, MaxPool, GlobalMaxPool) on WebGPU', async () => {
     const fixed = sppAdaptiveModel('max', 13, 11);
     const session = await createWebWebGpuBackend().load(fixed, { verifyPlacement: true });
     expect(session.placement.join('\n')).toMatch(/All nodes placed on \[WebGpuExecutionProvider\]/);
@@ -52,7 +52,7 @@ describe.runIf(ready)('web-webgpu placement in Chromium', () => {
     await session.dispose();
   });
 
-  it('refuses dynamic sppAdaptive under explicit strict placement, and otherwise runs it saying that shape nodes went to the CPU EP', async () => {
+  it('refuses dynamic sppAdaptive under strict placement, else says shape nodes went to the CPU EP', async () => {
     const dynamic = sppAdaptiveModel('max', 'H', 'W');
     await expect(createWebWebGpuBackend({ cpuFallback: false }).load(dynamic)).rejects.toThrow(
       /assigned to the default CPU EP.*int64 shape arithmetic/,

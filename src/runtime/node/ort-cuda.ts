@@ -32,7 +32,8 @@ export const CUDA_PROVIDER_LIBRARIES = [
 const CUDNN_LIBRARY = 'libcudnn.so.9';
 const CUDA_DRIVER_LIBRARY = 'libcuda.so.1';
 const INSTALL_HINT =
-  'install onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip, or run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`';
+  'install onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip, ' +
+  'or run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`';
 
 /** Options of `createOrtCudaBackend`. */
 export interface OrtCudaOptions {
@@ -63,11 +64,13 @@ export async function cudaProblems(options: {
   const missing = CUDA_PROVIDER_LIBRARIES.filter((name) => !existsSync(path.join(options.providerDir, name)));
   if (missing.length > 0) {
     problems.push(
-      `provider librar${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')} missing in ${options.providerDir} (${INSTALL_HINT})`,
+      `provider librar${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')} missing in ${options.providerDir} ` +
+        `(${INSTALL_HINT})`,
     );
   } else if (path.resolve(options.providerDir) !== path.resolve(options.bindingDir)) {
     problems.push(
-      `the provider libraries are in ${options.providerDir}, but onnxruntime loads them only from next to libonnxruntime.so.1 in ${options.bindingDir}: copy or link them there`,
+      `the provider libraries are in ${options.providerDir}, but onnxruntime loads them only from next to ` +
+        `libonnxruntime.so.1 in ${options.bindingDir}: copy or link them there`,
     );
   }
   const device = `/dev/nvidia${options.deviceId}`;
@@ -140,7 +143,9 @@ export function createOrtCudaBackend(options: OrtCudaOptions = {}): OrtBackend {
         };
       return {
         available: true,
-        detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, CUDAExecutionProvider on device ${deviceId}, providers from ${providerDir}`,
+        detail:
+          `onnxruntime-node ${ort.env.versions.node ?? '?'}, CUDAExecutionProvider on device ${deviceId}, ` +
+          `providers from ${providerDir}`,
       };
     },
   });

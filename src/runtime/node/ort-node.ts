@@ -1,7 +1,8 @@
 /**
- * onnxruntime-node backends: the shared machinery (lazy loading of the native binding, session options, feeding
- * and fetching tensors) and the `ort-cpu` backend. `ort-cuda` and `ort-webgpu` build on it (ort-cuda.ts,
- * ort-webgpu.ts).
+ * onnxruntime-node backends: the shared machinery (lazy loading of the native binding, session options, the
+ * strict-placement retry) and the `ort-cpu` backend. `ort-cuda` and `ort-webgpu` build on it (ort-cuda.ts,
+ * ort-webgpu.ts). Feeding and fetching tensors is ../ort-session.ts's `OrtSession`, shared with onnxruntime-web;
+ * availability is checked once through `defineBackend` (../backend.ts).
  *
  * onnxruntime-node is imported lazily, on the first availability check or load, so that importing sppkit never
  * loads native code, and so that `ort-webgpu` can set `VK_ICD_FILENAMES` before ORT first initialises WebGPU.

@@ -55,7 +55,8 @@ for (const lib of LIBRARIES) {
   try { process.dlopen({ exports: {} }, lib, RTLD_NOW | RTLD_GLOBAL); results[lib] = { loaded: true }; }
   catch (e) {
     const m = String(e && e.message || e);
-    results[lib] = /did not self-register|napi_register_module/.test(m) ? { loaded: true } : { loaded: false, error: m.split('\\n')[0] };
+    const loadable = /did not self-register|napi_register_module/.test(m);
+    results[lib] = loadable ? { loaded: true } : { loaded: false, error: m.split('\\n')[0] };
   }
 }
 process.stdout.write(JSON.stringify(results));
@@ -114,7 +115,8 @@ const input = ${JSON.stringify(input)};
 (async () => {
   try {
     const s = await ort.InferenceSession.create(bytes, ${JSON.stringify(options)});
-    const feeds = { ${JSON.stringify(PROBE_INPUT)}: new ort.Tensor('float32', Float32Array.from(input.values), input.dims) };
+    const x = new ort.Tensor('float32', Float32Array.from(input.values), input.dims);
+    const feeds = { ${JSON.stringify(PROBE_INPUT)}: x };
     const r = await s.run(feeds);
     process.stdout.write(JSON.stringify({ ok: true, y: Array.from(r[${JSON.stringify(PROBE_OUTPUT)}].data) }));
     await s.release();

@@ -133,7 +133,9 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
     if (!ort.listSupportedBackends().some((entry) => entry.name === 'webgpu' && entry.bundled)) {
       return {
         available: false,
-        reason: `onnxruntime-node ${ort.env.versions.node ?? '?'} has no bundled WebGPU EP on ${process.platform}/${process.arch}`,
+        reason:
+          `onnxruntime-node ${ort.env.versions.node ?? '?'} has no bundled WebGPU EP ` +
+          `on ${process.platform}/${process.arch}`,
       };
     }
     if (process.platform === 'linux') {
@@ -148,7 +150,9 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
     if (candidates.length === 0) {
       return {
         available: false,
-        reason: `no Vulkan driver: VK_ICD_FILENAMES is not set, no ICD manifest in ${SYSTEM_ICD_DIRS.join(', ')}, and no ${CHROMIUM_SWIFTSHADER_ICD} (Debian: apt-get install chromium for SwiftShader)`,
+        reason:
+          `no Vulkan driver: VK_ICD_FILENAMES is not set, no ICD manifest in ${SYSTEM_ICD_DIRS.join(', ')}, ` +
+          `and no ${CHROMIUM_SWIFTSHADER_ICD} (Debian: apt-get install chromium for SwiftShader)`,
       };
     }
     const key = options.vulkanIcd ?? '';
@@ -164,7 +168,9 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
       if (webgpuStarted && process.env['VK_ICD_FILENAMES'] !== chosen.icdFiles) {
         return {
           available: false,
-          reason: `${chosen.label} works, but WebGPU was already started in this process with another driver; set VK_ICD_FILENAMES=${chosen.icdFiles} before starting node`,
+          reason:
+            `${chosen.label} works, but WebGPU was already started in this process with another driver; ` +
+            `set VK_ICD_FILENAMES=${chosen.icdFiles} before starting node`,
         };
       }
       process.env['VK_ICD_FILENAMES'] = chosen.icdFiles;

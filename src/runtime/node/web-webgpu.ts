@@ -97,6 +97,10 @@ export interface WebGpuSession extends Session {
 
 let nextId = 0;
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function errorOf(answer: unknown): string | undefined {
   const error = fieldOf(answer, 'error');
   return typeof error === 'string' ? error : undefined;
@@ -132,7 +136,8 @@ class PageSession implements WebGpuSession {
     if (missing.length > 0)
       throw new BackendError(
         'web-webgpu',
-        `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} (the model's inputs: ${this.inputNames.join(', ')})`,
+        `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} ` +
+          `(the model's inputs: ${this.inputNames.join(', ')})`,
       );
     const wire = [...feeds].map(([name, tensor]) => toWireTensor(name, tensor));
     const answer = await this.host.call('run', { id: this.id, feeds: wire });
@@ -203,7 +208,9 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       const error = errorOf(answer);
       if (error !== undefined) {
         const hint = /fallback/i.test(error)
-          ? " (some nodes cannot run on the WebGPU EP, e.g. int64 shape arithmetic of dynamic sizes, which ORT assigns to its CPU EP; pass cpuFallback: true to allow ORT's CPU EP for them, and verifyPlacement: true to see which)"
+          ? ' (some nodes cannot run on the WebGPU EP, e.g. int64 shape arithmetic of dynamic sizes, which ORT ' +
+            "assigns to its CPU EP; pass cpuFallback: true to allow ORT's CPU EP for them, and verifyPlacement: " +
+            'true to see which)'
           : '';
         throw new BackendError('web-webgpu', `session creation failed: ${error}${hint}`);
       }
@@ -246,7 +253,9 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
     if (executablePath === undefined) {
       return {
         available: false,
-        reason: `no Chromium: ${CHROMIUM_ENV} is not set and none of ${CHROMIUM_CANDIDATES.join(', ')} exists (Debian: apt-get install chromium)`,
+        reason:
+          `no Chromium: ${CHROMIUM_ENV} is not set and none of ${CHROMIUM_CANDIDATES.join(', ')} exists ` +
+          '(Debian: apt-get install chromium)',
       };
     }
     try {
@@ -278,14 +287,16 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       } catch (error) {
         return {
           available: false,
-          reason: `WebGPU probe session failed on adapter ${adapter}: ${error instanceof Error ? error.message : String(error)}`,
+          reason: `WebGPU probe session failed on adapter ${adapter}: ${errorText(error)}`,
         };
       }
       const mismatch = await runProbe(session, probe).finally(() => session.dispose());
       if (mismatch !== undefined) return { available: false, reason: `WebGPU ${mismatch}` };
       return {
         available: true,
-        detail: `onnxruntime-web ${host.ortVersion} (${ORT_WEB_MODULE}), WebGpuExecutionProvider in Chromium ${host.browser.version()} headless, adapter ${adapter}`,
+        detail:
+          `onnxruntime-web ${host.ortVersion} (${ORT_WEB_MODULE}), WebGpuExecutionProvider ` +
+          `in Chromium ${host.browser.version()} headless, adapter ${adapter}`,
       };
     } finally {
       releaseWebHost(executablePath);
@@ -303,7 +314,8 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       releaseWebHost(executablePath);
       if (half !== undefined && host.adapter.ok && !host.adapter.info.features.includes(SHADER_F16)) {
         throw new UnsupportedError(
-          `web-webgpu: value '${half}' is float16, but adapter ${describeAdapter(host.adapter.info)} lacks the '${SHADER_F16}' feature`,
+          `web-webgpu: value '${half}' is float16, ` +
+            `but adapter ${describeAdapter(host.adapter.info)} lacks the '${SHADER_F16}' feature`,
         );
       }
       try {
