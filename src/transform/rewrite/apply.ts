@@ -37,20 +37,22 @@ const MIN_REWRITE_LIMIT = 10_000;
 /** Applies `rules` in order, each until it no longer fires; in place. */
 export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[]): RuleRun {
   const graph = model.graph;
-  const positions = new Map<Node, number>();
+  // Weak maps: nodes a rewrite removes are not kept alive by the engine.
+  const positions = new WeakMap<Node, number>();
   let next = 0;
   for (const node of graph.nodes) positions.set(node, (next += 1));
   const env: MatchEnv = { session: new MatchSession(model.opset), order: (node) => positions.get(node) ?? 0 };
   const types = new TypeView(model);
   const context: RuleContext = { model, typeOf: (value) => types.typeOf(value) };
   const reported = new Set<string>();
-  const ids = new Map<Node, number>();
+  const ids = new WeakMap<Node, number>();
+  let nextId = 0;
   const siteKey = (rule: string, nodes: readonly Node[]): string => {
     const keys = nodes.map((node) => {
       const known = ids.get(node);
       if (known !== undefined) return known;
-      ids.set(node, ids.size);
-      return ids.size - 1;
+      ids.set(node, (nextId += 1));
+      return nextId;
     });
     return `${rule}|${keys.sort((a, b) => a - b).join(',')}`;
   };
@@ -89,7 +91,7 @@ export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[])
           `rule '${rule.name}' fired ${fired} times on ${graph.nodes.length} nodes; it keeps matching its own output`,
         );
       const where = describeSite(match.all);
-      const done = rewritten(model, types, rule, match, result.bindings, where);
+      const done = rewritten(model, types, rule, match, result.bindings, fired, where);
       for (const created of done.created) positions.set(created, (next += 1));
       events.push({ rule: rule.name, kind: 'fired', where, detail: done.detail });
       for (const neighbour of neighbourhood(done.touched, rule.pattern.span - 1, rule.pattern.throughUses))
@@ -101,9 +103,12 @@ export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[])
   return { modified: rewrites > 0, events, stats: { attempts, rewrites } };
 }
 
-/** A FIFO of nodes without duplicates. */
+/** Taken entries a worklist keeps before it drops them (amortized O(1) per entry). */
+const COMPACT_AFTER = 4096;
+
+/** A FIFO of nodes without duplicates; it lets go of the nodes it has handed out. */
 class Worklist {
-  readonly #items: Node[];
+  #items: Node[];
   readonly #queued: Set<Node>;
   #head = 0;
 
@@ -123,6 +128,10 @@ class Worklist {
     if (node === undefined) return undefined;
     this.#head += 1;
     this.#queued.delete(node);
+    if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
     return node;
   }
 }
@@ -143,10 +152,11 @@ function rewritten<B>(
   rule: RewriteRule<B>,
   match: Match,
   bindings: B,
+  serial: number,
   where: string,
 ): SpliceResult {
   try {
-    return splice(model, types, rule, match, bindings);
+    return splice(model, types, rule, match, bindings, serial);
   } catch (error) {
     throw failure(rule.name, 'rewrite', where, error);
   }

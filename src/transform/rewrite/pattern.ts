@@ -87,7 +87,7 @@ export class PatternNode<O extends OpDef = OpDef> {
   /** Decides admission; `O` only in its result, so a handle of one op is a handle of `OpDef`. */
   readonly #decide: (session: MatchSession, node: Node) => Admission<O>;
   /** Admissions per session and node: attributes are parsed once per node and handle. */
-  readonly #admissions = new WeakMap<MatchSession, Map<Node, Admission<O>>>();
+  readonly #admissions = new WeakMap<MatchSession, WeakMap<Node, Admission<O>>>();
 
   constructor(
     /** The op definitions a graph node may have. */
@@ -138,7 +138,7 @@ export class PatternNode<O extends OpDef = OpDef> {
   admit(session: MatchSession, node: Node): Admission<O> {
     let cache = this.#admissions.get(session);
     if (cache === undefined) {
-      cache = new Map();
+      cache = new WeakMap();
       this.#admissions.set(session, cache);
     }
     const known = cache.get(node);

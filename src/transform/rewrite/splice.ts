@@ -25,13 +25,17 @@ export interface SpliceResult {
   readonly touched: ReadonlySet<Node>;
 }
 
-/** Builds the replacement on a scratch graph and splices it into the model in place of the match. */
+/**
+ * Builds the replacement on a scratch graph and splices it into the model in place of the match. `serial` numbers
+ * the rule's rewrites: it names what replaces unnamed nodes, so names stay unique without searching.
+ */
 export function splice<B>(
   model: Model,
   types: TypeView,
   rule: RewriteRule<B>,
   match: Match,
   bindings: B,
+  serial: number,
 ): SpliceResult {
   const graph = model.graph;
   const scratch = new GraphBuilder({ opset: model.opset, name: `${rule.name}-replacement` });
@@ -96,7 +100,7 @@ export function splice<B>(
       `rule '${rule.name}' returned ${results.length} values for ${match.outputs.length} pattern outputs`,
     );
   const root = match.all[match.all.length - 1];
-  const prefix = root === undefined || root.name === '' ? rule.name : `${root.name}/${rule.name}`;
+  const prefix = root === undefined || root.name === '' ? `${rule.name}_${serial}` : `${root.name}/${rule.name}`;
   for (const init of scratch.graph.initializers.values()) {
     if (init.constValue === null) continue;
     toHost.set(init, graph.addInitializer(graph.uniqueName(`${prefix}/${init.name}`), init.constValue));
@@ -144,7 +148,7 @@ export function splice<B>(
     if (createdValues.has(neu))
       renames.push({ value: neu, name: old.name, type: old.isGraphOutput() || neu.isGraphOutput() ? old.type : null });
   });
-  for (const node of [...match.all].reverse()) graph.removeNode(node);
+  removeMatched(graph, match.all);
   for (const { value, name, type } of renames) {
     if (graph.lookup(name) === undefined) graph.renameValue(value, name);
     const merged = type === null ? value.type : mergeTypes(type, value.type);
@@ -157,6 +161,20 @@ export function splice<B>(
   const summary =
     `replaced ${match.all.length} node(s) with ${scratch.graph.nodes.length} ` + `(${opSummary(scratch.graph)})`;
   return { detail: summary, created, touched };
+}
+
+/** Removes the matched nodes, users before producers (the engine's node order need not be topological). */
+function removeMatched(graph: Graph, nodes: readonly Node[]): void {
+  const remaining = new Set(nodes);
+  while (remaining.size > 0) {
+    const free = [...remaining].find((node) =>
+      node.outputs.every((output) => output.consumers().every((user) => !remaining.has(user))),
+    );
+    if (free === undefined)
+      throw new RuleError(`the matched nodes ${[...remaining].map((n) => n.label()).join(', ')} form a cycle`);
+    graph.removeNode(free);
+    remaining.delete(free);
+  }
 }
 
 function hostValue(toHost: ReadonlyMap<Value, Value>, value: Value, rule: string): Value {

@@ -19,7 +19,7 @@ export type TypeFact =
 
 /** Lazily inferred, remembered types of a model's values. */
 export class TypeView {
-  readonly #facts = new Map<Value, TypeFact>();
+  readonly #facts = new WeakMap<Value, TypeFact>();
 
   constructor(readonly model: Model) {}
 
