@@ -2,14 +2,16 @@
  * Applying rules to a model, as a worklist. Rules run in array order, each until it no longer fires. Every node is
  * tried once as the root of the rule's pattern, in graph order; after a rewrite only the nodes it created or
  * touched, and their neighbours as far as the pattern reaches, are tried again. The scan never restarts, and the
- * type view is updated as rewrites happen rather than recomputed, so a pass costs time linear in the graph for
- * patterns of bounded size. Every site where a rule fired or was refused is reported, so `--explain` can say where
- * a rewrite did not apply and why.
+ * type view is updated as rewrites happen rather than recomputed, so the engine's own work is linear in the graph
+ * for patterns of bounded size. Replacements are placed where the node order stays topological (order.ts), so a
+ * sorted graph is never re-sorted. Every site where a rule fired or was refused is reported, so `--explain` can
+ * say where a rewrite did not apply and why.
  */
 import type { Model } from '../../ir/graph.js';
 import type { Node } from '../../ir/value.js';
 import { RuleError } from './errors.js';
 import { matchAt, type Match, type MatchEnv } from './match.js';
+import { NodeOrder } from './order.js';
 import { MatchSession } from './pattern.js';
 import type { CheckResult, RewriteRule, RuleContext, RuleEvent } from './rule.js';
 import { splice, type SpliceResult } from './splice.js';
@@ -37,11 +39,10 @@ const MIN_REWRITE_LIMIT = 10_000;
 /** Applies `rules` in order, each until it no longer fires; in place. */
 export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[]): RuleRun {
   const graph = model.graph;
-  // Weak maps: nodes a rewrite removes are not kept alive by the engine.
-  const positions = new WeakMap<Node, number>();
-  let next = 0;
-  for (const node of graph.nodes) positions.set(node, (next += 1));
-  const env: MatchEnv = { session: new MatchSession(model.opset), order: (node) => positions.get(node) ?? 0 };
+  // A graph that comes unsorted is sorted at the end (when changed); a sorted one stays sorted as rewrites go.
+  let unordered = !isTopologicallyOrdered(model);
+  const order = new NodeOrder(graph);
+  const env: MatchEnv = { session: new MatchSession(model.opset), order: (node) => order.rank(node) };
   const types = new TypeView(model);
   const context: RuleContext = { model, typeOf: (value) => types.typeOf(value) };
   const reported = new Set<string>();
@@ -91,15 +92,15 @@ export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[])
           `rule '${rule.name}' fired ${fired} times on ${graph.nodes.length} nodes; it keeps matching its own output`,
         );
       const where = describeSite(match.all);
-      const done = rewritten(model, types, rule, match, result.bindings, fired, where);
-      for (const created of done.created) positions.set(created, (next += 1));
+      const done = rewritten({ model, types, order }, rule, match, result.bindings, fired, where);
+      unordered ||= !done.ordered;
       events.push({ rule: rule.name, kind: 'fired', where, detail: done.detail });
       for (const neighbour of neighbourhood(done.touched, rule.pattern.span - 1, rule.pattern.throughUses))
         queue.add(neighbour);
     }
     rewrites += fired;
   }
-  if (rewrites > 0 && !isTopologicallyOrdered(model)) graph.topologicalSort();
+  if (rewrites > 0 && unordered) graph.topologicalSort();
   return { modified: rewrites > 0, events, stats: { attempts, rewrites } };
 }
 
@@ -147,8 +148,7 @@ function checked<B>(rule: RewriteRule<B>, match: Match, context: RuleContext): C
 
 /** The rule's rewrite, spliced in; an exception from it is an error naming the rule and the site. */
 function rewritten<B>(
-  model: Model,
-  types: TypeView,
+  { model, types, order }: { model: Model; types: TypeView; order: NodeOrder },
   rule: RewriteRule<B>,
   match: Match,
   bindings: B,
@@ -156,7 +156,7 @@ function rewritten<B>(
   where: string,
 ): SpliceResult {
   try {
-    return splice(model, types, rule, match, bindings, serial);
+    return splice(model, types, order, rule, match, bindings, serial);
   } catch (error) {
     throw failure(rule.name, 'rewrite', where, error);
   }

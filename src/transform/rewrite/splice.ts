@@ -15,12 +15,15 @@ import { RuleError } from './errors.js';
 import type { Match } from './match.js';
 import type { AttrsOf, MatchedNode } from './pattern.js';
 import type { Replacement, RewriteRule } from './rule.js';
+import type { NodeOrder } from './order.js';
 import type { TypeView } from './type-view.js';
 
 /** What a splice did: its note, the nodes it created, and the nodes around it whose neighbourhood changed. */
 export interface SpliceResult {
   readonly detail: string;
   readonly created: readonly Node[];
+  /** False when the replacement could not be placed where the node order stays topological (it was appended). */
+  readonly ordered: boolean;
   /** Created nodes, the users of the replacement values, and the producers of the values the match read. */
   readonly touched: ReadonlySet<Node>;
 }
@@ -32,6 +35,7 @@ export interface SpliceResult {
 export function splice<B>(
   model: Model,
   types: TypeView,
+  order: NodeOrder,
   rule: RewriteRule<B>,
   match: Match,
   bindings: B,
@@ -105,6 +109,7 @@ export function splice<B>(
     if (init.constValue === null) continue;
     toHost.set(init, graph.addInitializer(graph.uniqueName(`${prefix}/${init.name}`), init.constValue));
   }
+  const place = placement(graph, order, match, [...toHost.values()], scratch.graph.nodes.length);
   // A node that computes a pattern output is named after the node it replaces; the others after the root.
   const replaces = new Map<Value, Node | null>(
     results.map((value, index) => [value, match.outputs[index]?.producer() ?? null]),
@@ -125,6 +130,7 @@ export function splice<B>(
       outputs: node.outputs.map((v) => `${prefix}/${v.name}`),
       attributes: node.attributes,
       name,
+      ...(place.before === undefined ? {} : { before: place.before }),
     });
     hostNode.outputs.forEach((output, index) => {
       const scratchValue = node.outputs[index];
@@ -134,6 +140,7 @@ export function splice<B>(
     });
     created.push(hostNode);
   }
+  order.commit(created, place.ranks, place.before);
   const feeders = new Set(match.all.flatMap((node) => node.inputs.filter((v): v is Value => v !== null)));
   const renames: { value: Value; name: string; type: TensorType | null }[] = [];
   const replacements: Value[] = [];
@@ -160,7 +167,36 @@ export function splice<B>(
   types.invalidate(replacements);
   const summary =
     `replaced ${match.all.length} node(s) with ${scratch.graph.nodes.length} ` + `(${opSummary(scratch.graph)})`;
-  return { detail: summary, created, touched };
+  return { detail: summary, created, touched, ordered: place.ordered };
+}
+
+/**
+ * Where the replacement's nodes go: right before the first node (in graph order) that reads a pattern output, or
+ * at the end when none does, provided every model value the replacement reads is computed before that point. So
+ * the node order stays topological and the graph never needs re-sorting. When that is not possible (a value the
+ * replacement reads is computed after a reader of the outputs, or no rank room is left), they are appended and
+ * `ordered` is false.
+ */
+function placement(
+  graph: Graph,
+  order: NodeOrder,
+  match: Match,
+  reads: readonly Value[],
+  count: number,
+): { before: Node | undefined; ranks: readonly number[]; ordered: boolean } {
+  const inside = new Set(match.all);
+  let before: Node | undefined;
+  for (const output of match.outputs)
+    for (const user of output.consumers())
+      if (!inside.has(user) && (before === undefined || order.rank(user) < order.rank(before))) before = user;
+  const limit = before === undefined ? Infinity : order.rank(before);
+  const readable = reads.every((value) => {
+    const producer = value.producer();
+    return producer === null || producer.graph !== graph || order.rank(producer) < limit;
+  });
+  const ranks = readable ? order.place(count, before) : undefined;
+  if (ranks !== undefined) return { before, ranks, ordered: true };
+  return { before: undefined, ranks: order.place(count, undefined) ?? [], ordered: false };
 }
 
 /** Removes the matched nodes, users before producers (the engine's node order need not be topological). */
