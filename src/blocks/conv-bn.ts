@@ -10,6 +10,7 @@ import { foldBatchNorm } from '../ops/shared/fold-batch-norm.js';
 import type { Value } from '../ir/value.js';
 import { weight, type ParamSpec, type Weights } from './weights.js';
 
+/** The one BatchNorm fold (src/ops/shared), re-exported for the blocks that fold their own units. */
 export { foldBatchNorm, type BatchNormParams, type FoldedConv } from '../ops/shared/fold-batch-norm.js';
 
 /** Activations used by the blocks. */

@@ -88,6 +88,8 @@ export class PatternNode<O extends OpDef = OpDef> {
   readonly #decide: (session: MatchSession, node: Node) => Admission<O>;
   /** Admissions per session and node: attributes are parsed once per node and handle. */
   readonly #admissions = new WeakMap<MatchSession, WeakMap<Node, Admission<O>>>();
+  /** Accept extra trailing inputs beyond those the op declares optional. */
+  readonly extraInputs: boolean;
 
   constructor(
     /** The op definitions a graph node may have. */
@@ -109,9 +111,6 @@ export class PatternNode<O extends OpDef = OpDef> {
     };
     this.extraInputs = options.extraInputs ?? false;
   }
-
-  /** Accept extra trailing inputs beyond those the op declares optional. */
-  readonly extraInputs: boolean;
 
   /** Output `index` of this node as a pattern value. */
   output(index: number): NodeOutput {

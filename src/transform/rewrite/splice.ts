@@ -50,11 +50,7 @@ export function splice<B>(
     use(value: Value, type?: TensorType): Value {
       const known = type === undefined ? fromHost.get(value) : undefined;
       if (known !== undefined) return known;
-      const fact = types.typeOf(value);
-      const stand = scratch.graph.addInput(
-        scratch.graph.uniqueName(value.name),
-        type ?? (fact.known ? fact.type : null),
-      );
+      const stand = scratch.graph.addInput(scratch.graph.uniqueName(value.name), type ?? knownType(types, value));
       stand.constValue = value.constValue;
       toHost.set(stand, value);
       if (type === undefined) fromHost.set(value, stand);
@@ -211,6 +207,11 @@ function removeMatched(graph: Graph, nodes: readonly Node[]): void {
     graph.removeNode(free);
     remaining.delete(free);
   }
+}
+
+function knownType(types: TypeView, value: Value): TensorType | null {
+  const fact = types.typeOf(value);
+  return fact.known ? fact.type : null;
 }
 
 function hostValue(toHost: ReadonlyMap<Value, Value>, value: Value, rule: string): Value {
