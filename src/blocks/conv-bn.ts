@@ -1,13 +1,17 @@
 /**
  * Conv (no bias) → BatchNorm (eval) → activation, the unit YOLO necks are made of. BatchNorm is folded into the
- * Conv at build time unless asked to keep it:
- *   scale_o = gamma_o / sqrt(var_o + eps);  W'_o = W_o * scale_o;  b'_o = beta_o - mean_o * scale_o
- * (computed in float64, rounded once to float32).
+ * Conv at build time unless asked to keep it, by the same function the `fold-bn` pass uses
+ * (src/ops/shared/fold-batch-norm.ts: scale_o = gamma_o / sqrt(var_o + eps); W'_o = W_o * scale_o;
+ * b'_o = (0 - mean_o) * scale_o + beta_o; computed in float64, rounded once to the weights' float32), so a model
+ * built with `keepBn` and then passed through `fold-bn` has the same bits as one built folded.
  */
 import type { GraphBuilder } from '../graph/builder.js';
-import { Tensor } from '../ir/tensor.js';
+import { foldBatchNorm } from '../ops/shared/fold-batch-norm.js';
 import type { Value } from '../ir/value.js';
 import { weight, type ParamSpec, type Weights } from './weights.js';
+
+/** The one BatchNorm fold (src/ops/shared), re-exported for the blocks that fold their own units. */
+export { foldBatchNorm, type BatchNormParams, type FoldedConv } from '../ops/shared/fold-batch-norm.js';
 
 /** Activations used by the blocks. */
 export type Activation = 'silu' | 'relu' | 'none';
@@ -38,31 +42,6 @@ export function convBnParams(spec: ConvBnSpec): ParamSpec[] {
     { name: `${spec.prefix}.bn.running_mean`, shape: c, init: 'bn-mean' },
     { name: `${spec.prefix}.bn.running_var`, shape: c, init: 'bn-var' },
   ];
-}
-
-/** Folds BatchNorm statistics into a bias-free conv weight; returns the new weight and bias. */
-export function foldBatchNorm(
-  convWeight: Tensor,
-  bn: {
-    readonly gamma: Tensor;
-    readonly beta: Tensor;
-    readonly mean: Tensor;
-    readonly variance: Tensor;
-    readonly eps: number;
-  },
-  convBias?: Tensor,
-): { weight: Tensor; bias: Tensor } {
-  const cOut = convWeight.dims[0] ?? 0;
-  const perChannel = convWeight.size / Math.max(1, cOut);
-  const w = new Float32Array(convWeight.size);
-  const b = new Float32Array(cOut);
-  for (let o = 0; o < cOut; o += 1) {
-    const scale = bn.gamma.numberAt(o) / Math.sqrt(bn.variance.numberAt(o) + bn.eps);
-    for (let i = 0; i < perChannel; i += 1) w[o * perChannel + i] = convWeight.numberAt(o * perChannel + i) * scale;
-    const bias0 = convBias === undefined ? 0 : convBias.numberAt(o);
-    b[o] = bn.beta.numberAt(o) + (bias0 - bn.mean.numberAt(o)) * scale;
-  }
-  return { weight: Tensor.float32(convWeight.dims, w), bias: Tensor.float32([cOut], b) };
 }
 
 /** Applies an activation. SiLU is `x * sigmoid(x)`. */

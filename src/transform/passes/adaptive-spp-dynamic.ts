@@ -10,31 +10,39 @@
  */
 import { sppAdaptive } from '../../blocks/spp-adaptive.js';
 import { SymDim, type Dim } from '../../ir/dim.js';
-import { constantOf, intAttr, intsAttr, list, stringAttr } from '../rewrite/helpers.js';
+import type { Node, TensorType, Value } from '../../ir/value.js';
+import { AveragePool } from '../../ops/average-pool.js';
+import { Concat } from '../../ops/concat.js';
+import { Flatten } from '../../ops/flatten.js';
+import { GlobalAveragePool } from '../../ops/global-average-pool.js';
+import { GlobalMaxPool } from '../../ops/global-max-pool.js';
+import { MaxPool } from '../../ops/max-pool.js';
+import { Reshape } from '../../ops/reshape.js';
+import { constantOf, list } from '../rewrite/helpers.js';
 import type { Match } from '../rewrite/match.js';
-import { PatternBuilder } from '../rewrite/pattern.js';
+import { isMatchOf, PatternBuilder, type MatchedNode } from '../rewrite/pattern.js';
+import { poolWindow } from '../rewrite/pool-window.js';
 import { accept, refuse, type CheckResult, type RewriteRule, type RuleContext } from '../rewrite/rule.js';
-import { formatType, type Node, type TensorType, type Value } from '../../ir/value.js';
+import { describeFact } from '../rewrite/type-view.js';
 import { makeDynamic } from './make-dynamic.js';
 import { rulePass } from './rule-pass.js';
 
-const POOLS = ['MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool'] as const;
+const WINDOWED = [MaxPool, AveragePool];
+const GLOBAL = [GlobalMaxPool, GlobalAveragePool];
 
-function adaptiveSppPattern() {
-  const p = new PatternBuilder();
-  p.outputs(
-    p.each(
-      'Concat',
-      (item) =>
-        item.op(['Flatten', 'Reshape'], [item.op(POOLS, [item.input('x')], { name: 'pool' })], {
-          name: 'flatten',
-          extraInputs: true,
-        }),
-      { name: 'concat', min: 1 },
-    ),
-  );
-  return p.build();
-}
+/** The pattern: a Concat whose every input is a flattened pool of one input `x`. */
+const p = new PatternBuilder();
+const x = p.input('x');
+const concat = p.each(
+  Concat,
+  (level) => {
+    const pool = level.anyOf([...WINDOWED, ...GLOBAL], [x]);
+    const flatten = level.anyOf([Flatten, Reshape], [pool], { extraInputs: true });
+    return { output: flatten, pool, flatten };
+  },
+  { min: 1 },
+);
+p.outputs(concat);
 
 /** What the check read off the export. */
 interface AdaptiveSpp {
@@ -44,37 +52,50 @@ interface AdaptiveSpp {
   readonly pool: 'max' | 'avg';
 }
 
+type LevelPool = MatchedNode<(typeof WINDOWED)[number] | (typeof GLOBAL)[number]>;
+
 /** The level n of one pool at input size height×width, or why it is not an adaptive level. */
-function levelOf(pool: Node, height: number, width: number): { n: number; kind: 'max' | 'avg' } | string {
-  const kind = pool.opType === 'MaxPool' || pool.opType === 'GlobalMaxPool' ? 'max' : 'avg';
-  const label = pool.label();
-  if (pool.opType.startsWith('Global')) return { n: 1, kind };
-  if (pool.outputs.length > 1) return `${label} also outputs Indices`;
-  const kernel = intsAttr(pool, 'kernel_shape', []) ?? [];
-  const strides = intsAttr(pool, 'strides', [1, 1]) ?? [];
-  const pads = intsAttr(pool, 'pads', [0, 0, 0, 0]) ?? [];
-  const dilations = intsAttr(pool, 'dilations', [1, 1]) ?? [];
+function levelOf(pool: LevelPool, height: number, width: number): { n: number; kind: 'max' | 'avg' } | string {
+  const kind = pool.op === MaxPool || pool.op === GlobalMaxPool ? 'max' : 'avg';
+  const label = pool.node.label();
+  if (!isMatchOf(pool, WINDOWED)) return { n: 1, kind };
+  if (pool.node.outputs.length > 1) return `${label} also outputs Indices`;
+  const { attrs } = pool;
+  const kernel = attrs.kernelShape;
   if (kernel.length !== 2) return `${label} is not a 2-D pool (kernel ${list(kernel)})`;
-  if (stringAttr(pool, 'auto_pad', 'NOTSET') !== 'NOTSET' || pads.some((p) => p !== 0))
+  const window = poolWindow(attrs, 2);
+  if (!window.ok) return `${label}: ${window.reason}`;
+  const { strides, pads, dilations } = window.value;
+  if (attrs.autoPad !== 'NOTSET' || pads.some((pad) => pad !== 0))
     return `${label} pads its input (pads ${list(pads)}); adaptive bins have no padding`;
   if (dilations.some((d) => d !== 1)) return `${label} has dilations ${list(dilations)}`;
-  if (intAttr(pool, 'ceil_mode', 0) !== 0) return `${label} has ceil_mode 1`;
-  if (strides.length !== 2 || strides[0] !== kernel[0] || strides[1] !== kernel[1])
-    return `${label} has kernel ${list(kernel)} but strides ${list(strides)}; adaptive levels tile the input (kernel = stride)`;
+  if (attrs.ceilMode !== 0) return `${label} has ceil_mode 1`;
+  if (strides[0] !== kernel[0] || strides[1] !== kernel[1])
+    return (
+      `${label} has kernel ${list(kernel)} but strides ${list(strides)}; ` +
+      `adaptive levels tile the input (kernel = stride)`
+    );
   const [kh = 1, kw = 1] = kernel;
   if (height % kh !== 0 || width % kw !== 0)
-    return `${label}: kernel ${list(kernel)} does not tile the ${height}x${width} input, so it is not an adaptive level`;
+    return (
+      `${label}: kernel ${list(kernel)} does not tile the ${height}x${width} input, ` + `so it is not an adaptive level`
+    );
   if (height / kh !== width / kw)
     return `${label} gives ${height / kh}x${width / kw} bins; sppAdaptive levels are n x n`;
   return { n: height / kh, kind };
 }
 
 /** Why a Flatten/Reshape is not the export's `.reshape(N, -1)` of a [N, C, n, n] level, if it is not. */
-function flattenProblem(node: Node, batch: Dim, features: number): string | undefined {
-  if (node.opType === 'Flatten')
-    return intAttr(node, 'axis', 1) === 1
-      ? undefined
-      : `${node.label()} flattens from axis ${String(intAttr(node, 'axis', 1))}, not 1`;
+function flattenProblem(
+  flatten: MatchedNode<typeof Flatten | typeof Reshape>,
+  batch: Dim,
+  features: number,
+): string | undefined {
+  const node: Node = flatten.node;
+  if (isMatchOf(flatten, [Flatten])) {
+    const axis = flatten.attrs.axis;
+    return axis === 1 ? undefined : `${node.label()} flattens from axis ${axis}, not 1`;
+  }
   const target = constantOf(node.inputs[1]);
   if (target === undefined) return `${node.label()} has a computed target shape`;
   const [first, second] = target.toNumbers();
@@ -87,37 +108,40 @@ function flattenProblem(node: Node, batch: Dim, features: number): string | unde
 }
 
 function checkAdaptive(match: Match, context: RuleContext): CheckResult<AdaptiveSpp> {
-  const concat = match.nodes.get('concat');
-  const x = match.values.get('x');
-  const items = match.items.get('concat') ?? [];
-  if (concat === undefined || x === undefined) return refuse('internal: incomplete match');
-  const axis = intAttr(concat, 'axis', 0);
-  if (axis !== 1 && axis !== -1) return refuse(`${concat.label()} concatenates on axis ${String(axis)}, not 1`);
-  const type = context.typeOf(x);
-  const shape = type?.shape;
-  if (type === null || shape?.length !== 4)
-    return refuse(`input '${x.name}' of the pools is not known to be NCHW (type ${formatType(type)})`);
+  const { node: concatNode, attrs } = match.get(concat);
+  const axis = attrs.axis;
+  if (axis !== 1 && axis !== -1)
+    return refuse(`${concatNode.label()} concatenates on axis ${axis ?? '(none given)'}, not 1`);
+  const input = match.value(x);
+  const fact = context.typeOf(input);
+  if (!fact.known) return refuse(`input '${input.name}' has no known type: ${fact.why}`);
+  const type = fact.type;
+  const shape = type.shape;
+  if (shape?.length !== 4)
+    return refuse(`input '${x.name}' of the pools is not known to be NCHW (type ${describeFact(fact)})`);
   const [batch = 1, channels, height, width] = shape;
   if (typeof channels !== 'number') return refuse(`input '${x.name}' has a symbolic channel count`);
   if (typeof height !== 'number' || typeof width !== 'number')
     return refuse(`input '${x.name}' already has dynamic H/W; a fixed-kernel pool on it is not an adaptive level`);
   const levels: number[] = [];
   const kinds = new Set<'max' | 'avg'>();
-  for (const item of items) {
-    const pool = item.nodes.get('pool');
-    const flatten = item.nodes.get('flatten');
-    if (pool === undefined || flatten === undefined) return refuse('internal: incomplete level');
-    const level = levelOf(pool, height, width);
-    if (typeof level === 'string') return refuse(level);
-    const problem = flattenProblem(flatten, batch, channels * level.n * level.n);
+  for (const level of match.items(concat)) {
+    const found = levelOf(level.get(concat.item.pool), height, width);
+    if (typeof found === 'string') return refuse(found);
+    const problem = flattenProblem(level.get(concat.item.flatten), batch, channels * found.n * found.n);
     if (problem !== undefined) return refuse(problem);
-    levels.push(level.n);
-    kinds.add(level.kind);
+    levels.push(found.n);
+    kinds.add(found.kind);
   }
   const [pool, ...others] = [...kinds];
   if (pool === undefined || others.length > 0)
     return refuse(`the levels mix max and average pooling; sppAdaptive uses one kind`);
-  return accept({ x, type: { ...type, shape: [batch, channels, SymDim.named('H'), SymDim.named('W')] }, levels, pool });
+  return accept({
+    x: input,
+    type: { ...type, shape: [batch, channels, SymDim.named('H'), SymDim.named('W')] },
+    levels,
+    pool,
+  });
 }
 
 /** The rule. */
@@ -125,7 +149,7 @@ export const adaptiveSppDynamicRule: RewriteRule<AdaptiveSpp> = {
   name: 'adaptive-spp-dynamic',
   description:
     'PyTorch export of static adaptive SPP (fixed-kernel pools, flatten, concat) -> exact sppAdaptive for any H×W',
-  pattern: adaptiveSppPattern(),
+  pattern: p.build(),
   check: (match: Match, context: RuleContext) => checkAdaptive(match, context),
   rewrite(r, _match, bindings) {
     return [sppAdaptive(r.b, r.use(bindings.x, bindings.type), { levels: bindings.levels, pool: bindings.pool })];

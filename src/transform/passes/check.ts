@@ -91,7 +91,8 @@ function checkNode(
   const required = formal.filter((io) => io.optional !== true && io.variadic !== true).length;
   if (node.inputs.length < required || (!variadic && node.inputs.length > formal.length)) {
     problems.push(
-      `${label}: has ${node.inputs.length} inputs; ${node.opType}-${versionAt(op, opset)} takes ${variadic ? `at least ${required}` : `${required}..${formal.length}`}`,
+      `${label}: has ${node.inputs.length} inputs; ${node.opType}-${versionAt(op, opset)} takes ` +
+        (variadic ? `at least ${required}` : `${required}..${formal.length}`),
     );
   }
   formal.forEach((io, index) => {
@@ -112,7 +113,8 @@ function checkNode(
       const merged = mergeTypes(output.type, inferred[index] ?? null);
       if (merged === undefined) {
         problems.push(
-          `${label}: output '${output.name}' is declared ${formatType(output.type)} but its inputs give ${formatType(inferred[index] ?? null)}`,
+          `${label}: output '${output.name}' is declared ${formatType(output.type)} ` +
+            `but its inputs give ${formatType(inferred[index] ?? null)}`,
         );
       }
       types.set(output, merged ?? output.type);

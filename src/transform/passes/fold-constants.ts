@@ -6,9 +6,12 @@
  * Initializers that only the folded nodes used are removed with them.
  */
 import { runNode } from '../../ops/registry.js';
+import { parseAttributes } from '../../ops/attributes.js';
+import { Shape } from '../../ops/shape.js';
 import { DataType } from '../../ir/dtype.js';
-import type { Graph, Model } from '../../ir/graph.js';
-import { constantNodeValue, constantOf, intAttr } from '../rewrite/helpers.js';
+import { SppkitError } from '../../ir/errors.js';
+import { isDefaultDomain, type Graph, type Model } from '../../ir/graph.js';
+import { constantNodeValue, constantOf } from '../rewrite/helpers.js';
 import { sizeOf, Tensor } from '../../ir/tensor.js';
 import type { Node, Value } from '../../ir/value.js';
 import type { Pass, PassResult } from './pass.js';
@@ -16,17 +19,20 @@ import type { Pass, PassResult } from './pass.js';
 /** Default cap on the elements of one folded output. */
 export const DEFAULT_FOLD_CAP = 1 << 16;
 
-const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
-
-/** `Shape(x)` (with start/end from opset 15) when x has a fully static shape. */
-function staticShape(node: Node): Tensor | undefined {
+/**
+ * `Shape(x)` (with start/end from opset 15) when x has a fully static shape; throws the schema's OpError for
+ * attributes Shape refuses.
+ */
+function staticShape(node: Node, opset: number): Tensor | undefined {
   const shape = node.inputs[0]?.type?.shape;
   if (shape === null || shape === undefined || !shape.every((dim): dim is number => typeof dim === 'number'))
     return undefined;
+  const attrs = parseAttributes(Shape.attributes, node.attributes, { node, opset });
   const rank = shape.length;
   const clamp = (index: number): number => Math.min(Math.max(index < 0 ? index + rank : index, 0), rank);
-  const start = clamp(intAttr(node, 'start', 0) ?? 0);
-  const end = clamp(intAttr(node, 'end', rank) ?? rank);
+  const start = clamp(attrs.start);
+  // An absent `end` means "to the last axis".
+  const end = clamp(attrs.end ?? rank);
   const dims = shape.slice(start, Math.max(start, end));
   return Tensor.int64([dims.length], dims);
 }
@@ -65,7 +71,7 @@ export function foldConstants(model: Model, cap = DEFAULT_FOLD_CAP): { modified:
   const notes: string[] = [];
   const folded = new Map<string, number>();
   for (const node of [...graph.nodes]) {
-    if (!DEFAULT_DOMAINS.has(node.domain) || node.outputs.some((output) => output.isGraphOutput())) continue;
+    if (!isDefaultDomain(node.domain) || node.outputs.some((output) => output.isGraphOutput())) continue;
     let outputs: Tensor[] | undefined;
     if (node.opType === 'Constant') {
       const tensor = constantNodeValue(node.attributes);
@@ -75,8 +81,14 @@ export function foldConstants(model: Model, cap = DEFAULT_FOLD_CAP): { modified:
       }
       outputs = [tensor];
     } else if (node.opType === 'Shape') {
-      const shape = staticShape(node);
-      if (shape !== undefined) outputs = [shape];
+      try {
+        const shape = staticShape(node, model.opset);
+        if (shape !== undefined) outputs = [shape];
+      } catch (error) {
+        if (!(error instanceof SppkitError)) throw error;
+        notes.push(`kept ${node.label()}: ${error.message}`);
+        continue;
+      }
     }
     if (outputs === undefined) {
       const inputs = node.inputs.map((v) => (v === null ? null : (constantOf(v) ?? undefined)));

@@ -7,7 +7,7 @@ import { KnownValues } from '../../ops/known-values.js';
 import { inferNode } from '../../ops/registry.js';
 import type { Dim } from '../../ir/dim.js';
 import { OpError } from '../../ir/errors.js';
-import type { Graph, Model } from '../../ir/graph.js';
+import { isDefaultDomain, type Graph, type Model } from '../../ir/graph.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { constantNodeValue, constantOf } from '../rewrite/helpers.js';
 import { formatType, type Node, type TensorType, type Value } from '../../ir/value.js';
@@ -45,7 +45,7 @@ export function inferNodeTypes(
   typeOf: (value: Value) => TensorType | null = (value) => value.type,
   known?: KnownValues,
 ): (TensorType | null)[] {
-  if (node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx')) {
+  if (node.opType === 'Constant' && isDefaultDomain(node.domain)) {
     const tensor = constantNodeValue(node.attributes);
     if (tensor !== undefined) return [{ dtype: tensor.dtype, shape: [...tensor.dims] }];
   }
@@ -67,7 +67,8 @@ export function inferGraphShapes(graph: Graph, opset: number): number {
       if (merged === undefined) {
         throw new OpError(
           node,
-          `output '${output.name}' is declared ${formatType(output.type)} but inference gives ${formatType(inferred[index] ?? null)}`,
+          `output '${output.name}' is declared ${formatType(output.type)} ` +
+            `but inference gives ${formatType(inferred[index] ?? null)}`,
           'E_SHAPE',
         );
       }

@@ -61,7 +61,10 @@ function reshapeProblem(
   const absorbs =
     requested.some((v) => v === -1) || requested.some((v, axis) => v === 0 && mentions(shape[axis] ?? 0, names));
   if (absorbs) return undefined;
-  return `${node.label()}: its fixed target shape [${requested.join(', ')}] cannot hold its input ${formatShape(shape)} once H and W vary`;
+  return (
+    `${node.label()}: its fixed target shape [${requested.join(', ')}] cannot hold its input ` +
+    `${formatShape(shape)} once H and W vary`
+  );
 }
 
 /** The nearest rank-4 ancestor whose spatial size is a non-trivial function of H/W (for messages). */
@@ -167,7 +170,10 @@ export function makeDynamic(model: Model, only?: ReadonlySet<Value>): MakeDynami
       const culprit = sizeDependentAncestor(output, types, names);
       return {
         ok: false,
-        blocker: `graph output '${output.name}' is declared ${formatType(declared)} but would be ${formatType(inferred)} with H, W dynamic: its size follows the input size${culprit === undefined ? '' : ` through ${culprit.label()} (a fixed-size window)`}`,
+        blocker:
+          `graph output '${output.name}' is declared ${formatType(declared)} but would be ` +
+          `${formatType(inferred)} with H, W dynamic: its size follows the input size` +
+          (culprit === undefined ? '' : ` through ${culprit.label()} (a fixed-size window)`),
       };
     }
     outputTypes.set(

@@ -49,7 +49,8 @@ export const PASS_ENTRIES: readonly PassEntry[] = [
   noArgument(dcePass),
   {
     name: 'fold-constants',
-    summary: `evaluate constant subgraphs with the reference kernels (size cap: ${DEFAULT_FOLD_CAP} elements per output)`,
+    summary:
+      'evaluate constant subgraphs with the reference kernels ' + `(size cap: ${DEFAULT_FOLD_CAP} elements per output)`,
     argument: 'size cap in elements',
     create: (argument) =>
       foldConstantsPass(

@@ -3,7 +3,8 @@
  * refused.
  */
 import type { Model } from '../../ir/graph.js';
-import { applyRules, formatEvent, type RewriteRule } from '../rewrite/rule.js';
+import { applyRules } from '../rewrite/apply.js';
+import { formatEvent, type RewriteRule } from '../rewrite/rule.js';
 import type { Pass, PassResult } from './pass.js';
 
 /** A pass that applies `rules` in order; `after` may finish the job when a rule fired (and add notes). */

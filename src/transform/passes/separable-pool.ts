@@ -7,80 +7,74 @@
  * The result is bit-identical. AveragePool is refused: a mean of row means is the same number in real arithmetic,
  * but float32 rounds it differently from one window sum, so it would not be exact.
  */
-import { Attr, type Attribute } from '../../ir/attribute.js';
-import { intsAttr, list, stringAttr } from '../rewrite/helpers.js';
+import { AveragePool } from '../../ops/average-pool.js';
+import { MaxPool } from '../../ops/max-pool.js';
 import type { Match } from '../rewrite/match.js';
-import { PatternBuilder } from '../rewrite/pattern.js';
-import { accept, refuse, skip, type CheckResult, type RewriteRule } from '../rewrite/rule.js';
-import type { Node } from '../../ir/value.js';
+import { PatternBuilder, type AttrsOf, type MatchedNode } from '../rewrite/pattern.js';
+import { poolWindow } from '../rewrite/pool-window.js';
+import { accept, refuse, type CheckResult, type RewriteRule } from '../rewrite/rule.js';
 import { rulePass } from './rule-pass.js';
 
-function poolPattern() {
-  const p = new PatternBuilder();
-  p.outputs(p.op(['MaxPool', 'AveragePool'], [p.input('x')], { name: 'pool' }));
-  return p.build();
-}
+type PoolOp = typeof MaxPool | typeof AveragePool;
+
+/** The pattern: a 2-D pool whose kernel is not already 1-D (other pools are not sites, so nothing is reported). */
+const p = new PatternBuilder();
+const x = p.input('x');
+const pool = p.anyOf([MaxPool, AveragePool], [x], {
+  where: ({ kernelShape }) => kernelShape.length === 2 && kernelShape.every((k) => k !== 1),
+});
+p.outputs(pool);
 
 /** Attributes of the two 1-D passes. */
 interface SeparableBindings {
-  readonly pool: Node;
-  readonly rows: ReadonlyMap<string, Attribute>;
-  readonly cols: ReadonlyMap<string, Attribute>;
+  readonly pool: MatchedNode<PoolOp>;
+  readonly rows: Partial<AttrsOf<PoolOp>>;
+  readonly cols: Partial<AttrsOf<PoolOp>>;
 }
 
 function checkPool(match: Match): CheckResult<SeparableBindings> {
-  const pool = match.nodes.get('pool');
-  if (pool === undefined) return refuse('internal: incomplete match');
-  const label = pool.label();
-  const kernel = intsAttr(pool, 'kernel_shape', []) ?? [];
-  const [kh = 1, kw = 1] = kernel;
-  if (kernel.length !== 2) return skip(`${label} is not 2-D`);
-  if (kh === 1 || kw === 1) return skip(`${label} is already 1-D (kernel ${list(kernel)})`);
-  if (pool.opType === 'AveragePool')
+  const matched = match.get(pool);
+  const { node, attrs } = matched;
+  const label = node.label();
+  if (matched.op === AveragePool)
     return refuse(
       `${label}: average pooling in two passes is not bit-exact in float arithmetic (mean of row means); left as is`,
     );
-  if (pool.outputs.length > 1) return refuse(`${label} also outputs Indices, which refer to the 2-D window`);
-  const autoPad = stringAttr(pool, 'auto_pad', 'NOTSET');
-  if (autoPad !== 'NOTSET')
-    return refuse(`${label} has auto_pad ${String(autoPad)}; only explicit pads are split per axis`);
-  const strides = intsAttr(pool, 'strides', [1, 1]);
-  const pads = intsAttr(pool, 'pads', [0, 0, 0, 0]);
-  const dilations = intsAttr(pool, 'dilations', [1, 1]);
-  if (strides?.length !== 2 || pads?.length !== 4 || dilations?.length !== 2) {
-    return refuse(
-      `${label} has strides ${list(strides ?? [])}, pads ${list(pads ?? [])}, dilations ${list(dilations ?? [])}, which are not 2-D`,
-    );
-  }
-  const [sh = 1, sw = 1] = strides;
+  if (node.outputs.length > 1) return refuse(`${label} also outputs Indices, which refer to the 2-D window`);
+  if (attrs.autoPad !== 'NOTSET')
+    return refuse(`${label} has auto_pad ${attrs.autoPad}; only explicit pads are split per axis`);
+  const window = poolWindow(attrs, 2);
+  if (!window.ok) return refuse(`${label}: ${window.reason}`);
+  const { kernel, strides, pads, dilations } = window.value;
+  const [kh = 0, kw = 0] = kernel;
+  const [sh = 0, sw = 0] = strides;
   const [top = 0, left = 0, bottom = 0, right = 0] = pads;
-  const [dh = 1, dw = 1] = dilations;
-  const hasDilations = pool.attributes.has('dilations');
-  const rows = new Map<string, Attribute>([
-    ['kernel_shape', Attr.ints([kh, 1])],
-    ['strides', Attr.ints([sh, 1])],
-    ['pads', Attr.ints([top, 0, bottom, 0])],
-    ...(hasDilations ? [['dilations', Attr.ints([dh, 1])] as const] : []),
-  ]);
-  const cols = new Map<string, Attribute>([
-    ['kernel_shape', Attr.ints([1, kw])],
-    ['strides', Attr.ints([1, sw])],
-    ['pads', Attr.ints([0, left, 0, right])],
-    ...(hasDilations ? [['dilations', Attr.ints([1, dw])] as const] : []),
-  ]);
-  return accept({ pool, rows, cols });
+  const [dh = 0, dw = 0] = dilations;
+  // Dilations are written only where the pool had them (the attribute exists from opset 10).
+  const dilated = attrs.dilations !== undefined;
+  const rows = {
+    kernelShape: [kh, 1],
+    strides: [sh, 1],
+    pads: [top, 0, bottom, 0],
+    ...(dilated ? { dilations: [dh, 1] } : {}),
+  };
+  const cols = {
+    kernelShape: [1, kw],
+    strides: [1, sw],
+    pads: [0, left, 0, right],
+    ...(dilated ? { dilations: [1, dw] } : {}),
+  };
+  return accept({ pool: matched, rows, cols });
 }
 
 /** The rule. */
 export const separablePoolRule: RewriteRule<SeparableBindings> = {
   name: 'separable-pool',
   description: 'k×k MaxPool -> k×1 then 1×k MaxPool (exact)',
-  pattern: poolPattern(),
+  pattern: p.build(),
   check: (match: Match) => checkPool(match),
   rewrite(r, match, bindings) {
-    const x = match.values.get('x');
-    if (x === undefined) throw new Error('separable-pool: x is not bound');
-    const [rows] = r.like(bindings.pool, [r.use(x)], bindings.rows);
+    const [rows] = r.like(bindings.pool, [r.use(match.value(x))], bindings.rows);
     if (rows === undefined) throw new Error('separable-pool: no row pass output');
     const [cols] = r.like(bindings.pool, [rows], bindings.cols);
     if (cols === undefined) throw new Error('separable-pool: no column pass output');

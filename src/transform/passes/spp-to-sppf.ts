@@ -8,72 +8,73 @@
  * With k = 2h+1, two chained pools are one pool of 4h+1 = 2k−1 and three are 6h+1 = 3k−2. Per axis, so it
  * holds for square and rectangular kernels alike; this rule handles 2-D square kernels.
  */
-import { Attr } from '../../ir/attribute.js';
-import { intAttr, intsAttr, list, stringAttr } from '../rewrite/helpers.js';
+import { MaxPool } from '../../ops/max-pool.js';
+import { list } from '../rewrite/helpers.js';
 import type { Match } from '../rewrite/match.js';
-import { PatternBuilder } from '../rewrite/pattern.js';
+import { PatternBuilder, type MatchedNode } from '../rewrite/pattern.js';
+import { poolWindow } from '../rewrite/pool-window.js';
 import { accept, refuse, type CheckResult, type RewriteRule } from '../rewrite/rule.js';
-import type { Node } from '../../ir/value.js';
 import { rulePass } from './rule-pass.js';
 
 /** The pattern: three MaxPools on one input. */
-function sppPattern() {
-  const p = new PatternBuilder();
-  const x = p.input('x');
-  p.outputs(p.maxPool(x, { name: 'first' }), p.maxPool(x, { name: 'second' }), p.maxPool(x, { name: 'third' }));
-  return p.build();
-}
+const p = new PatternBuilder();
+const x = p.input('x');
+const pools = [p.op(MaxPool, [x]), p.op(MaxPool, [x]), p.op(MaxPool, [x])] as const;
+p.outputs(...pools);
+const pattern = p.build();
+
+type Pool = MatchedNode<typeof MaxPool>;
 
 /** What the check found: the smallest pool (copied three times) and, per pattern output, its place in the chain. */
 interface SppfBindings {
-  readonly smallest: Node;
+  readonly smallest: Pool;
   /** chainDepth[i] = how many chained pools replace pattern output i (1, 2 or 3). */
   readonly chainDepth: readonly number[];
 }
 
 /** The reason a pool cannot be part of the chain, if any. */
-function poolProblem(node: Node, kernel: number): string | undefined {
+function poolProblem({ node, attrs }: Pool, kernel: number): string | undefined {
   const half = Math.floor(kernel / 2);
   const label = node.label();
   if (node.outputs.length > 1) return `${label} also outputs Indices`;
-  const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
-  if (autoPad !== 'NOTSET') return `${label} has auto_pad ${String(autoPad)}; explicit pads k//2 are needed`;
-  const strides = intsAttr(node, 'strides', [1, 1]);
-  if (strides === undefined || strides.some((s) => s !== 1))
-    return `${label} has strides ${list(strides ?? [])}; the chain needs stride 1`;
-  const dilations = intsAttr(node, 'dilations', [1, 1]);
-  if (dilations === undefined || dilations.some((d) => d !== 1))
-    return `${label} has dilations ${list(dilations ?? [])}; the chain needs dilation 1`;
-  const pads = intsAttr(node, 'pads', [0, 0, 0, 0]);
-  if (pads === undefined || pads.length !== 4 || pads.some((p) => p !== half)) {
-    return `${label} has pads ${list(pads ?? [])}; kernel ${kernel} needs pads k//2 = ${list([half, half, half, half])} on every side`;
+  if (attrs.autoPad !== 'NOTSET') return `${label} has auto_pad ${attrs.autoPad}; explicit pads k//2 are needed`;
+  const window = poolWindow(attrs, 2);
+  if (!window.ok) return `${label}: ${window.reason}`;
+  const { strides, dilations, pads } = window.value;
+  if (strides.some((s) => s !== 1)) return `${label} has strides ${list(strides)}; the chain needs stride 1`;
+  if (dilations.some((d) => d !== 1)) return `${label} has dilations ${list(dilations)}; the chain needs dilation 1`;
+  if (pads.some((pad) => pad !== half)) {
+    return (
+      `${label} has pads ${list(pads)}; kernel ${kernel} needs pads k//2 = ` +
+      `${list([half, half, half, half])} on every side`
+    );
   }
-  if (intAttr(node, 'ceil_mode', 0) !== 0) return `${label} has ceil_mode 1`;
+  if (attrs.ceilMode !== 0) return `${label} has ceil_mode 1`;
   return undefined;
 }
 
 function checkSpp(match: Match): CheckResult<SppfBindings> {
-  const pools = ['first', 'second', 'third'].map((name) => match.nodes.get(name));
+  const matched = pools.map((pool) => match.get(pool));
   const kernels: number[] = [];
-  for (const pool of pools) {
-    if (pool === undefined) return refuse('internal: incomplete match');
-    const kernel = intsAttr(pool, 'kernel_shape', []);
-    if (kernel?.length !== 2 || kernel[0] !== kernel[1])
-      return refuse(`${pool.label()} has kernel_shape ${list(kernel ?? [])}; this rule handles square 2-D kernels`);
+  for (const { node, attrs } of matched) {
+    const kernel = attrs.kernelShape;
+    if (kernel.length !== 2 || kernel[0] !== kernel[1])
+      return refuse(`${node.label()} has kernel_shape ${list(kernel)}; this rule handles square 2-D kernels`);
     kernels.push(kernel[0] ?? 0);
   }
   const sorted = [...kernels].sort((a, b) => a - b);
   const [k = 0, mid = 0, large = 0] = sorted;
   if (k % 2 !== 1 || mid !== 2 * k - 1 || large !== 3 * k - 2) {
     return refuse(
-      `kernels ${list(kernels)} are not k, 2k-1, 3k-2 for an odd k (e.g. 5, 9, 13), so they are not a chain of one pool`,
+      `kernels ${list(kernels)} are not k, 2k-1, 3k-2 for an odd k (e.g. 5, 9, 13), ` +
+        `so they are not a chain of one pool`,
     );
   }
-  for (const [index, pool] of pools.entries()) {
-    const problem = pool === undefined ? 'internal: incomplete match' : poolProblem(pool, kernels[index] ?? 0);
+  for (const [index, pool] of matched.entries()) {
+    const problem = poolProblem(pool, kernels[index] ?? 0);
     if (problem !== undefined) return refuse(problem);
   }
-  const smallest = pools[kernels.indexOf(k)];
+  const smallest = matched[kernels.indexOf(k)];
   if (smallest === undefined) return refuse('internal: no smallest pool');
   return accept({ smallest, chainDepth: kernels.map((kernel) => (kernel === k ? 1 : kernel === mid ? 2 : 3)) });
 }
@@ -82,21 +83,18 @@ function checkSpp(match: Match): CheckResult<SppfBindings> {
 export const sppToSppfRule: RewriteRule<SppfBindings> = {
   name: 'spp-to-sppf',
   description: 'parallel MaxPools k, 2k-1, 3k-2 (stride 1, pad k//2) on one input -> three chained MaxPools k',
-  pattern: sppPattern(),
+  pattern,
   check: (match: Match) => checkSpp(match),
-  rewrite(r, match, bindings) {
-    const x = match.values.get('x');
-    if (x === undefined) throw new Error('spp-to-sppf: x is not bound');
-    const kernel = intsAttr(bindings.smallest, 'kernel_shape', []) ?? [];
-    const chain = [r.use(x)];
+  rewrite(r, match, { smallest, chainDepth }) {
+    const chain = [r.use(match.value(x))];
     for (let depth = 1; depth <= 3; depth += 1) {
       const previous = chain[depth - 1];
       if (previous === undefined) throw new Error('spp-to-sppf: broken chain');
-      const [pooled] = r.like(bindings.smallest, [previous], new Map([['kernel_shape', Attr.ints(kernel)]]));
+      const [pooled] = r.like(smallest, [previous], { kernelShape: smallest.attrs.kernelShape });
       if (pooled === undefined) throw new Error('spp-to-sppf: MaxPool produced no output');
       chain.push(pooled);
     }
-    return bindings.chainDepth.map((depth) => {
+    return chainDepth.map((depth) => {
       const value = chain[depth];
       if (value === undefined) throw new Error('spp-to-sppf: broken chain');
       return value;

@@ -1,52 +1,35 @@
 /**
- * Small readers that rule checks share: raw attributes with the spec's defaults, and constant values (an
- * initializer, or the output of a `Constant` node as PyTorch exports them).
+ * Value helpers that rule checks and passes share: constant values (an initializer, or the output of a
+ * `Constant` node as PyTorch exports them), and list text for messages. Attributes are not read here: a matched
+ * node's attributes come parsed by its op's schema (`match.get(handle).attrs`).
  */
 import type { Attribute } from '../../ir/attribute.js';
 import { DataType } from '../../ir/dtype.js';
-import { Constant, constantTensor } from '../../ops/constant.js';
-import { parseAttributes } from '../../ops/attributes.js';
+import { OpError, SppkitError } from '../../ir/errors.js';
+import { isDefaultDomain } from '../../ir/graph.js';
 import type { Tensor } from '../../ir/tensor.js';
+import type { Value } from '../../ir/value.js';
 import { MAX_OPSET } from '../../ir/versions.js';
-import type { Node, Value } from '../../ir/value.js';
+import { parseAttributes } from '../../ops/attributes.js';
+import { Constant, constantTensor } from '../../ops/constant.js';
 
-/** An `ints` attribute as numbers, or `fallback` when absent; undefined when it has another kind. */
-export function intsAttr(node: Node, name: string, fallback: readonly number[]): readonly number[] | undefined {
-  const attribute = node.attributes.get(name);
-  if (attribute === undefined) return fallback;
-  return attribute.kind === 'ints' ? attribute.value.map(Number) : undefined;
-}
-
-/** An `int` attribute as a number, or `fallback` when absent; undefined when it has another kind. */
-export function intAttr(node: Node, name: string, fallback: number): number | undefined {
-  const attribute = node.attributes.get(name);
-  if (attribute === undefined) return fallback;
-  return attribute.kind === 'int' ? Number(attribute.value) : undefined;
-}
-
-/** A `string` attribute, or `fallback` when absent; undefined when it has another kind. */
-export function stringAttr(node: Node, name: string, fallback: string): string | undefined {
-  const attribute = node.attributes.get(name);
-  if (attribute === undefined) return fallback;
-  return attribute.kind === 'string' ? attribute.value : undefined;
-}
+const CONSTANT_NODE = { opType: 'Constant', name: '' } as const;
 
 /**
  * The tensor a `Constant` node's attributes stand for, read by the Constant op itself; undefined for attributes it
- * refuses and for kinds sppkit cannot fold (strings).
+ * refuses (the op's own errors) and for kinds sppkit cannot fold (strings).
  */
 export function constantNodeValue(attributes: ReadonlyMap<string, Attribute>): Tensor | undefined {
   try {
-    const attrs = parseAttributes(Constant.attributes, attributes, {
-      node: { opType: 'Constant', name: '' },
-      opset: MAX_OPSET,
-    });
+    const attrs = parseAttributes(Constant.attributes, attributes, { node: CONSTANT_NODE, opset: MAX_OPSET });
     const tensor = constantTensor(attrs, (detail) => {
-      throw new Error(detail);
+      throw new OpError(CONSTANT_NODE, detail);
     });
     return tensor.dtype === DataType.STRING ? undefined : tensor;
-  } catch {
-    return undefined;
+  } catch (error) {
+    // A Constant the op refuses is not a constant sppkit can read; anything else is a bug and propagates.
+    if (error instanceof SppkitError) return undefined;
+    throw error;
   }
 }
 
@@ -55,13 +38,8 @@ export function constantOf(value: Value | null | undefined): Tensor | undefined 
   if (value === null || value === undefined) return undefined;
   if (value.constValue !== null) return value.isGraphInput() ? undefined : value.constValue;
   const producer = value.producer();
-  if (
-    producer !== null &&
-    producer.opType === 'Constant' &&
-    (producer.domain === '' || producer.domain === 'ai.onnx')
-  ) {
+  if (producer !== null && producer.opType === 'Constant' && isDefaultDomain(producer.domain))
     return constantNodeValue(producer.attributes);
-  }
   return undefined;
 }
 
