@@ -17,9 +17,17 @@ export class Graph {
   readonly inputs: Value[] = [];
   readonly outputs: Value[] = [];
   readonly initializers = new Map<string, Value>();
-  readonly #nodes: Node[] = [];
+  /** Nodes as a doubly linked list (O(1) insert and remove); `#order` caches them as an array until a change. */
+  #first: Node | null = null;
+  #last: Node | null = null;
+  readonly #next = new Map<Node, Node | null>();
+  readonly #prev = new Map<Node, Node | null>();
+  #order: Node[] | null = [];
   readonly #values = new Map<string, Value>();
   readonly #nodeNames = new Set<string>();
+  /** Per base name, the next `_N` suffix to try (values, nodes), so that many names from one base stay linear. */
+  readonly #valueSuffixes = new Map<string, number>();
+  readonly #nodeSuffixes = new Map<string, number>();
   docString = '';
   readonly metadataProps: MetadataProps = new Map();
   /** Types of intermediate values that came as `value_info` but whose names are not (yet) in the graph. */
@@ -33,9 +41,19 @@ export class Graph {
     readonly parent: Graph | null = null,
   ) {}
 
-  /** Nodes in their current order. */
+  /** Nodes in their current order (a snapshot: editing the graph while iterating it is safe). */
   get nodes(): readonly Node[] {
-    return this.#nodes;
+    if (this.#order === null) {
+      const order: Node[] = [];
+      for (let node = this.#first; node !== null; node = this.#next.get(node) ?? null) order.push(node);
+      this.#order = order;
+    }
+    return this.#order;
+  }
+
+  /** True when `node` is in this graph's node list. */
+  has(node: Node): boolean {
+    return this.#next.has(node);
   }
 
   /** Every value registered in this graph (inputs, initializers, node outputs). */
@@ -50,10 +68,18 @@ export class Graph {
 
   /** A name not yet used in this graph, derived from `base` (`base`, `base_1`, `base_2`, ...). */
   uniqueName(base: string): string {
-    if (!this.#values.has(base) && !this.#nodeNames.has(base)) return base;
-    for (let i = 1; ; i += 1) {
+    return this.#fresh(base, this.#valueSuffixes, (name) => this.#values.has(name) || this.#nodeNames.has(name));
+  }
+
+  /** `base`, or `base_N` with the smallest N not yet tried for this base that `taken` allows. */
+  #fresh(base: string, suffixes: Map<string, number>, taken: (name: string) => boolean): string {
+    if (!taken(base)) return base;
+    for (let i = suffixes.get(base) ?? 1; ; i += 1) {
       const candidate = `${base}_${i}`;
-      if (!this.#values.has(candidate) && !this.#nodeNames.has(candidate)) return candidate;
+      if (!taken(candidate)) {
+        suffixes.set(base, i + 1);
+        return candidate;
+      }
     }
   }
 
@@ -159,17 +185,41 @@ export class Graph {
     if (node.name !== '' && this.#nodeNames.has(node.name)) node.name = this.uniqueNodeName(node.name);
     for (const output of node.outputs) this.registerValue(output);
     if (node.name !== '') this.#nodeNames.add(node.name);
+    if (before !== undefined && !this.has(before)) {
+      throw new GraphError(`${before.label()} is not in graph '${this.name}'`);
+    }
     node.graph = this;
-    const at = before === undefined ? -1 : this.#nodes.indexOf(before);
-    if (before !== undefined && at < 0) throw new GraphError(`${before.label()} is not in graph '${this.name}'`);
-    if (at < 0) this.#nodes.push(node);
-    else this.#nodes.splice(at, 0, node);
+    this.#link(node, before ?? null);
+  }
+
+  /** Puts `node` before `before` (at the end when null). */
+  #link(node: Node, before: Node | null): void {
+    const prev = before === null ? this.#last : (this.#prev.get(before) ?? null);
+    this.#prev.set(node, prev);
+    this.#next.set(node, before);
+    if (prev === null) this.#first = node;
+    else this.#next.set(prev, node);
+    if (before === null) this.#last = node;
+    else this.#prev.set(before, node);
+    this.#order = null;
+  }
+
+  /** Takes `node` out of the list. */
+  #unlink(node: Node): void {
+    const prev = this.#prev.get(node) ?? null;
+    const next = this.#next.get(node) ?? null;
+    if (prev === null) this.#first = next;
+    else this.#next.set(prev, next);
+    if (next === null) this.#last = prev;
+    else this.#prev.set(next, prev);
+    this.#prev.delete(node);
+    this.#next.delete(node);
+    this.#order = null;
   }
 
   /** Removes a node. With `safe` (default), refuses when its outputs are still used or are graph outputs. */
   removeNode(node: Node, options: RemoveOptions = {}): void {
-    const at = this.#nodes.indexOf(node);
-    if (at < 0) throw new GraphError(`${node.label()} is not in graph '${this.name}'`);
+    if (!this.has(node)) throw new GraphError(`${node.label()} is not in graph '${this.name}'`);
     if (options.safe ?? true) {
       for (const output of node.outputs) {
         const users = output.consumers().filter((user) => user !== node);
@@ -182,7 +232,7 @@ export class Graph {
           throw new GraphError(`cannot remove ${node.label()}: its output '${output.name}' is a graph output`);
       }
     }
-    this.#nodes.splice(at, 1);
+    this.#unlink(node);
     this.#nodeNames.delete(node.name);
     for (const output of node.outputs) {
       this.#values.delete(output.name);
@@ -200,28 +250,39 @@ export class Graph {
     const placed = new Set<Node>();
     const visiting = new Set<Node>();
     const order: Node[] = [];
-    const visit = (node: Node): void => {
-      if (placed.has(node)) return;
-      if (visiting.has(node)) throw new GraphError(`graph '${this.name}' has a cycle through ${node.label()}`);
-      visiting.add(node);
-      for (const input of node.inputs) {
-        const producer = input?.producer();
-        if (producer !== null && producer !== undefined && producer.graph === this) visit(producer);
+    // Depth-first over producers with an explicit stack (no recursion: graphs may be 100,000s of nodes deep).
+    for (const root of this.nodes) {
+      if (placed.has(root)) continue;
+      const stack: { node: Node; input: number }[] = [{ node: root, input: 0 }];
+      visiting.add(root);
+      while (stack.length > 0) {
+        const frame = stack[stack.length - 1];
+        if (frame === undefined) break;
+        if (frame.input < frame.node.inputs.length) {
+          const producer = frame.node.inputs[frame.input]?.producer();
+          frame.input += 1;
+          if (producer === null || producer === undefined || producer.graph !== this || placed.has(producer)) continue;
+          if (visiting.has(producer))
+            throw new GraphError(`graph '${this.name}' has a cycle through ${producer.label()}`);
+          visiting.add(producer);
+          stack.push({ node: producer, input: 0 });
+          continue;
+        }
+        stack.pop();
+        visiting.delete(frame.node);
+        placed.add(frame.node);
+        order.push(frame.node);
       }
-      visiting.delete(node);
-      placed.add(node);
-      order.push(node);
-    };
-    for (const node of this.#nodes) visit(node);
-    this.#nodes.splice(0, this.#nodes.length, ...order);
+    }
+    this.#first = null;
+    this.#last = null;
+    this.#next.clear();
+    this.#prev.clear();
+    for (const node of order) this.#link(node, null);
   }
 
   private uniqueNodeName(base: string): string {
-    if (!this.#nodeNames.has(base)) return base;
-    for (let i = 1; ; i += 1) {
-      const candidate = `${base}_${i}`;
-      if (!this.#nodeNames.has(candidate)) return candidate;
-    }
+    return this.#fresh(base, this.#nodeSuffixes, (name) => this.#nodeNames.has(name));
   }
 }
 
