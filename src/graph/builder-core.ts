@@ -4,10 +4,10 @@
  * misuse is refused at build time with an error that names the node and the values.
  */
 import type { Attribute } from '../ir/attribute.js';
-import { serializeAttributes, type AttrInput, type AttrSchema } from '../ops/attributes.js';
+import { serializeAttributes, type AttrInput, type AttrSchema } from '../ops/core/attributes.js';
 import { Identity } from '../ops/identity.js';
-import { inputsAt, versionAt, type OpDef } from '../ops/op.js';
-import { inferNode } from '../ops/registry.js';
+import { inputsAt, versionAt, type OpDef } from '../ops/core/op.js';
+import { inferNode } from '../ops/core/registry.js';
 import { SymDim, type Dim } from '../ir/dim.js';
 import { type DataType } from '../ir/dtype.js';
 import { ConfigError, GraphError, OpError } from '../ir/errors.js';

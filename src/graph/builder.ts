@@ -4,7 +4,7 @@
  * as an attribute before 18 and an input from 18, Split's `split` as an input from 13, ...), the method emits the
  * right form for the builder's opset.
  */
-import type { AttrInput } from '../ops/attributes.js';
+import type { AttrInput } from '../ops/core/attributes.js';
 import { Add } from '../ops/add.js';
 import { AveragePool } from '../ops/average-pool.js';
 import { BatchNormalization } from '../ops/batch-normalization.js';

@@ -11,10 +11,10 @@
 import { formatShape } from '../ir/dim.js';
 import { dtypeName } from '../ir/dtype.js';
 import { describeNode, UnsupportedError } from '../ir/errors.js';
-import { attr } from './attributes.js';
-import { floatData } from './float.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { attr } from './core/attributes.js';
+import { floatData } from './shared/float.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { elementTensor, expectDtype, FLOAT_DTYPES } from './shared/reduce.js';
 
 /** Names of the four per-channel inputs, in input order after X. */
 const CHANNEL_INPUTS = ['scale', 'B', 'input_mean', 'input_var'] as const;

@@ -11,9 +11,9 @@ import { Attr, type Attribute } from '../ir/attribute.js';
 import { DataType, dtypeName, isDataType } from '../ir/dtype.js';
 import { OpError, UnsupportedError } from '../ir/errors.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr, type AttrContext, type AttrSpec } from './attributes.js';
-import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr, type AttrContext, type AttrSpec } from './core/attributes.js';
+import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Reads `to` as an int type code (opset 6 on) or a type name (opset 1). */
 function parseTo(attribute: Attribute | undefined, context: AttrContext): DataType {

@@ -6,10 +6,10 @@
 import { addDims, formatShape, type Dim } from '../ir/dim.js';
 import { allocate, dtypeName } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { copyElements } from './elementwise.js';
-import { defineOp, requireInput } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { copyElements } from './shared/elementwise.js';
+import { defineOp, requireInput } from './core/op.js';
 
 /** The axis in force: required from opset 4, 1 by default before. */
 function axisAt(axis: number | undefined, opset: number, fail: (detail: string) => never): number {

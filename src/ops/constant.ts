@@ -11,8 +11,8 @@ import { Attr, type Attribute } from '../ir/attribute.js';
 import { DataType } from '../ir/dtype.js';
 import { OpError } from '../ir/errors.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr, type AttrContext, type AttrSpec, type ParsedAttrs } from './attributes.js';
-import { defineOp } from './op.js';
+import { attr, type AttrContext, type AttrSpec, type ParsedAttrs } from './core/attributes.js';
+import { defineOp } from './core/op.js';
 
 /**
  * An optional attribute read as-is by `read` (which returns undefined for a wrong kind). int64 values stay

@@ -4,7 +4,7 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Conv.html
  *
  * Shapes: X `[N, C, D1..Dr]`, W `[M, C/group, k1..kr]`, B `[M]`, Y `[N, M, O1..Or]`, where `Oi` follows the same
- * window geometry as pooling (src/ops/pool-geometry.ts, floor mode).
+ * window geometry as pooling (src/ops/shared/pool-geometry.ts, floor mode).
  *
  * One implementation for every rank: per image and group, gather the input into a `[C/group * K, O]` column
  * matrix (im2col; `K = Π ki`, `O = Π Oi`; taps in the padding read 0) and multiply `W_g [M/group, C/group * K]`
@@ -14,13 +14,13 @@
 import { formatShape, type Dim } from '../ir/dim.js';
 import { dtypeName } from '../ir/dtype.js';
 import { sizeOf } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { floatData } from './float.js';
+import { attr } from './core/attributes.js';
+import { floatData } from './shared/float.js';
 import { multiplyAccumulate } from './gemm.js';
 import { windowAttributes } from './max-pool.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { resolveWindows, windowOutputDims, type AxisGeometry, type WindowAttrs } from './pool-geometry.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { resolveWindows, windowOutputDims, type AxisGeometry, type WindowAttrs } from './shared/pool-geometry.js';
+import { elementTensor, expectDtype, FLOAT_DTYPES } from './shared/reduce.js';
 
 /**
  * For every kernel tap and output position, the input offset inside one channel plane, or -1 for padding.

@@ -7,9 +7,9 @@
  */
 import { DataType, dtypeName } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
-import { isBigIntData, NUMERIC, numbersOf, requireDtype } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './shared/broadcast.js';
+import { isBigIntData, NUMERIC, numbersOf, requireDtype } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The element types Equal accepts at `opset`. */
 function equalTypes(opset: number): readonly DataType[] {

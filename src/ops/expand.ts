@@ -6,9 +6,9 @@
  */
 import { formatShape, SymDim, type Dim } from '../ir/dim.js';
 import { DataType, dtypeName } from '../ir/dtype.js';
-import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
-import { gatherElements, intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './shared/broadcast.js';
+import { gatherElements, intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Fails unless every requested dim is >= 0 (a negative dim is never valid for Expand). */
 function checkRequested(requested: readonly number[], input: string, fail: (detail: string) => never): void {

@@ -4,9 +4,9 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Flatten.html
  */
 import { SymDim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { dimProduct } from './broadcast.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { dimProduct } from './shared/broadcast.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Resolves Flatten's axis, whose valid range is `[-rank, rank]`. */
 function flattenAxis(axis: number, rank: number, fail: (detail: string) => never): number {

@@ -9,9 +9,9 @@
 import { formatShape, type Dim } from '../ir/dim.js';
 import { DataType, dtypeName } from '../ir/dtype.js';
 import { sizeOf, stridesOf } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { gatherElements, intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { gatherElements, intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The GatherND geometry of a data and an indices shape; fails naming both shapes and batch_dims. */
 function gatherNdShape<D extends Dim>(

@@ -6,10 +6,10 @@
  */
 import { formatShape } from '../ir/dim.js';
 import { DataType, dtypeName } from '../ir/dtype.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { gatherElements, intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { gatherElements, intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Resolves every index against an axis of size `size`, failing on the first out of range. */
 function resolveIndices(

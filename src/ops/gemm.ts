@@ -9,11 +9,11 @@
  */
 import { formatShape, type Dim } from '../ir/dim.js';
 import { dtypeName } from '../ir/dtype.js';
-import { attr } from './attributes.js';
-import { floatData } from './float.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { wasmMultiplyAccumulate } from './wasm-gemm.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { attr } from './core/attributes.js';
+import { floatData } from './shared/float.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { wasmMultiplyAccumulate } from './shared/wasm-gemm.js';
+import { elementTensor, expectDtype, FLOAT_DTYPES } from './shared/reduce.js';
 
 /** A strided matrix inside a flat array: element `(i, j)` is `data[offset + i*rowStride + j*colStride]`. */
 export interface MatrixView {

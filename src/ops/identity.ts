@@ -2,7 +2,7 @@
  * Identity (opsets 1, 13, 14, 16, 19, 21, 23): passes its input through.
  * Spec: https://onnx.ai/onnx/operators/onnx__Identity.html
  */
-import { defineOp, requireInput, requireType } from './op.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 export const Identity = defineOp({
   opType: 'Identity',

@@ -4,9 +4,9 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__LeakyRelu.html
  */
 import { DataType } from '../ir/dtype.js';
-import { attr } from './attributes.js';
-import { FLOATS, mapFloat, requireDtype } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { FLOATS, mapFloat, requireDtype } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** LeakyRelu's element types at `opset`. */
 function leakyReluTypes(opset: number): readonly DataType[] {

@@ -8,13 +8,13 @@
  * the p-th root.
  */
 import type { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { floatData } from './float.js';
+import { attr } from './core/attributes.js';
+import { floatData } from './shared/float.js';
 import { windowAttributes } from './max-pool.js';
-import type { AxisGeometry } from './pool-geometry.js';
-import { definePoolOp } from './pool-op.js';
-import { poolWindows } from './pool-reduce.js';
-import { elementTensor } from './reduce.js';
+import type { AxisGeometry } from './shared/pool-geometry.js';
+import { definePoolOp } from './shared/pool-op.js';
+import { poolWindows } from './shared/pool-reduce.js';
+import { elementTensor } from './shared/reduce.js';
 
 /** The `p` attribute of LpPool and GlobalLpPool (an int since opset 2). */
 export const lpAttribute = attr.int('p', 2, {

@@ -8,11 +8,11 @@
 import { formatShape, type Dim } from '../ir/dim.js';
 import { dtypeName } from '../ir/dtype.js';
 import { stridesOf } from '../ir/tensor.js';
-import { broadcastConcrete, broadcastShapes } from './broadcast.js';
-import { floatData } from './float.js';
+import { broadcastConcrete, broadcastShapes } from './shared/broadcast.js';
+import { floatData } from './shared/float.js';
 import { multiplyAccumulate } from './gemm.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { elementTensor, expectDtype, FLOAT_DTYPES } from './shared/reduce.js';
 
 /** The operands as matrices (1-D promoted), their batch dims, and the result shape. */
 interface MatMulPlan<D> {

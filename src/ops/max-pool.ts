@@ -11,11 +11,11 @@
  */
 import { DataType } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { axisTaps, pooledShape, resolveWindows, type AxisGeometry } from './pool-geometry.js';
-import { poolWindows, type FloatArray } from './pool-reduce.js';
-import { elementData, elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { attr } from './core/attributes.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { axisTaps, pooledShape, resolveWindows, type AxisGeometry } from './shared/pool-geometry.js';
+import { poolWindows, type FloatArray } from './shared/pool-reduce.js';
+import { elementData, elementTensor, expectDtype, FLOAT_DTYPES } from './shared/reduce.js';
 
 /** Attributes shared by MaxPool, AveragePool and LpPool. */
 export const windowAttributes = {

@@ -10,10 +10,10 @@
 import { addDims, formatShape, SymDim, type Dim } from '../ir/dim.js';
 import { DataType, dtypeName } from '../ir/dtype.js';
 import { Tensor, tensorFromNumbers, stridesOf } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { gatherElements, intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { gatherElements, intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Padding modes. */
 type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';

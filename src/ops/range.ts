@@ -7,8 +7,8 @@
 import { SymDim } from '../ir/dim.js';
 import { DataType, dtypeName } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf, requireDtype } from './elementwise.js';
-import { defineOp, requireInput, requireType, type InferContext } from './op.js';
+import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf, requireDtype } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType, type InferContext } from './core/op.js';
 
 /** Range's element types at `opset`. */
 function rangeTypes(opset: number): readonly DataType[] {

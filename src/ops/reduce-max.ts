@@ -4,7 +4,7 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__ReduceMax.html
  */
 import { DataType } from '../ir/dtype.js';
-import { defineReduceOp, FLOAT_DTYPES, SMALL_INT_DTYPES } from './reduce.js';
+import { defineReduceOp, FLOAT_DTYPES, SMALL_INT_DTYPES } from './shared/reduce.js';
 
 export const ReduceMax = defineReduceOp({
   opType: 'ReduceMax',

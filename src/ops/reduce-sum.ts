@@ -3,7 +3,7 @@
  * appeared) at 13, five opsets before the other Reduce* ops.
  * Spec: https://onnx.ai/onnx/operators/onnx__ReduceSum.html
  */
-import { defineReduceOp, FLOAT_DTYPES, SMALL_INT_DTYPES } from './reduce.js';
+import { defineReduceOp, FLOAT_DTYPES, SMALL_INT_DTYPES } from './shared/reduce.js';
 
 export const ReduceSum = defineReduceOp({
   opType: 'ReduceSum',

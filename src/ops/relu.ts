@@ -4,7 +4,7 @@
  */
 import { DataType } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
+import { attr } from './core/attributes.js';
 import {
   bigintOutput,
   bigintsOf,
@@ -13,8 +13,8 @@ import {
   numberOutput,
   numbersOf,
   requireDtype,
-} from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+} from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Relu's element types at `opset`. */
 function reluTypes(opset: number): readonly DataType[] {

@@ -6,10 +6,10 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Reshape.html
  */
 import { divDim, dimsEqual, formatShape, SymDim, type Dim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { dimProduct } from './broadcast.js';
-import { intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { dimProduct } from './shared/broadcast.js';
+import { intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /**
  * The output shape of reshaping `input` to `requested` (symbolic input dims allowed). The `-1` dim is found by

@@ -23,11 +23,11 @@
 import { formatShape, mulDim, SymDim, type Dim } from '../ir/dim.js';
 import { describeNode, UnsupportedError, type NodeRef } from '../ir/errors.js';
 import type { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { floatData } from './float.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import type { FloatArray } from './pool-reduce.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES, normalizeAxes } from './reduce.js';
+import { attr } from './core/attributes.js';
+import { floatData } from './shared/float.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import type { FloatArray } from './shared/pool-reduce.js';
+import { elementTensor, expectDtype, FLOAT_DTYPES, normalizeAxes } from './shared/reduce.js';
 
 const COORDINATE_MODES = [
   'half_pixel',

@@ -7,8 +7,8 @@
 import { SymDim } from '../ir/dim.js';
 import { DataType } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The `[start, end)` range of dims that Shape returns for a rank. */
 export function shapeRange(

@@ -17,8 +17,8 @@ import {
   numberOutput,
   numbersOf,
   type unaryAttributes,
-} from './elementwise.js';
-import type { OpDef } from './op.js';
+} from './shared/elementwise.js';
+import type { OpDef } from './core/op.js';
 
 /** The per-storage functions of a numeric unary op. */
 export interface NumericUnaryFns {

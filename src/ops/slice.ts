@@ -9,10 +9,10 @@
  */
 import { addDims, divDim, formatShape, subDims, SymDim, type Dim } from '../ir/dim.js';
 import { stridesOf, type Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { normalizeAxis, stridedIndexMap } from './broadcast.js';
-import { gatherElements, intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis, stridedIndexMap } from './shared/broadcast.js';
+import { gatherElements, intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Ends at or past this are read as "to the end of the axis" for symbolic dims (INT32_MAX, INT64_MAX, ...). */
 const OPEN_END = 2 ** 31 - 1;

@@ -4,10 +4,10 @@
  * normalised over all of its trailing dims at once.
  * Spec: https://onnx.ai/onnx/operators/onnx__Softmax.html
  */
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { floatUnaryTypes, numberOutput, numbersOf, requireDtype } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { floatUnaryTypes, numberOutput, numbersOf, requireDtype } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The axis default: 1 before opset 13, -1 from 13. */
 function axisAt(axis: number | undefined, opset: number): number {

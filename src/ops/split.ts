@@ -6,10 +6,10 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Split.html
  */
 import { divDim, formatDim, mulDim, subDims, type Dim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 import { sliceTensor } from './slice.js';
 
 /** Part sizes along an axis of size `dim` (symbolic allowed). */

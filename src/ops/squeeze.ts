@@ -5,10 +5,10 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Squeeze.html
  */
 import { formatDim, formatShape, type Dim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /**
  * The output shape of squeezing `axes` (all 1s when undefined) out of `shape`; `null` when `axes` is absent and

@@ -4,10 +4,10 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Transpose.html
  */
 import { stridesOf } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { stridedIndexMap } from './broadcast.js';
-import { gatherElements } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { stridedIndexMap } from './shared/broadcast.js';
+import { gatherElements } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The permutation in force for `rank`, validated. */
 function permutation(perm: readonly number[] | undefined, rank: number, fail: (detail: string) => never): number[] {

@@ -4,10 +4,10 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Unsqueeze.html
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The output shape of inserting 1s at `axes` into `shape`. */
 export function unsqueezeShape<D extends Dim>(

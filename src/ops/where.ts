@@ -6,9 +6,9 @@
  */
 import { allocate, DataType, dtypeName } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
-import { isBigIntData, isNumberData } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './shared/broadcast.js';
+import { isBigIntData, isNumberData } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The Where op: elementwise `condition ? X : Y`, broadcasting all three. */
 export const Where = defineOp({

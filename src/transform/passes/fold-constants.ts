@@ -5,7 +5,7 @@
  * computation (folding them would bloat the file), and so are graph outputs and ops sppkit does not implement.
  * Initializers that only the folded nodes used are removed with them.
  */
-import { runNode } from '../../ops/registry.js';
+import { runNode } from '../../ops/core/registry.js';
 import { DataType } from '../../ir/dtype.js';
 import type { Graph, Model } from '../../ir/graph.js';
 import { constantNodeValue, constantOf, intAttr } from '../rewrite/helpers.js';

@@ -11,8 +11,8 @@
  * Ops sppkit does not know, ops missing at the target opset, and other domains' nodes are refused by name; the
  * model is left unchanged when anything is refused. Other domains' opset imports are kept as they are.
  */
-import { inputsAt, versionAt, type OpDef } from '../../ops/op.js';
-import { findOp, inferNode } from '../../ops/registry.js';
+import { inputsAt, versionAt, type OpDef } from '../../ops/core/op.js';
+import { findOp, inferNode } from '../../ops/core/registry.js';
 import { Attr, type Attribute } from '../../ir/attribute.js';
 import type { Dim } from '../../ir/dim.js';
 import type { Model } from '../../ir/graph.js';

@@ -5,7 +5,7 @@
 import type { Attribute } from '../../ir/attribute.js';
 import { DataType } from '../../ir/dtype.js';
 import { Constant, constantTensor } from '../../ops/constant.js';
-import { parseAttributes } from '../../ops/attributes.js';
+import { parseAttributes } from '../../ops/core/attributes.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { MAX_OPSET } from '../../ir/versions.js';
 import type { Node, Value } from '../../ir/value.js';

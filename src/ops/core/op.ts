@@ -2,11 +2,11 @@
  * The shape of an op definition: schema (inputs, outputs, typed attributes, opset versions), shape inference
  * and reference kernel, in one object per op (one file per op in this folder).
  */
-import type { Dim } from '../ir/dim.js';
-import type { DataType } from '../ir/dtype.js';
-import { OpError, type NodeRef } from '../ir/errors.js';
-import type { Tensor } from '../ir/tensor.js';
-import type { TensorType } from '../ir/value.js';
+import type { Dim } from '../../ir/dim.js';
+import type { DataType } from '../../ir/dtype.js';
+import { OpError, type NodeRef } from '../../ir/errors.js';
+import type { Tensor } from '../../ir/tensor.js';
+import type { TensorType } from '../../ir/value.js';
 import type { AttrSchema, ParsedAttrs } from './attributes.js';
 
 /** One formal input or output of an op. */

@@ -7,12 +7,12 @@
  * int64/uint64 compute in BigInt and wrap the same way. float16/bfloat16 are decoded, computed in float64
  * and rounded once on the way out.
  */
-import { formatShape } from '../ir/dim.js';
-import { allocate, DataType, dtypeName, isFloatType, type NumberArray, type TensorData } from '../ir/dtype.js';
-import { Tensor, tensorFromNumbers } from '../ir/tensor.js';
-import { attr } from './attributes.js';
+import { formatShape } from '../../ir/dim.js';
+import { allocate, DataType, dtypeName, isFloatType, type NumberArray, type TensorData } from '../../ir/dtype.js';
+import { Tensor, tensorFromNumbers } from '../../ir/tensor.js';
+import { attr } from '../core/attributes.js';
 import { broadcastConcrete, broadcastIndexMap, broadcastShapes, legacyBroadcastShape } from './broadcast.js';
-import { defineOp, requireInput, requireType, type OpDef } from './op.js';
+import { defineOp, requireInput, requireType, type OpDef } from '../core/op.js';
 
 /** The float element types. */
 export const FLOATS: readonly DataType[] = [DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16];

@@ -11,12 +11,12 @@
  *   Add, Sub, Mul, Div, Max, Min over rank-0/1 integer values, element by element on dims. Integer Div of a
  *   symbolic dim is floor division, which equals ONNX's truncation for the non-negative values dims have.
  */
-import { addDims, divDim, mulDims, subDims, type Dim } from '../ir/dim.js';
-import { DataType } from '../ir/dtype.js';
-import { Tensor } from '../ir/tensor.js';
-import type { Node, TensorType } from '../ir/value.js';
+import { addDims, divDim, mulDims, subDims, type Dim } from '../../ir/dim.js';
+import { DataType } from '../../ir/dtype.js';
+import { Tensor } from '../../ir/tensor.js';
+import type { Node, TensorType } from '../../ir/value.js';
 import { intsOf } from './elementwise.js';
-import { shapeRange } from './shape.js';
+import { shapeRange } from '../shape.js';
 
 /** Largest element count a folded output (or a propagated value) may have. */
 export const MAX_KNOWN_ELEMENTS = 4096;

@@ -3,10 +3,10 @@
  * input of rank >= 3, one window geometry per spatial axis, one reduction. Each op file supplies its attributes,
  * how its windows are laid out, and its reduction. (MaxPool, with its optional Indices output, is defined on its own.)
  */
-import type { Dim } from '../ir/dim.js';
-import type { Tensor } from '../ir/tensor.js';
-import type { AttrSchema, ParsedAttrs } from './attributes.js';
-import { defineOp, requireInput, requireType, type OpDef } from './op.js';
+import type { Dim } from '../../ir/dim.js';
+import type { Tensor } from '../../ir/tensor.js';
+import type { AttrSchema, ParsedAttrs } from '../core/attributes.js';
+import { defineOp, requireInput, requireType, type OpDef } from '../core/op.js';
 import {
   globalPooledShape,
   globalWindows,

@@ -8,13 +8,13 @@
  * which makes the op an identity. A reduction over an empty set gives the identity of the reduction: -inf for
  * max, 0 for sum, and 0/0 = NaN for mean.
  */
-import { formatShape, SymDim, type Dim } from '../ir/dim.js';
-import { DataType, dtypeName } from '../ir/dtype.js';
-import { sizeOf, stridesOf, Tensor } from '../ir/tensor.js';
-import type { TensorType } from '../ir/value.js';
-import { attr } from './attributes.js';
+import { formatShape, SymDim, type Dim } from '../../ir/dim.js';
+import { DataType, dtypeName } from '../../ir/dtype.js';
+import { sizeOf, stridesOf, Tensor } from '../../ir/tensor.js';
+import type { TensorType } from '../../ir/value.js';
+import { attr } from '../core/attributes.js';
 import { floatData, floatTensor } from './float.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { defineOp, requireInput, requireType } from '../core/op.js';
 import type { FloatArray } from './pool-reduce.js';
 
 /** The float types every float kernel accepts (float16/bfloat16 compute in float32 and round once). */

@@ -2,8 +2,8 @@
  * Moving float tensors in and out of the Float32Array/Float64Array the float kernels compute on.
  * float16/bfloat16 compute in float32 and round back once at the end.
  */
-import { DataType, dtypeName, type TensorData } from '../ir/dtype.js';
-import { Tensor, tensorFromNumbers } from '../ir/tensor.js';
+import { DataType, dtypeName, type TensorData } from '../../ir/dtype.js';
+import { Tensor, tensorFromNumbers } from '../../ir/tensor.js';
 import type { FloatArray } from './pool-reduce.js';
 
 /** Float element types the float kernels accept. */

@@ -2,9 +2,9 @@
  * Typed attribute schemas. An op declares its attributes once, as data; parsing (ONNX → typed, snake_case →
  * camelCase, defaults applied, unknown names refused) and serialising (typed → ONNX) are derived from it.
  */
-import { Attr, type Attribute } from '../ir/attribute.js';
-import { OpError, type NodeRef } from '../ir/errors.js';
-import type { Tensor } from '../ir/tensor.js';
+import { Attr, type Attribute } from '../../ir/attribute.js';
+import { OpError, type NodeRef } from '../../ir/errors.js';
+import type { Tensor } from '../../ir/tensor.js';
 
 /** Where an attribute is parsed, for error messages. */
 export interface AttrContext {
