@@ -8,11 +8,9 @@
  * counted (as PyTorch and onnxruntime do). Both are products of per-axis counts, so the mean is separable.
  */
 import { attr } from './core/attributes.js';
-import { windowAttributes } from './max-pool.js';
-import { definePoolOp } from './shared/pool-op.js';
+import { elementTensor, floatData } from './shared/float.js';
+import { definePoolOp, windowAttributes } from './shared/pool-op.js';
 import { poolWindows } from './shared/pool-reduce.js';
-import { elementTensor } from './shared/reduce.js';
-import { floatData } from './shared/float.js';
 
 export const AveragePool = definePoolOp({
   opType: 'AveragePool',

@@ -8,7 +8,7 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Cast.html
  */
 import { Attr, type Attribute } from '../ir/attribute.js';
-import { DataType, dtypeName, isDataType } from '../ir/dtype.js';
+import { ALL_TYPES, DataType, dtypeName, isDataType } from '../ir/dtype.js';
 import { OpError, UnsupportedError } from '../ir/errors.js';
 import { Tensor } from '../ir/tensor.js';
 import { attr, type AttrContext, type AttrSpec } from './core/attributes.js';
@@ -107,13 +107,15 @@ export const Cast = defineOp({
   opType: 'Cast',
   domain: '',
   versions: [1, 6, 9, 13, 19, 21, 23, 24, 25],
-  inputs: [{ name: 'input' }],
-  outputs: [{ name: 'output' }],
+  inputs: [{ name: 'input', type: 'T1' }],
+  outputs: [{ name: 'output', type: 'T2' }],
   attributes: {
     to: toSpec,
     saturate: attr.int('saturate', 1, { since: 19 }),
     roundMode: attr.enum('round_mode', ['up', 'down', 'nearest'] as const, 'up', { since: 24 }),
   },
+  // String casts are valid ONNX but refused by the kernel with an UnsupportedError naming both types.
+  types: { T1: { types: ALL_TYPES }, T2: { types: ALL_TYPES } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     return [{ dtype: ctx.attrs.to, shape: x.shape }];

@@ -7,7 +7,7 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__GatherND.html
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { DataType, dtypeName } from '../ir/dtype.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
 import { sizeOf, stridesOf } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
 import { gatherElements, intsOf } from './shared/elementwise.js';
@@ -41,13 +41,16 @@ export const GatherND = defineOp({
   opType: 'GatherND',
   domain: '',
   versions: [11, 12, 13],
-  inputs: [{ name: 'data' }, { name: 'indices' }],
-  outputs: [{ name: 'output' }],
+  inputs: [
+    { name: 'data', type: 'T' },
+    { name: 'indices', type: 'I' },
+  ],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: { batchDims: attr.int('batch_dims', 0, { since: 12 }) },
+  types: { T: { types: ALL_TYPES }, I: { types: [DataType.INT64] } },
   infer(ctx) {
     const data = requireType(ctx, 0);
     const indices = requireType(ctx, 1);
-    if (indices.dtype !== DataType.INT64) ctx.fail(`indices must be int64, got ${dtypeName(indices.dtype)}`);
     if (data.shape === null || indices.shape === null) return [{ dtype: data.dtype, shape: null }];
     return [
       { dtype: data.dtype, shape: gatherNdShape(data.shape, indices.shape, ctx.attrs.batchDims, ctx.fail).output },
@@ -56,7 +59,6 @@ export const GatherND = defineOp({
   run(ctx) {
     const data = requireInput(ctx, 0);
     const indices = requireInput(ctx, 1);
-    if (indices.dtype !== DataType.INT64) ctx.fail(`indices must be int64, got ${indices.describe()}`);
     const batchDims = ctx.attrs.batchDims;
     const { tuple, output } = gatherNdShape(data.dims, indices.dims, batchDims, ctx.fail);
     const batches = sizeOf(data.dims.slice(0, batchDims));

@@ -3,10 +3,9 @@
  * 22 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__GlobalAveragePool.html
  */
-import { floatData } from './shared/float.js';
+import { elementTensor, floatData } from './shared/float.js';
 import { definePoolOp } from './shared/pool-op.js';
 import { poolWindows } from './shared/pool-reduce.js';
-import { elementTensor } from './shared/reduce.js';
 
 export const GlobalAveragePool = definePoolOp({
   opType: 'GlobalAveragePool',

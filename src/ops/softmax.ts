@@ -6,8 +6,9 @@
  */
 import { attr } from './core/attributes.js';
 import { normalizeAxis } from './shared/broadcast.js';
-import { floatUnaryTypes, numberOutput, numbersOf, requireDtype } from './shared/elementwise.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
+import { numberOutput, numbersOf } from './shared/elementwise.js';
+import { FLOAT_UNARY_TYPES } from './shared/unary.js';
 
 /** The axis default: 1 before opset 13, -1 from 13. */
 function axisAt(axis: number | undefined, opset: number): number {
@@ -18,19 +19,18 @@ export const Softmax = defineOp({
   opType: 'Softmax',
   domain: '',
   versions: [1, 11, 13],
-  inputs: [{ name: 'input' }],
-  outputs: [{ name: 'output' }],
+  inputs: [{ name: 'input', type: 'T' }],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: { axis: attr.optionalInt('axis') },
+  types: { T: FLOAT_UNARY_TYPES },
   infer(ctx) {
     const x = requireType(ctx, 0);
-    requireDtype(x.dtype, floatUnaryTypes(ctx.opset), 'input', ctx.fail);
     if (x.shape !== null)
       normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(x.shape.length, 1), 'axis', ctx.fail);
     return [x];
   },
   run(ctx) {
     const x = requireInput(ctx, 0);
-    requireDtype(x.dtype, floatUnaryTypes(ctx.opset), 'input', ctx.fail);
     const rank = x.dims.length;
     const axis = normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(rank, 1), 'axis', ctx.fail);
     const product = (dims: readonly number[]): number => dims.reduce((total, dim) => total * dim, 1);

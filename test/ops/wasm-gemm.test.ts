@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../src/blocks/weights.js';
-import { multiplyAccumulateJs } from '../../src/ops/gemm.js';
+import { multiplyAccumulateJs } from '../../src/ops/shared/multiply-accumulate.js';
 import { wasmMultiplyAccumulate } from '../../src/ops/shared/wasm-gemm.js';
 
 describe('WebAssembly SIMD float64 GEMM', () => {

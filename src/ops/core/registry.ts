@@ -1,119 +1,22 @@
 /**
- * The op registry: every op sppkit knows, by ONNX op type, plus node-level entry points used by shape inference,
- * the checker and the reference evaluator.
+ * The op registry: every op sppkit knows, by ONNX op type (`ops`, generated from the op files by
+ * scripts/generate-ops.ts), plus the node-level entry points used by shape inference, the checker and the
+ * reference evaluator. Those entry points check the inputs' element types against the op's type variables once,
+ * generically, before an op's own code runs.
  */
 import type { Attribute } from '../../ir/attribute.js';
 import type { Dim } from '../../ir/dim.js';
 import { UnsupportedError, type NodeRef } from '../../ir/errors.js';
+import { isDefaultDomain } from '../../ir/graph.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { TensorType } from '../../ir/value.js';
-import { Abs } from '../abs.js';
-import { Add } from '../add.js';
-import { parseAttributes, type ParsedAttrs } from './attributes.js';
-import { AveragePool } from '../average-pool.js';
-import { BatchNormalization } from '../batch-normalization.js';
-import { Cast } from '../cast.js';
-import { Ceil } from '../ceil.js';
-import { Concat } from '../concat.js';
-import { Constant } from '../constant.js';
-import { Conv } from '../conv.js';
-import { Div } from '../div.js';
-import { Equal } from '../equal.js';
-import { Exp } from '../exp.js';
-import { Expand } from '../expand.js';
-import { Flatten } from '../flatten.js';
-import { Floor } from '../floor.js';
-import { Gather } from '../gather.js';
-import { GatherND } from '../gather-nd.js';
-import { Gemm } from '../gemm.js';
-import { GlobalAveragePool } from '../global-average-pool.js';
-import { GlobalLpPool } from '../global-lp-pool.js';
-import { GlobalMaxPool } from '../global-max-pool.js';
-import { Identity } from '../identity.js';
-import { LeakyRelu } from '../leaky-relu.js';
-import { LpPool } from '../lp-pool.js';
-import { MatMul } from '../mat-mul.js';
-import { MaxPool } from '../max-pool.js';
-import { Max } from '../max.js';
-import { Min } from '../min.js';
-import { Mul } from '../mul.js';
-import { failFor, versionAt, type OpDef } from './op.js';
-import { Pad } from '../pad.js';
-import { Range } from '../range.js';
-import { ReduceMax } from '../reduce-max.js';
-import { ReduceMean } from '../reduce-mean.js';
-import { ReduceSum } from '../reduce-sum.js';
-import { Relu } from '../relu.js';
-import { Reshape } from '../reshape.js';
-import { Resize } from '../resize.js';
+import { ops } from '../ops.generated.js';
 import { shapeValueOfTensor } from '../shared/shape-value.js';
-import { Shape } from '../shape.js';
-import { Sigmoid } from '../sigmoid.js';
-import { Sign } from '../sign.js';
-import { Slice } from '../slice.js';
-import { Softmax } from '../softmax.js';
-import { Split } from '../split.js';
-import { Squeeze } from '../squeeze.js';
-import { Sub } from '../sub.js';
-import { Transpose } from '../transpose.js';
-import { Unsqueeze } from '../unsqueeze.js';
-import { Where } from '../where.js';
+import { parseAttributes, type ParsedAttrs } from './attributes.js';
+import { failFor, versionAt, type OpDef } from './op.js';
+import { checkInputTypes } from './types.js';
 
-/** Every op of the default ONNX domain, keyed by op type. Keep alphabetical. */
-export const ops = {
-  Abs,
-  Add,
-  AveragePool,
-  BatchNormalization,
-  Cast,
-  Ceil,
-  Concat,
-  Constant,
-  Conv,
-  Div,
-  Equal,
-  Exp,
-  Expand,
-  Flatten,
-  Floor,
-  Gather,
-  GatherND,
-  Gemm,
-  GlobalAveragePool,
-  GlobalLpPool,
-  GlobalMaxPool,
-  Identity,
-  LeakyRelu,
-  LpPool,
-  MatMul,
-  Max,
-  MaxPool,
-  Min,
-  Mul,
-  Pad,
-  Range,
-  ReduceMax,
-  ReduceMean,
-  ReduceSum,
-  Relu,
-  Reshape,
-  Resize,
-  Shape,
-  Sigmoid,
-  Sign,
-  Slice,
-  Softmax,
-  Split,
-  Squeeze,
-  Sub,
-  Transpose,
-  Unsqueeze,
-  Where,
-} satisfies Record<string, OpDef>;
-
-/** The default-domain spellings. */
-const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
-
+export { ops };
 /** A node as the registry needs it (satisfied by the IR's Node). */
 export interface NodeLike extends NodeRef {
   readonly domain: string;
@@ -122,8 +25,9 @@ export interface NodeLike extends NodeRef {
 
 /** Looks an op up; undefined when sppkit does not implement it. */
 export function findOp(domain: string, opType: string): OpDef | undefined {
-  if (!DEFAULT_DOMAINS.has(domain)) return undefined;
-  return Object.prototype.hasOwnProperty.call(ops, opType) ? (ops as Record<string, OpDef>)[opType] : undefined;
+  if (!isDefaultDomain(domain)) return undefined;
+  const registry: Readonly<Record<string, OpDef>> = ops;
+  return Object.prototype.hasOwnProperty.call(registry, opType) ? registry[opType] : undefined;
 }
 
 /** The op of a node and its parsed attributes at `opset`; throws for unknown ops, too-old opsets and bad attributes. */
@@ -160,6 +64,12 @@ export function inferNode(
   },
 ): (TensorType | null)[] {
   const { op, attrs } = resolveNode(node, opset);
+  checkInputTypes(
+    node,
+    op,
+    opset,
+    inputs.map((type) => type?.dtype),
+  );
   return op.infer({ node, opset, attrs, inputs, outputCount, constant, shapeValue, fail: failFor(node) });
 }
 
@@ -171,5 +81,11 @@ export function runNode(
   outputCount: number,
 ): Tensor[] {
   const { op, attrs } = resolveNode(node, opset);
+  checkInputTypes(
+    node,
+    op,
+    opset,
+    inputs.map((tensor) => tensor?.dtype),
+  );
   return op.run({ node, opset, attrs, inputs, outputCount, fail: failFor(node) });
 }

@@ -16,7 +16,18 @@ import { DataType } from '../../ir/dtype.js';
 import { Tensor } from '../../ir/tensor.js';
 import type { Node, TensorType } from '../../ir/value.js';
 import { intsOf } from './elementwise.js';
-import { shapeRange } from '../shape.js';
+
+/** The `[start, end)` range of dims that Shape returns for a rank (start/end clamped to `[0, rank]`). */
+export function shapeRange(
+  rank: number,
+  start: number,
+  end: number | undefined,
+): { readonly start: number; readonly end: number } {
+  const clamp = (value: number): number => Math.min(Math.max(value < 0 ? value + rank : value, 0), rank);
+  const from = clamp(start);
+  const to = clamp(end ?? rank);
+  return { start: from, end: Math.max(from, to) };
+}
 
 /** Largest element count a folded output (or a propagated value) may have. */
 export const MAX_KNOWN_ELEMENTS = 4096;

@@ -4,7 +4,8 @@
  */
 import type { Attribute } from '../../ir/attribute.js';
 import { DataType } from '../../ir/dtype.js';
-import { Constant, constantTensor } from '../../ops/constant.js';
+import { Constant } from '../../ops/constant.js';
+import { constantTensor } from '../../ops/shared/constant-value.js';
 import { parseAttributes } from '../../ops/core/attributes.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { MAX_OPSET } from '../../ir/versions.js';
