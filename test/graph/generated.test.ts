@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileStem, generate, loadOpFiles, methodName, REPO_ROOT } from '../../scripts/generate-ops.js';
 import { GraphBuilder } from '../../src/graph/builder.js';
+import type { OpDef } from '../../src/ops/core/op.js';
 import { ops } from '../../src/ops/core/registry.js';
 
 describe('the generated op surface', () => {
@@ -56,7 +57,7 @@ describe('the generated op surface', () => {
 });
 
 describe('the op data', () => {
-  const all = Object.values(ops);
+  const all: readonly OpDef[] = Object.values(ops);
 
   it('names a declared type variable on every input and output, and uses every declared variable', () => {
     for (const op of all) {
