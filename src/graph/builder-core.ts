@@ -15,7 +15,7 @@ import { irVersionForOpset, MAX_OPSET, MIN_BUILD_OPSET } from '../ir/versions.js
 import { serializeAttributes, type AttrInput, type AttrSchema, type ParsedAttrs } from '../ops/core/attributes.js';
 import { inputsAt, versionAt, type IoSpec, type OpDef } from '../ops/core/op.js';
 import { inferNode } from '../ops/core/registry.js';
-import { constraintOf, typesAt, variableAt } from '../ops/core/types.js';
+import { attributeInputType, variableAt } from '../ops/core/types.js';
 import { Identity } from '../ops/identity.js';
 
 /** The opset the builder emits when none is given. */
@@ -179,11 +179,7 @@ export class BuilderCore {
     return single(op, this.emit(op, inputs, attrs, { ...options, outputCount: 1 }));
   }
 
-  /**
-   * The constant input for an attribute value (`axes: [2]` → an int64 `[2]` initializer). Its element type is
-   * the input's type variable's when that admits one type (int64 axes), else that of another input naming the
-   * same variable (Pad's `value` takes the data's type), else int64 for integers (an ONNX `ints` attribute).
-   */
+  /** The constant input for an attribute value (`axes: [2]` → an int64 `[2]` initializer; see attributeInputType). */
   private attributeInput(
     op: OpDef,
     io: IoSpec,
@@ -192,15 +188,14 @@ export class BuilderCore {
     ref: NodeRef,
     base: string,
   ): Value {
-    const variable = variableAt(op, io, this.opset);
-    const allowed = typesAt(constraintOf(op, variable), this.opset);
     const numbers = typeof value === 'number' ? [value] : numberList(value);
     if (numbers === undefined)
       throw new OpError(ref, `attribute '${io.fromAttribute ?? io.name}' must be a number or a list of numbers`);
-    const integral = allowed.includes(DataType.INT64) && numbers.every((n) => Number.isInteger(n));
-    const dtype = allowed.length === 1 ? allowed[0] : (sibling ?? (integral ? DataType.INT64 : undefined));
-    if (dtype === undefined)
+    const dtype = attributeInputType(op, io, this.opset, numbers, sibling);
+    if (dtype === undefined) {
+      const variable = variableAt(op, io, this.opset);
       throw new OpError(ref, `cannot tell the element type of input '${io.name}' (type variable ${variable})`);
+    }
     const dims = typeof value === 'number' ? [] : [numbers.length];
     return this.constant(`${base}.${io.name}`, tensorFromNumbers(dtype, dims, numbers));
   }

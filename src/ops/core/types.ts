@@ -3,7 +3,7 @@
  * type variable at the model's opset, and all inputs naming one variable must have one element type. The registry
  * runs it before shape inference and before a reference kernel, so op files carry no dtype checks of their own.
  */
-import { dtypeName, type DataType } from '../../ir/dtype.js';
+import { DataType, dtypeName } from '../../ir/dtype.js';
 import { describeNode, OpError, UnsupportedError, type NodeRef } from '../../ir/errors.js';
 import { inputsAt, type IoSpec, type OpDef, type TypeConstraint } from './op.js';
 
@@ -33,6 +33,26 @@ export function constraintOf(op: OpDef, variable: string): TypeConstraint {
     throw new TypeError(`${op.opType}: type variable '${variable}' is not declared (declared: ${known})`);
   }
   return constraint;
+}
+
+/**
+ * The element type of the constant input that carries an attribute's values for `io` (an input with
+ * `fromAttribute`, where the opset has the input): the variable's only type at `opset` (int64 axes), else
+ * `sibling`, the type of another input naming the same variable (Pad's `value` takes the data's type), else int64
+ * for integer values where the variable admits it (an ONNX `ints` attribute is int64). Undefined when none applies.
+ */
+export function attributeInputType(
+  op: OpDef,
+  io: IoSpec,
+  opset: number,
+  values: readonly number[],
+  sibling: DataType | undefined,
+): DataType | undefined {
+  const allowed = typesAt(constraintOf(op, variableAt(op, io, opset)), opset);
+  if (allowed.length === 1) return allowed[0];
+  if (sibling !== undefined) return sibling;
+  const integral = values.every((value) => Number.isInteger(value));
+  return integral && allowed.includes(DataType.INT64) ? DataType.INT64 : undefined;
 }
 
 /** The formal input each actual input binds to at `opset` (a trailing variadic input takes the rest). */
