@@ -196,7 +196,7 @@ function methodText(entry: OpFile, name: string): string {
 
 /** A TSDoc comment, wrapped to fit 120 columns at `indent`. */
 function wrapDoc(text: string, indent = '  '): string {
-  const width = 116 - indent.length;
+  const width = 117 - indent.length;
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
@@ -206,7 +206,9 @@ function wrapDoc(text: string, indent = '  '): string {
     } else line = line === '' ? word : `${line} ${word}`;
   }
   if (line !== '') lines.push(line);
-  if (lines.length === 1 && indent !== '') return `${indent}/** ${lines[0] ?? ''} */`;
+  const [only] = lines;
+  if (lines.length === 1 && indent !== '' && only !== undefined && indent.length + only.length + 7 <= 120)
+    return `${indent}/** ${only} */`;
   return [`${indent}/**`, ...lines.map((l) => `${indent} * ${l}`), `${indent} */`].join('\n');
 }
 

@@ -209,7 +209,9 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Identity, { input }, {}, options);
   }
 
-  /** LeakyRelu (opsets 1, 6, 16): `Y = X` where `X >= 0`, else `alpha * X` (alpha default 0.01, a float32 attribute). */
+  /**
+   * LeakyRelu (opsets 1, 6, 16): `Y = X` where `X >= 0`, else `alpha * X` (alpha default 0.01, a float32 attribute).
+   */
   leakyRelu(x: Value, attrs: AttrInput<Pick<typeof LeakyRelu.attributes, 'alpha'>> = {}, options?: NodeOptions): Value {
     return this.emit1(LeakyRelu, { X: x }, attrs, options);
   }

@@ -36,7 +36,8 @@ function checkInferenceMode(
     throw new UnsupportedError(`${describeNode(node)}: spatial=0 (per-activation statistics) is not supported`);
   if (outputCount > 1)
     throw new UnsupportedError(
-      `${describeNode(node)}: the running/saved statistics outputs (${outputCount - 1} requested) exist only in training mode, which is not supported`,
+      `${describeNode(node)}: the running/saved statistics outputs (${outputCount - 1} requested) ` +
+        'exist only in training mode, which is not supported',
     );
 }
 
@@ -86,7 +87,8 @@ export const BatchNormalization = defineOp({
         (typeof shape[0] === 'number' && typeof channels === 'number' && shape[0] !== channels)
       ) {
         ctx.fail(
-          `input ${name} must have shape [C] = [${String(channels)}] for X ${formatShape(x.shape)}, got ${formatShape(shape)}`,
+          `input ${name} must have shape [C] = [${String(channels)}] for X ${formatShape(x.shape)}, ` +
+            `got ${formatShape(shape)}`,
         );
       }
     });

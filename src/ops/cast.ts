@@ -9,7 +9,7 @@
  */
 import { Attr, type Attribute } from '../ir/attribute.js';
 import { ALL_TYPES, DataType, dtypeName, isDataType } from '../ir/dtype.js';
-import { OpError, UnsupportedError } from '../ir/errors.js';
+import { describeNode, OpError, UnsupportedError } from '../ir/errors.js';
 import { Tensor } from '../ir/tensor.js';
 import { attr, type AttrContext, type AttrSpec } from './core/attributes.js';
 import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf } from './shared/elementwise.js';
@@ -26,7 +26,8 @@ function parseTo(attribute: Attribute | undefined, context: AttrContext): DataTy
   if (code === undefined || !isDataType(code)) {
     const shown = attribute.kind === 'int' ? String(attribute.value) : JSON.stringify(attribute.value);
     throw new UnsupportedError(
-      `${context.node.opType} node '${context.node.name || '<unnamed>'}': Cast to type ${shown} is not supported by sppkit (float8/int4/complex types are not held)`,
+      `${describeNode(context.node)}: Cast to type ${shown} is not supported by sppkit ` +
+        '(float8/int4/complex types are not held)',
     );
   }
   return code;

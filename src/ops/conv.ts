@@ -118,7 +118,8 @@ function convWindow(
     attrs.kernelShape.some((k, i) => k !== fromWeight[i])
   ) {
     fail(
-      `kernel_shape ${JSON.stringify(attrs.kernelShape)} does not match the spatial dims of W ${formatShape(weightSpatial)}`,
+      `kernel_shape ${JSON.stringify(attrs.kernelShape)} does not match ` +
+        `the spatial dims of W ${formatShape(weightSpatial)}`,
     );
   }
   const kernelShape = attrs.kernelShape ?? fromWeight;

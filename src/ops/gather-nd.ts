@@ -79,7 +79,8 @@ export const GatherND = defineOp({
           const raw = picks[first + k] ?? 0;
           if (raw < -size || raw >= size) {
             ctx.fail(
-              `index ${raw} (entry ${k} of index tuple ${batch * tuplesPerBatch + t}) is out of range for axis ${batchDims + k} of data ${data.describe()} (valid: ${-size}..${size - 1})`,
+              `index ${raw} (entry ${k} of index tuple ${batch * tuplesPerBatch + t}) is out of range ` +
+                `for axis ${batchDims + k} of data ${data.describe()} (valid: ${-size}..${size - 1})`,
             );
           }
           offset += (raw < 0 ? raw + size : raw) * (strides[k] ?? 0);

@@ -66,7 +66,9 @@ export const Gemm = defineOp({
     const b = requireType(ctx, 1);
     const c = ctx.inputs[2] ?? null;
     if (a.shape === null || b.shape === null) return [{ dtype: a.dtype, shape: null }];
-    const describe = `A.shape=${formatShape(a.shape)}, B.shape=${formatShape(b.shape)}, transA=${ctx.attrs.transA}, transB=${ctx.attrs.transB}`;
+    const describe =
+      `A.shape=${formatShape(a.shape)}, B.shape=${formatShape(b.shape)}, ` +
+      `transA=${ctx.attrs.transA}, transB=${ctx.attrs.transB}`;
     if (a.shape.length !== 2 || b.shape.length !== 2) ctx.fail(`A and B must be matrices; ${describe}`);
     const [a0 = 0, a1 = 0] = a.shape;
     const [b0 = 0, b1 = 0] = b.shape;
@@ -81,7 +83,9 @@ export const Gemm = defineOp({
     const a = requireInput(ctx, 0);
     const b = requireInput(ctx, 1);
     const c = ctx.inputs[2] ?? null;
-    const describe = `A.shape=[${a.dims.join(', ')}], B.shape=[${b.dims.join(', ')}], transA=${ctx.attrs.transA}, transB=${ctx.attrs.transB}`;
+    const describe =
+      `A.shape=[${a.dims.join(', ')}], B.shape=[${b.dims.join(', ')}], ` +
+      `transA=${ctx.attrs.transA}, transB=${ctx.attrs.transB}`;
     if (a.dims.length !== 2 || b.dims.length !== 2) ctx.fail(`A and B must be matrices; ${describe}`);
     const [a0 = 0, a1 = 0] = a.dims;
     const [b0 = 0, b1 = 0] = b.dims;

@@ -1,6 +1,6 @@
 /**
- * GlobalAveragePool (opsets 1, 22): the mean over all spatial positions of each (N, C) plane, keeping the spatial axes as size 1.
- * 22 added bfloat16.
+ * GlobalAveragePool (opsets 1, 22): the mean over all spatial positions of each (N, C) plane, keeping the spatial
+ * axes as size 1. 22 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__GlobalAveragePool.html
  */
 import { elementTensor, floatData } from './shared/float.js';

@@ -1,6 +1,6 @@
 /**
- * GlobalMaxPool (opsets 1, 22): the max over all spatial positions of each (N, C) plane, keeping the spatial axes as size 1.
- * 22 added bfloat16.
+ * GlobalMaxPool (opsets 1, 22): the max over all spatial positions of each (N, C) plane, keeping the spatial
+ * axes as size 1. 22 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__GlobalMaxPool.html
  */
 import { elementTensor, floatData } from './shared/float.js';

@@ -99,7 +99,8 @@ function perAxis<D extends Dim>(
   const axes = axesAttr === undefined ? shape.map((_, axis) => axis) : normalizeAxes(axesAttr, shape.length, fail);
   if (request.values.length !== axes.length)
     fail(
-      `${request.kind} has ${request.values.length} values but ${axes.length} axes are resized (input shape ${formatShape(shape)})`,
+      `${request.kind} has ${request.values.length} values but ${axes.length} axes are resized ` +
+        `(input shape ${formatShape(shape)})`,
     );
   const scales: (number | undefined)[] = shape.map(() => 1);
   const sizes: Dim[] = [...shape];

@@ -6,7 +6,7 @@
  */
 import type { Attribute } from '../../ir/attribute.js';
 import type { Dim } from '../../ir/dim.js';
-import { UnsupportedError, type NodeRef } from '../../ir/errors.js';
+import { describeNode, UnsupportedError, type NodeRef } from '../../ir/errors.js';
 import { isDefaultDomain } from '../../ir/graph.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { TensorType } from '../../ir/value.js';
@@ -35,13 +35,12 @@ export function resolveNode(node: NodeLike, opset: number): { op: OpDef; attrs: 
   const op = findOp(node.domain, node.opType);
   if (op === undefined) {
     const domain = node.domain === '' ? '' : ` (domain '${node.domain}')`;
-    throw new UnsupportedError(
-      `${node.opType} node '${node.name || '<unnamed>'}': op ${node.opType}${domain} is not implemented by sppkit`,
-    );
+    throw new UnsupportedError(`${describeNode(node)}: op ${node.opType}${domain} is not implemented by sppkit`);
   }
   if (versionAt(op, opset) === undefined) {
     throw new UnsupportedError(
-      `${node.opType} node '${node.name || '<unnamed>'}': ${node.opType} does not exist at opset ${opset} (it starts at ${op.versions[0] ?? '?'})`,
+      `${describeNode(node)}: ${node.opType} does not exist at opset ${opset} ` +
+        `(it starts at ${op.versions[0] ?? '?'})`,
     );
   }
   const attrs = parseAttributes(op.attributes, node.attributes, { node, opset });

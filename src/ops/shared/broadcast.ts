@@ -40,7 +40,8 @@ export function broadcastShapes(
       const merged = broadcastDim(dim, own);
       if (merged === undefined) {
         return fail(
-          `shapes ${known.map(formatShape).join(' and ')} cannot be broadcast (axis ${axis} of the ${rank}-d result: ${String(dim)} vs ${String(own)})`,
+          `shapes ${known.map(formatShape).join(' and ')} cannot be broadcast ` +
+            `(axis ${axis} of the ${rank}-d result: ${String(dim)} vs ${String(own)})`,
         );
       }
       dim = merged;

@@ -82,7 +82,8 @@ export function constantTensor(attrs: ConstantAttrs, fail: (detail: string) => n
       name: 'sparse_value',
       make: () =>
         fail(
-          'sparse_value is not supported by sppkit (the IR keeps sparse tensors only as opaque bytes); use value instead',
+          'sparse_value is not supported by sppkit (the IR keeps sparse tensors only as opaque bytes); ' +
+            'use value instead',
         ),
     });
   if (valueFloat !== undefined) candidates.push({ name: 'value_float', make: () => Tensor.float32([], [valueFloat]) });
@@ -105,7 +106,8 @@ export function constantTensor(attrs: ConstantAttrs, fail: (detail: string) => n
   const [only, ...others] = candidates;
   if (only === undefined)
     return fail(
-      'needs exactly one of value, sparse_value, value_float, value_floats, value_int, value_ints, value_string, value_strings; none is set',
+      'needs exactly one of value, sparse_value, value_float, value_floats, value_int, value_ints, value_string, ' +
+        'value_strings; none is set',
     );
   if (others.length > 0)
     return fail(`needs exactly one value attribute, got ${candidates.map((c) => c.name).join(', ')}`);

@@ -108,7 +108,8 @@ export function resolveWindows(
     }
     if (!(outSize >= 1)) {
       fail(
-        `window of span ${span} (kernel ${k}, dilation ${d}) does not fit input size ${inSize} with pads ${padBegin}+${padEnd} on spatial axis ${axis} (output size would be ${outSize})`,
+        `window of span ${span} (kernel ${k}, dilation ${d}) does not fit input size ${inSize} ` +
+          `with pads ${padBegin}+${padEnd} on spatial axis ${axis} (output size would be ${outSize})`,
       );
     }
     return { inSize, kernel: k, stride: s, dilation: d, padBegin, padEnd, outSize };

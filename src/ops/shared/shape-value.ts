@@ -77,7 +77,10 @@ function intsAttr(node: Node, name: string): number[] | undefined {
   return attribute?.kind === 'ints' ? attribute.value.map(Number) : undefined;
 }
 
-/** Elementwise binary op on dims with scalar/equal-length broadcasting; undefined when a result is not representable. */
+/**
+ * Elementwise binary op on dims with scalar/equal-length broadcasting; undefined when a result is not
+ * representable.
+ */
 function binary(a: ShapeValue, b: ShapeValue, fn: (x: Dim, y: Dim) => Dim | undefined): ShapeValue | undefined {
   const length = Math.max(a.elements.length, b.elements.length);
   if (

@@ -39,7 +39,8 @@ function perAxis(
   const steps = spec.steps ?? axes.map(() => 1);
   if (spec.ends.length !== count || axes.length !== count || steps.length !== count) {
     fail(
-      `starts [${spec.starts.join(', ')}], ends [${spec.ends.join(', ')}], axes [${axes.join(', ')}] and steps [${steps.join(', ')}] must have the same length`,
+      `starts [${spec.starts.join(', ')}], ends [${spec.ends.join(', ')}], axes [${axes.join(', ')}] ` +
+        `and steps [${steps.join(', ')}] must have the same length`,
     );
   }
   const result: ({ start: number; end: number; step: number } | undefined)[] = Array.from(

@@ -118,7 +118,10 @@ function planNode(
   const label = node.label();
   const op = findOp(node.domain, node.opType);
   if (op === undefined)
-    return `${label}: ${node.opType} is not implemented by sppkit, so its changes between opsets ${from} and ${to} are unknown`;
+    return (
+      `${label}: ${node.opType} is not implemented by sppkit, ` +
+      `so its changes between opsets ${from} and ${to} are unknown`
+    );
   if (versionAt(op, to) === undefined) return `${label}: ${node.opType} does not exist at opset ${to}`;
   const attributes = new Map(node.attributes);
   const inputs: PlannedInput[] = node.inputs.map((value) => ({ value }));
@@ -179,7 +182,10 @@ function planNode(
     const constant = constantOf(input);
     if (io?.since !== undefined && spec !== undefined && to < io.since && io.since <= from && index === formal.length) {
       if (constant === undefined)
-        return `${label}: input ${index} ('${input.name}') is computed at run time; opset ${to} needs '${name}' as a constant attribute`;
+        return (
+          `${label}: input ${index} ('${input.name}') is computed at run time; ` +
+          `opset ${to} needs '${name}' as a constant attribute`
+        );
       const attribute = inputAttribute(spec, constant);
       if (attribute !== undefined) attributes.set(spec.onnxName, attribute);
       inputs.splice(index);
@@ -273,7 +279,9 @@ export function convertOpset(
 export function opsetPass(target: number): Pass {
   return {
     name: `opset=${target}`,
-    description: `convert the default-domain opset to ${target} (${OPSET_RANGE.min}..${OPSET_RANGE.max}, ops sppkit implements)`,
+    description:
+      `convert the default-domain opset to ${target} ` +
+      `(${OPSET_RANGE.min}..${OPSET_RANGE.max}, ops sppkit implements)`,
     inPlace: true,
     run(model: Model): PassResult {
       const result = convertOpset(model, target);
