@@ -22,8 +22,9 @@ import type { IoSpec, OpDef } from '../src/ops/core/op.js';
 /** The repository root. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 const OPS_DIR = join(REPO_ROOT, 'src', 'ops');
-/** Where the generated registry and builder methods go. */
+/** The generated registry. */
 export const OPS_FILE = join(OPS_DIR, 'ops.generated.ts');
+/** The generated builder methods. */
 export const METHODS_FILE = join(REPO_ROOT, 'src', 'graph', 'ops.generated.ts');
 
 /** The opsets the builder emits. */
@@ -278,22 +279,39 @@ export async function generate(): Promise<GeneratedFile[]> {
   ];
 }
 
-/** Placeholders so that a checkout without the generated files can import the builder to regenerate them. */
-function writeStubsWhereMissing(): void {
-  if (!existsSync(OPS_FILE)) writeFileSync(OPS_FILE, `${HEADER('nothing yet')}export const ops = {};\n`);
-  if (!existsSync(METHODS_FILE))
-    writeFileSync(
-      METHODS_FILE,
+/** Placeholder files, so that the builder imports even while the committed ones name a removed op file. */
+const STUBS: readonly GeneratedFile[] = [
+  { path: OPS_FILE, text: `${HEADER('nothing yet')}export const ops = {};\n` },
+  {
+    path: METHODS_FILE,
+    text:
       `${HEADER('nothing yet')}import { BuilderCore } from './builder-core.js';\n` +
-        'export abstract class OpMethods extends BuilderCore {}\n',
-    );
+      'export abstract class OpMethods extends BuilderCore {}\n',
+  },
+];
+
+/**
+ * Writes the generated files. The generator imports the builder, which imports the generated files, so they are
+ * stubbed first (the output does not depend on them) and put back as they were if generation fails.
+ */
+async function main(): Promise<void> {
+  const before = STUBS.map((stub) => (existsSync(stub.path) ? readFileSync(stub.path, 'utf8') : undefined));
+  for (const stub of STUBS) writeFileSync(stub.path, stub.text);
+  let files: GeneratedFile[];
+  try {
+    files = await generate();
+  } catch (error) {
+    STUBS.forEach((stub, index) => {
+      const text = before[index];
+      if (text !== undefined) writeFileSync(stub.path, text);
+    });
+    throw error;
+  }
+  files.forEach((file, index) => {
+    writeFileSync(file.path, file.text);
+    const state = before[index] === file.text ? 'unchanged' : 'wrote';
+    console.log(`${state} ${file.path.slice(REPO_ROOT.length + 1)}`);
+  });
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  writeStubsWhereMissing();
-  for (const file of await generate()) {
-    const before = existsSync(file.path) ? readFileSync(file.path, 'utf8') : '';
-    if (before !== file.text) writeFileSync(file.path, file.text);
-    console.log(`${before === file.text ? 'unchanged' : 'wrote'} ${file.path.slice(REPO_ROOT.length + 1)}`);
-  }
-}
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename)) await main();

@@ -81,7 +81,10 @@ export class BuilderCore {
     return this.graph.addInput(name, { dtype, shape: shape.map(toDim) });
   }
 
-  /** Adds a constant (an initializer) named from `name`. */
+  /**
+   * Adds a constant (an initializer) named from `name`. This stands for the Constant op in the builder: an
+   * initializer is what exporters emit for a known tensor, and passes read both forms alike.
+   */
   constant(name: string, tensor: Tensor): Value {
     return this.graph.addInitializer(this.graph.uniqueName(name), tensor);
   }
