@@ -17,7 +17,7 @@ import { addedAt } from './core/types.js';
 import { elementTensor, floatData } from './shared/float.js';
 
 /** The float types of every input: float16/float/double, bfloat16 from opset 14. */
-const FLOATS = { types: FLOAT_TYPES, since: addedAt({ 14: [DataType.BFLOAT16] }) };
+const FLOAT_CONSTRAINT = { types: FLOAT_TYPES, since: addedAt({ 14: [DataType.BFLOAT16] }) };
 
 /** Names of the four per-channel inputs, in input order after X. */
 const CHANNEL_INPUTS = ['scale', 'B', 'input_mean', 'input_var'] as const;
@@ -69,9 +69,9 @@ export const BatchNormalization = defineOp({
   },
   // One type T before opset 15; from 15 scale/B (T1) and the statistics (T2) may differ from X.
   types: {
-    T: FLOATS,
-    T1: { ...FLOATS, splitFrom: { variable: 'T', since: 15 } },
-    T2: { ...FLOATS, splitFrom: { variable: 'T', since: 15 } },
+    T: FLOAT_CONSTRAINT,
+    T1: { ...FLOAT_CONSTRAINT, splitFrom: { variable: 'T', since: 15 } },
+    T2: { ...FLOAT_CONSTRAINT, splitFrom: { variable: 'T', since: 15 } },
   },
   infer(ctx) {
     checkInferenceMode(ctx.node, ctx.attrs, ctx.outputCount);
