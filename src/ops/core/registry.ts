@@ -16,7 +16,9 @@ import { parseAttributes, type ParsedAttrs } from './attributes.js';
 import { failFor, versionAt, type OpDef } from './op.js';
 import { checkInputTypes } from './types.js';
 
+/** Every op of the default ONNX domain, keyed by op type (generated into ops.generated.ts). */
 export { ops };
+
 /** A node as the registry needs it (satisfied by the IR's Node). */
 export interface NodeLike extends NodeRef {
   readonly domain: string;
