@@ -1,6 +1,6 @@
 /**
- * Assembles the hand-written WebAssembly kernels (src/ops/wasm/*.wat) into TypeScript modules that embed the
- * binary as base64 (src/ops/wasm/*-wasm.ts), so the kernels load in Node and browsers without a fetch.
+ * Assembles the hand-written WebAssembly kernels (src/ops/shared/wasm/*.wat) into TypeScript modules that embed the
+ * binary as base64 (src/ops/shared/wasm/*-wasm.ts), so the kernels load in Node and browsers without a fetch.
  *
  *   npx tsx scripts/build-wasm.ts        (run after editing a .wat file; the generated files are committed)
  */
@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import wabtFactory from 'wabt';
 
-const DIR = resolve(import.meta.dirname, '..', 'src', 'ops', 'wasm');
+const DIR = resolve(import.meta.dirname, '..', 'src', 'ops', 'shared', 'wasm');
 
 const wabt = await wabtFactory();
 for (const file of readdirSync(DIR)

@@ -27,7 +27,7 @@ export { inferGraphShapes, inferShapesPass } from './transform/passes/infer-shap
 export { dcePass } from './transform/passes/dce.js';
 export { runPasses, PassError, type Pass, type PassResult } from './transform/passes/pass.js';
 export { DEFAULT_PASSES, PASS_ENTRIES, parsePassList, type PassEntry } from './transform/passes/registry.js';
-export { ops, findOp } from './ops/registry.js';
+export { ops, findOp } from './ops/core/registry.js';
 export * from './blocks/index.js';
 export * from './export/index.js';
 export { evaluate, referenceBackend, validateFeeds, InputError } from './runtime/reference.js';

@@ -13,7 +13,7 @@
 import type { GraphBuilder } from '../graph/builder.js';
 import { ConfigError } from '../ir/errors.js';
 import type { Value } from '../ir/value.js';
-import { resolveWindows } from '../ops/pool-geometry.js';
+import { resolveWindows } from '../ops/shared/pool-geometry.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 import { weight, type ParamSpec } from './weights.js';
 

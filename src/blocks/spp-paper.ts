@@ -20,7 +20,7 @@ import type { GraphBuilder } from '../graph/builder.js';
 import { formatShape } from '../ir/dim.js';
 import { ConfigError } from '../ir/errors.js';
 import type { Value } from '../ir/value.js';
-import { resolveWindows, type AxisGeometry } from '../ops/pool-geometry.js';
+import { resolveWindows, type AxisGeometry } from '../ops/shared/pool-geometry.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
 
 /** `sppPaper` config. */

@@ -18,7 +18,7 @@ import { DataType } from '../ir/dtype.js';
 import { ConfigError } from '../ir/errors.js';
 import { Tensor } from '../ir/tensor.js';
 import type { Value } from '../ir/value.js';
-import { resolveWindows, type AxisGeometry } from '../ops/pool-geometry.js';
+import { resolveWindows, type AxisGeometry } from '../ops/shared/pool-geometry.js';
 import { nchw, type BlockDef } from './block.js';
 import { pair, type Pair } from './pooling-layers.js';
 import { prng } from './weights.js';

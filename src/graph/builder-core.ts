@@ -1,20 +1,22 @@
 /**
- * The core of the typed graph builder (inputs, constants, outputs, the generic `op`); the named op methods
- * (`b.maxPool(x, {...})`) are in builder.ts. Every node is validated (attributes parsed against the op's schema, shapes inferred) as it is added, so a
- * misuse is refused at build time with an error that names the node and the values.
+ * The core of the typed graph builder: inputs, constants, outputs, the generic `op`, and `emit`, through which
+ * the generated op methods (ops.generated.ts) and the hand-written sugar (builder.ts) add nodes. Every node is
+ * validated (attributes parsed against the op's schema, input types checked, shapes inferred) as it is added, so
+ * a misuse is refused at build time with an error that names the node and the values.
  */
 import type { Attribute } from '../ir/attribute.js';
-import { serializeAttributes, type AttrInput, type AttrSchema } from '../ops/attributes.js';
-import { Identity } from '../ops/identity.js';
-import { inputsAt, versionAt, type OpDef } from '../ops/op.js';
-import { inferNode } from '../ops/registry.js';
 import { SymDim, type Dim } from '../ir/dim.js';
-import { type DataType } from '../ir/dtype.js';
-import { ConfigError, GraphError, OpError } from '../ir/errors.js';
+import { DataType } from '../ir/dtype.js';
+import { ConfigError, GraphError, OpError, type NodeRef } from '../ir/errors.js';
 import { Graph, Model } from '../ir/graph.js';
-import type { Tensor } from '../ir/tensor.js';
-import type { Value } from '../ir/value.js';
+import { tensorFromNumbers, type Tensor } from '../ir/tensor.js';
+import { Value } from '../ir/value.js';
 import { irVersionForOpset, MAX_OPSET, MIN_BUILD_OPSET } from '../ir/versions.js';
+import { serializeAttributes, type AttrInput, type AttrSchema, type ParsedAttrs } from '../ops/core/attributes.js';
+import { inputsAt, versionAt, type IoSpec, type OpDef } from '../ops/core/op.js';
+import { inferNode } from '../ops/core/registry.js';
+import { attributeInputType, variableAt } from '../ops/core/types.js';
+import { Identity } from '../ops/identity.js';
 
 /** The opset the builder emits when none is given. */
 export const DEFAULT_OPSET = 17;
@@ -31,6 +33,15 @@ export interface NodeOptions {
   /** Number of outputs when fewer than the op's maximum are wanted (default: all required outputs). */
   readonly outputCount?: number;
 }
+
+/** A node's inputs by formal name (`{ X: x }`): a value, `null`/absent when omitted, or a list for a variadic one. */
+export type NamedInputs = Readonly<Record<string, Value | readonly Value[] | null | undefined>>;
+
+/**
+ * The attributes an op method takes: the op's attributes by camelCase key, including those that became inputs
+ * (ReduceMax `axes`), whose values `emit` turns into constant inputs where the opset wants an input.
+ */
+export type LogicalAttrs<S extends AttrSchema> = { readonly [K in keyof S]?: ParsedAttrs<S>[K] };
 
 /** Options of a builder. */
 export interface BuilderOptions {
@@ -70,7 +81,10 @@ export class BuilderCore {
     return this.graph.addInput(name, { dtype, shape: shape.map(toDim) });
   }
 
-  /** Adds a constant (an initializer) named from `name`. */
+  /**
+   * Adds a constant (an initializer) named from `name`. This stands for the Constant op in the builder: an
+   * initializer is what exporters emit for a known tensor, and passes read both forms alike.
+   */
   constant(name: string, tensor: Tensor): Value {
     return this.graph.addInitializer(this.graph.uniqueName(name), tensor);
   }
@@ -98,6 +112,104 @@ export class BuilderCore {
     attrs: AttrInput<S>,
     options: NodeOptions = {},
   ): Value[] {
+    return this.addNode(op, inputs, attrs, options);
+  }
+
+  /** Adds a single-output node and returns its output. */
+  op1<S extends AttrSchema>(
+    op: OpDef<S>,
+    inputs: readonly (Value | null)[],
+    attrs: AttrInput<S>,
+    options: NodeOptions = {},
+  ): Value {
+    return single(op, this.op(op, inputs, attrs, { ...options, outputCount: 1 }));
+  }
+
+  /**
+   * Adds a node of `op` from its inputs by formal name and its attributes by camelCase key, in the form the
+   * builder's opset has. An input that replaced an attribute (its IoSpec's `fromAttribute`: ReduceMax `axes` at
+   * 18, Squeeze `axes` at 13) may be given as a value in `inputs`, or as the attribute's value in `attrs`: it is
+   * then emitted as that attribute where the opset has the attribute, and as a constant input where it has the
+   * input. Returns the op's required outputs (or `options.outputCount` of them).
+   */
+  emit<S extends AttrSchema>(
+    op: OpDef<S>,
+    inputs: NamedInputs,
+    attrs: LogicalAttrs<S>,
+    options: NodeOptions = {},
+  ): Value[] {
+    const opset = this.opset;
+    const ref = { opType: op.opType, name: options.name ?? op.opType };
+    const rest: Record<string, unknown> = { ...attrs };
+    const formal = inputsAt(op, opset);
+    const actual: (Value | null)[] = [];
+    for (const io of formal) {
+      const given = inputs[io.name];
+      if (io.variadic === true) {
+        if (given instanceof Value) actual.push(given);
+        else if (given !== null && given !== undefined) actual.push(...given);
+        continue;
+      }
+      if (given !== undefined && !(given instanceof Value) && given !== null)
+        throw new OpError(ref, `input '${io.name}' takes one value, got a list of ${given.length}`);
+      const key = io.fromAttribute === undefined ? undefined : attributeKey(op, io.fromAttribute);
+      const value = key === undefined ? undefined : rest[key];
+      if (key !== undefined && value !== undefined) {
+        if (given !== undefined && given !== null)
+          throw new OpError(ref, `input '${io.name}' is given both as a value and as attribute '${key}'`);
+        delete rest[key];
+        const sibling = siblingType(op, opset, variableAt(op, io, opset), formal, inputs);
+        actual.push(this.attributeInput(op, io, value, sibling, ref, options.name ?? op.opType));
+        continue;
+      }
+      actual.push(given ?? null);
+    }
+    for (const [name, given] of Object.entries(inputs)) {
+      if (given !== null && given !== undefined && !formal.some((io) => io.name === name))
+        throw new OpError(ref, `${op.opType} has no input '${name}' at opset ${opset}`);
+    }
+    while (actual.length > 0 && actual[actual.length - 1] === null) actual.pop();
+    return this.addNode(op, actual, rest, options);
+  }
+
+  /** `emit` for a node whose single (first) output is wanted. */
+  emit1<S extends AttrSchema>(
+    op: OpDef<S>,
+    inputs: NamedInputs,
+    attrs: LogicalAttrs<S>,
+    options: NodeOptions = {},
+  ): Value {
+    return single(op, this.emit(op, inputs, attrs, { ...options, outputCount: 1 }));
+  }
+
+  /** The constant input for an attribute value (`axes: [2]` → an int64 `[2]` initializer; see attributeInputType). */
+  private attributeInput(
+    op: OpDef,
+    io: IoSpec,
+    value: unknown,
+    sibling: DataType | undefined,
+    ref: NodeRef,
+    base: string,
+  ): Value {
+    const numbers = typeof value === 'number' ? [value] : numberList(value);
+    if (numbers === undefined)
+      throw new OpError(ref, `attribute '${io.fromAttribute ?? io.name}' must be a number or a list of numbers`);
+    const dtype = attributeInputType(op, io, this.opset, numbers, sibling);
+    if (dtype === undefined) {
+      const variable = variableAt(op, io, this.opset);
+      throw new OpError(ref, `cannot tell the element type of input '${io.name}' (type variable ${variable})`);
+    }
+    const dims = typeof value === 'number' ? [] : [numbers.length];
+    return this.constant(`${base}.${io.name}`, tensorFromNumbers(dtype, dims, numbers));
+  }
+
+  /** Validates, infers and adds one node; a refused node leaves no trace. */
+  private addNode(
+    op: OpDef,
+    inputs: readonly (Value | null)[],
+    attrs: Readonly<Record<string, unknown>>,
+    options: NodeOptions,
+  ): Value[] {
     const opset = this.opset;
     const nodeName = options.name ?? op.opType;
     const ref = { opType: op.opType, name: nodeName };
@@ -106,10 +218,8 @@ export class BuilderCore {
     const variadic = formal.some((io) => io.variadic === true);
     const minimum = formal.filter((io) => io.optional !== true && io.variadic !== true).length;
     if (inputs.length < minimum || (!variadic && inputs.length > formal.length)) {
-      throw new OpError(
-        ref,
-        `takes ${variadic ? `at least ${minimum}` : `${minimum}..${formal.length}`} inputs at opset ${opset}, got ${inputs.length}`,
-      );
+      const takes = variadic ? `at least ${minimum}` : `${minimum}..${formal.length}`;
+      throw new OpError(ref, `takes ${takes} inputs at opset ${opset}, got ${inputs.length}`);
     }
     const attributes = serializeAttributes(op.attributes, attrs, { node: ref, opset });
     checkPortable(ref, attributes);
@@ -137,23 +247,50 @@ export class BuilderCore {
     return [...node.outputs];
   }
 
-  /** Adds a single-output node and returns its output. */
-  op1<S extends AttrSchema>(
-    op: OpDef<S>,
-    inputs: readonly (Value | null)[],
-    attrs: AttrInput<S>,
-    options: NodeOptions = {},
-  ): Value {
-    const [output] = this.op(op, inputs, attrs, { ...options, outputCount: 1 });
-    if (output === undefined) throw new GraphError(`${op.opType}: no output was created`);
-    return output;
-  }
-
   /** Finishes: sorts nodes topologically and returns the model. */
   build(): Model {
     this.graph.topologicalSort();
     return this.model;
   }
+}
+
+/** The only output of a single-output call. */
+function single(op: OpDef, outputs: readonly Value[]): Value {
+  const [output] = outputs;
+  if (output === undefined) throw new GraphError(`${op.opType}: no output was created`);
+  return output;
+}
+
+/** The element type of a given input that names `variable` at `opset`, if one has a known type. */
+function siblingType(
+  op: OpDef,
+  opset: number,
+  variable: string,
+  formal: readonly IoSpec[],
+  inputs: NamedInputs,
+): DataType | undefined {
+  for (const io of formal) {
+    const given = inputs[io.name];
+    if (given instanceof Value && given.type !== null && variableAt(op, io, opset) === variable)
+      return given.type.dtype;
+  }
+  return undefined;
+}
+
+/** The camelCase key of the attribute whose ONNX name is `onnxName`. */
+function attributeKey(op: OpDef, onnxName: string): string | undefined {
+  return Object.entries(op.attributes).find(([, spec]) => spec.onnxName === onnxName)?.[0];
+}
+
+/** `value` as a list of numbers, when it is one. */
+function numberList(value: unknown): number[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const numbers: number[] = [];
+  for (const item of value as readonly unknown[]) {
+    if (typeof item !== 'number') return undefined;
+    numbers.push(item);
+  }
+  return numbers;
 }
 
 /**
@@ -168,9 +305,12 @@ function checkPortable(ref: { opType: string; name: string }, attributes: Readon
   pads.value.forEach((pad, index) => {
     const k = kernel.value[index % rank];
     if (k !== undefined && pad >= k) {
+      const shown = `pads ${JSON.stringify(pads.value.map(Number))}`;
+      const kernelShape = `kernel_shape ${JSON.stringify(kernel.value.map(Number))}`;
       throw new OpError(
         ref,
-        `pads ${JSON.stringify(pads.value.map(Number))} must be smaller than kernel_shape ${JSON.stringify(kernel.value.map(Number))} (pad ${pad} at position ${index} >= kernel ${k}); onnxruntime rejects it`,
+        `${shown} must be smaller than ${kernelShape} (pad ${pad} at position ${index} >= kernel ${k}); ` +
+          'onnxruntime rejects it',
       );
     }
   });

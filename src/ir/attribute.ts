@@ -1,5 +1,5 @@
 /**
- * Raw node attributes as ONNX stores them. Typed parsing per op lives in `src/ops/attributes.ts`.
+ * Raw node attributes as ONNX stores them. Typed parsing per op lives in `src/ops/core/attributes.ts`.
  * Integers are BigInt so that int64 values such as INT64_MAX survive a round trip.
  */
 import type { Graph } from './graph.js';

@@ -120,6 +120,8 @@ export const SMALL_INT_TYPES: readonly DataType[] = [
 ];
 /** Every numeric element type (no bool, no string). */
 export const NUMERIC_TYPES: readonly DataType[] = [...FLOAT_TYPES, ...SIGNED_INT_TYPES, ...UNSIGNED_INT_TYPES];
+/** Every element type sppkit holds: the numeric ones, bool and string. */
+export const ALL_TYPES: readonly DataType[] = [...NUMERIC_TYPES, DataType.BOOL, DataType.STRING];
 
 /** True for float16, bfloat16, float32 and float64. */
 export function isFloatType(dtype: DataType): boolean {

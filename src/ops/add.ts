@@ -2,7 +2,7 @@
  * Add (opsets 1, 6, 7, 13, 14): `C = A + B` with broadcasting; integers wrap at their width.
  * Spec: https://onnx.ai/onnx/operators/onnx__Add.html
  */
-import { defineArithmetic } from './elementwise.js';
+import { defineArithmetic } from './shared/arithmetic.js';
 
 export const Add = defineArithmetic('Add', {
   float: (a, b) => a + b,

@@ -7,12 +7,10 @@
  * inside the padded extent `[-pad_begin, size + pad_end)`, so the ceil-mode overhang past the end padding is not
  * counted (as PyTorch and onnxruntime do). Both are products of per-axis counts, so the mean is separable.
  */
-import { attr } from './attributes.js';
-import { windowAttributes } from './max-pool.js';
-import { definePoolOp } from './pool-op.js';
-import { poolWindows } from './pool-reduce.js';
-import { elementTensor } from './reduce.js';
-import { floatData } from './float.js';
+import { attr } from './core/attributes.js';
+import { elementTensor, floatData } from './shared/float.js';
+import { definePoolOp, windowAttributes } from './shared/pool-op.js';
+import { poolWindows } from './shared/pool-reduce.js';
 
 export const AveragePool = definePoolOp({
   opType: 'AveragePool',

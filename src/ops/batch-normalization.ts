@@ -9,12 +9,15 @@
  * refused with an UnsupportedError.
  */
 import { formatShape } from '../ir/dim.js';
-import { dtypeName } from '../ir/dtype.js';
+import { DataType, FLOAT_TYPES } from '../ir/dtype.js';
 import { describeNode, UnsupportedError } from '../ir/errors.js';
-import { attr } from './attributes.js';
-import { floatData } from './float.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { attr } from './core/attributes.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { addedAt } from './core/types.js';
+import { elementTensor, floatData } from './shared/float.js';
+
+/** The float types of every input: float16/float/double, bfloat16 from opset 14. */
+const FLOAT_CONSTRAINT = { types: FLOAT_TYPES, since: addedAt({ 14: [DataType.BFLOAT16] }) };
 
 /** Names of the four per-channel inputs, in input order after X. */
 const CHANNEL_INPUTS = ['scale', 'B', 'input_mean', 'input_var'] as const;
@@ -33,7 +36,8 @@ function checkInferenceMode(
     throw new UnsupportedError(`${describeNode(node)}: spatial=0 (per-activation statistics) is not supported`);
   if (outputCount > 1)
     throw new UnsupportedError(
-      `${describeNode(node)}: the running/saved statistics outputs (${outputCount - 1} requested) exist only in training mode, which is not supported`,
+      `${describeNode(node)}: the running/saved statistics outputs (${outputCount - 1} requested) ` +
+        'exist only in training mode, which is not supported',
     );
 }
 
@@ -41,13 +45,19 @@ export const BatchNormalization = defineOp({
   opType: 'BatchNormalization',
   domain: '',
   versions: [1, 6, 7, 9, 14, 15],
-  inputs: [{ name: 'X' }, { name: 'scale' }, { name: 'B' }, { name: 'input_mean' }, { name: 'input_var' }],
+  inputs: [
+    { name: 'X', type: 'T' },
+    { name: 'scale', type: 'T1' },
+    { name: 'B', type: 'T1' },
+    { name: 'input_mean', type: 'T2' },
+    { name: 'input_var', type: 'T2' },
+  ],
   outputs: [
-    { name: 'Y' },
-    { name: 'running_mean', optional: true },
-    { name: 'running_var', optional: true },
-    { name: 'saved_mean', optional: true, until: 13 },
-    { name: 'saved_var', optional: true, until: 13 },
+    { name: 'Y', type: 'T' },
+    { name: 'running_mean', type: 'T2', optional: true },
+    { name: 'running_var', type: 'T2', optional: true },
+    { name: 'saved_mean', type: 'T', optional: true, until: 13 },
+    { name: 'saved_var', type: 'T', optional: true, until: 13 },
   ],
   attributes: {
     epsilon: attr.float('epsilon', 1e-5),
@@ -57,29 +67,28 @@ export const BatchNormalization = defineOp({
     spatial: attr.int('spatial', 1, { until: 8 }),
     trainingMode: attr.int('training_mode', 0, { since: 14 }),
   },
-  dtypes: FLOAT_DTYPES,
+  // One type T before opset 15; from 15 scale/B (T1) and the statistics (T2) may differ from X.
+  types: {
+    T: FLOAT_CONSTRAINT,
+    T1: { ...FLOAT_CONSTRAINT, splitFrom: { variable: 'T', since: 15 } },
+    T2: { ...FLOAT_CONSTRAINT, splitFrom: { variable: 'T', since: 15 } },
+  },
   infer(ctx) {
     checkInferenceMode(ctx.node, ctx.attrs, ctx.outputCount);
     const x = requireType(ctx, 0);
-    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
     if (x.shape !== null && x.shape.length < 2)
       ctx.fail(`input X must have rank >= 2 (N, C, ...), got ${formatShape(x.shape)}`);
     const channels = x.shape?.[1];
     CHANNEL_INPUTS.forEach((name, i) => {
-      const type = requireType(ctx, i + 1);
-      expectDtype(type.dtype, FLOAT_DTYPES, `input ${name}`, ctx.fail);
-      if (ctx.opset < 15 && type.dtype !== x.dtype)
-        ctx.fail(
-          `input ${name} is ${dtypeName(type.dtype)} but X is ${dtypeName(x.dtype)}; before opset 15 they must match`,
-        );
-      const shape = type.shape;
+      const shape = requireType(ctx, i + 1).shape;
       if (shape === null) return;
       if (
         shape.length !== 1 ||
         (typeof shape[0] === 'number' && typeof channels === 'number' && shape[0] !== channels)
       ) {
         ctx.fail(
-          `input ${name} must have shape [C] = [${String(channels)}] for X ${formatShape(x.shape)}, got ${formatShape(shape)}`,
+          `input ${name} must have shape [C] = [${String(channels)}] for X ${formatShape(x.shape)}, ` +
+            `got ${formatShape(shape)}`,
         );
       }
     });
@@ -88,7 +97,6 @@ export const BatchNormalization = defineOp({
   run(ctx) {
     checkInferenceMode(ctx.node, ctx.attrs, ctx.outputCount);
     const x = requireInput(ctx, 0);
-    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
     if (x.dims.length < 2) ctx.fail(`input X must have rank >= 2 (N, C, ...), got ${x.describe()}`);
     const [batch = 1, channels = 1, ...rest] = x.dims;
     const [scale, bias, mean, variance] = CHANNEL_INPUTS.map((name, i) => {

@@ -8,12 +8,12 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Cast.html
  */
 import { Attr, type Attribute } from '../ir/attribute.js';
-import { DataType, dtypeName, isDataType } from '../ir/dtype.js';
-import { OpError, UnsupportedError } from '../ir/errors.js';
+import { ALL_TYPES, DataType, dtypeName, isDataType } from '../ir/dtype.js';
+import { describeNode, OpError, UnsupportedError } from '../ir/errors.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr, type AttrContext, type AttrSpec } from './attributes.js';
-import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr, type AttrContext, type AttrSpec } from './core/attributes.js';
+import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Reads `to` as an int type code (opset 6 on) or a type name (opset 1). */
 function parseTo(attribute: Attribute | undefined, context: AttrContext): DataType {
@@ -26,7 +26,8 @@ function parseTo(attribute: Attribute | undefined, context: AttrContext): DataTy
   if (code === undefined || !isDataType(code)) {
     const shown = attribute.kind === 'int' ? String(attribute.value) : JSON.stringify(attribute.value);
     throw new UnsupportedError(
-      `${context.node.opType} node '${context.node.name || '<unnamed>'}': Cast to type ${shown} is not supported by sppkit (float8/int4/complex types are not held)`,
+      `${describeNode(context.node)}: Cast to type ${shown} is not supported by sppkit ` +
+        '(float8/int4/complex types are not held)',
     );
   }
   return code;
@@ -107,13 +108,15 @@ export const Cast = defineOp({
   opType: 'Cast',
   domain: '',
   versions: [1, 6, 9, 13, 19, 21, 23, 24, 25],
-  inputs: [{ name: 'input' }],
-  outputs: [{ name: 'output' }],
+  inputs: [{ name: 'input', type: 'T1' }],
+  outputs: [{ name: 'output', type: 'T2' }],
   attributes: {
     to: toSpec,
     saturate: attr.int('saturate', 1, { since: 19 }),
     roundMode: attr.enum('round_mode', ['up', 'down', 'nearest'] as const, 'up', { since: 24 }),
   },
+  // String casts are valid ONNX but refused by the kernel with an UnsupportedError naming both types.
+  types: { T1: { types: ALL_TYPES }, T2: { types: ALL_TYPES } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     return [{ dtype: ctx.attrs.to, shape: x.shape }];

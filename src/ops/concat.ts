@@ -4,12 +4,12 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Concat.html
  */
 import { addDims, formatShape, type Dim } from '../ir/dim.js';
-import { allocate, dtypeName } from '../ir/dtype.js';
+import { ALL_TYPES, allocate } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { copyElements } from './elementwise.js';
-import { defineOp, requireInput } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { copyElements } from './shared/elementwise.js';
+import { defineOp, requireInput } from './core/op.js';
 
 /** The axis in force: required from opset 4, 1 by default before. */
 function axisAt(axis: number | undefined, opset: number, fail: (detail: string) => never): number {
@@ -21,19 +21,14 @@ export const Concat = defineOp({
   opType: 'Concat',
   domain: '',
   versions: [1, 4, 11, 13],
-  inputs: [{ name: 'inputs', variadic: true }],
-  outputs: [{ name: 'concat_result' }],
+  inputs: [{ name: 'inputs', type: 'T', variadic: true }],
+  outputs: [{ name: 'concat_result', type: 'T' }],
   attributes: { axis: attr.optionalInt('axis') },
+  types: { T: { types: ALL_TYPES } },
   infer(ctx) {
     const types = ctx.inputs.map((type, i) => type ?? ctx.fail(`input ${i} has no known type`));
     const first = types[0] ?? ctx.fail('needs at least one input');
     const axisAttr = axisAt(ctx.attrs.axis, ctx.opset, ctx.fail);
-    types.forEach((type, i) => {
-      if (type.dtype !== first.dtype)
-        ctx.fail(
-          `all inputs must have one type; input 0 is ${dtypeName(first.dtype)} and input ${i} is ${dtypeName(type.dtype)}`,
-        );
-    });
     const shapes = types.map((type) => type.shape);
     if (shapes.some((shape) => shape === null)) return [{ dtype: first.dtype, shape: null }];
     const known = shapes.filter((shape): shape is readonly Dim[] => shape !== null);
@@ -62,11 +57,7 @@ export const Concat = defineOp({
     const axis = normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset, ctx.fail), rank, 'axis', ctx.fail);
     const shown = inputs.map((t) => t.describe()).join(', ');
     for (const t of inputs) {
-      if (
-        t.dtype !== first.dtype ||
-        t.dims.length !== rank ||
-        t.dims.some((dim, d) => d !== axis && dim !== first.dims[d])
-      ) {
+      if (t.dims.length !== rank || t.dims.some((dim, d) => d !== axis && dim !== first.dims[d])) {
         ctx.fail(`inputs ${shown} cannot be joined along axis ${axis}`);
       }
     }

@@ -4,7 +4,7 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Conv.html
  *
  * Shapes: X `[N, C, D1..Dr]`, W `[M, C/group, k1..kr]`, B `[M]`, Y `[N, M, O1..Or]`, where `Oi` follows the same
- * window geometry as pooling (src/ops/pool-geometry.ts, floor mode).
+ * window geometry as pooling (src/ops/shared/pool-geometry.ts, floor mode).
  *
  * One implementation for every rank: per image and group, gather the input into a `[C/group * K, O]` column
  * matrix (im2col; `K = Π ki`, `O = Π Oi`; taps in the padding read 0) and multiply `W_g [M/group, C/group * K]`
@@ -12,15 +12,13 @@
  * is the column matrix.
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { dtypeName } from '../ir/dtype.js';
 import { sizeOf } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { floatData } from './float.js';
-import { multiplyAccumulate } from './gemm.js';
-import { windowAttributes } from './max-pool.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { resolveWindows, windowOutputDims, type AxisGeometry, type WindowAttrs } from './pool-geometry.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { attr } from './core/attributes.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { elementTensor, floatData } from './shared/float.js';
+import { multiplyAccumulate } from './shared/multiply-accumulate.js';
+import { resolveWindows, windowOutputDims, type AxisGeometry, type WindowAttrs } from './shared/pool-geometry.js';
+import { POOL_TYPES, windowAttributes } from './shared/pool-op.js';
 
 /**
  * For every kernel tap and output position, the input offset inside one channel plane, or -1 for padding.
@@ -120,7 +118,8 @@ function convWindow(
     attrs.kernelShape.some((k, i) => k !== fromWeight[i])
   ) {
     fail(
-      `kernel_shape ${JSON.stringify(attrs.kernelShape)} does not match the spatial dims of W ${formatShape(weightSpatial)}`,
+      `kernel_shape ${JSON.stringify(attrs.kernelShape)} does not match ` +
+        `the spatial dims of W ${formatShape(weightSpatial)}`,
     );
   }
   const kernelShape = attrs.kernelShape ?? fromWeight;
@@ -139,8 +138,12 @@ export const Conv = defineOp({
   opType: 'Conv',
   domain: '',
   versions: [1, 11, 22],
-  inputs: [{ name: 'X' }, { name: 'W' }, { name: 'B', optional: true }],
-  outputs: [{ name: 'Y' }],
+  inputs: [
+    { name: 'X', type: 'T' },
+    { name: 'W', type: 'T' },
+    { name: 'B', type: 'T', optional: true },
+  ],
+  outputs: [{ name: 'Y', type: 'T' }],
   attributes: {
     autoPad: windowAttributes.autoPad,
     kernelShape: attr.optionalInts('kernel_shape'),
@@ -149,16 +152,11 @@ export const Conv = defineOp({
     dilations: attr.optionalInts('dilations'),
     group: attr.int('group', 1, { check: (v) => (v >= 1 ? undefined : `must be >= 1, got ${v}`) }),
   },
-  dtypes: FLOAT_DTYPES,
+  types: { T: POOL_TYPES },
   infer(ctx) {
     const x = requireType(ctx, 0);
     const w = requireType(ctx, 1);
     const b = ctx.inputs[2] ?? null;
-    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
-    if (w.dtype !== x.dtype)
-      ctx.fail(`W has element type ${dtypeName(w.dtype)} but X has ${dtypeName(x.dtype)}; they must match`);
-    if (b !== null && b.dtype !== x.dtype)
-      ctx.fail(`B has element type ${dtypeName(b.dtype)} but X has ${dtypeName(x.dtype)}; they must match`);
     if (x.shape === null || w.shape === null) return [{ dtype: x.dtype, shape: null }];
     const group = ctx.attrs.group;
     const describe = `X.shape=${formatShape(x.shape)}, W.shape=${formatShape(w.shape)}, group=${group}`;
@@ -188,7 +186,6 @@ export const Conv = defineOp({
     const x = requireInput(ctx, 0);
     const w = requireInput(ctx, 1);
     const b = ctx.inputs[2] ?? null;
-    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
     const group = ctx.attrs.group;
     const describe = `X.shape=[${x.dims.join(', ')}], W.shape=[${w.dims.join(', ')}], group=${group}`;
     if (x.dims.length < 3 || w.dims.length !== x.dims.length)

@@ -4,7 +4,7 @@
  * spec leaves it undefined.
  * Spec: https://onnx.ai/onnx/operators/onnx__Div.html
  */
-import { defineArithmetic } from './elementwise.js';
+import { defineArithmetic } from './shared/arithmetic.js';
 
 export const Div = defineArithmetic('Div', {
   float: (a, b) => a / b,

@@ -5,20 +5,16 @@
  * Floats compare as IEEE values (NaN is never equal, -0 equals +0); float16/bfloat16 are decoded first.
  * Spec: https://onnx.ai/onnx/operators/onnx__Equal.html
  */
-import { DataType, dtypeName } from '../ir/dtype.js';
+import { DataType, NUMERIC_TYPES } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
-import { isBigIntData, NUMERIC, numbersOf, requireDtype } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { addedAt } from './core/types.js';
+import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './shared/broadcast.js';
+import { isBigIntData, numbersOf } from './shared/elementwise.js';
 
-/** The element types Equal accepts at `opset`. */
-function equalTypes(opset: number): readonly DataType[] {
-  if (opset < 11) return [DataType.BOOL, DataType.INT32, DataType.INT64];
-  const numeric = [DataType.BOOL, ...NUMERIC];
-  const noBf16 = numeric.filter((t) => t !== DataType.BFLOAT16);
-  if (opset < 13) return noBf16;
-  return opset < 19 ? numeric : [...numeric, DataType.STRING];
-}
+/** bool, int32 and int64 from the start; the other numeric types from 11, bfloat16 from 13, string from 19. */
+const EQUAL_TYPES: readonly DataType[] = [DataType.BOOL, DataType.INT32, DataType.INT64];
+const FROM_11 = NUMERIC_TYPES.filter((dtype) => !EQUAL_TYPES.includes(dtype) && dtype !== DataType.BFLOAT16);
 
 /** Equal-1 took legacy `broadcast`/`axis` attributes; sppkit supports Equal from the numpy-broadcasting version 7. */
 const LEGACY_OPSET = 7;
@@ -28,24 +24,29 @@ export const Equal = defineOp({
   opType: 'Equal',
   domain: '',
   versions: [1, 7, 11, 13, 19],
-  inputs: [{ name: 'A' }, { name: 'B' }],
-  outputs: [{ name: 'C' }],
+  inputs: [
+    { name: 'A', type: 'T' },
+    { name: 'B', type: 'T' },
+  ],
+  outputs: [{ name: 'C', type: 'T1' }],
   attributes: {},
+  types: {
+    T: {
+      types: [...EQUAL_TYPES, ...FROM_11, DataType.BFLOAT16, DataType.STRING],
+      since: addedAt({ 11: FROM_11, 13: [DataType.BFLOAT16], 19: [DataType.STRING] }),
+    },
+    T1: { types: [DataType.BOOL] },
+  },
   infer(ctx) {
     const a = requireType(ctx, 0);
     const b = requireType(ctx, 1);
     if (ctx.opset < LEGACY_OPSET)
       ctx.fail(`Equal-1 (legacy broadcast attributes) is not supported; use opset ${LEGACY_OPSET} or later`);
-    if (a.dtype !== b.dtype)
-      ctx.fail(`A and B must have the same type, got ${dtypeName(a.dtype)} and ${dtypeName(b.dtype)}`);
-    requireDtype(a.dtype, equalTypes(ctx.opset), 'A', ctx.fail);
     return [{ dtype: DataType.BOOL, shape: broadcastShapes([a.shape, b.shape], ctx.fail) }];
   },
   run(ctx) {
     const a = requireInput(ctx, 0);
     const b = requireInput(ctx, 1);
-    if (a.dtype !== b.dtype) ctx.fail(`A and B must have the same type, got ${a.describe()} and ${b.describe()}`);
-    requireDtype(a.dtype, equalTypes(ctx.opset), 'A', ctx.fail);
     const dims = broadcastConcrete([a.dims, b.dims], ctx.fail);
     const mapA = broadcastIndexMap(a.dims, dims);
     const mapB = broadcastIndexMap(b.dims, dims);

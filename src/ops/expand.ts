@@ -5,10 +5,10 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Expand.html
  */
 import { formatShape, SymDim, type Dim } from '../ir/dim.js';
-import { DataType, dtypeName } from '../ir/dtype.js';
-import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
-import { gatherElements, intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
+import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './shared/broadcast.js';
+import { gatherElements, intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Fails unless every requested dim is >= 0 (a negative dim is never valid for Expand). */
 function checkRequested(requested: readonly number[], input: string, fail: (detail: string) => never): void {
@@ -20,13 +20,16 @@ export const Expand = defineOp({
   opType: 'Expand',
   domain: '',
   versions: [8, 13],
-  inputs: [{ name: 'input' }, { name: 'shape' }],
-  outputs: [{ name: 'output' }],
+  inputs: [
+    { name: 'input', type: 'T' },
+    { name: 'shape', type: 'I' },
+  ],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: {},
+  types: { T: { types: ALL_TYPES }, I: { types: [DataType.INT64] } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     const shapeType = requireType(ctx, 1);
-    if (shapeType.dtype !== DataType.INT64) ctx.fail(`shape must be int64, got ${dtypeName(shapeType.dtype)}`);
     if (shapeType.shape !== null && shapeType.shape.length !== 1)
       ctx.fail(`shape must be 1-D, got ${formatShape(shapeType.shape)}`);
     const constant = ctx.constant(1);
@@ -69,8 +72,7 @@ export const Expand = defineOp({
   run(ctx) {
     const x = requireInput(ctx, 0);
     const shape = requireInput(ctx, 1);
-    if (shape.dtype !== DataType.INT64 || shape.dims.length !== 1)
-      ctx.fail(`shape must be a 1-D int64 tensor, got ${shape.describe()}`);
+    if (shape.dims.length !== 1) ctx.fail(`shape must be a 1-D int64 tensor, got ${shape.describe()}`);
     const requested = intsOf(shape, ctx.fail);
     checkRequested(requested, x.describe(), ctx.fail);
     const dims = broadcastConcrete([x.dims, requested], (detail) => ctx.fail(`cannot expand: ${detail}`));

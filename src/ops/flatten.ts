@@ -4,9 +4,10 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Flatten.html
  */
 import { SymDim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { dimProduct } from './broadcast.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { ALL_TYPES } from '../ir/dtype.js';
+import { attr } from './core/attributes.js';
+import { dimProduct } from './shared/broadcast.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Resolves Flatten's axis, whose valid range is `[-rank, rank]`. */
 function flattenAxis(axis: number, rank: number, fail: (detail: string) => never): number {
@@ -19,9 +20,10 @@ export const Flatten = defineOp({
   opType: 'Flatten',
   domain: '',
   versions: [1, 9, 11, 13, 21, 23, 24, 25],
-  inputs: [{ name: 'input' }],
-  outputs: [{ name: 'output' }],
+  inputs: [{ name: 'input', type: 'T' }],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: { axis: attr.int('axis', 1) },
+  types: { T: { types: ALL_TYPES } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     if (x.shape === null) return [{ dtype: x.dtype, shape: [SymDim.unknown(), SymDim.unknown()] }];

@@ -7,11 +7,11 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__GatherND.html
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { DataType, dtypeName } from '../ir/dtype.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
 import { sizeOf, stridesOf } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { gatherElements, intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { gatherElements, intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The GatherND geometry of a data and an indices shape; fails naming both shapes and batch_dims. */
 function gatherNdShape<D extends Dim>(
@@ -41,13 +41,16 @@ export const GatherND = defineOp({
   opType: 'GatherND',
   domain: '',
   versions: [11, 12, 13],
-  inputs: [{ name: 'data' }, { name: 'indices' }],
-  outputs: [{ name: 'output' }],
+  inputs: [
+    { name: 'data', type: 'T' },
+    { name: 'indices', type: 'I' },
+  ],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: { batchDims: attr.int('batch_dims', 0, { since: 12 }) },
+  types: { T: { types: ALL_TYPES }, I: { types: [DataType.INT64] } },
   infer(ctx) {
     const data = requireType(ctx, 0);
     const indices = requireType(ctx, 1);
-    if (indices.dtype !== DataType.INT64) ctx.fail(`indices must be int64, got ${dtypeName(indices.dtype)}`);
     if (data.shape === null || indices.shape === null) return [{ dtype: data.dtype, shape: null }];
     return [
       { dtype: data.dtype, shape: gatherNdShape(data.shape, indices.shape, ctx.attrs.batchDims, ctx.fail).output },
@@ -56,7 +59,6 @@ export const GatherND = defineOp({
   run(ctx) {
     const data = requireInput(ctx, 0);
     const indices = requireInput(ctx, 1);
-    if (indices.dtype !== DataType.INT64) ctx.fail(`indices must be int64, got ${indices.describe()}`);
     const batchDims = ctx.attrs.batchDims;
     const { tuple, output } = gatherNdShape(data.dims, indices.dims, batchDims, ctx.fail);
     const batches = sizeOf(data.dims.slice(0, batchDims));
@@ -77,7 +79,8 @@ export const GatherND = defineOp({
           const raw = picks[first + k] ?? 0;
           if (raw < -size || raw >= size) {
             ctx.fail(
-              `index ${raw} (entry ${k} of index tuple ${batch * tuplesPerBatch + t}) is out of range for axis ${batchDims + k} of data ${data.describe()} (valid: ${-size}..${size - 1})`,
+              `index ${raw} (entry ${k} of index tuple ${batch * tuplesPerBatch + t}) is out of range ` +
+                `for axis ${batchDims + k} of data ${data.describe()} (valid: ${-size}..${size - 1})`,
             );
           }
           offset += (raw < 0 ? raw + size : raw) * (strides[k] ?? 0);

@@ -5,11 +5,11 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Gather.html
  */
 import { formatShape } from '../ir/dim.js';
-import { DataType, dtypeName } from '../ir/dtype.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { gatherElements, intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { gatherElements, intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Resolves every index against an axis of size `size`, failing on the first out of range. */
 function resolveIndices(
@@ -29,14 +29,16 @@ export const Gather = defineOp({
   opType: 'Gather',
   domain: '',
   versions: [1, 11, 13],
-  inputs: [{ name: 'data' }, { name: 'indices' }],
-  outputs: [{ name: 'output' }],
+  inputs: [
+    { name: 'data', type: 'T' },
+    { name: 'indices', type: 'Tind' },
+  ],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: { axis: attr.int('axis', 0) },
+  types: { T: { types: ALL_TYPES }, Tind: { types: [DataType.INT32, DataType.INT64] } },
   infer(ctx) {
     const data = requireType(ctx, 0);
     const indices = requireType(ctx, 1);
-    if (indices.dtype !== DataType.INT64 && indices.dtype !== DataType.INT32)
-      ctx.fail(`indices must be int32 or int64, got ${dtypeName(indices.dtype)}`);
     if (data.shape === null) return [{ dtype: data.dtype, shape: null }];
     if (data.shape.length === 0) ctx.fail(`data must have rank >= 1, got ${formatShape(data.shape)}`);
     const axis = normalizeAxis(ctx.attrs.axis, data.shape.length, 'axis', ctx.fail);

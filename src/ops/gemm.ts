@@ -5,127 +5,18 @@
  * optional, 13 added bfloat16. The legacy `broadcast` attribute is accepted; C is broadcast either way.
  * Spec: https://onnx.ai/onnx/operators/onnx__Gemm.html
  *
- * Also home of `multiplyAccumulate`, the matrix-multiply kernel Conv and MatMul share.
+ * The integer types of opset 9 are not computed (the kernel works in float64).
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { dtypeName } from '../ir/dtype.js';
-import { attr } from './attributes.js';
-import { floatData } from './float.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { wasmMultiplyAccumulate } from './wasm-gemm.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { DataType, FLOAT_TYPES } from '../ir/dtype.js';
+import { attr } from './core/attributes.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { addedAt } from './core/types.js';
+import { elementTensor, floatData } from './shared/float.js';
+import { multiplyAccumulate, type MatrixView } from './shared/multiply-accumulate.js';
 
-/** A strided matrix inside a flat array: element `(i, j)` is `data[offset + i*rowStride + j*colStride]`. */
-export interface MatrixView {
-  readonly data: ArrayLike<number>;
-  readonly offset: number;
-  readonly rowStride: number;
-  readonly colStride: number;
-}
-
-/** Width of the register tile of `multiplyAccumulate` (4 rows × 4 columns). */
-const TILE = 4;
-
-/**
- * `out[outOffset + i*n + j] += Σ_k A(i, k) · B(k, j)` for `i < rows`, `j < n`, `k < depth`, in float64, with the
- * WebAssembly SIMD kernel (wasm-gemm.ts) where available, else `multiplyAccumulateJs`; both give the same bits.
- * A is packed in 4-row blocks and B in 4-column panels (both zero-padded, laid out `[k][4]`), so the inner loop
- * keeps a 4×4 tile of sums in registers and reads both packs sequentially.
- */
-export function multiplyAccumulate(
-  a: MatrixView,
-  b: MatrixView,
-  out: Float64Array,
-  outOffset: number,
-  rows: number,
-  depth: number,
-  n: number,
-): void {
-  if (!wasmMultiplyAccumulate(a, b, out, outOffset, rows, depth, n))
-    multiplyAccumulateJs(a, b, out, outOffset, rows, depth, n);
-}
-
-/** The JS kernel of `multiplyAccumulate` (used where WebAssembly SIMD is unavailable; the reference for its tests). */
-export function multiplyAccumulateJs(
-  a: MatrixView,
-  b: MatrixView,
-  out: Float64Array,
-  outOffset: number,
-  rows: number,
-  depth: number,
-  n: number,
-): void {
-  const panels = Math.ceil(n / TILE);
-  const bPack = new Float64Array(panels * depth * TILE);
-  for (let p = 0; p < panels; p += 1) {
-    for (let c = 0; c < TILE && p * TILE + c < n; c += 1) {
-      let src = b.offset + (p * TILE + c) * b.colStride;
-      let dst = p * depth * TILE + c;
-      for (let k = 0; k < depth; k += 1, src += b.rowStride, dst += TILE) bPack[dst] = b.data[src] ?? 0;
-    }
-  }
-  const aPack = new Float64Array(depth * TILE);
-  for (let m = 0; m < rows; m += TILE) {
-    const height = Math.min(TILE, rows - m);
-    aPack.fill(0);
-    for (let r = 0; r < height; r += 1) {
-      let src = a.offset + (m + r) * a.rowStride;
-      for (let k = 0; k < depth; k += 1, src += a.colStride) aPack[k * TILE + r] = a.data[src] ?? 0;
-    }
-    for (let p = 0; p < panels; p += 1) {
-      let c00 = 0,
-        c01 = 0,
-        c02 = 0,
-        c03 = 0,
-        c10 = 0,
-        c11 = 0,
-        c12 = 0,
-        c13 = 0;
-      let c20 = 0,
-        c21 = 0,
-        c22 = 0,
-        c23 = 0,
-        c30 = 0,
-        c31 = 0,
-        c32 = 0,
-        c33 = 0;
-      let bi = p * depth * TILE;
-      let ai = 0;
-      for (let k = 0; k < depth; k += 1, bi += TILE, ai += TILE) {
-        const b0 = bPack[bi] ?? 0,
-          b1 = bPack[bi + 1] ?? 0,
-          b2 = bPack[bi + 2] ?? 0,
-          b3 = bPack[bi + 3] ?? 0;
-        const a0 = aPack[ai] ?? 0,
-          a1 = aPack[ai + 1] ?? 0,
-          a2 = aPack[ai + 2] ?? 0,
-          a3 = aPack[ai + 3] ?? 0;
-        c00 += a0 * b0;
-        c01 += a0 * b1;
-        c02 += a0 * b2;
-        c03 += a0 * b3;
-        c10 += a1 * b0;
-        c11 += a1 * b1;
-        c12 += a1 * b2;
-        c13 += a1 * b3;
-        c20 += a2 * b0;
-        c21 += a2 * b1;
-        c22 += a2 * b2;
-        c23 += a2 * b3;
-        c30 += a3 * b0;
-        c31 += a3 * b1;
-        c32 += a3 * b2;
-        c33 += a3 * b3;
-      }
-      const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-      const width = Math.min(TILE, n - p * TILE);
-      for (let r = 0; r < height; r += 1) {
-        const row = outOffset + (m + r) * n + p * TILE;
-        for (let c = 0; c < width; c += 1) out[row + c] = (out[row + c] ?? 0) + (tile[r * TILE + c] ?? 0);
-      }
-    }
-  }
-}
+/** The integer types Gemm admits from opset 9 (not computed by the float64 kernel). */
+const INTEGERS = [DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64];
 
 /** A row-major matrix view (optionally transposed) of `data` with logical shape `rows × cols` before transposing. */
 function view(data: ArrayLike<number>, cols: number, transposed: boolean): MatrixView {
@@ -150,8 +41,12 @@ export const Gemm = defineOp({
   opType: 'Gemm',
   domain: '',
   versions: [1, 6, 7, 9, 11, 13],
-  inputs: [{ name: 'A' }, { name: 'B' }, { name: 'C', optional: true }],
-  outputs: [{ name: 'Y' }],
+  inputs: [
+    { name: 'A', type: 'T' },
+    { name: 'B', type: 'T' },
+    { name: 'C', type: 'T', optional: true },
+  ],
+  outputs: [{ name: 'Y', type: 'T' }],
   attributes: {
     alpha: attr.float('alpha', 1),
     beta: attr.float('beta', 1),
@@ -159,21 +54,21 @@ export const Gemm = defineOp({
     transB: attr.int('transB', 0),
     broadcast: attr.int('broadcast', 0, { until: 6 }),
   },
-  dtypes: FLOAT_DTYPES,
+  types: {
+    T: {
+      types: [...FLOAT_TYPES, ...INTEGERS],
+      since: addedAt({ 9: INTEGERS, 13: [DataType.BFLOAT16] }),
+      unimplemented: INTEGERS,
+    },
+  },
   infer(ctx) {
     const a = requireType(ctx, 0);
     const b = requireType(ctx, 1);
     const c = ctx.inputs[2] ?? null;
-    expectDtype(a.dtype, FLOAT_DTYPES, 'input A', ctx.fail);
-    for (const [name, type] of [
-      ['B', b],
-      ['C', c],
-    ] as const) {
-      if (type !== null && type.dtype !== a.dtype)
-        ctx.fail(`input ${name} has element type ${dtypeName(type.dtype)} but A has ${dtypeName(a.dtype)}`);
-    }
     if (a.shape === null || b.shape === null) return [{ dtype: a.dtype, shape: null }];
-    const describe = `A.shape=${formatShape(a.shape)}, B.shape=${formatShape(b.shape)}, transA=${ctx.attrs.transA}, transB=${ctx.attrs.transB}`;
+    const describe =
+      `A.shape=${formatShape(a.shape)}, B.shape=${formatShape(b.shape)}, ` +
+      `transA=${ctx.attrs.transA}, transB=${ctx.attrs.transB}`;
     if (a.shape.length !== 2 || b.shape.length !== 2) ctx.fail(`A and B must be matrices; ${describe}`);
     const [a0 = 0, a1 = 0] = a.shape;
     const [b0 = 0, b1 = 0] = b.shape;
@@ -188,8 +83,9 @@ export const Gemm = defineOp({
     const a = requireInput(ctx, 0);
     const b = requireInput(ctx, 1);
     const c = ctx.inputs[2] ?? null;
-    expectDtype(a.dtype, FLOAT_DTYPES, 'input A', ctx.fail);
-    const describe = `A.shape=[${a.dims.join(', ')}], B.shape=[${b.dims.join(', ')}], transA=${ctx.attrs.transA}, transB=${ctx.attrs.transB}`;
+    const describe =
+      `A.shape=[${a.dims.join(', ')}], B.shape=[${b.dims.join(', ')}], ` +
+      `transA=${ctx.attrs.transA}, transB=${ctx.attrs.transB}`;
     if (a.dims.length !== 2 || b.dims.length !== 2) ctx.fail(`A and B must be matrices; ${describe}`);
     const [a0 = 0, a1 = 0] = a.dims;
     const [b0 = 0, b1 = 0] = b.dims;

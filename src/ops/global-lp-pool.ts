@@ -3,8 +3,7 @@
  * 2 made `p` an int (opset 1's float `p` is not supported), 22 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__GlobalLpPool.html
  */
-import { definePoolOp } from './pool-op.js';
-import { lpAttribute, lpPoolTensor } from './lp-pool.js';
+import { definePoolOp, lpAttribute, lpPoolTensor } from './shared/pool-op.js';
 
 export const GlobalLpPool = definePoolOp({
   opType: 'GlobalLpPool',

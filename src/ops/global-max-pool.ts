@@ -1,12 +1,11 @@
 /**
- * GlobalMaxPool (opsets 1, 22): the max over all spatial positions of each (N, C) plane, keeping the spatial axes as size 1.
- * 22 added bfloat16.
+ * GlobalMaxPool (opsets 1, 22): the max over all spatial positions of each (N, C) plane, keeping the spatial
+ * axes as size 1. 22 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__GlobalMaxPool.html
  */
-import { floatData } from './float.js';
-import { definePoolOp } from './pool-op.js';
-import { poolWindows } from './pool-reduce.js';
-import { elementTensor } from './reduce.js';
+import { elementTensor, floatData } from './shared/float.js';
+import { definePoolOp } from './shared/pool-op.js';
+import { poolWindows } from './shared/pool-reduce.js';
 
 export const GlobalMaxPool = definePoolOp({
   opType: 'GlobalMaxPool',

@@ -1,18 +1,22 @@
 /**
- * MatMul (opsets 1, 9, 13): numpy `matmul`. 9 added integer types (not supported here), 13 bfloat16.
+ * MatMul (opsets 1, 9, 13): numpy `matmul`. 9 added integer types (not computed here: the kernel works in
+ * float64), 13 bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__MatMul.html
  *
  * A 1-D A is a row `[1, K]` and a 1-D B a column `[K, 1]`; the added dim is removed from the result. The
  * leading (batch) dims broadcast like numpy.
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { dtypeName } from '../ir/dtype.js';
+import { DataType, FLOAT_TYPES } from '../ir/dtype.js';
 import { stridesOf } from '../ir/tensor.js';
-import { broadcastConcrete, broadcastShapes } from './broadcast.js';
-import { floatData } from './float.js';
-import { multiplyAccumulate } from './gemm.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { addedAt } from './core/types.js';
+import { broadcastConcrete, broadcastShapes } from './shared/broadcast.js';
+import { elementTensor, floatData } from './shared/float.js';
+import { multiplyAccumulate } from './shared/multiply-accumulate.js';
+
+/** The integer types MatMul admits from opset 9 (not computed by the float64 kernel). */
+const INTEGERS = [DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64];
 
 /** The operands as matrices (1-D promoted), their batch dims, and the result shape. */
 interface MatMulPlan<D> {
@@ -64,15 +68,22 @@ export const MatMul = defineOp({
   opType: 'MatMul',
   domain: '',
   versions: [1, 9, 13],
-  inputs: [{ name: 'A' }, { name: 'B' }],
-  outputs: [{ name: 'Y' }],
+  inputs: [
+    { name: 'A', type: 'T' },
+    { name: 'B', type: 'T' },
+  ],
+  outputs: [{ name: 'Y', type: 'T' }],
   attributes: {},
-  dtypes: FLOAT_DTYPES,
+  types: {
+    T: {
+      types: [...FLOAT_TYPES, ...INTEGERS],
+      since: addedAt({ 9: INTEGERS, 13: [DataType.BFLOAT16] }),
+      unimplemented: INTEGERS,
+    },
+  },
   infer(ctx) {
     const a = requireType(ctx, 0);
     const b = requireType(ctx, 1);
-    expectDtype(a.dtype, FLOAT_DTYPES, 'input A', ctx.fail);
-    if (b.dtype !== a.dtype) ctx.fail(`input B has element type ${dtypeName(b.dtype)} but A has ${dtypeName(a.dtype)}`);
     if (a.shape === null || b.shape === null) return [{ dtype: a.dtype, shape: null }];
     const describe = `A.shape=${formatShape(a.shape)}, B.shape=${formatShape(b.shape)}`;
     const p = plan<Dim>(a.shape, b.shape, 1, (detail) => ctx.fail(detail));
@@ -84,7 +95,6 @@ export const MatMul = defineOp({
   run(ctx) {
     const a = requireInput(ctx, 0);
     const b = requireInput(ctx, 1);
-    expectDtype(a.dtype, FLOAT_DTYPES, 'input A', ctx.fail);
     const describe = `A.shape=[${a.dims.join(', ')}], B.shape=[${b.dims.join(', ')}]`;
     const p = plan<number>(a.dims, b.dims, 1, (detail) => ctx.fail(detail));
     if (p.k !== p.kB) ctx.fail(`inner dimensions differ (${p.k} vs ${p.kB}); ${describe}`);

@@ -9,24 +9,15 @@
  * `(n*C + c) * prod(spatial) + s`, where `s` is the row-major offset of the spatial position for
  * storage_order=0 and the column-major one (first spatial axis fastest) for storage_order=1.
  */
-import { DataType } from '../ir/dtype.js';
+import { DataType, FLOAT_TYPES } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { axisTaps, pooledShape, resolveWindows, type AxisGeometry } from './pool-geometry.js';
-import { poolWindows, type FloatArray } from './pool-reduce.js';
-import { elementData, elementTensor, expectDtype, FLOAT_DTYPES } from './reduce.js';
-
-/** Attributes shared by MaxPool, AveragePool and LpPool. */
-export const windowAttributes = {
-  autoPad: attr.enum('auto_pad', ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'] as const, 'NOTSET'),
-  kernelShape: attr.requiredInts('kernel_shape'),
-  strides: attr.optionalInts('strides'),
-  pads: attr.optionalInts('pads'),
-} as const;
-
-/** Element types MaxPool accepts (int8/uint8 from opset 12). */
-const MAX_POOL_DTYPES: readonly DataType[] = [...FLOAT_DTYPES, DataType.INT8, DataType.UINT8];
+import { attr } from './core/attributes.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { addedAt } from './core/types.js';
+import { elementData, elementTensor } from './shared/float.js';
+import { axisTaps, pooledShape, resolveWindows, type AxisGeometry } from './shared/pool-geometry.js';
+import { windowAttributes } from './shared/pool-op.js';
+import { poolWindows, type FloatArray } from './shared/pool-reduce.js';
 
 /** Row-major (storage_order 0) or column-major (1) offset weights of the spatial axes. */
 function spatialWeights(spatial: readonly number[], storageOrder: number): number[] {
@@ -119,8 +110,11 @@ export const MaxPool = defineOp({
   opType: 'MaxPool',
   domain: '',
   versions: [1, 8, 10, 11, 12, 22],
-  inputs: [{ name: 'X' }],
-  outputs: [{ name: 'Y' }, { name: 'Indices', optional: true, since: 8 }],
+  inputs: [{ name: 'X', type: 'T' }],
+  outputs: [
+    { name: 'Y', type: 'T' },
+    { name: 'Indices', type: 'I', optional: true, since: 8 },
+  ],
   attributes: {
     ...windowAttributes,
     ceilMode: attr.int('ceil_mode', 0, { since: 10 }),
@@ -130,10 +124,15 @@ export const MaxPool = defineOp({
       check: (v) => (v === 0 || v === 1 ? undefined : `must be 0 or 1, got ${v}`),
     }),
   },
-  dtypes: MAX_POOL_DTYPES,
+  types: {
+    T: {
+      types: [...FLOAT_TYPES, DataType.INT8, DataType.UINT8],
+      since: addedAt({ 12: [DataType.INT8, DataType.UINT8], 22: [DataType.BFLOAT16] }),
+    },
+    I: { types: [DataType.INT64] },
+  },
   infer(ctx) {
     const x = requireType(ctx, 0);
-    expectDtype(x.dtype, MAX_POOL_DTYPES, 'input X', ctx.fail);
     if (ctx.outputCount > 1 && ctx.opset < 8)
       ctx.fail(`the Indices output needs opset 8 or later, the model has opset ${ctx.opset}`);
     const shape = x.shape === null ? null : pooledShape(x.shape, ctx.attrs, ctx.fail);
@@ -144,7 +143,6 @@ export const MaxPool = defineOp({
   },
   run(ctx) {
     const x = requireInput(ctx, 0);
-    expectDtype(x.dtype, MAX_POOL_DTYPES, 'input X', ctx.fail);
     if (x.dims.length < 3) ctx.fail(`input X must have rank >= 3 (N, C, spatial...), got ${x.describe()}`);
     const axes = resolveWindows(x.dims.slice(2), ctx.attrs, ctx.fail);
     const data = elementData(x, ctx.fail);

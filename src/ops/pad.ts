@@ -8,18 +8,18 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Pad.html
  */
 import { addDims, formatShape, SymDim, type Dim } from '../ir/dim.js';
-import { DataType, dtypeName } from '../ir/dtype.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
 import { Tensor, tensorFromNumbers, stridesOf } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { gatherElements, intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { gatherElements, intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** Padding modes. */
 type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
 
 /** Per data axis, `[begin, end]` pads from the raw pads list and optional axes. */
-export function padsPerAxis(
+function padsPerAxis(
   rank: number,
   pads: readonly number[],
   axes: readonly number[] | undefined,
@@ -39,7 +39,7 @@ export function padsPerAxis(
 }
 
 /** The padded shape (symbolic dims allowed); fails when a crop would make a known dim negative. */
-export function paddedShape(
+function paddedShape(
   shape: readonly Dim[],
   perAxis: readonly [number, number][],
   fail: (detail: string) => never,
@@ -124,26 +124,27 @@ export const Pad = defineOp({
   domain: '',
   versions: [1, 2, 11, 13, 18, 19, 21, 23, 24, 25],
   inputs: [
-    { name: 'data' },
-    { name: 'pads', since: 11 },
-    { name: 'constant_value', optional: true, since: 11 },
-    { name: 'axes', optional: true, since: 18 },
+    { name: 'data', type: 'T' },
+    { name: 'pads', type: 'I', since: 11, fromAttribute: 'pads' },
+    { name: 'constant_value', type: 'T', optional: true, since: 11, fromAttribute: 'value' },
+    { name: 'axes', type: 'Tind', optional: true, since: 18 },
   ],
-  outputs: [{ name: 'output' }],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: {
     mode: attr.enum('mode', ['constant', 'reflect', 'edge', 'wrap'] as const, 'constant'),
     paddings: attr.optionalInts('paddings', { until: 1 }),
     pads: attr.optionalInts('pads', { since: 2, until: 10 }),
     value: attr.float('value', 0, { until: 10 }),
   },
+  types: {
+    T: { types: ALL_TYPES },
+    I: { types: [DataType.INT64] },
+    Tind: { types: [DataType.INT32, DataType.INT64] },
+  },
   infer(ctx) {
     const x = requireType(ctx, 0);
     if (ctx.attrs.mode === 'wrap' && ctx.opset < 19)
       ctx.fail(`mode 'wrap' needs opset 19 (this model uses opset ${ctx.opset})`);
-    const constantType = ctx.inputs[2];
-    if (constantType !== null && constantType !== undefined && constantType.dtype !== x.dtype) {
-      ctx.fail(`constant_value must have the data's type ${dtypeName(x.dtype)}, got ${dtypeName(constantType.dtype)}`);
-    }
     let pads = ctx.opset < 11 ? legacyPads(ctx.attrs, ctx.opset, ctx.fail) : undefined;
     let axes: readonly number[] | undefined;
     if (ctx.opset >= 11) {
@@ -171,7 +172,7 @@ export const Pad = defineOp({
     const axesTensor = optional(3);
     const axes = axesTensor === undefined ? undefined : intsOf(axesTensor, ctx.fail);
     const constant = optional(2);
-    if (constant !== undefined && (constant.dtype !== x.dtype || constant.size !== 1)) {
+    if (constant !== undefined && constant.size !== 1) {
       ctx.fail(
         `constant_value must be one element of the data's type, got ${constant.describe()} for data ${x.describe()}`,
       );

@@ -5,16 +5,11 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Range.html
  */
 import { SymDim } from '../ir/dim.js';
-import { DataType, dtypeName } from '../ir/dtype.js';
+import { DataType } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf, requireDtype } from './elementwise.js';
-import { defineOp, requireInput, requireType, type InferContext } from './op.js';
-
-/** Range's element types at `opset`. */
-function rangeTypes(opset: number): readonly DataType[] {
-  const base = [DataType.FLOAT, DataType.DOUBLE, DataType.INT16, DataType.INT32, DataType.INT64];
-  return opset < 27 ? base : [...base, DataType.FLOAT16, DataType.BFLOAT16];
-}
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { addedAt } from './core/types.js';
+import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf } from './shared/elementwise.js';
 
 /** The element count of a range (numbers). */
 function rangeLength(start: number, limit: number, delta: number, fail: (detail: string) => never): number {
@@ -41,19 +36,8 @@ function scalar(tensor: Tensor, name: string, fail: (detail: string) => never): 
 
 const NAMES = ['start', 'limit', 'delta'] as const;
 
-/** Checks the three input types; returns their shared dtype. */
-function inputType(ctx: InferContext<Record<string, never>>): DataType {
-  const types = NAMES.map((_, i) => requireType(ctx, i));
-  const dtype = types[0]?.dtype ?? ctx.fail('start has no type');
-  types.forEach((type, i) => {
-    if (type.dtype !== dtype)
-      ctx.fail(
-        `start, limit and delta must have one type; start is ${dtypeName(dtype)} and ${NAMES[i] ?? i} is ${dtypeName(type.dtype)}`,
-      );
-  });
-  requireDtype(dtype, rangeTypes(ctx.opset), 'start', ctx.fail);
-  return dtype;
-}
+/** The 16-bit float types Range takes from opset 27. */
+const FLOAT16S = [DataType.FLOAT16, DataType.BFLOAT16];
 
 /** The first elements of three BigInt scalars. */
 function bigTriple(tensors: readonly Tensor[], fail: (detail: string) => never): [bigint, bigint, bigint] {
@@ -70,10 +54,6 @@ function numberTriple(tensors: readonly Tensor[], fail: (detail: string) => neve
 /** Computes the range tensor. */
 function range(start: Tensor, limit: Tensor, delta: Tensor, fail: (detail: string) => never): Tensor {
   const dtype = start.dtype;
-  if (limit.dtype !== dtype || delta.dtype !== dtype)
-    fail(
-      `start, limit and delta must have one type, got ${start.describe()}, ${limit.describe()}, ${delta.describe()}`,
-    );
   if (isBigIntData(start.data)) {
     const [from, limitValue, step] = bigTriple([start, limit, delta], fail);
     const count = bigRangeLength(from, limitValue, step, fail);
@@ -92,11 +72,22 @@ export const Range = defineOp({
   opType: 'Range',
   domain: '',
   versions: [11, 27],
-  inputs: [{ name: 'start' }, { name: 'limit' }, { name: 'delta' }],
-  outputs: [{ name: 'output' }],
+  inputs: [
+    { name: 'start', type: 'T' },
+    { name: 'limit', type: 'T' },
+    { name: 'delta', type: 'T' },
+  ],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: {},
+  types: {
+    T: {
+      types: [DataType.FLOAT, DataType.DOUBLE, DataType.INT16, DataType.INT32, DataType.INT64, ...FLOAT16S],
+      since: addedAt({ 27: FLOAT16S }),
+    },
+  },
   infer(ctx) {
-    const dtype = inputType(ctx);
+    const dtype = requireType(ctx, 0).dtype;
+    NAMES.forEach((_, i) => requireType(ctx, i));
     const [start, limit, delta] = [ctx.constant(0), ctx.constant(1), ctx.constant(2)];
     if (start === undefined || limit === undefined || delta === undefined)
       return [{ dtype, shape: [SymDim.unknown()] }];
@@ -114,7 +105,6 @@ export const Range = defineOp({
     const [start, limit, delta] = NAMES.map((name, i) => scalar(requireInput(ctx, i), name, ctx.fail));
     if (start === undefined || limit === undefined || delta === undefined)
       return ctx.fail('needs start, limit and delta');
-    requireDtype(start.dtype, rangeTypes(ctx.opset), 'start', ctx.fail);
     return [range(start, limit, delta, ctx.fail)];
   },
 });

@@ -2,41 +2,31 @@
  * Relu (opsets 1, 6, 13, 14): `Y = max(0, X)`. Floats throughout; bfloat16 from 13; signed integers from 14.
  * Spec: https://onnx.ai/onnx/operators/onnx__Relu.html
  */
-import { DataType } from '../ir/dtype.js';
+import { DataType, FLOAT_TYPES, SIGNED_INT_TYPES } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import {
-  bigintOutput,
-  bigintsOf,
-  floatUnaryTypes,
-  isBigIntData,
-  numberOutput,
-  numbersOf,
-  requireDtype,
-} from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
-
-/** Relu's element types at `opset`. */
-function reluTypes(opset: number): readonly DataType[] {
-  const floats = floatUnaryTypes(opset);
-  return opset < 14 ? floats : [...floats, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64];
-}
+import { attr } from './core/attributes.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { addedAt } from './core/types.js';
+import { bigintOutput, bigintsOf, isBigIntData, numberOutput, numbersOf } from './shared/elementwise.js';
 
 export const Relu = defineOp({
   opType: 'Relu',
   domain: '',
   versions: [1, 6, 13, 14],
-  inputs: [{ name: 'X' }],
-  outputs: [{ name: 'Y' }],
+  inputs: [{ name: 'X', type: 'T' }],
+  outputs: [{ name: 'Y', type: 'T' }],
   attributes: { consumedInputs: attr.optionalInts('consumed_inputs', { until: 5 }) },
+  types: {
+    T: {
+      types: [...FLOAT_TYPES, ...SIGNED_INT_TYPES],
+      since: addedAt({ 13: [DataType.BFLOAT16], 14: SIGNED_INT_TYPES }),
+    },
+  },
   infer(ctx) {
-    const x = requireType(ctx, 0);
-    requireDtype(x.dtype, reluTypes(ctx.opset), 'X', ctx.fail);
-    return [x];
+    return [requireType(ctx, 0)];
   },
   run(ctx) {
     const x = requireInput(ctx, 0);
-    requireDtype(x.dtype, reluTypes(ctx.opset), 'X', ctx.fail);
     if (isBigIntData(x.data)) {
       const input = bigintsOf(x, ctx.fail);
       const out = bigintOutput(x.dtype, input.length, ctx.fail);

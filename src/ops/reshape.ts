@@ -6,17 +6,18 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Reshape.html
  */
 import { divDim, dimsEqual, formatShape, SymDim, type Dim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { dimProduct } from './broadcast.js';
-import { intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
+import { attr } from './core/attributes.js';
+import { dimProduct } from './shared/broadcast.js';
+import { intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /**
  * The output shape of reshaping `input` to `requested` (symbolic input dims allowed). The `-1` dim is found by
  * cancelling the symbolic factors the output shares with the input; when that leaves symbolic factors in the
  * divisor (or a product of symbols), the dim is unknown.
  */
-export function resolveReshape(
+function resolveReshape(
   input: readonly Dim[],
   requested: readonly Dim[],
   allowzero: boolean,
@@ -76,13 +77,17 @@ export const Reshape = defineOp({
   opType: 'Reshape',
   domain: '',
   versions: [1, 5, 13, 14, 19, 21, 23, 24, 25],
-  inputs: [{ name: 'data' }, { name: 'shape', since: 5 }],
-  outputs: [{ name: 'reshaped' }],
+  inputs: [
+    { name: 'data', type: 'T' },
+    { name: 'shape', type: 'I', since: 5, fromAttribute: 'shape' },
+  ],
+  outputs: [{ name: 'reshaped', type: 'T' }],
   attributes: {
     shape: attr.optionalInts('shape', { until: 4 }),
     consumedInputs: attr.optionalInts('consumed_inputs', { until: 4 }),
     allowzero: attr.int('allowzero', 0, { since: 14 }),
   },
+  types: { T: { types: ALL_TYPES }, I: { types: [DataType.INT64] } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     let requested: readonly Dim[] | undefined = ctx.attrs.shape;

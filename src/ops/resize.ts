@@ -5,7 +5,8 @@
  * tf_half_pixel_for_nn removed. 18: antialias, axes, keep_aspect_ratio_policy. 19: half_pixel_symmetric.
  * Spec: https://onnx.ai/onnx/operators/onnx__Resize.html
  *
- * Not supported (UnsupportedError): mode=cubic, antialias=1, keep_aspect_ratio_policy other than `stretch`.
+ * Not supported (UnsupportedError): mode=cubic, antialias=1, keep_aspect_ratio_policy other than `stretch`, and
+ * non-float X (the kernel resamples in float64).
  *
  * Per axis with input length `a`, output length `b` and scale `s` (given, or `b / a` when sizes are given),
  * output coordinate `x` maps to the input coordinate
@@ -21,13 +22,14 @@
  * [0, a-1] and mixes its two neighbours. Both are separable, so each axis is resampled in turn.
  */
 import { formatShape, mulDim, SymDim, type Dim } from '../ir/dim.js';
+import { ALL_TYPES, DataType, FLOAT_TYPES } from '../ir/dtype.js';
 import { describeNode, UnsupportedError, type NodeRef } from '../ir/errors.js';
 import type { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { floatData } from './float.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import type { FloatArray } from './pool-reduce.js';
-import { elementTensor, expectDtype, FLOAT_DTYPES, normalizeAxes } from './reduce.js';
+import { attr } from './core/attributes.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { elementTensor, floatData } from './shared/float.js';
+import type { FloatArray } from './shared/pool-reduce.js';
+import { normalizeAxes } from './shared/reduce.js';
 
 const COORDINATE_MODES = [
   'half_pixel',
@@ -97,7 +99,8 @@ function perAxis<D extends Dim>(
   const axes = axesAttr === undefined ? shape.map((_, axis) => axis) : normalizeAxes(axesAttr, shape.length, fail);
   if (request.values.length !== axes.length)
     fail(
-      `${request.kind} has ${request.values.length} values but ${axes.length} axes are resized (input shape ${formatShape(shape)})`,
+      `${request.kind} has ${request.values.length} values but ${axes.length} axes are resized ` +
+        `(input shape ${formatShape(shape)})`,
     );
   const scales: (number | undefined)[] = shape.map(() => 1);
   const sizes: Dim[] = [...shape];
@@ -265,12 +268,12 @@ export const Resize = defineOp({
   domain: '',
   versions: [10, 11, 13, 18, 19],
   inputs: [
-    { name: 'X' },
-    { name: 'roi', optional: true, since: 11 },
-    { name: 'scales', optional: true },
-    { name: 'sizes', optional: true, since: 11 },
+    { name: 'X', type: 'T1' },
+    { name: 'roi', type: 'T2', optional: true, since: 11 },
+    { name: 'scales', type: 'F', optional: true },
+    { name: 'sizes', type: 'I', optional: true, since: 11 },
   ],
-  outputs: [{ name: 'Y' }],
+  outputs: [{ name: 'Y', type: 'T1' }],
   attributes: {
     mode: attr.enum('mode', ['nearest', 'linear', 'cubic'] as const, 'nearest'),
     coordinateTransformationMode: attr.enum('coordinate_transformation_mode', COORDINATE_MODES, 'half_pixel', {
@@ -289,11 +292,15 @@ export const Resize = defineOp({
       { since: 18 },
     ),
   },
-  dtypes: FLOAT_DTYPES,
+  types: {
+    T1: { types: ALL_TYPES, unimplemented: ALL_TYPES.filter((dtype) => !FLOAT_TYPES.includes(dtype)) },
+    T2: { types: [DataType.FLOAT16, DataType.FLOAT, DataType.DOUBLE] },
+    F: { types: [DataType.FLOAT] },
+    I: { types: [DataType.INT64] },
+  },
   infer(ctx) {
     checkSupported(ctx.node, ctx.attrs);
     const x = requireType(ctx, 0);
-    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
     if (x.shape === null) return [{ dtype: x.dtype, shape: null }];
     const shape = x.shape;
     const known = (which: 'scales' | 'sizes'): Tensor | null | undefined => {
@@ -314,7 +321,6 @@ export const Resize = defineOp({
   run(ctx) {
     checkSupported(ctx.node, ctx.attrs);
     const x = requireInput(ctx, 0);
-    expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
     const optional = (which: 'roi' | 'scales' | 'sizes'): Tensor | null => {
       const index = inputIndex(ctx.opset, which);
       return index === undefined ? null : (ctx.inputs[index] ?? null);

@@ -5,33 +5,23 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Shape.html
  */
 import { SymDim } from '../ir/dim.js';
-import { DataType } from '../ir/dtype.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { defineOp, requireInput, requireType } from './op.js';
-
-/** The `[start, end)` range of dims that Shape returns for a rank. */
-export function shapeRange(
-  rank: number,
-  start: number,
-  end: number | undefined,
-): { readonly start: number; readonly end: number } {
-  const clamp = (value: number): number => Math.min(Math.max(value < 0 ? value + rank : value, 0), rank);
-  const from = clamp(start);
-  const to = clamp(end ?? rank);
-  return { start: from, end: Math.max(from, to) };
-}
+import { attr } from './core/attributes.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { shapeRange } from './shared/shape-value.js';
 
 export const Shape = defineOp({
   opType: 'Shape',
   domain: '',
   versions: [1, 13, 15, 19, 21, 23, 24, 25],
-  inputs: [{ name: 'data' }],
-  outputs: [{ name: 'shape' }],
+  inputs: [{ name: 'data', type: 'T' }],
+  outputs: [{ name: 'shape', type: 'T1' }],
   attributes: {
     start: attr.int('start', 0, { since: 15 }),
     end: attr.optionalInt('end', { since: 15 }),
   },
+  types: { T: { types: ALL_TYPES }, T1: { types: [DataType.INT64] } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     if (x.shape === null) return [{ dtype: DataType.INT64, shape: [SymDim.unknown()] }];

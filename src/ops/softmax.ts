@@ -1,13 +1,14 @@
 /**
- * Softmax (opsets 1, 11, 13). From opset 13: along one axis (default -1), `exp(x - max) / Σ exp(x - max)`.
- * Before 13: the input is coerced to 2-D `[Π dims[:axis], Π dims[axis:]]` (axis default 1) and each row is
- * normalised over all of its trailing dims at once.
+ * Softmax (opsets 1, 11, 13): `exp(x - max) / Σ exp(x - max)` along `axis`. From opset 13 along that one axis
+ * (default -1). Before 13: the input is coerced to 2-D `[Π dims[:axis], Π dims[axis:]]` (axis default 1) and
+ * each row is normalised over all of its trailing dims at once.
  * Spec: https://onnx.ai/onnx/operators/onnx__Softmax.html
  */
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { floatUnaryTypes, numberOutput, numbersOf, requireDtype } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { numberOutput, numbersOf } from './shared/elementwise.js';
+import { FLOAT_UNARY_TYPES } from './shared/unary.js';
 
 /** The axis default: 1 before opset 13, -1 from 13. */
 function axisAt(axis: number | undefined, opset: number): number {
@@ -18,19 +19,18 @@ export const Softmax = defineOp({
   opType: 'Softmax',
   domain: '',
   versions: [1, 11, 13],
-  inputs: [{ name: 'input' }],
-  outputs: [{ name: 'output' }],
+  inputs: [{ name: 'input', type: 'T' }],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: { axis: attr.optionalInt('axis') },
+  types: { T: FLOAT_UNARY_TYPES },
   infer(ctx) {
     const x = requireType(ctx, 0);
-    requireDtype(x.dtype, floatUnaryTypes(ctx.opset), 'input', ctx.fail);
     if (x.shape !== null)
       normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(x.shape.length, 1), 'axis', ctx.fail);
     return [x];
   },
   run(ctx) {
     const x = requireInput(ctx, 0);
-    requireDtype(x.dtype, floatUnaryTypes(ctx.opset), 'input', ctx.fail);
     const rank = x.dims.length;
     const axis = normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(rank, 1), 'axis', ctx.fail);
     const product = (dims: readonly number[]): number => dims.reduce((total, dim) => total * dim, 1);

@@ -6,14 +6,15 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Split.html
  */
 import { divDim, formatDim, mulDim, subDims, type Dim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
-import { sliceTensor } from './slice.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { sliceTensor } from './shared/slice.js';
 
 /** Part sizes along an axis of size `dim` (symbolic allowed). */
-export function splitSizes(
+function splitSizes(
   dim: Dim,
   split: readonly number[] | undefined,
   numOutputs: number | undefined,
@@ -48,16 +49,18 @@ export const Split = defineOp({
   domain: '',
   versions: [1, 2, 11, 13, 18],
   inputs: [
-    { name: 'input' },
-    { name: 'split', optional: true, until: 1 },
-    { name: 'split', optional: true, since: 13 },
+    { name: 'input', type: 'T' },
+    { name: 'split', type: 'T', optional: true, until: 1 },
+    { name: 'split', type: 'I', optional: true, since: 13, fromAttribute: 'split' },
   ],
-  outputs: [{ name: 'outputs', variadic: true }],
+  outputs: [{ name: 'outputs', type: 'T', variadic: true }],
   attributes: {
     axis: attr.int('axis', 0),
     split: attr.optionalInts('split', { until: 12 }),
     numOutputs: attr.optionalInt('num_outputs', { since: 18 }),
   },
+  // Opset 1's optional `split` input had the data's type T; from 13 it is int64.
+  types: { T: { types: ALL_TYPES }, I: { types: [DataType.INT64] } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     let split = ctx.attrs.split;

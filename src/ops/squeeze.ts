@@ -5,16 +5,17 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Squeeze.html
  */
 import { formatDim, formatShape, type Dim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /**
  * The output shape of squeezing `axes` (all 1s when undefined) out of `shape`; `null` when `axes` is absent and
  * a symbolic dim might or might not be 1.
  */
-export function squeezeShape<D extends Dim>(
+function squeezeShape<D extends Dim>(
   shape: readonly D[],
   axes: readonly number[] | undefined,
   fail: (detail: string) => never,
@@ -38,9 +39,13 @@ export const Squeeze = defineOp({
   opType: 'Squeeze',
   domain: '',
   versions: [1, 11, 13, 21, 23, 24, 25],
-  inputs: [{ name: 'data' }, { name: 'axes', optional: true, since: 13 }],
-  outputs: [{ name: 'squeezed' }],
+  inputs: [
+    { name: 'data', type: 'T' },
+    { name: 'axes', type: 'I', optional: true, since: 13, fromAttribute: 'axes' },
+  ],
+  outputs: [{ name: 'squeezed', type: 'T' }],
   attributes: { axes: attr.optionalInts('axes', { until: 12 }) },
+  types: { T: { types: ALL_TYPES }, I: { types: [DataType.INT64] } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     let axes = ctx.attrs.axes;

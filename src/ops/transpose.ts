@@ -3,11 +3,12 @@
  * (default: reversed).
  * Spec: https://onnx.ai/onnx/operators/onnx__Transpose.html
  */
+import { ALL_TYPES } from '../ir/dtype.js';
 import { stridesOf } from '../ir/tensor.js';
-import { attr } from './attributes.js';
-import { stridedIndexMap } from './broadcast.js';
-import { gatherElements } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { attr } from './core/attributes.js';
+import { stridedIndexMap } from './shared/broadcast.js';
+import { gatherElements } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The permutation in force for `rank`, validated. */
 function permutation(perm: readonly number[] | undefined, rank: number, fail: (detail: string) => never): number[] {
@@ -23,9 +24,10 @@ export const Transpose = defineOp({
   opType: 'Transpose',
   domain: '',
   versions: [1, 13, 21, 23, 24, 25],
-  inputs: [{ name: 'data' }],
-  outputs: [{ name: 'transposed' }],
+  inputs: [{ name: 'data', type: 'T' }],
+  outputs: [{ name: 'transposed', type: 'T' }],
   attributes: { perm: attr.optionalInts('perm') },
+  types: { T: { types: ALL_TYPES } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     if (x.shape === null) return [{ dtype: x.dtype, shape: null }];

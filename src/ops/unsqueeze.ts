@@ -4,13 +4,14 @@
  * Spec: https://onnx.ai/onnx/operators/onnx__Unsqueeze.html
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { attr } from './attributes.js';
-import { normalizeAxis } from './broadcast.js';
-import { intsOf } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { ALL_TYPES, DataType } from '../ir/dtype.js';
+import { attr } from './core/attributes.js';
+import { normalizeAxis } from './shared/broadcast.js';
+import { intsOf } from './shared/elementwise.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
 
 /** The output shape of inserting 1s at `axes` into `shape`. */
-export function unsqueezeShape<D extends Dim>(
+function unsqueezeShape<D extends Dim>(
   shape: readonly D[],
   axes: readonly number[],
   fail: (detail: string) => never,
@@ -36,9 +37,13 @@ export const Unsqueeze = defineOp({
   opType: 'Unsqueeze',
   domain: '',
   versions: [1, 11, 13, 21, 23, 24, 25],
-  inputs: [{ name: 'data' }, { name: 'axes', since: 13 }],
-  outputs: [{ name: 'expanded' }],
+  inputs: [
+    { name: 'data', type: 'T' },
+    { name: 'axes', type: 'I', since: 13, fromAttribute: 'axes' },
+  ],
+  outputs: [{ name: 'expanded', type: 'T' }],
   attributes: { axes: attr.optionalInts('axes', { until: 12 }) },
+  types: { T: { types: ALL_TYPES }, I: { types: [DataType.INT64] } },
   infer(ctx) {
     const x = requireType(ctx, 0);
     let axes = ctx.attrs.axes;

@@ -4,37 +4,39 @@
  * changes nothing here since elements are copied, not computed).
  * Spec: https://onnx.ai/onnx/operators/onnx__Where.html
  */
-import { allocate, DataType, dtypeName } from '../ir/dtype.js';
+import { ALL_TYPES, allocate, DataType } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
-import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './broadcast.js';
-import { isBigIntData, isNumberData } from './elementwise.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { defineOp, requireInput, requireType } from './core/op.js';
+import { addedAt } from './core/types.js';
+import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './shared/broadcast.js';
+import { isBigIntData, isNumberData } from './shared/elementwise.js';
 
 /** The Where op: elementwise `condition ? X : Y`, broadcasting all three. */
 export const Where = defineOp({
   opType: 'Where',
   domain: '',
   versions: [9, 16],
-  inputs: [{ name: 'condition' }, { name: 'X' }, { name: 'Y' }],
-  outputs: [{ name: 'output' }],
+  inputs: [
+    { name: 'condition', type: 'B' },
+    { name: 'X', type: 'T' },
+    { name: 'Y', type: 'T' },
+  ],
+  outputs: [{ name: 'output', type: 'T' }],
   attributes: {},
+  types: {
+    B: { types: [DataType.BOOL] },
+    T: { types: ALL_TYPES, since: addedAt({ 16: [DataType.BFLOAT16] }) },
+  },
   infer(ctx) {
     const condition = requireType(ctx, 0);
     const x = requireType(ctx, 1);
     const y = requireType(ctx, 2);
-    if (condition.dtype !== DataType.BOOL) ctx.fail(`condition must be bool, got ${dtypeName(condition.dtype)}`);
-    if (x.dtype !== y.dtype)
-      ctx.fail(`X and Y must have the same type, got ${dtypeName(x.dtype)} and ${dtypeName(y.dtype)}`);
-    if (ctx.opset < 16 && x.dtype === DataType.BFLOAT16)
-      ctx.fail(`X is bfloat16, which Where accepts only from opset 16 (opset ${ctx.opset})`);
     return [{ dtype: x.dtype, shape: broadcastShapes([condition.shape, x.shape, y.shape], ctx.fail) }];
   },
   run(ctx) {
     const condition = requireInput(ctx, 0);
     const x = requireInput(ctx, 1);
     const y = requireInput(ctx, 2);
-    if (condition.dtype !== DataType.BOOL) ctx.fail(`condition must be bool, got ${condition.describe()}`);
-    if (x.dtype !== y.dtype) ctx.fail(`X and Y must have the same type, got ${x.describe()} and ${y.describe()}`);
     const dims = broadcastConcrete([condition.dims, x.dims, y.dims], ctx.fail);
     const mapC = broadcastIndexMap(condition.dims, dims);
     const mapX = broadcastIndexMap(x.dims, dims);

@@ -8,7 +8,7 @@ import { OpError, SppkitError } from '../ir/errors.js';
 import type { Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { Value } from '../ir/value.js';
-import { runNode } from '../ops/registry.js';
+import { runNode } from '../ops/core/registry.js';
 import { defineBackend, type Backend, type TensorMap } from './backend.js';
 
 /** A problem with the tensors fed to a model. */

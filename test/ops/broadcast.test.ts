@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formatDim, SymDim } from '../../src/ir/dim.js';
-import { broadcastIndexMap, broadcastShapes, legacyBroadcastShape, normalizeAxis } from '../../src/ops/broadcast.js';
+import {
+  broadcastIndexMap,
+  broadcastShapes,
+  legacyBroadcastShape,
+  normalizeAxis,
+} from '../../src/ops/shared/broadcast.js';
 
 const fail = (detail: string): never => {
   throw new Error(detail);

@@ -14,7 +14,7 @@ import { DataType, dtypeName } from '../../src/ir/dtype.js';
 import type { Model } from '../../src/ir/graph.js';
 import type { Tensor } from '../../src/ir/tensor.js';
 import { decodeModel, decodeTensor } from '../../src/export/index.js';
-import { inferNode } from '../../src/ops/registry.js';
+import { inferNode } from '../../src/ops/core/registry.js';
 import { evaluate } from '../../src/runtime/reference.js';
 
 const ROOT = path.resolve(

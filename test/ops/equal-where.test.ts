@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DataType, numberToHalf } from '../../src/ir/dtype.js';
 import { Tensor } from '../../src/ir/tensor.js';
 import { Equal } from '../../src/ops/equal.js';
-import { inferNode } from '../../src/ops/registry.js';
+import { inferNode } from '../../src/ops/core/registry.js';
 import { Where } from '../../src/ops/where.js';
 import { feed, inferShape, runOp1 } from './run-op.js';
 

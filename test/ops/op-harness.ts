@@ -5,8 +5,8 @@
  */
 import { GraphBuilder } from '../../src/graph/builder.js';
 import { Tensor } from '../../src/ir/tensor.js';
-import type { AttrInput, AttrSchema } from '../../src/ops/attributes.js';
-import type { OpDef } from '../../src/ops/op.js';
+import type { AttrInput, AttrSchema } from '../../src/ops/core/attributes.js';
+import type { OpDef } from '../../src/ops/core/op.js';
 import { evaluate } from '../../src/runtime/reference.js';
 
 /** Options of `runOp`. */

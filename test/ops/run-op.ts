@@ -8,9 +8,9 @@ import { formatDim } from '../../src/ir/dim.js';
 import type { DataType } from '../../src/ir/dtype.js';
 import type { Tensor } from '../../src/ir/tensor.js';
 import type { TensorType, Value } from '../../src/ir/value.js';
-import type { AttrInput, AttrSchema } from '../../src/ops/attributes.js';
-import type { OpDef } from '../../src/ops/op.js';
-import { inferNode, runNode } from '../../src/ops/registry.js';
+import type { AttrInput, AttrSchema } from '../../src/ops/core/attributes.js';
+import type { OpDef } from '../../src/ops/core/op.js';
+import { inferNode, runNode } from '../../src/ops/core/registry.js';
 import { evaluate } from '../../src/runtime/reference.js';
 
 /** A graph input given by type only (for shape-inference tests). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../src/blocks/weights.js';
-import { multiplyAccumulateJs } from '../../src/ops/gemm.js';
-import { wasmMultiplyAccumulate } from '../../src/ops/wasm-gemm.js';
+import { multiplyAccumulateJs } from '../../src/ops/shared/multiply-accumulate.js';
+import { wasmMultiplyAccumulate } from '../../src/ops/shared/wasm-gemm.js';
 
 describe('WebAssembly SIMD float64 GEMM', () => {
   it('multiplies a hand-computed 2×3 by 3×2 and adds to the output', () => {

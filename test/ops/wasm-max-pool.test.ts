@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../src/blocks/weights.js';
-import { resolveWindows } from '../../src/ops/pool-geometry.js';
-import { reduceWindows } from '../../src/ops/pool-reduce.js';
-import { axisTaps } from '../../src/ops/pool-geometry.js';
-import { wasmMaxPool2d } from '../../src/ops/wasm-max-pool.js';
+import { resolveWindows } from '../../src/ops/shared/pool-geometry.js';
+import { reduceWindows } from '../../src/ops/shared/pool-reduce.js';
+import { axisTaps } from '../../src/ops/shared/pool-geometry.js';
+import { wasmMaxPool2d } from '../../src/ops/shared/wasm-max-pool.js';
 
 const fail = (detail: string): never => {
   throw new Error(detail);

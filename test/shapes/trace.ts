@@ -7,7 +7,7 @@ import { formatShape } from '../../src/ir/dim.js';
 import type { Model } from '../../src/ir/graph.js';
 import type { Tensor } from '../../src/ir/tensor.js';
 import type { Value } from '../../src/ir/value.js';
-import { runNode } from '../../src/ops/registry.js';
+import { runNode } from '../../src/ops/core/registry.js';
 
 /** Every value of `model` with the tensor it held when run on `feeds`. */
 export function traceModel(model: Model, feeds: ReadonlyMap<string, Tensor>): Map<Value, Tensor> {

@@ -6,8 +6,8 @@
  * outputs defined; the default opset imported and its IR version high enough; every op known at that opset with
  * valid attributes and a valid number of inputs/outputs; declared types consistent with inference.
  */
-import { inputsAt, versionAt } from '../../ops/op.js';
-import { findOp, resolveNode } from '../../ops/registry.js';
+import { inputsAt, versionAt } from '../../ops/core/op.js';
+import { findOp, resolveNode } from '../../ops/core/registry.js';
 import { CheckError } from '../../ir/errors.js';
 import type { Graph, Model } from '../../ir/graph.js';
 import { formatType, type TensorType, type Value } from '../../ir/value.js';

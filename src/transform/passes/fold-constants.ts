@@ -5,8 +5,8 @@
  * computation (folding them would bloat the file), and so are graph outputs and ops sppkit does not implement.
  * Initializers that only the folded nodes used are removed with them.
  */
-import { runNode } from '../../ops/registry.js';
-import { parseAttributes } from '../../ops/attributes.js';
+import { runNode } from '../../ops/core/registry.js';
+import { parseAttributes } from '../../ops/core/attributes.js';
 import { Shape } from '../../ops/shape.js';
 import { DataType } from '../../ir/dtype.js';
 import { SppkitError } from '../../ir/errors.js';

@@ -3,8 +3,8 @@
  * Declared types are kept where they are more precise than what inference can tell; a contradiction is an error
  * naming the node, the value and both types.
  */
-import { KnownValues } from '../../ops/known-values.js';
-import { inferNode } from '../../ops/registry.js';
+import { KnownValues } from '../../ops/shared/known-values.js';
+import { inferNode } from '../../ops/core/registry.js';
 import type { Dim } from '../../ir/dim.js';
 import { OpError } from '../../ir/errors.js';
 import { isDefaultDomain, type Graph, type Model } from '../../ir/graph.js';

@@ -7,7 +7,7 @@
  * spatial axes of a rank-4 output (a feature vector whose length would follow the input size means a fixed-size
  * layer, such as a PyTorch-exported adaptive pooling, sits in between; `adaptive-spp-dynamic` replaces those).
  */
-import { inferNode } from '../../ops/registry.js';
+import { inferNode } from '../../ops/core/registry.js';
 import { formatShape, SymDim, type Dim } from '../../ir/dim.js';
 import type { Graph, Model } from '../../ir/graph.js';
 import { constantNodeValue, constantOf } from '../rewrite/helpers.js';

@@ -2,22 +2,25 @@
  * `opset=N`: converts the default-domain opset between 13 and 23 for the ops sppkit implements.
  *
  * The differences are read from the op schemas (src/ops), not listed by hand:
- *   - an attribute that became an input (ReduceMax/ReduceMean `axes` at 18) moves to a constant int64 input when
- *     upgrading, and back to the attribute when downgrading (refused when the input is computed at run time);
+ *   - an attribute that became an input (an IoSpec's `fromAttribute`: ReduceMax/ReduceMean `axes` at 18) moves to
+ *     a constant input when upgrading, and back to the attribute when downgrading (refused when the input is
+ *     computed at run time);
  *   - an attribute the target opset lacks (AveragePool `dilations` before 19, Cast `saturate` before 19,
  *     Split `num_outputs` before 18, Shape `start`/`end` before 15) is dropped when it has its default value
- *     (or, for `num_outputs`, when the split is even over a static axis) and refused otherwise;
+ *     (or, for `num_outputs`, when the split is even over a static axis) and refused otherwise; an op that gains
+ *     `num_outputs` (Split from 18) gets it when upgrading a split that has no sizes;
  *   - an input the target opset lacks (Pad `axes` before 18) is refused when given.
  * Ops sppkit does not know, ops missing at the target opset, and other domains' nodes are refused by name; the
  * model is left unchanged when anything is refused. Other domains' opset imports are kept as they are.
  */
-import { inputsAt, versionAt, type OpDef } from '../../ops/op.js';
-import { findOp, inferNode } from '../../ops/registry.js';
+import { inputsAt, versionAt, type IoSpec, type OpDef } from '../../ops/core/op.js';
+import { findOp, inferNode } from '../../ops/core/registry.js';
+import { attributeInputType } from '../../ops/core/types.js';
 import { Attr, type Attribute } from '../../ir/attribute.js';
 import type { Dim } from '../../ir/dim.js';
-import type { Model } from '../../ir/graph.js';
+import { isDefaultDomain, type Model } from '../../ir/graph.js';
 import { constantOf } from '../rewrite/helpers.js';
-import { Tensor } from '../../ir/tensor.js';
+import { tensorFromNumbers, type Tensor } from '../../ir/tensor.js';
 import type { Node, TensorType, Value } from '../../ir/value.js';
 import { irVersionForOpset } from '../../ir/versions.js';
 import type { Pass, PassResult } from './pass.js';
@@ -27,17 +30,52 @@ export const OPSET_RANGE = { min: 13, max: 23 } as const;
 
 type Spec = OpDef['attributes'][string];
 
-/** Split takes `num_outputs` (or the sizes as an input) from 18. */
-const SPLIT_NUM_OUTPUTS_OPSET = 18;
-
 const exists = (spec: { readonly since?: number; readonly until?: number }, opset: number): boolean =>
   (spec.since === undefined || opset >= spec.since) && (spec.until === undefined || opset <= spec.until);
 
-/** The opset at which attribute `name` became an input of `op` (ReduceMax `axes`: 18), if it did. */
-function becameInputAt(op: OpDef, name: string): number | undefined {
-  const spec = Object.values(op.attributes).find((s) => s.onnxName === name);
-  const input = op.inputs.find((io) => io.name === name && io.since !== undefined);
-  return spec?.until !== undefined && input?.since === spec.until + 1 ? input.since : undefined;
+/** Split's attribute that says how many equal parts (from 18, where the sizes or it must be given). */
+const NUM_OUTPUTS = 'num_outputs';
+
+/** The input that replaced attribute `name` of `op` (its IoSpec's `fromAttribute`), if one did. */
+function inputFromAttribute(op: OpDef, name: string): (IoSpec & { readonly since: number }) | undefined {
+  const io = op.inputs.find((input) => input.fromAttribute === name);
+  return io?.since === undefined ? undefined : { ...io, since: io.since };
+}
+
+/** The spec of the attribute named `onnxName` (ONNX spelling). */
+function attributeSpec(op: OpDef, onnxName: string): Spec | undefined {
+  return Object.values(op.attributes).find((spec) => spec.onnxName === onnxName);
+}
+
+/**
+ * An attribute's values as the constant input that replaced it (`axes` → an int64 vector; a float scalar
+ * attribute → a scalar of `sibling`, the data's type); undefined for a kind that carries no numbers.
+ */
+function attributeTensor(
+  op: OpDef,
+  io: IoSpec,
+  opset: number,
+  attribute: Attribute,
+  sibling: TensorType | null,
+): Tensor | undefined {
+  const values =
+    attribute.kind === 'ints'
+      ? attribute.value.map(Number)
+      : attribute.kind === 'int'
+        ? [Number(attribute.value)]
+        : attribute.kind === 'float'
+          ? [attribute.value]
+          : undefined;
+  if (values === undefined) return undefined;
+  const dtype = attributeInputType(op, io, opset, values, sibling?.dtype);
+  if (dtype === undefined) return undefined;
+  return tensorFromNumbers(dtype, attribute.kind === 'ints' ? [values.length] : [], values);
+}
+
+/** A constant input's values as the attribute it replaced (a vector → ints; a scalar → the spec's own kind). */
+function inputAttribute(spec: Spec, constant: Tensor): Attribute | undefined {
+  const values = constant.toNumbers();
+  return constant.dims.length === 0 ? spec.serialize(values[0]) : Attr.ints(values);
 }
 
 function equalsDefault(spec: Spec, node: Node, name: string, opset: number): boolean {
@@ -80,61 +118,76 @@ function planNode(
   const label = node.label();
   const op = findOp(node.domain, node.opType);
   if (op === undefined)
-    return `${label}: ${node.opType} is not implemented by sppkit, so its changes between opsets ${from} and ${to} are unknown`;
+    return (
+      `${label}: ${node.opType} is not implemented by sppkit, ` +
+      `so its changes between opsets ${from} and ${to} are unknown`
+    );
   if (versionAt(op, to) === undefined) return `${label}: ${node.opType} does not exist at opset ${to}`;
   const attributes = new Map(node.attributes);
   const inputs: PlannedInput[] = node.inputs.map((value) => ({ value }));
   let edits = 0;
   for (const [name, attribute] of node.attributes) {
-    const spec = Object.values(op.attributes).find((s) => s.onnxName === name);
+    const spec = attributeSpec(op, name);
     if (spec === undefined) return `${label}: attribute '${name}' is not in sppkit's schema of ${node.opType}`;
     if (exists(spec, to)) continue;
     edits += 1;
     attributes.delete(name);
-    const moveAt = becameInputAt(op, name);
-    if (moveAt !== undefined && from < moveAt && moveAt <= to && attribute.kind === 'ints') {
-      const index = inputsAt(op, to).findIndex((io) => io.name === name);
+    const moved = inputFromAttribute(op, name);
+    if (moved !== undefined && from < moved.since && moved.since <= to) {
+      const index = inputsAt(op, to).findIndex((io) => io.name === moved.name);
+      const first = node.inputs[0];
+      const tensor = attributeTensor(
+        op,
+        moved,
+        to,
+        attribute,
+        first === null || first === undefined ? null : typeOf(first),
+      );
+      if (tensor === undefined)
+        return `${label}: attribute '${name}' (${attribute.kind}) cannot become input '${moved.name}' at opset ${to}`;
       while (inputs.length < index) inputs.push({ value: null });
-      inputs.splice(index, 0, {
-        tensor: Tensor.int64([attribute.value.length], attribute.value),
-        name: `${node.name || node.opType}_${name}`,
-      });
+      inputs.splice(index, 0, { tensor, name: `${node.name || node.opType}_${name}` });
       continue;
     }
-    if (name === 'num_outputs' && attribute.kind === 'int' && node.inputs[1] === undefined) {
+    if (name === NUM_OUTPUTS && attribute.kind === 'int' && node.inputs[1] === undefined) {
       const size = splitAxisSize(node, typeOf);
-      if (
-        typeof size === 'number' &&
-        size % Number(attribute.value) === 0 &&
-        node.outputs.length === Number(attribute.value)
-      )
-        continue;
-      return `${label}: num_outputs ${attribute.value} needs opset 18 unless the split is even over a static axis (axis size ${String(size)})`;
+      const parts = Number(attribute.value);
+      if (typeof size === 'number' && size % parts === 0 && node.outputs.length === parts) continue;
+      return (
+        `${label}: num_outputs ${attribute.value} needs opset ${spec.since ?? '?'} unless the split is even over a ` +
+        `static axis (axis size ${String(size)})`
+      );
     }
     if (equalsDefault(spec, node, name, from)) continue;
     return `${label}: attribute '${name}' is not available at opset ${to} and is not at its default value`;
   }
-  // Split from 18 needs the sizes or num_outputs; an even split without sizes gets num_outputs.
+  // An op that gained num_outputs (Split from 18) needs the sizes or num_outputs: a split without sizes gets it.
+  const numOutputs = attributeSpec(op, NUM_OUTPUTS);
   if (
-    node.opType === 'Split' &&
-    to >= SPLIT_NUM_OUTPUTS_OPSET &&
+    numOutputs !== undefined &&
+    exists(numOutputs, to) &&
     (node.inputs[1] ?? null) === null &&
-    !attributes.has('num_outputs')
+    !attributes.has(NUM_OUTPUTS)
   ) {
-    attributes.set('num_outputs', Attr.int(node.outputs.length));
+    attributes.set(NUM_OUTPUTS, Attr.int(node.outputs.length));
     edits += 1;
   }
   const formal = inputsAt(op, to);
   const variadic = formal.some((io) => io.variadic === true);
   for (const [index, input] of node.inputs.entries()) {
     if (formal[index] !== undefined || variadic || input === null) continue;
-    const name = inputsAt(op, from)[index]?.name ?? '';
-    const moveAt = becameInputAt(op, name);
+    const io = inputsAt(op, from)[index];
+    const name = io?.fromAttribute;
+    const spec = name === undefined ? undefined : attributeSpec(op, name);
     const constant = constantOf(input);
-    if (moveAt !== undefined && to < moveAt && moveAt <= from && index === formal.length) {
+    if (io?.since !== undefined && spec !== undefined && to < io.since && io.since <= from && index === formal.length) {
       if (constant === undefined)
-        return `${label}: input ${index} ('${input.name}') is computed at run time; opset ${to} needs '${name}' as a constant attribute`;
-      attributes.set(name, Attr.ints(constant.toNumbers()));
+        return (
+          `${label}: input ${index} ('${input.name}') is computed at run time; ` +
+          `opset ${to} needs '${name}' as a constant attribute`
+        );
+      const attribute = inputAttribute(spec, constant);
+      if (attribute !== undefined) attributes.set(spec.onnxName, attribute);
       inputs.splice(index);
       edits += 1;
       continue;
@@ -181,7 +234,7 @@ export function convertOpset(
   const typeOf = (value: Value): TensorType | null => (types.has(value) ? (types.get(value) ?? null) : value.type);
   const plans: NodePlan[] = [];
   for (const node of model.graph.nodes) {
-    if (node.domain !== '' && node.domain !== 'ai.onnx') continue;
+    if (!isDefaultDomain(node.domain)) continue;
     const plan = planNode(node, from, to, typeOf);
     if (typeof plan === 'string') return { ok: false, blocker: plan };
     const inputTypes = plan.inputs.map((input) =>
@@ -226,7 +279,9 @@ export function convertOpset(
 export function opsetPass(target: number): Pass {
   return {
     name: `opset=${target}`,
-    description: `convert the default-domain opset to ${target} (${OPSET_RANGE.min}..${OPSET_RANGE.max}, ops sppkit implements)`,
+    description:
+      `convert the default-domain opset to ${target} ` +
+      `(${OPSET_RANGE.min}..${OPSET_RANGE.max}, ops sppkit implements)`,
     inPlace: true,
     run(model: Model): PassResult {
       const result = convertOpset(model, target);

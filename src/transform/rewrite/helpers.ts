@@ -10,8 +10,9 @@ import { isDefaultDomain } from '../../ir/graph.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { Value } from '../../ir/value.js';
 import { MAX_OPSET } from '../../ir/versions.js';
-import { parseAttributes } from '../../ops/attributes.js';
-import { Constant, constantTensor } from '../../ops/constant.js';
+import { Constant } from '../../ops/constant.js';
+import { parseAttributes } from '../../ops/core/attributes.js';
+import { constantTensor } from '../../ops/shared/constant-value.js';
 
 const CONSTANT_NODE = { opType: 'Constant', name: '' } as const;
 

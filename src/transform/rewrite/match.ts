@@ -7,7 +7,7 @@
  */
 import type { Graph } from '../../ir/graph.js';
 import type { Node, Value } from '../../ir/value.js';
-import type { OpDef } from '../../ops/op.js';
+import type { OpDef } from '../../ops/core/op.js';
 import { RuleError } from './errors.js';
 import {
   MatchSession,

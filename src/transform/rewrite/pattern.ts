@@ -17,8 +17,8 @@
 import { isDefaultDomain } from '../../ir/graph.js';
 import { OpError } from '../../ir/errors.js';
 import type { Node } from '../../ir/value.js';
-import { parseAttributes, type ParsedAttrs } from '../../ops/attributes.js';
-import type { OpDef } from '../../ops/op.js';
+import { parseAttributes, type ParsedAttrs } from '../../ops/core/attributes.js';
+import type { OpDef } from '../../ops/core/op.js';
 import { RuleError } from './errors.js';
 
 /** The parsed attributes of the op (or ops) `O`. */

@@ -2,7 +2,7 @@
  * The window of a matched pooling node as the op layer resolves it (kernel, strides, dilations and pads with the
  * op's defaults applied and validated), for checks that reason about pooling geometry.
  */
-import { windowParams, type WindowAttrs } from '../../ops/pool-geometry.js';
+import { windowParams, type WindowAttrs } from '../../ops/shared/pool-geometry.js';
 import { refusing, type Refusal } from './rule.js';
 
 /** Per-axis window parameters after defaults: `pads` lists the begins, then the ends. */

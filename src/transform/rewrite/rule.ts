@@ -21,7 +21,7 @@
 import type { GraphBuilder } from '../../graph/builder.js';
 import type { Model } from '../../ir/graph.js';
 import type { TensorType, Value } from '../../ir/value.js';
-import type { OpDef } from '../../ops/op.js';
+import type { OpDef } from '../../ops/core/op.js';
 import type { Match } from './match.js';
 import type { AttrsOf, MatchedNode, Pattern } from './pattern.js';
 import type { TypeFact } from './type-view.js';

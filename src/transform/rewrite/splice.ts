@@ -8,8 +8,8 @@
 import { GraphBuilder } from '../../graph/builder.js';
 import type { Graph, Model } from '../../ir/graph.js';
 import type { Node, TensorType, Value } from '../../ir/value.js';
-import type { AttrSchema } from '../../ops/attributes.js';
-import type { OpDef } from '../../ops/op.js';
+import type { AttrSchema } from '../../ops/core/attributes.js';
+import type { OpDef } from '../../ops/core/op.js';
 import { inferNodeTypes, mergeTypes } from '../passes/infer-shapes.js';
 import { RuleError } from './errors.js';
 import type { Match } from './match.js';

@@ -1,4 +1,4 @@
-;; 2-D window max for float32 NCHW planes, in two separable passes (see src/ops/wasm-max-pool.ts).
+;; 2-D window max for float32 NCHW planes, in two separable passes (see src/ops/shared/wasm-max-pool.ts).
 ;; All pointers are byte offsets into the exported memory. An empty window (only padding) gives LOWEST.
 ;; NaN wins every comparison (f32.max / f32x4.max propagate NaN), as in onnxruntime.
 (module

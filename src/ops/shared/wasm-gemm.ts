@@ -1,8 +1,9 @@
 /**
- * The float64 matrix multiply of `multiplyAccumulate` (gemm.ts) in WebAssembly SIMD (wasm/gemm.wat): same 4×4
- * tiles, same k order, separate multiply and add, so the results are bit-identical to the JS kernel's.
+ * The float64 matrix multiply of `multiplyAccumulate` (multiply-accumulate.ts) in WebAssembly SIMD
+ * (wasm/gemm.wat): same 4×4 tiles, same k order, separate multiply and add, so the results are bit-identical to
+ * the JS kernel's.
  */
-import type { MatrixView } from './gemm.js';
+import type { MatrixView } from './multiply-accumulate.js';
 import { GEMM_WASM } from './wasm/gemm-wasm.js';
 import { ensureMemory, instantiateKernel, isKernelFunction } from './wasm/load.js';
 

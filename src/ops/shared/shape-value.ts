@@ -11,12 +11,23 @@
  *   Add, Sub, Mul, Div, Max, Min over rank-0/1 integer values, element by element on dims. Integer Div of a
  *   symbolic dim is floor division, which equals ONNX's truncation for the non-negative values dims have.
  */
-import { addDims, divDim, mulDims, subDims, type Dim } from '../ir/dim.js';
-import { DataType } from '../ir/dtype.js';
-import { Tensor } from '../ir/tensor.js';
-import type { Node, TensorType } from '../ir/value.js';
+import { addDims, divDim, mulDims, subDims, type Dim } from '../../ir/dim.js';
+import { DataType } from '../../ir/dtype.js';
+import { Tensor } from '../../ir/tensor.js';
+import type { Node, TensorType } from '../../ir/value.js';
 import { intsOf } from './elementwise.js';
-import { shapeRange } from './shape.js';
+
+/** The `[start, end)` range of dims that Shape returns for a rank (start/end clamped to `[0, rank]`). */
+export function shapeRange(
+  rank: number,
+  start: number,
+  end: number | undefined,
+): { readonly start: number; readonly end: number } {
+  const clamp = (value: number): number => Math.min(Math.max(value < 0 ? value + rank : value, 0), rank);
+  const from = clamp(start);
+  const to = clamp(end ?? rank);
+  return { start: from, end: Math.max(from, to) };
+}
 
 /** Largest element count a folded output (or a propagated value) may have. */
 export const MAX_KNOWN_ELEMENTS = 4096;
@@ -66,7 +77,10 @@ function intsAttr(node: Node, name: string): number[] | undefined {
   return attribute?.kind === 'ints' ? attribute.value.map(Number) : undefined;
 }
 
-/** Elementwise binary op on dims with scalar/equal-length broadcasting; undefined when a result is not representable. */
+/**
+ * Elementwise binary op on dims with scalar/equal-length broadcasting; undefined when a result is not
+ * representable.
+ */
 function binary(a: ShapeValue, b: ShapeValue, fn: (x: Dim, y: Dim) => Dim | undefined): ShapeValue | undefined {
   const length = Math.max(a.elements.length, b.elements.length);
   if (

@@ -5,8 +5,8 @@
  * Shapes are aligned at their trailing dims; along each axis the dims must be equal or one of them 1.
  * Spec: https://github.com/onnx/onnx/blob/main/docs/Broadcasting.md
  */
-import { dimsEqual, formatShape, mulDims, SymDim, type Dim } from '../ir/dim.js';
-import { stridesOf } from '../ir/tensor.js';
+import { dimsEqual, formatShape, mulDims, SymDim, type Dim } from '../../ir/dim.js';
+import { stridesOf } from '../../ir/tensor.js';
 
 /** Broadcasts one axis of two dims; `undefined` when they provably cannot broadcast. */
 function broadcastDim(a: Dim, b: Dim): Dim | undefined {
@@ -40,7 +40,8 @@ export function broadcastShapes(
       const merged = broadcastDim(dim, own);
       if (merged === undefined) {
         return fail(
-          `shapes ${known.map(formatShape).join(' and ')} cannot be broadcast (axis ${axis} of the ${rank}-d result: ${String(dim)} vs ${String(own)})`,
+          `shapes ${known.map(formatShape).join(' and ')} cannot be broadcast ` +
+            `(axis ${axis} of the ${rank}-d result: ${String(dim)} vs ${String(own)})`,
         );
       }
       dim = merged;

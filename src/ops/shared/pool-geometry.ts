@@ -11,7 +11,7 @@
  *   VALID:       out = floor((a - span) / s) + 1, no padding
  * Window `o` covers taps `o*s - pb + j*d` for j in [0, k); taps outside [0, a) are padding.
  */
-import { addDims, divDim, formatShape, SymDim, type Dim } from '../ir/dim.js';
+import { addDims, divDim, formatShape, SymDim, type Dim } from '../../ir/dim.js';
 
 /** The pooling attributes every windowed op shares (already parsed to camelCase). */
 export interface WindowAttrs {
@@ -108,7 +108,8 @@ export function resolveWindows(
     }
     if (!(outSize >= 1)) {
       fail(
-        `window of span ${span} (kernel ${k}, dilation ${d}) does not fit input size ${inSize} with pads ${padBegin}+${padEnd} on spatial axis ${axis} (output size would be ${outSize})`,
+        `window of span ${span} (kernel ${k}, dilation ${d}) does not fit input size ${inSize} ` +
+          `with pads ${padBegin}+${padEnd} on spatial axis ${axis} (output size would be ${outSize})`,
       );
     }
     return { inSize, kernel: k, stride: s, dilation: d, padBegin, padEnd, outSize };

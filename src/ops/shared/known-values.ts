@@ -4,10 +4,10 @@
  * symbolic shape values (shape-value.ts). Used by the infer-shapes pass to answer `ctx.constant(i)` and
  * `ctx.shapeValue(i)`.
  */
-import type { Dim } from '../ir/dim.js';
-import { sizeOf, type Tensor } from '../ir/tensor.js';
-import type { Node, Value } from '../ir/value.js';
-import { runNode } from './registry.js';
+import type { Dim } from '../../ir/dim.js';
+import { sizeOf, type Tensor } from '../../ir/tensor.js';
+import type { Node, Value } from '../../ir/value.js';
+import { runNode } from '../core/registry.js';
 import {
   MAX_KNOWN_ELEMENTS,
   propagateShapeValue,

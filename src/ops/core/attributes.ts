@@ -2,9 +2,9 @@
  * Typed attribute schemas. An op declares its attributes once, as data; parsing (ONNX → typed, snake_case →
  * camelCase, defaults applied, unknown names refused) and serialising (typed → ONNX) are derived from it.
  */
-import { Attr, type Attribute } from '../ir/attribute.js';
-import { OpError, type NodeRef } from '../ir/errors.js';
-import type { Tensor } from '../ir/tensor.js';
+import { Attr, type Attribute } from '../../ir/attribute.js';
+import { OpError, type NodeRef } from '../../ir/errors.js';
+import type { Tensor } from '../../ir/tensor.js';
 
 /** Where an attribute is parsed, for error messages. */
 export interface AttrContext {
@@ -227,7 +227,8 @@ export const attr = {
     ),
 } as const;
 
-function availableAt(specItem: AttrSpec<unknown>, opset: number): boolean {
+/** True when the attribute exists at `opset` (between its `since` and `until`). */
+export function availableAt(specItem: AttrSpec<unknown>, opset: number): boolean {
   return (
     (specItem.since === undefined || opset >= specItem.since) &&
     (specItem.until === undefined || opset <= specItem.until)
@@ -255,11 +256,8 @@ export function parseAttributes<S extends AttrSchema>(
     }
     const specItem = schema[key];
     if (specItem !== undefined && !availableAt(specItem, context.opset)) {
-      fail(
-        context,
-        name,
-        `does not exist at opset ${context.opset} (since ${specItem.since ?? 1}${specItem.until === undefined ? '' : `, until ${specItem.until}`})`,
-      );
+      const until = specItem.until === undefined ? '' : `, until ${specItem.until}`;
+      fail(context, name, `does not exist at opset ${context.opset} (since ${specItem.since ?? 1}${until})`);
     }
   }
   const parsed: Record<string, unknown> = {};
@@ -270,15 +268,17 @@ export function parseAttributes<S extends AttrSchema>(
   return parsed as ParsedAttrs<S>;
 }
 
-/** Serialises typed attributes back to raw ONNX attributes (defaults left out). */
-export function serializeAttributes<S extends AttrSchema>(
-  schema: S,
-  values: AttrInput<S>,
+/**
+ * Serialises typed attributes (camelCase keys of `schema`, e.g. an `AttrInput<S>`) back to raw ONNX attributes,
+ * defaults left out. Unknown keys and attributes the opset lacks are refused with an OpError (`E_ATTR`).
+ */
+export function serializeAttributes(
+  schema: AttrSchema,
+  record: Readonly<Record<string, unknown>>,
   context: AttrContext,
 ): Map<string, Attribute> {
   const out = new Map<string, Attribute>();
   const entries = Object.entries(schema).sort(([, a], [, b]) => (a.onnxName < b.onnxName ? -1 : 1));
-  const record = values as Readonly<Record<string, unknown>>;
   for (const key of Object.keys(record)) {
     if (!(key in schema))
       fail(context, key, `is not an attribute of this op (known: ${Object.keys(schema).join(', ') || 'none'})`);

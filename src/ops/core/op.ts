@@ -2,16 +2,39 @@
  * The shape of an op definition: schema (inputs, outputs, typed attributes, opset versions), shape inference
  * and reference kernel, in one object per op (one file per op in this folder).
  */
-import type { Dim } from '../ir/dim.js';
-import type { DataType } from '../ir/dtype.js';
-import { OpError, type NodeRef } from '../ir/errors.js';
-import type { Tensor } from '../ir/tensor.js';
-import type { TensorType } from '../ir/value.js';
+import type { Dim } from '../../ir/dim.js';
+import type { DataType } from '../../ir/dtype.js';
+import { OpError, type NodeRef } from '../../ir/errors.js';
+import type { Tensor } from '../../ir/tensor.js';
+import type { TensorType } from '../../ir/value.js';
 import type { AttrSchema, ParsedAttrs } from './attributes.js';
+
+/**
+ * An ONNX-style type variable (`T`, `T1`, `Tind`, ...): the element types the inputs and outputs naming it may
+ * have. All actual inputs that name one variable must have one element type.
+ */
+export interface TypeConstraint {
+  /** Every element type the variable admits at the op's newest version, in the order messages list them. */
+  readonly types: readonly DataType[];
+  /** For a type added after the op's first version: the first opset that accepts it (MaxPool int8 from 12). */
+  readonly since?: ReadonlyMap<DataType, number>;
+  /**
+   * Types the spec admits that sppkit's reference kernel does not compute (MatMul's integers): refused with an
+   * UnsupportedError, so a golden case that uses one is reported as skipped, not as failed.
+   */
+  readonly unimplemented?: readonly DataType[];
+  /**
+   * Where the op split this variable off another one: before `since` it is that `variable` (BatchNormalization's
+   * T1 and T2 were T before opset 15).
+   */
+  readonly splitFrom?: { readonly variable: string; readonly since: number };
+}
 
 /** One formal input or output of an op. */
 export interface IoSpec {
   readonly name: string;
+  /** The type variable of its element type (a key of the op's `types`). */
+  readonly type: string;
   /** May be omitted (empty name in ONNX). */
   readonly optional?: boolean;
   /** Takes all remaining actual inputs/outputs (Concat's inputs). */
@@ -20,6 +43,11 @@ export interface IoSpec {
   readonly since?: number;
   /** Last opset where this input exists. */
   readonly until?: number;
+  /**
+   * The ONNX attribute this input replaced at its `since` opset (ReduceMax `axes` at 18); the op's schema has
+   * that attribute with `until: since - 1`. Opset conversion and the builder move values between the two forms.
+   */
+  readonly fromAttribute?: string;
 }
 
 /** What shape inference sees of one node. */
@@ -63,16 +91,28 @@ export interface OpDef<S extends AttrSchema = AttrSchema> {
   readonly inputs: readonly IoSpec[];
   readonly outputs: readonly IoSpec[];
   readonly attributes: S;
-  /** Element types the op accepts for its main input (undefined: any numeric type). */
-  readonly dtypes?: readonly DataType[];
+  /** The type variables its inputs and outputs name (checked once, generically, by the registry). */
+  readonly types: Readonly<Record<string, TypeConstraint>>;
   /** Output types from input types and attributes; `null` where a type cannot be known. */
   infer(ctx: InferContext<ParsedAttrs<S>>): (TensorType | null)[];
   /** The reference kernel. */
   run(ctx: RunContext<ParsedAttrs<S>>): Tensor[];
 }
 
-/** Declares an op with its attribute schema type inferred. */
-export function defineOp<S extends AttrSchema>(def: OpDef<S>): OpDef<S> {
+/** An input or output spec whose type variable is one of `V`. */
+type IoSpecOf<V extends string> = IoSpec & { readonly type: V };
+
+/**
+ * Declares an op with its attribute schema type inferred; every input and output must name one of the op's type
+ * variables (checked by the compiler).
+ */
+export function defineOp<S extends AttrSchema, const V extends string>(
+  def: OpDef<S> & {
+    readonly types: Readonly<Record<V, TypeConstraint>>;
+    readonly inputs: readonly IoSpecOf<NoInfer<V>>[];
+    readonly outputs: readonly IoSpecOf<NoInfer<V>>[];
+  },
+): OpDef<S> {
   return def;
 }
 

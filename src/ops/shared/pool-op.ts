@@ -2,11 +2,15 @@
  * The shared definition of the single-output pooling ops (AveragePool, LpPool and the Global*Pool ops): float
  * input of rank >= 3, one window geometry per spatial axis, one reduction. Each op file supplies its attributes,
  * how its windows are laid out, and its reduction. (MaxPool, with its optional Indices output, is defined on its own.)
+ * Also the attributes and element types the pooling ops share, and the Lp reduction.
  */
-import type { Dim } from '../ir/dim.js';
-import type { Tensor } from '../ir/tensor.js';
-import type { AttrSchema, ParsedAttrs } from './attributes.js';
-import { defineOp, requireInput, requireType, type OpDef } from './op.js';
+import type { Dim } from '../../ir/dim.js';
+import { DataType, FLOAT_TYPES } from '../../ir/dtype.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { attr, type AttrSchema, type ParsedAttrs } from '../core/attributes.js';
+import { defineOp, requireInput, requireType, type OpDef, type TypeConstraint } from '../core/op.js';
+import { addedAt } from '../core/types.js';
+import { elementTensor, floatData } from './float.js';
 import {
   globalPooledShape,
   globalWindows,
@@ -15,7 +19,39 @@ import {
   type AxisGeometry,
   type WindowAttrs,
 } from './pool-geometry.js';
-import { expectDtype, FLOAT_DTYPES } from './reduce.js';
+import { poolWindows } from './pool-reduce.js';
+
+/** The float types of the pooling ops and Conv: float16/float/double, bfloat16 from opset 22. */
+export const POOL_TYPES: TypeConstraint = { types: FLOAT_TYPES, since: addedAt({ 22: [DataType.BFLOAT16] }) };
+
+/** Attributes shared by MaxPool, AveragePool, LpPool (and, in part, Conv). */
+export const windowAttributes = {
+  autoPad: attr.enum('auto_pad', ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'] as const, 'NOTSET'),
+  kernelShape: attr.requiredInts('kernel_shape'),
+  strides: attr.optionalInts('strides'),
+  pads: attr.optionalInts('pads'),
+} as const;
+
+/** The `p` attribute of LpPool and GlobalLpPool (an int since opset 2). */
+export const lpAttribute = attr.int('p', 2, {
+  check: (v) => (v >= 1 ? undefined : `must be a positive integer, got ${v}`),
+});
+
+/** `(Σ |x|^p)^(1/p)` over the windows `axes` of `x` (LpPool and GlobalLpPool). */
+export function lpPoolTensor(
+  x: Tensor,
+  axes: readonly AxisGeometry[],
+  p: number,
+  fail: (detail: string) => never,
+): Tensor {
+  const input = floatData(x, fail);
+  const powered = new Float64Array(input.length);
+  for (let i = 0; i < input.length; i += 1) powered[i] = Math.abs(input[i] ?? 0) ** p;
+  const pooled = poolWindows(powered, x.dims, axes, 'sum');
+  const root = 1 / p;
+  for (let i = 0; i < pooled.data.length; i += 1) pooled.data[i] = (pooled.data[i] ?? 0) ** root;
+  return elementTensor(x.dtype, pooled.dims, pooled.data);
+}
 
 /** What distinguishes one pooling op. */
 export interface PoolOpSpec<S extends AttrSchema> {
@@ -42,18 +78,16 @@ export function definePoolOp<S extends AttrSchema>(spec: PoolOpSpec<S>): OpDef<S
     opType: spec.opType,
     domain: '',
     versions: spec.versions,
-    inputs: [{ name: 'X' }],
-    outputs: [{ name: 'Y' }],
+    inputs: [{ name: 'X', type: 'T' }],
+    outputs: [{ name: 'Y', type: 'T' }],
     attributes: spec.attributes,
-    dtypes: FLOAT_DTYPES,
+    types: { T: POOL_TYPES },
     infer(ctx) {
       const x = requireType(ctx, 0);
-      expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
       return [{ dtype: x.dtype, shape: x.shape === null ? null : outShape(x.shape, ctx.attrs, ctx.fail) }];
     },
     run(ctx) {
       const x = requireInput(ctx, 0);
-      expectDtype(x.dtype, FLOAT_DTYPES, 'input X', ctx.fail);
       if (x.dims.length < 3) ctx.fail(`input X must have rank >= 3 (N, C, spatial...), got ${x.describe()}`);
       const spatial = x.dims.slice(2);
       const windows =

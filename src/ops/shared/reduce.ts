@@ -1,6 +1,5 @@
 /**
- * Shared machinery of the Reduce* ops (ReduceMax, ReduceMean, ReduceSum) and the element conversions the
- * float-or-small-integer kernels share.
+ * Shared machinery of the Reduce* ops (ReduceMax, ReduceMean, ReduceSum).
  *
  * ONNX history of the axes: an `axes` attribute until the op moved it to an optional int64 input (opset 18 for
  * ReduceMax/ReduceMean, 13 for ReduceSum), together with `noop_with_empty_axes`. Axes may be negative from
@@ -8,61 +7,25 @@
  * which makes the op an identity. A reduction over an empty set gives the identity of the reduction: -inf for
  * max, 0 for sum, and 0/0 = NaN for mean.
  */
-import { formatShape, SymDim, type Dim } from '../ir/dim.js';
-import { DataType, dtypeName } from '../ir/dtype.js';
-import { sizeOf, stridesOf, Tensor } from '../ir/tensor.js';
-import type { TensorType } from '../ir/value.js';
-import { attr } from './attributes.js';
-import { floatData, floatTensor } from './float.js';
-import { defineOp, requireInput, requireType } from './op.js';
+import { formatShape, SymDim, type Dim } from '../../ir/dim.js';
+import { DataType, FLOAT_TYPES } from '../../ir/dtype.js';
+import { sizeOf, stridesOf, type Tensor } from '../../ir/tensor.js';
+import type { TensorType } from '../../ir/value.js';
+import { attr } from '../core/attributes.js';
+import { defineOp, requireInput, requireType, type TypeConstraint } from '../core/op.js';
+import { addedAt } from '../core/types.js';
+import { elementData, elementTensor } from './float.js';
 import type { FloatArray } from './pool-reduce.js';
 
-/** The float types every float kernel accepts (float16/bfloat16 compute in float32 and round once). */
-export const FLOAT_DTYPES: readonly DataType[] = [DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16];
-
-/** Integer types whose every value is exact in a float64 (computed through Float64Array). */
-export const SMALL_INT_DTYPES: readonly DataType[] = [
-  DataType.INT8,
-  DataType.UINT8,
-  DataType.INT16,
-  DataType.UINT16,
-  DataType.INT32,
-  DataType.UINT32,
-];
-
-/** Refuses an element type outside `allowed`, naming the value and the accepted types. */
-export function expectDtype(
-  dtype: DataType,
-  allowed: readonly DataType[],
-  what: string,
-  fail: (detail: string) => never,
-): void {
-  if (!allowed.includes(dtype))
-    fail(
-      `${what} has element type ${dtypeName(dtype)}, which this op does not support (supported: ${allowed.map(dtypeName).join(', ')})`,
-    );
-}
-
-/** A tensor's elements as floats: float types via `floatData`, small integers and bool exactly as float64. */
-export function elementData(tensor: Tensor, fail: (detail: string) => never): FloatArray {
-  if (SMALL_INT_DTYPES.includes(tensor.dtype) || tensor.dtype === DataType.BOOL) {
-    const data = tensor.data;
-    if (Array.isArray(data) || data instanceof BigInt64Array || data instanceof BigUint64Array)
-      return fail(`cannot read ${tensor.describe()} as numbers`);
-    return Float64Array.from(data);
-  }
-  return floatData(tensor, fail);
-}
-
-/** Wraps computed values as a tensor of `dtype` (float types rounded once; integers truncated toward zero). */
-export function elementTensor(dtype: DataType, dims: readonly number[], data: FloatArray): Tensor {
-  if (!SMALL_INT_DTYPES.includes(dtype) && dtype !== DataType.BOOL) return floatTensor(dtype, dims, data);
-  const out = Tensor.zeros(dtype, dims);
-  const target = out.data;
-  if (Array.isArray(target) || target instanceof BigInt64Array || target instanceof BigUint64Array) return out;
-  for (let i = 0; i < data.length; i += 1) target[i] = Math.trunc(data[i] ?? 0);
-  return out;
-}
+/**
+ * The element types of ReduceMean and ReduceSum: floats (bfloat16 from 13) and the 32/64-bit integers; int64 and
+ * uint64 are not computed (the kernels work in float64).
+ */
+export const REDUCE_NUMERIC_TYPES: TypeConstraint = {
+  types: [...FLOAT_TYPES, DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64],
+  since: addedAt({ 13: [DataType.BFLOAT16] }),
+  unimplemented: [DataType.INT64, DataType.UINT64],
+};
 
 /** How the elements of one reduced group combine. */
 export type ReduceKind = 'max' | 'sum' | 'mean';
@@ -134,10 +97,8 @@ export interface ReduceOpSpec {
   /** The opset where `axes` became an input (and `noop_with_empty_axes` appeared). */
   readonly axesInputSince: number;
   readonly kind: ReduceKind;
-  /** Accepted element types (bool only where the op's spec allows it). */
-  readonly dtypes: readonly DataType[];
-  /** Per-type first opset (e.g. bool for ReduceMax from 20). */
-  readonly dtypeSince?: ReadonlyMap<DataType, number>;
+  /** The element types of `data` and `reduced`. */
+  readonly types: TypeConstraint;
 }
 
 /** The requested axes: from the attribute (old opsets) or the constant `axes` input; `undefined` = not known. */
@@ -155,14 +116,6 @@ function requestedAxes(
 
 /** Builds the op definition of one Reduce* op. */
 export function defineReduceOp(spec: ReduceOpSpec) {
-  const checkType = (dtype: DataType, opset: number, fail: (detail: string) => never): void => {
-    expectDtype(dtype, spec.dtypes, 'input data', fail);
-    const since = spec.dtypeSince?.get(dtype);
-    if (since !== undefined && opset < since)
-      fail(
-        `input data of element type ${dtypeName(dtype)} needs opset ${since} or later, the model has opset ${opset}`,
-      );
-  };
   const plan = (
     shape: readonly Dim[],
     axes: readonly number[],
@@ -182,20 +135,19 @@ export function defineReduceOp(spec: ReduceOpSpec) {
     opType: spec.opType,
     domain: '',
     versions: spec.versions,
-    inputs: [{ name: 'data' }, { name: 'axes', optional: true, since: spec.axesInputSince }],
-    outputs: [{ name: 'reduced' }],
+    inputs: [
+      { name: 'data', type: 'T' },
+      { name: 'axes', type: 'I', optional: true, since: spec.axesInputSince, fromAttribute: 'axes' },
+    ],
+    outputs: [{ name: 'reduced', type: 'T' }],
     attributes: {
       axes: attr.optionalInts('axes', { until: spec.axesInputSince - 1 }),
       keepdims: attr.int('keepdims', 1),
       noopWithEmptyAxes: attr.int('noop_with_empty_axes', 0, { since: spec.axesInputSince }),
     },
-    dtypes: spec.dtypes,
+    types: { T: spec.types, I: { types: [DataType.INT64] } },
     infer(ctx) {
       const data = requireType(ctx, 0);
-      checkType(data.dtype, ctx.opset, ctx.fail);
-      const axesType = ctx.inputs[1];
-      if (axesType !== null && axesType !== undefined && axesType.dtype !== DataType.INT64)
-        ctx.fail(`input axes must be int64, got ${dtypeName(axesType.dtype)}`);
       const keepdims = ctx.attrs.keepdims !== 0;
       // A constant axes input is known; an omitted one means "no axes"; any other is known only at run time.
       const omitted = ctx.inputs[1] === null || ctx.inputs[1] === undefined;
@@ -215,7 +167,6 @@ export function defineReduceOp(spec: ReduceOpSpec) {
     },
     run(ctx) {
       const input = requireInput(ctx, 0);
-      checkType(input.dtype, ctx.opset, ctx.fail);
       const axesInput = ctx.inputs.length > 1 ? (ctx.inputs[1] ?? null) : null;
       const axes = requestedAxes(ctx.opset, spec, ctx.attrs.axes, axesInput) ?? [];
       const { axes: reduced, identity } = plan(input.dims, axes, ctx.attrs.noopWithEmptyAxes !== 0, ctx.fail);

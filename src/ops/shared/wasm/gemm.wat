@@ -1,4 +1,4 @@
-;; C = A·B in float64 for the reference's convolutions and matrix products (see src/ops/wasm-gemm.ts).
+;; C = A·B in float64 for the reference's convolutions and matrix products (see src/ops/shared/wasm-gemm.ts).
 ;; A is packed in 4-row blocks as [M4/4][K][4]; B is row-major [K][N4]; C is row-major [M4][N4] and overwritten.
 ;; M4 and N4 are multiples of 4 (the caller zero-pads). Each 4×4 tile of C is 8 f64x2 accumulators; every product is
 ;; added in k order with separate multiply and add, exactly as the JS kernel does, so the results are bit-identical.
