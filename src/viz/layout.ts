@@ -1,0 +1,121 @@
+/**
+ * Layered layout of a graph picture, by dagre (@dagrejs/dagre).
+ *
+ * Why dagre and not ELK (elkjs), after laying out YOLOv5n (236 nodes, 322 edges) and YOLOv5n-seg (358 nodes,
+ * 467 edges) with both, with the same boxes and edge labels:
+ *   - Readability: both give a clean top-to-bottom Sugiyama layout of these graphs. ELK's orthogonal routing is
+ *     tidier where many edges fan out, but its edge labels sit on the edge's first segment, close to the producer,
+ *     and pile up on the long skip connections of the YOLO necks; dagre reserves a slot for every label in the
+ *     middle rank of its edge, so labels never overlap boxes or each other. Both keep edges out of boxes.
+ *   - Speed: dagre ~1.5–2.2 s for these models in Node, ELK ~4.3–5.5 s (its GWT-compiled Java warms up on each
+ *     run in a fresh process). Both are "seconds"; dagre is the faster.
+ *   - API: dagre is synchronous, so `renderGraphSvg` returns a string in the CLI, in tests and in the browser
+ *     alike. elkjs's `layout()` returns a Promise (in Node and in browsers; a Web Worker is optional), which would
+ *     make every caller async.
+ *   - Size: dagre's ESM bundle is 48 kB (graphlib included, MIT licence); elkjs's is 1.6 MB (EPL-2.0 / GPL-3.0).
+ *     For the browser app that is a 30× difference in what a user downloads.
+ * dagre is kept up by the dagrejs organisation (3.x is TypeScript, ships its own types and an ESM build).
+ */
+import dagre from '@dagrejs/dagre';
+import type { EdgeLabel, GraphLabel, NodeLabel } from '@dagrejs/dagre';
+
+/** A point in picture coordinates (pixels, y down). */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** A box to place: its size is fixed by its text. */
+export interface LayoutBoxInput {
+  readonly id: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An edge to route, with the size of its label (0×0 for none). */
+export interface LayoutEdgeInput {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly labelWidth: number;
+  readonly labelHeight: number;
+}
+
+/** Where a box went: its top-left corner and size. */
+export interface PlacedBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** How an edge goes: its polyline (producer to consumer) and the centre of its label. */
+export interface RoutedEdge {
+  readonly points: readonly Point[];
+  readonly label: Point | undefined;
+}
+
+/** A finished layout. */
+export interface GraphLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly boxes: ReadonlyMap<string, PlacedBox>;
+  readonly edges: ReadonlyMap<string, RoutedEdge>;
+}
+
+/** Layout options. */
+export interface LayoutOptions {
+  /** Top to bottom (default) or left to right. */
+  readonly direction?: 'TB' | 'LR';
+  /** Space between boxes of one rank (default 24). */
+  readonly nodeSeparation?: number;
+  /** Space between ranks (default 36). */
+  readonly rankSeparation?: number;
+  /** Margin around the picture (default 16). */
+  readonly margin?: number;
+}
+
+/** Places the boxes and routes the edges. Synchronous; throws nothing for any well-formed input. */
+export function layoutGraph(
+  boxes: readonly LayoutBoxInput[],
+  edges: readonly LayoutEdgeInput[],
+  options: LayoutOptions = {},
+): GraphLayout {
+  const margin = options.margin ?? 16;
+  const graph = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true });
+  graph.setGraph({
+    rankdir: options.direction ?? 'TB',
+    nodesep: options.nodeSeparation ?? 24,
+    ranksep: options.rankSeparation ?? 36,
+    edgesep: 12,
+    marginx: margin,
+    marginy: margin,
+  });
+  for (const box of boxes) graph.setNode(box.id, { width: box.width, height: box.height });
+  for (const edge of edges) {
+    graph.setEdge(
+      edge.from,
+      edge.to,
+      { width: edge.labelWidth, height: edge.labelHeight, labelpos: 'c', minlen: 1 },
+      edge.id,
+    );
+  }
+  dagre.layout(graph);
+
+  const placed = new Map<string, PlacedBox>();
+  for (const box of boxes) {
+    const node = graph.node(box.id);
+    const x = (node.x ?? 0) - box.width / 2;
+    const y = (node.y ?? 0) - box.height / 2;
+    placed.set(box.id, { x, y, width: box.width, height: box.height });
+  }
+  const routed = new Map<string, RoutedEdge>();
+  for (const edge of edges) {
+    const label = graph.edge({ v: edge.from, w: edge.to, name: edge.id });
+    const points = (label.points ?? []).map((p: Point) => ({ x: p.x, y: p.y }));
+    const hasLabel = edge.labelWidth > 0 && label.x !== undefined && label.y !== undefined;
+    routed.set(edge.id, { points, label: hasLabel ? { x: label.x ?? 0, y: label.y ?? 0 } : undefined });
+  }
+  const size = graph.graph();
+  return { width: size.width ?? 0, height: size.height ?? 0, boxes: placed, edges: routed };
+}
