@@ -103,9 +103,12 @@ export function formatAttributeCompact(
       return `${label} ${formatFloat(attribute.value)}`;
     case 'string':
       return `${label} ${attribute.value}`;
-    case 'ints':
+    case 'ints': {
       if (name === 'pads') return `${label} ${formatPads(attribute.value)}`;
-      return `${label} ${name in ABBREVIATIONS ? attribute.value.map(formatInt).join('×') : `[${attribute.value.map(formatInt).join(',')}]`}`;
+      const items = attribute.value.map(formatInt);
+      // Window attributes read as sizes (`k 5×5`), other lists as lists (`perm [0,2,1]`).
+      return `${label} ${name in ABBREVIATIONS ? items.join('×') : `[${items.join(',')}]`}`;
+    }
     case 'floats':
       return `${label} [${attribute.value.map(formatFloat).join(',')}]`;
     case 'strings':
@@ -116,8 +119,10 @@ export function formatAttributeCompact(
       return `${label} ${attribute.value.length} tensors`;
     case 'graph':
       return `${label}: subgraph '${attribute.value.name}' (${countNodes(attribute.value)} nodes)`;
-    case 'graphs':
-      return `${label}: ${attribute.value.length} subgraphs (${attribute.value.reduce((n, g) => n + countNodes(g), 0)} nodes)`;
+    case 'graphs': {
+      const nodes = attribute.value.reduce((sum, graph) => sum + countNodes(graph), 0);
+      return `${label}: ${attribute.value.length} subgraphs (${nodes} nodes)`;
+    }
     case 'opaque':
       return `${label} (${attribute.value.length} bytes)`;
   }

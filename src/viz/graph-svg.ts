@@ -168,7 +168,10 @@ function renderBox(box: DisplayBox, text: BoxText, at: PlacedBox): string {
     const { x, y, width } = at;
     const h = text.headerHeight;
     const r = round;
-    const d = `M${num(x)},${num(y + h)}V${num(y + r)}Q${num(x)},${num(y)} ${num(x + r)},${num(y)}H${num(x + width - r)}Q${num(x + width)},${num(y)} ${num(x + width)},${num(y + r)}V${num(y + h)}Z`;
+    const d = [
+      `M${num(x)},${num(y + h)}V${num(y + r)}Q${num(x)},${num(y)} ${num(x + r)},${num(y)}`,
+      `H${num(x + width - r)}Q${num(x + width)},${num(y)} ${num(x + width)},${num(y + r)}V${num(y + h)}Z`,
+    ].join('');
     parts.push(element('path', { d, fill: colours.fill, stroke: colours.stroke, 'stroke-width': 1.2 }));
   } else if (box.kind === 'op') {
     parts.push(
@@ -254,7 +257,8 @@ export function renderDisplayGraphSvg(graph: DisplayGraph, options: GraphSvgOpti
   const folded = graph.foldedConstantCount === 0 ? '' : ` and ${graph.foldedConstantCount} Constant nodes`;
   const heading =
     options.title ??
-    `graph '${graph.name}': ${nodeCount + graph.foldedConstantCount} nodes; ${graph.initializerCount} initializers${folded} are drawn inside the nodes that use them`;
+    `graph '${graph.name}': ${nodeCount + graph.foldedConstantCount} nodes; ` +
+      `${graph.initializerCount} initializers${folded} are drawn inside the nodes that use them`;
   const top = heading === '' ? 0 : HEADING_FONT * 2;
   // Edges first, then every label over all edges (so no other edge crosses a label), then the boxes on top.
   const edgeParts: string[] = [];
@@ -313,7 +317,8 @@ export function renderDisplayGraphSvg(graph: DisplayGraph, options: GraphSvgOpti
       ? ''
       : textElement(heading, { x: 16, y: HEADING_FONT * 1.4, 'font-size': HEADING_FONT, 'font-weight': 'bold' });
   const width = Math.max(layout.width, textWidth(heading, HEADING_FONT) + 32);
-  const body = `${headingText}<g transform="translate(0 ${top})">${edgeParts.join('')}${labelParts.join('')}${boxParts.join('')}</g>`;
+  const picture = [...edgeParts, ...labelParts, ...boxParts].join('');
+  const body = `${headingText}<g transform="translate(0 ${top})">${picture}</g>`;
   return svgDocument(width, layout.height + top, body, ARROW_MARKER);
 }
 

@@ -16,8 +16,7 @@
  *     For the browser app that is a 30× difference in what a user downloads.
  * dagre is kept up by the dagrejs organisation (3.x is TypeScript, ships its own types and an ESM build).
  */
-import dagre from '@dagrejs/dagre';
-import type { EdgeLabel, GraphLabel, NodeLabel } from '@dagrejs/dagre';
+import { dagre } from './dagre.js';
 
 /** A point in picture coordinates (pixels, y down). */
 export interface Point {
@@ -82,7 +81,7 @@ export function layoutGraph(
   options: LayoutOptions = {},
 ): GraphLayout {
   const margin = options.margin ?? 16;
-  const graph = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true });
+  const graph = new dagre.graphlib.Graph({ multigraph: true });
   graph.setGraph({
     rankdir: options.direction ?? 'TB',
     nodesep: options.nodeSeparation ?? 24,
@@ -105,16 +104,17 @@ export function layoutGraph(
   const placed = new Map<string, PlacedBox>();
   for (const box of boxes) {
     const node = graph.node(box.id);
-    const x = (node.x ?? 0) - box.width / 2;
-    const y = (node.y ?? 0) - box.height / 2;
+    const x = (node?.x ?? 0) - box.width / 2;
+    const y = (node?.y ?? 0) - box.height / 2;
     placed.set(box.id, { x, y, width: box.width, height: box.height });
   }
   const routed = new Map<string, RoutedEdge>();
   for (const edge of edges) {
     const label = graph.edge({ v: edge.from, w: edge.to, name: edge.id });
-    const points = (label.points ?? []).map((p: Point) => ({ x: p.x, y: p.y }));
-    const hasLabel = edge.labelWidth > 0 && label.x !== undefined && label.y !== undefined;
-    routed.set(edge.id, { points, label: hasLabel ? { x: label.x ?? 0, y: label.y ?? 0 } : undefined });
+    const points = (label?.points ?? []).map((p) => ({ x: p.x, y: p.y }));
+    const at =
+      edge.labelWidth > 0 && label?.x !== undefined && label.y !== undefined ? { x: label.x, y: label.y } : undefined;
+    routed.set(edge.id, { points, label: at });
   }
   const size = graph.graph();
   return { width: size.width ?? 0, height: size.height ?? 0, boxes: placed, edges: routed };

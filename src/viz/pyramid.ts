@@ -200,7 +200,7 @@ function fixedPanel(level: FixedLevel, height: number, width: number): BinsPanel
     level.kernel[0] === level.kernel[1] && level.stride[0] === level.stride[1] && level.pad[0] === level.pad[1];
   const window = same
     ? `window ${level.kernel[0]}, stride ${level.stride[0]}, pad ${level.pad[0]}`
-    : `window ${level.kernel[0]}×${level.kernel[1]}, stride ${level.stride[0]}×${level.stride[1]}, pad ${level.pad[0]}×${level.pad[1]}`;
+    : `window ${level.kernel.join('×')}, stride ${level.stride.join('×')}, pad ${level.pad.join('×')}`;
   return {
     kind: 'bins',
     title: `level ${level.n}: ${level.n}×${level.n} bins`,

@@ -93,6 +93,16 @@ export function wrapText(text: string, maxColumns: number): string[] {
   return lines;
 }
 
+/** Characters no XML 1.0 document may hold: most C0 controls, U+FFFE/U+FFFF and unpaired surrogates. */
+const NOT_XML = new RegExp(
+  [
+    '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]',
+    '[\\ud800-\\udbff](?![\\udc00-\\udfff])',
+    '(?<![\\ud800-\\udbff])[\\udc00-\\udfff]',
+  ].join('|'),
+  'g',
+);
+
 const XML_ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -107,13 +117,7 @@ const XML_ESCAPES: Readonly<Record<string, string>> = {
  * well-formed document.
  */
 export function escapeXml(text: string): string {
-  return text
-    .replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char)
-    .replace(
-      // eslint-disable-next-line no-control-regex
-      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-      '\ufffd',
-    );
+  return text.replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char).replace(NOT_XML, '\ufffd');
 }
 
 /** A coordinate or length as short text (at most two decimals, no trailing zeros). */
