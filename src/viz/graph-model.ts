@@ -48,6 +48,8 @@ export interface DisplayEdge {
   /** The value's type (`float32[N, 256, H, W]`, or `?`). */
   readonly label: string;
   readonly valueName: string;
+  /** True when a subgraph of the consumer reads the value (drawn dashed: there is no input slot for it). */
+  readonly captured: boolean;
 }
 
 /** A graph ready for layout. */
@@ -126,6 +128,25 @@ function countNodes(graph: Graph): number {
   return count;
 }
 
+/** The values of `outer` that the subgraphs of `node` read, each once, in order of first use. */
+function capturedValues(node: Node, outer: Graph): Value[] {
+  const found = new Set<Value>();
+  const visit = (graph: Graph): void => {
+    for (const inner of graph.nodes) {
+      for (const value of inner.inputs) if (value !== null && value.graph === outer) found.add(value);
+      for (const attribute of inner.attributes.values()) {
+        if (attribute.kind === 'graph') visit(attribute.value);
+        if (attribute.kind === 'graphs') attribute.value.forEach(visit);
+      }
+    }
+  };
+  for (const attribute of node.attributes.values()) {
+    if (attribute.kind === 'graph') visit(attribute.value);
+    if (attribute.kind === 'graphs') attribute.value.forEach(visit);
+  }
+  return [...found];
+}
+
 /** The formal name of input slot `index` of a node (`W` for Conv's second input), or `in<index>`. */
 function slotName(node: Node, opset: number, index: number): string {
   const op = findOp(node.domain, node.opType);
@@ -160,6 +181,8 @@ function foldedConstant(node: Node, graph: Graph): string | undefined {
   const [output] = node.outputs;
   if (node.opType !== 'Constant' || !isDefaultDomain(node.domain) || node.inputs.length > 0) return undefined;
   if (output === undefined || node.outputs.length !== 1 || graph.outputs.includes(output)) return undefined;
+  // Only where every reader is a node of this graph: a value a subgraph reads keeps its box and its edge.
+  if (output.consumers().some((consumer) => consumer.graph !== graph)) return undefined;
   const [entry] = [...node.attributes];
   if (entry === undefined || node.attributes.size !== 1) return undefined;
   const [name, attribute] = entry;
@@ -248,6 +271,20 @@ export function displayGraph(model: Model, options: DisplayOptions = {}): Displa
         to: `n${index}`,
         label: formatEdgeType(typeOf(value)),
         valueName: value.name,
+        captured: false,
+      });
+    }
+    // Values of this graph that the node's subgraphs read (If/Loop/Scan bodies capture outer values by name).
+    for (const value of capturedValues(node, graph)) {
+      const from = boxOfValue.get(value);
+      if (from === undefined || folded.has(value)) continue;
+      edges.push({
+        id: `e${edges.length}`,
+        from,
+        to: `n${index}`,
+        label: formatEdgeType(typeOf(value)),
+        valueName: value.name,
+        captured: true,
       });
     }
   });
@@ -266,7 +303,14 @@ export function displayGraph(model: Model, options: DisplayOptions = {}): Displa
     });
     const from = boxOfValue.get(value);
     if (from !== undefined) {
-      edges.push({ id: `e${edges.length}`, from, to: id, label: formatEdgeType(typeOf(value)), valueName: value.name });
+      edges.push({
+        id: `e${edges.length}`,
+        from,
+        to: id,
+        label: formatEdgeType(typeOf(value)),
+        valueName: value.name,
+        captured: false,
+      });
     }
   });
 

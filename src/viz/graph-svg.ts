@@ -270,13 +270,14 @@ export function renderDisplayGraphSvg(graph: DisplayGraph, options: GraphSvgOpti
     edgeParts.push(
       element(
         'g',
-        { class: 'edge', 'data-from': edge.from, 'data-to': edge.to },
-        titleElement(`'${edge.valueName}': ${edge.label}`) +
+        { class: edge.captured ? 'edge captured' : 'edge', 'data-from': edge.from, 'data-to': edge.to },
+        titleElement(`'${edge.valueName}': ${edge.label}${edge.captured ? ' (read inside a subgraph)' : ''}`) +
           element('path', {
             d: smoothPath(route.points),
             fill: 'none',
             stroke: '#8a8a8a',
             'stroke-width': 1.2,
+            'stroke-dasharray': edge.captured ? '5 4' : undefined,
             'marker-end': 'url(#arrow)',
           }),
       ),

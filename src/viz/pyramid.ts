@@ -121,7 +121,8 @@ function describeLevelPlan(plan: LevelPlan | undefined, pool: 'max' | 'avg'): st
       if (plan.rows.kind === 'pool' && plan.cols.kind === 'pool')
         return [`lowered as ${op}Pool, kernel = stride = ${plan.rows.kernel}×${plan.cols.kernel}`];
       return [
-        `lowered per axis, ${describeAxisPlan(plan.rows, 'rows', pool)}`,
+        'lowered per axis:',
+        describeAxisPlan(plan.rows, 'rows', pool),
         describeAxisPlan(plan.cols, 'cols', pool),
       ];
   }
