@@ -26,7 +26,16 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
 const INT_DEFAULTS: Readonly<Record<string, bigint>> = { group: 1n, ceil_mode: 0n, storage_order: 0n };
 
 /** Attributes shown first, in this order (the window of a pool or conv reads best as kernel, stride, pads). */
-export const LEADING_ATTRIBUTES: readonly string[] = ['kernel_shape', 'strides', 'pads', 'dilations', 'group', 'axis'];
+export const LEADING_ATTRIBUTES: readonly string[] = [
+  'kernel_shape',
+  'strides',
+  'pads',
+  'dilations',
+  'group',
+  'axis',
+  'start',
+  'end',
+];
 
 /** Attribute values that are the ONNX defaults and only add noise when shown. */
 function isNoise(name: string, attribute: Attribute): boolean {
@@ -88,6 +97,11 @@ function formatPads(values: readonly bigint[]): string {
   return first !== undefined && values.every((v) => v === first) ? formatInt(first) : values.map(formatInt).join(',');
 }
 
+/** `1 node`, `2 nodes`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** One attribute as compact text for a node box; undefined when it only repeats a default. */
 export function formatAttributeCompact(
   name: string,
@@ -118,10 +132,10 @@ export function formatAttributeCompact(
     case 'tensors':
       return `${label} ${attribute.value.length} tensors`;
     case 'graph':
-      return `${label}: subgraph '${attribute.value.name}' (${countNodes(attribute.value)} nodes)`;
+      return `${label}: subgraph '${attribute.value.name}' (${plural(countNodes(attribute.value), 'node')})`;
     case 'graphs': {
       const nodes = attribute.value.reduce((sum, graph) => sum + countNodes(graph), 0);
-      return `${label}: ${attribute.value.length} subgraphs (${nodes} nodes)`;
+      return `${label}: ${plural(attribute.value.length, 'subgraph')} (${plural(nodes, 'node')})`;
     }
     case 'opaque':
       return `${label} (${attribute.value.length} bytes)`;

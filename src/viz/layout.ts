@@ -117,5 +117,8 @@ export function layoutGraph(
     routed.set(edge.id, { points, label: at });
   }
   const size = graph.graph();
-  return { width: size.width ?? 0, height: size.height ?? 0, boxes: placed, edges: routed };
+  // dagre reports -Infinity for a graph without nodes.
+  const extent = (value: number | undefined): number =>
+    value !== undefined && Number.isFinite(value) ? value : 2 * margin;
+  return { width: extent(size.width), height: extent(size.height), boxes: placed, edges: routed };
 }

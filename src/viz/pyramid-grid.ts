@@ -75,7 +75,7 @@ export function textBlock(lines: readonly string[], x: number, y: number, fontSi
 
 /** How far apart index labels must be so that they do not collide. */
 export function indexStep(cell: number, widest: number): number {
-  const need = widest + 3;
+  const need = widest + 5;
   for (const step of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]) if (step * cell >= need) return step;
   return 1000;
 }

@@ -225,9 +225,11 @@ export function drawField(panel: FieldPanel, cell: number, headHeight: number): 
       }),
     );
   }
+  const font = Math.max(8, Math.min(11, cell * 0.8));
   panel.stages.forEach((stage, k) => {
     const box = rect(stage.rows, stage.cols);
-    if (k < panel.stages.length - 1)
+    const last = k === panel.stages.length - 1;
+    if (!last)
       parts.push(
         element('rect', {
           ...box,
@@ -239,12 +241,18 @@ export function drawField(panel: FieldPanel, cell: number, headHeight: number): 
           'data-rows': `${stage.rows.start},${stage.rows.end}`,
         }),
       );
+    // An inner window's label only where it clears the next window's label; the size alone where the chain
+    // (`5∘5 = 9×9`) is wider than the window.
+    const next = panel.stages[k + 1];
+    if (next !== undefined && box.y - rect(next.rows, next.cols).y < font + 3) return;
+    const size = stage.label.split(' = ').at(-1) ?? stage.label;
+    const label = textWidth(stage.label, font) + 6 <= box.width ? stage.label : size;
     parts.push(
-      textElement(stage.label, {
+      textElement(label, {
         x: box.x + 3,
         y: box.y + 3,
-        'font-size': Math.max(8, Math.min(11, cell * 0.8)),
-        fill: k < panel.stages.length - 1 ? '#a14f00' : '#0b4a99',
+        'font-size': font,
+        fill: last ? '#0b4a99' : '#a14f00',
         'font-weight': 'bold',
         'dominant-baseline': 'hanging',
       }),

@@ -29,17 +29,16 @@ import {
 import { drawBins, drawField, drawRefused } from './pyramid-panels.js';
 import { element, svgDocument, textElement, textWidth } from './svg.js';
 
-/** Cell size shared by all panels: the largest grid fits in about GRID_TARGET pixels. */
+/** Cell size shared by all panels: the tallest grid fits in about GRID_TARGET pixels, the widest in 1.5 times that. */
 function cellSize(panels: readonly PyramidPanel[]): number {
-  const largest = Math.max(
-    1,
-    ...panels.flatMap((panel) => {
-      if (panel.kind === 'refused') return [];
-      const { rows, cols } = extent(panel);
-      return [Math.max(rows, cols)];
-    }),
-  );
-  return Math.max(1, Math.min(28, Math.floor(GRID_TARGET / largest)));
+  let cell = 28;
+  for (const panel of panels) {
+    if (panel.kind === 'refused') continue;
+    const { rows, cols } = extent(panel);
+    // Wide maps may use more width than height (an 8×40 map should not shrink to fit 320 pixels across).
+    cell = Math.min(cell, Math.floor(GRID_TARGET / rows), Math.floor((GRID_TARGET * 1.5) / cols));
+  }
+  return Math.max(1, cell);
 }
 
 /** Draws a pyramid picture (panels side by side, wrapping) as an SVG document. */

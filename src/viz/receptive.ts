@@ -139,10 +139,11 @@ function fieldPanel(
           .map((p) => p.name)
           .join(', ')}: ${field.label}`;
   const inside = (iv: Interval, size: number): string => `[${Math.max(0, iv.start)}, ${Math.min(size, iv.end)})`;
+  const reachesOut = field.rows.start < 0 || field.cols.start < 0 || field.rows.end > height || field.cols.end > width;
   const notes = [
     own === undefined ? '' : `kernel ${windowText([own])}, stride ${own.stride[0]}, pad ${own.padBegin[0]}`,
     `reads rows [${field.rows.start}, ${field.rows.end}), cols [${field.cols.start}, ${field.cols.end})`,
-    `of the input: rows ${inside(field.rows, height)}, cols ${inside(field.cols, width)}`,
+    ...(reachesOut ? [`of the input: rows ${inside(field.rows, height)}, cols ${inside(field.cols, width)}`] : []),
   ];
   return {
     kind: 'field',

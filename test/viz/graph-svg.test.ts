@@ -210,13 +210,19 @@ describe('renderGraphSvg', () => {
     ]);
     const ifBox = texts(box(folded, 'branch')).join('\n');
     expect(ifBox).toContain("then_branch: subgraph 'then' (2 nodes)");
-    expect(ifBox).toContain("else_branch: subgraph 'else' (1 nodes)");
+    expect(ifBox).toContain("else_branch: subgraph 'else' (1 node)");
     expect(texts(folded)).toContain(
       "graph 'folding': 3 nodes; 0 initializers and 1 Constant nodes are drawn inside the nodes that use them",
     );
 
     const unfolded = parseXml(renderGraphSvg(model, { foldConstants: false }));
     expect(byClass(unfolded, 'op').map((g) => g.attributes.get('data-op'))).toEqual(['Constant', 'Reshape', 'If']);
+  });
+
+  it('draws an empty graph as a small valid picture', () => {
+    const root = parseXml(renderGraphSvg(new Model(new Graph('empty'), 17)));
+    expect(numberAttr(root, 'height')).toBeGreaterThan(0);
+    expect(byClass(root, 'node')).toEqual([]);
   });
 
   it.skipIf(!haveSharedGolden('yolov5n graph picture'))('renders YOLOv5n and YOLOv5n-seg', () => {
