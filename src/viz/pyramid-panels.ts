@@ -147,6 +147,10 @@ export function drawBins(panel: BinsPanel, cell: number, headHeight: number): Dr
             'font-size': labelFont,
             fill: colour,
             'font-weight': 'bold',
+            // A white halo keeps the label readable over grid lines, outlines and the input's border.
+            stroke: '#ffffff',
+            'stroke-width': 2.5,
+            'paint-order': 'stroke',
             'text-anchor': 'middle',
             'dominant-baseline': 'central',
           }),
@@ -254,6 +258,9 @@ export function drawField(panel: FieldPanel, cell: number, headHeight: number): 
         'font-size': font,
         fill: last ? '#0b4a99' : '#a14f00',
         'font-weight': 'bold',
+        stroke: '#ffffff',
+        'stroke-width': 2.5,
+        'paint-order': 'stroke',
         'dominant-baseline': 'hanging',
       }),
     );
