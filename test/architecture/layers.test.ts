@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../shared.js';
 
 /** The layers, lowest first: a folder may import the ones before it, never one after it. */
-const LAYERS = ['ir', 'ops', 'graph', 'blocks', 'transform', 'export', 'runtime', 'golden', 'cli'] as const;
+const LAYERS = ['ir', 'ops', 'graph', 'blocks', 'transform', 'viz', 'export', 'runtime', 'golden', 'cli'] as const;
 
 const SRC = join(REPO_ROOT, 'src');
 const IMPORT =

@@ -1,7 +1,7 @@
 /**
  * `sppkit build <block> ... -o model.onnx` and `sppkit build-model` (the default job).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { catalog, type BlockOptions } from '../../blocks/index.js';
 import { seededWeights, validateWeights } from '../../blocks/weights.js';
@@ -15,6 +15,7 @@ import { referenceBackend } from '../../runtime/reference.js';
 import { choice, dim, FailedError, int, intList, parse, str, UsageError } from '../args.js';
 import { readWeightsFolder, saveModel as writeModelFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
+import { isPyramidBlock, pyramidConfigFromOptions, renderPyramidSvg, PYRAMID_BLOCKS } from '../../viz/index.js';
 
 /** Everything `build` needs to make a model. */
 export interface BuildSpec {
@@ -46,7 +47,7 @@ export function buildModel(spec: BuildSpec): Model {
   return model;
 }
 
-export const BUILD_HELP = `usage: sppkit build <block> [options] -o model.onnx
+export const BUILD_HELP = `usage: sppkit build <block> [options] -o model.onnx [--svg bins.svg]
 
 blocks: ${Object.values(catalog)
   .map((e) => e.cliName)
@@ -70,7 +71,10 @@ options:
   --count-include-pad    the average divisor counts padding (avg-pool; default off, as ONNX)
   --keep-bn              keep BatchNormalization nodes (default: folded into the convs)
   --check                validate: checker, then reference vs ort-cpu on a random input
-  -o, --output FILE      where to write the model (required)`;
+  -o, --output FILE      where to write the model (required unless --svg is given)
+  --svg FILE             also (or only) draw the block's windows on the H×W input as an SVG: the bins of each
+                         level, or a neck's max-pool windows around an output cell (needs a static --height
+                         and --width; blocks: ${PYRAMID_BLOCKS.map((name) => catalogName(name)).join(', ')})`;
 
 const BUILD_OPTIONS = {
   'in-channels': { type: 'string' },
@@ -91,7 +95,32 @@ const BUILD_OPTIONS = {
   'keep-bn': { type: 'boolean' },
   check: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
+  svg: { type: 'string' },
 } as const;
+
+/** The CLI name of a block's API name. */
+function catalogName(apiName: string): string {
+  return Object.values(catalog).find((entry) => entry.name === apiName)?.cliName ?? apiName;
+}
+
+/** Writes the window picture of the spec's block (`build --svg`); refuses blocks without one and dynamic sizes. */
+function writePyramidSvg(spec: BuildSpec, path: string, out: (line: string) => void): void {
+  const apiName = catalog[spec.block]?.name;
+  if (apiName === undefined || !isPyramidBlock(apiName))
+    throw new UsageError(
+      `--svg: no window picture for block '${spec.block}' (pictures: ${PYRAMID_BLOCKS.map(catalogName).join(', ')})`,
+    );
+  const { height, width } = spec;
+  if (typeof height !== 'number' || typeof width !== 'number')
+    throw new UsageError(
+      `--svg needs a static size, got --height ${height} --width ${width}; ` +
+        'give numbers (e.g. --height 13 --width 13)',
+    );
+  const svg = renderPyramidSvg(apiName, pyramidConfigFromOptions(apiName, spec.options), { height, width });
+  mkdirSync(dirname(path) || '.', { recursive: true });
+  writeFileSync(path, svg);
+  out(`wrote ${path}: ${spec.block} windows on a ${height}×${width} input`);
+}
 
 /** Checks a model and compares the reference with ort-cpu on one random input; returns false on a mismatch. */
 export async function checkModelRuns(
@@ -133,7 +162,9 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
     throw new UsageError(`build: which block? (${Object.keys(catalog).join(', ')})\n\n${BUILD_HELP}`);
   if (rest.length > 0) throw new UsageError(`build: unexpected arguments ${rest.join(' ')}`);
   const output = str(values, 'output');
-  if (output === undefined) throw new UsageError('build: -o model.onnx is required');
+  const svgPath = str(values, 'svg');
+  if (output === undefined && svgPath === undefined)
+    throw new UsageError('build: -o model.onnx is required (or --svg FILE for the picture only)');
   const levels = intList(values, 'levels');
   const pool = choice(values, 'pool', ['max', 'avg'] as const);
   const kernels = intList(values, 'kernels');
@@ -161,6 +192,9 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
     weightsPath: str(values, 'weights'),
     seed: int(values, 'seed') ?? 0,
   };
+  // The picture first: it also shows why a block refuses a size, which building the model would only report.
+  if (svgPath !== undefined) writePyramidSvg(spec, svgPath, out);
+  if (output === undefined) return 0;
   const model = buildModel(spec);
   mkdirSync(dirname(output) || '.', { recursive: true });
   const bytes = writeModelFile(output, model);

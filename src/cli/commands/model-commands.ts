@@ -1,8 +1,8 @@
 /**
  * `sppkit inspect`, `sppkit check` and `sppkit run`: commands that read a model file.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { formatAttribute } from '../../ir/attribute.js';
 import { formatShape } from '../../ir/dim.js';
 import { dtypeName } from '../../ir/dtype.js';
@@ -17,6 +17,7 @@ import { validateFeeds } from '../../runtime/reference.js';
 import { choice, FailedError, int, parse, str, UsageError } from '../args.js';
 import { loadModel as readModelFile, readTensorFile, writeTensorFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
+import { renderGraphSvg } from '../../viz/index.js';
 
 function onePath(positionals: readonly string[], command: string): string {
   const [path, ...rest] = positionals;
@@ -47,12 +48,18 @@ export function describeModel(model: Model): Record<string, unknown> {
   };
 }
 
-export const INSPECT_HELP =
-  'usage: sppkit inspect <model.onnx> [--json] [--nodes]\n  prints inputs, outputs, op counts (and every node with --nodes)';
+export const INSPECT_HELP = `usage: sppkit inspect <model.onnx> [--json] [--nodes] [--svg graph.svg]
+  prints inputs, outputs, op counts (and every node with --nodes)
+  --svg FILE   also draws the graph as an SVG: a box per node (op, name, attributes, its initializers folded
+               in), arrows labelled with the value types (inferred where the file leaves them out)`;
 
 /** `sppkit inspect`. */
 export function inspectCommand(argv: readonly string[], out: (line: string) => void): number {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, nodes: { type: 'boolean' } }, 'inspect');
+  const { values, positionals } = parse(
+    argv,
+    { json: { type: 'boolean' }, nodes: { type: 'boolean' }, svg: { type: 'string' } },
+    'inspect',
+  );
   if (values.help === true) {
     out(INSPECT_HELP);
     return 0;
@@ -65,8 +72,15 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
     // Inspect shows what the file says even when inference cannot complete; `check` reports why.
   }
   const info = describeModel(model);
+  const svgPath = str(values, 'svg');
+  if (svgPath !== undefined) {
+    mkdirSync(dirname(svgPath) || '.', { recursive: true });
+    writeFileSync(svgPath, renderGraphSvg(model));
+    // With --json, stdout stays one JSON document; the file's path is in it.
+    if (values.json !== true) out(`wrote ${svgPath}: the graph of ${path} (${model.graph.nodes.length} nodes)`);
+  }
   if (values.json === true) {
-    out(JSON.stringify({ file: path, ...info }, null, 2));
+    out(JSON.stringify({ file: path, ...info, ...(svgPath === undefined ? {} : { svg: svgPath }) }, null, 2));
     return 0;
   }
   out(
