@@ -54,7 +54,14 @@ export default tseslint.config(
   },
   {
     // Below src/export, only protobuf-free code.
-    files: ['src/ir/**/*.ts', 'src/ops/**/*.ts', 'src/graph/**/*.ts', 'src/blocks/**/*.ts', 'src/transform/**/*.ts'],
+    files: [
+      'src/ir/**/*.ts',
+      'src/ops/**/*.ts',
+      'src/graph/**/*.ts',
+      'src/blocks/**/*.ts',
+      'src/transform/**/*.ts',
+      'src/viz/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

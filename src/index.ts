@@ -61,3 +61,4 @@ export {
   type GraphOptimizationLevel,
   type OrtRuntimeSession,
 } from './runtime/ort-session.js';
+export * from './viz/index.js';

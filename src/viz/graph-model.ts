@@ -10,9 +10,9 @@
 import { SppkitError } from '../ir/errors.js';
 import { isDefaultDomain, type Graph, type Model } from '../ir/graph.js';
 import type { Node, TensorType, Value } from '../ir/value.js';
-import { KnownValues } from '../ops/known-values.js';
-import { inputsAt } from '../ops/op.js';
-import { findOp } from '../ops/registry.js';
+import { KnownValues } from '../ops/shared/known-values.js';
+import { inputsAt } from '../ops/core/op.js';
+import { findOp } from '../ops/core/registry.js';
 import { inferNodeTypes, mergeTypes } from '../transform/passes/infer-shapes.js';
 import { formatAttributeCompact, formatEdgeType, formatTensorSummary, LEADING_ATTRIBUTES } from './graph-labels.js';
 
