@@ -102,4 +102,28 @@ describe.skipIf(!present)('a dynamic sppAdaptive model file serves every size', 
       expect(failures).toEqual([]);
     });
   }
+
+  it('matches the oracle on web-wasm at every size (onnxruntime-web, the browser runtime)', async () => {
+    const backend = getBackend('web-wasm');
+    const availability = await backend.availability();
+    if (!availability.available) {
+      console.warn(`SKIP web-wasm: ${availability.reason}`);
+      return;
+    }
+    const failures: string[] = [];
+    for (const c of cases) {
+      const x = readTensorFile(join(c.dir, 'input_0.pb')).tensor;
+      const want = readTensorFile(join(c.dir, 'output_0.pb')).tensor;
+      const session = await backend.load(modelFor(c));
+      try {
+        const got = (await session.run(new Map([['x', x]]))).get('y');
+        const tolerance = c.pool === 'max' ? { atol: 0, rtol: 0 } : { atol: 1e-6, rtol: 1e-5 };
+        const comparison = got === undefined ? undefined : compareTensors(got, want, tolerance);
+        if (comparison?.ok !== true) failures.push(`${c.name}: ${comparison?.message ?? 'no output'}`);
+      } finally {
+        await session.dispose();
+      }
+    }
+    expect(failures).toEqual([]);
+  });
 });
