@@ -8,18 +8,10 @@ import { Graph } from '../ir/graph.js';
 import { Node, Value } from '../ir/value.js';
 import { decodeAttribute } from './attribute-codec.js';
 import type { ExternalDataReader } from './external-data.js';
-import { preserveFields } from './preserve.js';
-import type { GraphMsg, NodeMsg, TensorMsg } from './proto-types.js';
-import { schema } from './schema.js';
+import { RECORDS, type GraphMsg, type NodeMsg, type TensorMsg } from './proto-types.js';
 import { tensorFromMsg } from './tensor-codec.js';
 import { applyValueInfo, decodeType, metadataFromEntries } from './type-codec.js';
 import { toBigInt } from './wire.js';
-
-/** GraphProto fields kept verbatim in `Graph.preserved`: quantization_annotation, sparse_initializer. */
-export const GRAPH_PRESERVED_FIELDS = ['quantizationAnnotation', 'sparseInitializer'] as const;
-
-/** NodeProto fields kept verbatim in `Node.preserved`: device_configurations. */
-export const NODE_PRESERVED_FIELDS = ['deviceConfigurations'] as const;
 
 /** Settings shared by every graph of one decode. */
 export interface GraphDecodeOptions {
@@ -72,7 +64,8 @@ class GraphDecoder {
     const { graph, msg } = this;
     graph.docString = msg.docString ?? '';
     metadataFromEntries(msg.metadataProps, graph.metadataProps);
-    graph.preserved.push(...preserveFields(schema.GraphProto, msg, GRAPH_PRESERVED_FIELDS));
+    // quantization_annotation, sparse_initializer and fields the schema does not know, verbatim.
+    graph.preserved.push(...(msg[RECORDS] ?? []));
     this.decodeInputsAndInitializers();
     this.defineSparseInitializers();
     const nodeOutputs = (msg.node ?? []).map((node, index) => this.defineOutputs(node, index));
@@ -176,7 +169,8 @@ class GraphDecoder {
     );
     node.docString = msg.docString ?? '';
     metadataFromEntries(msg.metadataProps, node.metadataProps);
-    node.preserved.push(...preserveFields(schema.NodeProto, msg, NODE_PRESERVED_FIELDS));
+    // device_configurations and fields the schema does not know, verbatim.
+    node.preserved.push(...(msg[RECORDS] ?? []));
     this.graph.insertNode(node);
   }
 
