@@ -85,11 +85,9 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<bytes>'): Map<stri
       end > data.length ||
       end - begin !== count * dtypeByteSize(dtype)
     ) {
-      throw new DecodeError(
-        file,
-        `safetensors: tensor '${name}' ${entry.dtype}[${entry.shape.join(', ')}] needs ` +
-          `${count * dtypeByteSize(dtype)} bytes but data_offsets are [${begin}, ${end}] in ${data.length} bytes of data`,
-      );
+      const needs = `${entry.dtype}[${entry.shape.join(', ')}] needs ${count * dtypeByteSize(dtype)} bytes`;
+      const offsets = `data_offsets are [${begin}, ${end}] in ${data.length} bytes of data`;
+      throw new DecodeError(file, `safetensors: tensor '${name}' ${needs} but ${offsets}`);
     }
     // A view into the file's bytes: typed data is made (aligned view or copy) when the weights are first used.
     tensors.set(name, Tensor.fromBytes(dtype, entry.shape, data.subarray(begin, end)));
