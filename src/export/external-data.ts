@@ -18,6 +18,15 @@ export interface ExternalDataReader {
   open?(location: string, offset: number, length: number | undefined): TensorByteSource;
 }
 
+/**
+ * Payloads that a loader left in the model file: the decoded buffer holds no bytes for them (never-touched zero
+ * pages), and the decoder asks for a source to read them from instead.
+ */
+export interface InlinePayloads {
+  /** The source of a `raw_data` view into the decoded buffer, when its bytes were left in the file. */
+  sourceFor(payload: Uint8Array): TensorByteSource | undefined;
+}
+
 /** Where a tensor's bytes live, from its `external_data` entries. */
 export interface ExternalRef {
   readonly location: string;

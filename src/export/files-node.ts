@@ -75,7 +75,7 @@ export function statRegularFile(path: string): Stats {
 }
 
 /** Opens a regular file for reading without blocking, checking the open descriptor against `expected`. */
-function openChecked(path: string, expected: FileIdentity | undefined): { fd: number; identity: FileIdentity } {
+export function openChecked(path: string, expected: FileIdentity | undefined): { fd: number; identity: FileIdentity } {
   const before = expected ?? identityOf(statRegularFile(path));
   let fd: number;
   try {
@@ -95,7 +95,7 @@ function openChecked(path: string, expected: FileIdentity | undefined): { fd: nu
 }
 
 /** Reads `target.length` bytes at `position` of `fd`, failing on a short read. */
-function readFully(fd: number, target: Uint8Array, position: number): void {
+export function readFully(fd: number, target: Uint8Array, position: number): void {
   let done = 0;
   while (done < target.length) {
     const got = readSync(fd, target, done, target.length - done, position + done);
@@ -125,16 +125,21 @@ export function writeFully(fd: number, bytes: Uint8Array): void {
 /** Bytes read from a source and written out per step when pieces stream from a file. */
 const STREAM_CHUNK_BYTES = 2 * 1024 * 1024;
 
-/** Writes pieces to `fd` in order: bytes as they are, sources in chunks through one small buffer. */
+/**
+ * The buffer sources are streamed through, allocated once per process: its pages are touched once, so later saves
+ * pay no page faults for it (a fresh buffer's first touch is the dominant cost of copying on some machines).
+ */
+let streamChunk: Uint8Array | undefined;
+
+/** Writes pieces to `fd` in order: bytes as they are, sources in chunks through one reused buffer. */
 export function writePieces(fd: number, pieces: readonly Piece[]): void {
-  let chunk: Uint8Array | undefined;
   for (const piece of pieces) {
     if (piece instanceof Uint8Array) {
       writeFully(fd, piece);
       continue;
     }
-    chunk ??= new Uint8Array(Math.min(STREAM_CHUNK_BYTES, Math.max(piece.byteLength, 1)));
-    if (chunk.length < Math.min(STREAM_CHUNK_BYTES, piece.byteLength)) chunk = new Uint8Array(STREAM_CHUNK_BYTES);
+    streamChunk ??= new Uint8Array(STREAM_CHUNK_BYTES);
+    const chunk = streamChunk;
     for (let at = 0; at < piece.byteLength; at += chunk.length) {
       const part = chunk.subarray(0, Math.min(chunk.length, piece.byteLength - at));
       piece.readInto(part, at);
@@ -189,8 +194,8 @@ export class FileRangeSource implements TensorByteSource {
     file: ContainedFile,
     offset: number,
     readonly byteLength: number,
-    /** The location as written in the model, for messages. */
-    readonly location: string,
+    /** What the bytes are, for messages: `external data 'w.bin'`. */
+    readonly label: string,
   ) {
     this.#file = file;
     this.#offset = offset;
@@ -214,12 +219,12 @@ export class FileRangeSource implements TensorByteSource {
     try {
       opened = openChecked(this.#file.path, this.#file.identity);
     } catch (error) {
-      throw new DecodeError(this.#file.path, `external data '${this.location}': ${reason(error)}`);
+      throw new DecodeError(this.#file.path, `${this.label}: ${reason(error)}`);
     }
     try {
       readFully(opened.fd, target, this.#offset + offset);
     } catch (error) {
-      throw new DecodeError(this.#file.path, `external data '${this.location}': ${reason(error)}`);
+      throw new DecodeError(this.#file.path, `${this.label}: ${reason(error)}`);
     } finally {
       closeSync(opened.fd);
     }
@@ -233,6 +238,6 @@ export class FileRangeSource implements TensorByteSource {
   }
 
   describe(): string {
-    return `'${this.location}' at ${this.#offset}, ${this.byteLength} bytes`;
+    return `${this.label} at ${this.#offset}, ${this.byteLength} bytes`;
   }
 }

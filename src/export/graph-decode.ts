@@ -7,7 +7,7 @@ import { DecodeError, GraphError } from '../ir/errors.js';
 import { Graph } from '../ir/graph.js';
 import { Node, Value } from '../ir/value.js';
 import { decodeAttribute } from './attribute-codec.js';
-import type { ExternalDataReader } from './external-data.js';
+import type { ExternalDataReader, InlinePayloads } from './external-data.js';
 import { RECORDS, type GraphMsg, type NodeMsg, type TensorMsg } from './proto-types.js';
 import { tensorFromMsg } from './tensor-codec.js';
 import { applyValueInfo, decodeType, metadataFromEntries } from './type-codec.js';
@@ -17,6 +17,7 @@ import { toBigInt } from './wire.js';
 export interface GraphDecodeOptions {
   readonly file: string;
   readonly external?: ExternalDataReader | undefined;
+  readonly inline?: InlinePayloads | undefined;
 }
 
 /** Names visible in one graph, chained to the enclosing graph's scope. */
@@ -95,6 +96,7 @@ class GraphDecoder {
       file: this.options.file,
       what,
       external: this.options.external,
+      inline: this.options.inline,
       keepName: false,
     });
     const input = this.scope.values.get(name);
@@ -151,7 +153,7 @@ class GraphDecoder {
       const { name, attribute } = decodeAttribute(attributeMsg, {
         file: this.options.file,
         where: `${this.label} ${label}`,
-        tensor: { file: this.options.file, external: this.options.external },
+        tensor: { file: this.options.file, external: this.options.external, inline: this.options.inline },
         decodeGraph: (graphMsg) =>
           new GraphDecoder(graphMsg, { graph: this.graph, scope: this.scope }, this.options).decode(),
       });

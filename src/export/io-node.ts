@@ -5,7 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ConfigError, DecodeError } from '../ir/errors.js';
+import { ConfigError, DecodeError, SppkitError } from '../ir/errors.js';
 import type { Model } from '../ir/graph.js';
 import type { Tensor, TensorByteSource } from '../ir/tensor.js';
 import { EncodeError } from './errors.js';
@@ -21,6 +21,7 @@ import {
   writePieces,
   type ContainedFile,
 } from './files-node.js';
+import { readModelFileSparse, type SparseModelFile } from './model-file-node.js';
 import { pendingTensors } from './model-tensors.js';
 import { decodeSafetensors } from './safetensors.js';
 import { decodeTensor, encodeTensor, type NamedTensor } from './tensor-codec.js';
@@ -56,7 +57,7 @@ export function fileExternalData(baseDir: string, options: FileExternalDataOptio
     const byteLength = length ?? size - offset;
     if (offset + byteLength > size)
       throw new FileProblem(`offset ${offset} + length ${byteLength} runs past the end of the ${size}-byte file`);
-    return new FileRangeSource(file, offset, byteLength, location);
+    return new FileRangeSource(file, offset, byteLength, `external data '${location}'`);
   };
   const reader: ExternalDataReader = {
     read: (location, offset, length) => open(location, offset, length).read(),
@@ -66,17 +67,31 @@ export function fileExternalData(baseDir: string, options: FileExternalDataOptio
 
 /** Options of `loadModel`. */
 export interface LoadModelOptions {
-  /** Leave external data in its files until used (default true). */
-  readonly lazyExternalData?: boolean;
+  /**
+   * Leave large initializer bytes in their files until used (default true): external data, and inline payloads of
+   * at least `LEAVE_IN_FILE_BYTES` in the model file itself. False reads everything at load time.
+   */
+  readonly lazy?: boolean;
 }
 
 /**
- * Reads and decodes a model file (which must be a regular file). Inline initializers stay views into the file's
- * bytes; external data is read relative to the file's folder, lazily unless `lazyExternalData` is false.
+ * Reads and decodes a model file (which must be a regular file). Small initializers are views into the bytes
+ * read; large ones, and external data (read relative to the file's folder, under the rules of
+ * `fileExternalData`), stay in their files until their data is used unless `lazy` is false.
  */
 export function loadModel(path: string, options: LoadModelOptions = {}): Model {
-  return decodeModel(readBytes(path, 'model'), path, {
-    externalData: fileExternalData(dirname(path), { lazy: options.lazyExternalData !== false }),
+  const lazy = options.lazy !== false;
+  const externalData = fileExternalData(dirname(path), { lazy });
+  if (!lazy) return decodeModel(readBytes(path, 'model'), path, { externalData });
+  let file: SparseModelFile;
+  try {
+    file = readModelFileSparse(path);
+  } catch (error) {
+    throw new DecodeError(path, `cannot read model: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return decodeModel(file.bytes, path, {
+    externalData,
+    ...(file.inline === undefined ? {} : { inlinePayloads: file.inline }),
   });
 }
 
@@ -105,31 +120,38 @@ export interface SavedModel {
   readonly automaticExternalData: boolean;
 }
 
-/** Writes pieces to `path` through a temporary file renamed into place (so readers never see half a file). */
-function writeFileAtomically(path: string, pieces: readonly Piece[]): void {
-  const temporary = `${path}.${process.pid}.tmp`;
+/**
+ * Writes pieces to `path`: in place, or (`atomic`) through a temporary file renamed into place, which keeps the old
+ * file's bytes readable by whoever still has them open or needs them until the new file is complete.
+ */
+function writeFile(path: string, pieces: readonly Piece[], atomic: boolean): void {
+  const target = atomic ? `${path}.${process.pid}.tmp` : path;
   let fd: number;
   try {
-    fd = openSync(temporary, 'w', 0o644);
+    fd = openSync(target, 'w', 0o644);
   } catch (error) {
     throw new EncodeError(`cannot write '${path}': ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
     writePieces(fd, pieces);
     closeSync(fd);
-    renameSync(temporary, path);
+    if (atomic) renameSync(target, path);
   } catch (error) {
     try {
       closeSync(fd);
     } catch {
       // already closed
     }
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing to remove
+    if (atomic) {
+      try {
+        unlinkSync(target);
+      } catch {
+        // nothing to remove
+      }
     }
-    throw error;
+    throw error instanceof SppkitError
+      ? error
+      : new EncodeError(`cannot write '${path}': ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -145,9 +167,9 @@ function identityOrNull(path: string): ContainedFile | null {
 /**
  * Encodes and writes a model, streaming initializer bytes from where they are (memory or their files) straight
  * to the output, without building the whole file in memory. With `externalDataThreshold`, or by itself when the
- * model would exceed protobuf's 2 GiB limit, large initializers go to a side file. Files are written to a
- * temporary name and renamed into place; tensors still reading a file that this replaced are re-pointed at the new
- * file (or, when they went inline, read first).
+ * model would exceed protobuf's 2 GiB limit, large initializers go to a side file. When tensors of the model still
+ * read a file that this replaces (saving over the loaded model), the files are written to temporary names and
+ * renamed into place, and those tensors are re-pointed at the new side file (or, when they went inline, read first).
  */
 export function saveModel(path: string, model: Model, options: SaveModelOptions = {}): SavedModel {
   const limit = options.maxInlineBytes ?? MAX_PROTOBUF_BYTES;
@@ -178,20 +200,24 @@ export function saveModel(path: string, model: Model, options: SaveModelOptions 
   for (const placement of encoded.external?.placements ?? []) {
     if (placement.payload instanceof FileRangeSource) placed.set(placement.payload, placement.offset);
   }
-  // Tensors that read a file about to be replaced and are not in the new side file: read them now.
+  // Tensors that still read a file about to be replaced (saving over the model that was loaded): the files are then
+  // written beside and renamed into place, those that went to the new side file are re-pointed at it, and the others
+  // are read now.
   const rebind: FileRangeSource[] = [];
+  let conflict = false;
   for (const tensor of pendingTensors(model)) {
     const source = tensor.pendingSource();
     if (!(source instanceof FileRangeSource) || !replaced.some((file) => sameInode(file, source.file))) continue;
+    conflict = true;
     if (placed.has(source)) rebind.push(source);
     else void tensor.data;
   }
   const external = encoded.external;
   if (external !== undefined) {
     mkdirSync(dirname(dataPath), { recursive: true });
-    writeFileAtomically(dataPath, external.parts().pieces);
+    writeFile(dataPath, external.parts().pieces, conflict);
   }
-  writeFileAtomically(path, encoded.model.pieces);
+  writeFile(path, encoded.model.pieces, conflict);
   if (rebind.length > 0) {
     const stat = statRegularFile(dataPath);
     const file: ContainedFile = {
@@ -222,7 +248,7 @@ export function readTensorFile(path: string): NamedTensor {
 
 /** Writes a tensor as one TensorProto `.pb` file. */
 export function writeTensorFile(path: string, tensor: Tensor, name?: string): void {
-  writeFileAtomically(path, [encodeTensor(tensor, name)]);
+  writeFile(path, [encodeTensor(tensor, name)], false);
 }
 
 /**

@@ -13,7 +13,12 @@
 import { DecodeError, SppkitError } from '../ir/errors.js';
 import { Model } from '../ir/graph.js';
 import { EncodeError } from './errors.js';
-import { ExternalDataWriter, type ExternalDataOptions, type ExternalDataReader } from './external-data.js';
+import {
+  ExternalDataWriter,
+  type ExternalDataOptions,
+  type ExternalDataReader,
+  type InlinePayloads,
+} from './external-data.js';
 import { decodeGraph } from './graph-decode.js';
 import { encodeGraph } from './graph-encode.js';
 import { RECORDS, type ModelMsg } from './proto-types.js';
@@ -30,6 +35,8 @@ export const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
 export interface DecodeOptions {
   /** Reads tensors stored as external data (in Node: `fileExternalData(dir)` from io-node.ts). */
   readonly externalData?: ExternalDataReader;
+  /** Payloads of `bytes` that a loader left in the file (used by `loadModel`). */
+  readonly inlinePayloads?: InlinePayloads;
 }
 
 function decodeModelMsg(msg: ModelMsg, file: string, options: DecodeOptions): Model {
@@ -37,7 +44,7 @@ function decodeModelMsg(msg: ModelMsg, file: string, options: DecodeOptions): Mo
   const irVersion = toBigInt(msg.irVersion);
   if (irVersion < 0n || irVersion > BigInt(Number.MAX_SAFE_INTEGER))
     throw new DecodeError(file, `ir_version ${irVersion} is out of range`);
-  const graph = decodeGraph(msg.graph, { file, external: options.externalData });
+  const graph = decodeGraph(msg.graph, { file, external: options.externalData, inline: options.inlinePayloads });
   const model = new Model(graph);
   model.irVersion = Number(irVersion);
   model.opsetImports.clear();

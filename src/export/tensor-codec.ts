@@ -8,7 +8,12 @@
 import { DataType, dtypeByteSize, dtypeName, isDataType, type TensorData } from '../ir/dtype.js';
 import { DecodeError } from '../ir/errors.js';
 import { Tensor, type TensorInfo } from '../ir/tensor.js';
-import { parseExternalRef, type ExternalDataReader, type ExternalDataWriter } from './external-data.js';
+import {
+  parseExternalRef,
+  type ExternalDataReader,
+  type ExternalDataWriter,
+  type InlinePayloads,
+} from './external-data.js';
 import { hasField, type StringStringEntryMsg, type TensorMsg, type WireBytes } from './proto-types.js';
 import { tablesOf } from './schema-tables.js';
 import { DataLocation, ONNX_DATA_TYPE_NAMES } from './schema.js';
@@ -25,6 +30,8 @@ export interface TensorContext {
   readonly what: string;
   /** Reader for `data_location = EXTERNAL` tensors. */
   readonly external?: ExternalDataReader | undefined;
+  /** Payloads of the input that were left in their file (see `InlinePayloads`). */
+  readonly inline?: InlinePayloads | undefined;
   /** Keep the TensorProto's name in `tensor.info` (false for initializers, whose name is their Value's). */
   readonly keepName: boolean;
 }
@@ -163,6 +170,8 @@ export function tensorFromMsg(msg: TensorMsg, context: TensorContext): { name: s
     }
     if (!(raw instanceof Uint8Array)) return fail('raw_data is not bytes');
     if (raw.length !== expected) fail(`${describe} ${raw.length}`);
+    const source = context.inline?.sourceFor(raw);
+    if (source !== undefined) return { name, tensor: Tensor.fromSource(dtype, dims, source, info) };
     return { name, tensor: Tensor.fromBytes(dtype, dims, raw, info) };
   }
   const have = fieldLength(msg, typed);
