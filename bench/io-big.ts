@@ -169,7 +169,9 @@ export function bigChild(kind: string, args: readonly string[]): void {
     const tensor = out.graph.initializers.get(name)?.constValue;
     return tensor !== null && tensor !== undefined && sameSamples(tensor, 1 + Number(name.slice(1)));
   });
-  const folded = out.graph.initializers.get('w0_bn_folded')?.constValue ?? null;
+  // The head Conv reads x; after fold-bn its weight input is the folded weights (whatever the pass named them).
+  const head = out.graph.nodes.find((node) => node.opType === 'Conv' && node.inputs[0]?.name === 'x');
+  const folded = head?.inputs[1]?.constValue ?? null;
   const result = {
     loadMs: t1 - t0,
     passesMs: t2 - t1,

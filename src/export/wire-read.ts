@@ -102,9 +102,12 @@ class Reader {
       case Wire.I32:
         this.fixed(4, end);
         return;
-      case Wire.LEN:
-        this.pos += this.length(end);
+      case Wire.LEN: {
+        // Read the length first: `this.pos += this.length(end)` would add it to the position before the prefix.
+        const length = this.length(end);
+        this.pos += length;
         return;
+      }
       default:
         throw new WireError(`unsupported wire type ${wireType}`);
     }

@@ -135,7 +135,8 @@ export function dataFromLittleEndian(dtype: DataType, bytes: Uint8Array): Tensor
     );
   const count = bytes.byteLength / size;
   if (LITTLE_ENDIAN && bytes.byteOffset % size === 0) return typedOver(dtype, bytes.buffer, bytes.byteOffset, count);
-  const copy = bytes.slice();
+  // A fresh buffer of exactly these bytes (`new Uint8Array(view)` copies; a Node Buffer's slice() would not).
+  const copy = new Uint8Array(bytes);
   if (!LITTLE_ENDIAN && size > 1) {
     for (let at = 0; at < copy.length; at += size) copy.subarray(at, at + size).reverse();
   }
@@ -147,7 +148,7 @@ export function littleEndianView(dtype: DataType, data: Exclude<TensorData, stri
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const size = dtypeByteSize(dtype);
   if (LITTLE_ENDIAN || size === 1) return bytes;
-  const copy = bytes.slice();
+  const copy = new Uint8Array(bytes);
   for (let at = 0; at < copy.length; at += size) copy.subarray(at, at + size).reverse();
   return copy;
 }
