@@ -14,7 +14,7 @@ import { DataType } from '../src/ir/dtype.js';
 import type { Model } from '../src/ir/graph.js';
 import { Tensor } from '../src/ir/tensor.js';
 import { BACKEND_NAMES, type BackendName } from '../src/runtime/backend.js';
-import { getBackend } from '../src/runtime/backends.js';
+import { getBackend } from '../src/runtime/node/backends.js';
 
 function input(shape: readonly number[], seed: number): Tensor {
   const random = prng(seed);

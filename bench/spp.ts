@@ -14,7 +14,7 @@ import { GraphBuilder } from '../src/graph/builder.js';
 import { DataType } from '../src/ir/dtype.js';
 import type { Model } from '../src/ir/graph.js';
 import { Tensor } from '../src/ir/tensor.js';
-import { getBackend } from '../src/runtime/backends.js';
+import { getBackend } from '../src/runtime/node/backends.js';
 import { printTimings, timeVariants, type Variant } from './harness.js';
 
 const CHANNELS = 256;

@@ -19,7 +19,7 @@ import { parsePassList } from '../src/transform/passes/registry.js';
 import { runPasses } from '../src/transform/passes/pass.js';
 import { Tensor } from '../src/ir/tensor.js';
 import type { Value } from '../src/ir/value.js';
-import { getBackend } from '../src/runtime/backends.js';
+import { getBackend } from '../src/runtime/node/backends.js';
 import { printTimings, timeVariants, type Variant } from './harness.js';
 
 const EXPORTS = resolve(fileURLToPath(new URL('../', import.meta.url)), '..', 'shared', 'golden', 'torch-export');

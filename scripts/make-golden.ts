@@ -14,7 +14,7 @@ import { GraphBuilder } from '../src/graph/builder.js';
 import { DataType } from '../src/ir/dtype.js';
 import { ConfigError } from '../src/ir/errors.js';
 import { Tensor } from '../src/ir/tensor.js';
-import { getBackend } from '../src/runtime/backends.js';
+import { getBackend } from '../src/runtime/node/backends.js';
 
 const OUT = resolve(import.meta.dirname, '..', 'test', 'golden', 'cases');
 

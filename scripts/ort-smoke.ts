@@ -14,11 +14,11 @@ import { DataType } from '../src/ir/dtype.js';
 import { Tensor } from '../src/ir/tensor.js';
 import { MaxPool } from '../src/ops/max-pool.js';
 import { encodeModel } from '../src/export/model.js';
-import { listBackends } from '../src/runtime/backends.js';
+import { listBackends } from '../src/runtime/node/backends.js';
 import { compareTensors } from '../src/runtime/compare.js';
-import { createOrtCudaBackend } from '../src/runtime/ort-cuda.js';
-import { createOrtCpuBackend, loadOrt, profiledNodes, type OrtBackend } from '../src/runtime/ort-node.js';
-import { createOrtWebGpuBackend } from '../src/runtime/ort-webgpu.js';
+import { createOrtCudaBackend } from '../src/runtime/node/ort-cuda.js';
+import { createOrtCpuBackend, loadOrt, profiledNodes, type OrtBackend } from '../src/runtime/node/ort-node.js';
+import { createOrtWebGpuBackend } from '../src/runtime/node/ort-webgpu.js';
 import { evaluate } from '../src/runtime/reference.js';
 
 const b = new GraphBuilder({ name: 'smoke', opset: 17 });

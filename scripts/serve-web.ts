@@ -2,6 +2,9 @@
  * `npm run web`: bundles web/main.ts (sppkit's builder, exporter and reference evaluator, for the browser) with
  * esbuild and serves the page on 127.0.0.1 with onnxruntime-web's `.mjs`/`.wasm` files at /ort/.
  *
+ * web/main.ts imports the package root, `sppkit`, like any user; the bundle resolves that name to src/index.ts
+ * (browser-safe), so the page always runs the working tree's code without a build of dist/.
+ *
  * Usage: `npm run web [-- --port N]` (default port 8080; 0 picks a free one). Ctrl-C stops it.
  * `startWebApp` is also used by test/web/page.test.ts.
  */
@@ -9,11 +12,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { ortWebDistDir, ORT_WEB_MODULE } from '../src/runtime/web-browser.js';
-import { startStaticServer } from '../src/runtime/web-server.js';
+import { ortWebDistDir, ORT_WEB_MODULE } from '../src/runtime/node/web-browser.js';
+import { startStaticServer } from '../src/runtime/node/web-server.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_PORT = 8080;
+
+/** The package root the page imports as `sppkit`. */
+const PACKAGE_ROOT = path.join(repoRoot, 'src', 'index.ts');
 
 /** Loads onnxruntime-web from the server at run time instead of bundling it (its wasm must come from /ort/ anyway). */
 const ortFromServer: Plugin = {
@@ -36,6 +42,7 @@ export async function bundlePage(): Promise<string> {
     target: 'es2022',
     write: false,
     sourcemap: 'inline',
+    alias: { sppkit: PACKAGE_ROOT },
     plugins: [ortFromServer],
     logLevel: 'silent',
   });

@@ -16,7 +16,7 @@ status ||= step('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 status ||= step('npx', [
   'eslint',
   '--no-error-on-unmatched-pattern',
-  ...['src', 'test', 'scripts', 'bench', 'web'].filter((dir) => existsSync(dir)),
+  ...['src', 'test', 'scripts', 'bench', 'web', 'fuzz'].filter((dir) => existsSync(dir)),
 ]);
 if (status !== 0) process.exit(status);
 const report = join(mkdtempSync(join(tmpdir(), 'sppkit-test-')), 'vitest.json');

@@ -1,6 +1,10 @@
 /**
- * sppkit's public API: the IR and typed builder, the blocks, ONNX import/export, passes and runtimes.
- * Node-only helpers (files, onnxruntime-node) are exported too; browser bundles tree-shake them away.
+ * sppkit's public API (`import { GraphBuilder, sppAdaptive, encodeModel, evaluate } from 'sppkit'`): the IR and
+ * typed builder, the blocks, ONNX import/export, passes, the reference evaluator and what every runtime shares.
+ *
+ * Browser-safe: nothing reachable from this file imports a Node built-in, onnxruntime-node or playwright-core
+ * (test/architecture/browser-bundle.test.ts bundles it for the browser and runs it). The Node-only parts (files,
+ * the onnxruntime-node and Chromium backends, the backend registry, the golden runner) are in `sppkit/node`.
  */
 export { Attr, type Attribute, type AttributeValue } from './ir/attribute.js';
 export {
@@ -26,7 +30,34 @@ export { DEFAULT_PASSES, PASS_ENTRIES, parsePassList, type PassEntry } from './t
 export { ops, findOp } from './ops/registry.js';
 export * from './blocks/index.js';
 export * from './export/index.js';
-export { evaluate, referenceBackend } from './runtime/reference.js';
+export { evaluate, referenceBackend, validateFeeds, InputError } from './runtime/reference.js';
 export { compareTensors, type Comparison, type Tolerance } from './runtime/compare.js';
-export { getBackend, listBackends } from './runtime/backends.js';
-export { BACKEND_NAMES, type Backend, type BackendName, type Session, type Availability } from './runtime/backend.js';
+export {
+  BACKEND_NAMES,
+  BackendError,
+  BackendUnavailableError,
+  defineBackend,
+  isBackendName,
+  unavailableBackend,
+  type Availability,
+  type Backend,
+  type BackendDefinition,
+  type BackendName,
+  type DefinedBackend,
+  type LoadOptions,
+  type Session,
+  type TensorMap,
+} from './runtime/backend.js';
+export {
+  fromOrtTensor,
+  ortTypeOf,
+  toOrtTensor,
+  type OrtTensorConstructor,
+  type OrtTypeName,
+} from './runtime/ort-tensor.js';
+export {
+  OrtSession,
+  ortErrorText,
+  type GraphOptimizationLevel,
+  type OrtRuntimeSession,
+} from './runtime/ort-session.js';

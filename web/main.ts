@@ -5,17 +5,26 @@
  *
  * The results also go, as JSON, into `#results` and `document.body.dataset.state` becomes `done` (the browser
  * test reads both).
+ *
+ * It imports sppkit as any user would, from the package root `sppkit` (browser-safe): scripts/serve-web.ts bundles it
+ * with that name pointed at src/index.ts, and tsconfig.json's `paths` does the same for the type checker.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { sppAdaptive, sppfBlock, seededWeights } from '../src/blocks/index.js';
-import { encodeModel } from '../src/export/model.js';
-import { GraphBuilder, type DimSpec } from '../src/graph/builder.js';
-import { DataType } from '../src/ir/dtype.js';
-import type { Model } from '../src/ir/graph.js';
-import { Tensor } from '../src/ir/tensor.js';
-import { compareTensors } from '../src/runtime/compare.js';
-import { fromOrtTensor, toOrtTensor } from '../src/runtime/ort-tensor.js';
-import { evaluate } from '../src/runtime/reference.js';
+import {
+  compareTensors,
+  DataType,
+  encodeModel,
+  evaluate,
+  fromOrtTensor,
+  GraphBuilder,
+  seededWeights,
+  sppAdaptive,
+  sppfBlock,
+  Tensor,
+  toOrtTensor,
+  type DimSpec,
+  type Model,
+} from 'sppkit';
 
 /** Later runs timed per runtime (after the first). */
 const TIMED_RUNS = 5;
@@ -164,7 +173,8 @@ async function adapterText(): Promise<string> {
   const info: unknown = typeof adapter === 'object' && adapter !== null ? Reflect.get(adapter, 'info') : undefined;
   if (typeof info !== 'object' || info === null) return 'no WebGPU adapter';
   const text = (key: string): string => String(Reflect.get(info, key) ?? '');
-  return `${text('vendor')}/${text('architecture')}${Reflect.get(info, 'isFallbackAdapter') === true ? ' (fallback adapter)' : ''}`;
+  const fallback = Reflect.get(info, 'isFallbackAdapter') === true ? ' (fallback adapter)' : '';
+  return `${text('vendor')}/${text('architecture')}${fallback}`;
 }
 
 async function runAll(settings: Settings): Promise<void> {
@@ -177,7 +187,9 @@ async function runAll(settings: Settings): Promise<void> {
   const referenceMs = performance.now() - t0;
   if (reference === undefined) throw new Error('the reference gave no output y');
   element('#model', HTMLDivElement).textContent =
-    `${model.graph.name}: ${model.graph.nodes.length} nodes, ${bytes.length} bytes of ONNX; x [1, ${settings.channels}, ${settings.height}, ${settings.width}]${settings.dynamic ? ' fed to symbolic H, W' : ''} → y [${reference.dims.join(', ')}]`;
+    `${model.graph.name}: ${model.graph.nodes.length} nodes, ${bytes.length} bytes of ONNX; ` +
+    `x [1, ${settings.channels}, ${settings.height}, ${settings.width}]` +
+    `${settings.dynamic ? ' fed to symbolic H, W' : ''} → y [${reference.dims.join(', ')}]`;
   // Max pooling is exact; averages and convolutions differ by float rounding order.
   const atol = settings.block === 'spp-adaptive-max' ? 0 : 1e-4;
   const noFallback = { session: { disable_cpu_ep_fallback: '1' } };

@@ -123,7 +123,8 @@ export function compareTensors(got: Tensor, want: Tensor, tolerance: Tolerance =
     };
   }
   const at = formatIndex(got.dims, worstIndex);
-  const detail = `got ${elementText(got, worstIndex)}, want ${elementText(want, worstIndex)} (abs err ${worst.abs}, rel err ${worst.rel})`;
+  const values = `got ${elementText(got, worstIndex)}, want ${elementText(want, worstIndex)}`;
+  const detail = `${values} (abs err ${worst.abs}, rel err ${worst.rel})`;
   return {
     ok: false,
     maxAbsErr,

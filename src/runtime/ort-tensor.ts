@@ -7,7 +7,8 @@
  * are BigInt64Array/BigUint64Array, strings are string[]. bfloat16 has no onnxruntime-node JS type, so it is
  * refused with an UnsupportedError.
  */
-import type { Tensor as OrtTensor } from 'onnxruntime-node';
+// Types only (onnxruntime-common's, which onnxruntime-web and onnxruntime-node both re-export): browser-safe.
+import type { Tensor as OrtTensor } from 'onnxruntime-web';
 import { DataType, dtypeName, type TensorData } from '../ir/dtype.js';
 import { UnsupportedError } from '../ir/errors.js';
 import type { Model } from '../ir/graph.js';
@@ -17,7 +18,7 @@ import type { BackendName } from './backend.js';
 /** The onnxruntime element type names (`ort.Tensor.Type`). */
 export type OrtTypeName = OrtTensor.Type;
 
-/** The constructor exported as `Tensor` by onnxruntime-node / onnxruntime-common. */
+/** The constructor exported as `Tensor` by onnxruntime-node, onnxruntime-web and onnxruntime-common. */
 export type OrtTensorConstructor = typeof OrtTensor;
 
 const ORT_TYPE_OF: Readonly<Partial<Record<DataType, OrtTypeName>>> = {

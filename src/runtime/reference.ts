@@ -9,7 +9,7 @@ import type { Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { Value } from '../ir/value.js';
 import { runNode } from '../ops/registry.js';
-import type { Availability, Backend, Session, TensorMap } from './backend.js';
+import { defineBackend, type Backend, type TensorMap } from './backend.js';
 
 /** A problem with the tensors fed to a model. */
 export class InputError extends SppkitError {
@@ -24,7 +24,8 @@ function checkAgainst(value: Value, tensor: Tensor, bindings: Map<string, number
   if (type.dtype !== tensor.dtype)
     return `${what} '${value.name}' must be ${dtypeName(type.dtype)} but is ${tensor.describe()}`;
   if (type.shape !== null && !bindShape(type.shape, tensor.dims, bindings)) {
-    return `${what} '${value.name}' has shape [${tensor.dims.join(', ')}] but ${formatShape(type.shape)} was declared${describeBindings(type.shape, bindings)}`;
+    const declared = `${formatShape(type.shape)} was declared${describeBindings(type.shape, bindings)}`;
+    return `${what} '${value.name}' has shape [${tensor.dims.join(', ')}] but ${declared}`;
   }
   return undefined;
 }
@@ -100,17 +101,14 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
   return result;
 }
 
-/** The `ref` backend. */
-export const referenceBackend: Backend = {
+/** The `ref` backend: always available; a session's `run` rejects (never throws) with evaluate's errors. */
+export const referenceBackend: Backend = defineBackend({
   name: 'ref',
-  availability(): Promise<Availability> {
-    return Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' });
-  },
-  load(model: Model): Promise<Session> {
-    return Promise.resolve({
+  check: () => Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' }),
+  load: (model: Model) =>
+    Promise.resolve({
       provider: 'sppkit reference',
-      run: (feeds: TensorMap) => Promise.resolve(evaluate(model, feeds)),
+      run: (feeds: TensorMap) => Promise.resolve().then(() => evaluate(model, feeds)),
       dispose: () => Promise.resolve(),
-    });
-  },
-};
+    }),
+});

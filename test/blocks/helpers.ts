@@ -11,7 +11,7 @@ import type { Model } from '../../src/ir/graph.js';
 import { assertValidModel } from '../../src/transform/passes/check.js';
 import { Tensor } from '../../src/ir/tensor.js';
 import type { Value } from '../../src/ir/value.js';
-import { getBackend } from '../../src/runtime/backends.js';
+import { getBackend } from '../../src/runtime/node/backends.js';
 import { evaluate } from '../../src/runtime/reference.js';
 
 /** Builds a model `y = build(x)` with input x of `shape`, checks it, and returns it. */

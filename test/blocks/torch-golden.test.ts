@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readTensorFile } from '../../src/export/io-node.js';
 import { loadLayerCase } from '../../src/golden/layer-case.js';
-import { getBackend } from '../../src/runtime/backends.js';
+import { getBackend } from '../../src/runtime/node/backends.js';
 import { compareTensors } from '../../src/runtime/compare.js';
 import { evaluate } from '../../src/runtime/reference.js';
 

@@ -12,7 +12,7 @@ import { GraphBuilder } from '../../src/graph/builder.js';
 import { DataType } from '../../src/ir/dtype.js';
 import type { Model } from '../../src/ir/graph.js';
 import { assertValidModel } from '../../src/transform/passes/check.js';
-import { getBackend } from '../../src/runtime/backends.js';
+import { getBackend } from '../../src/runtime/node/backends.js';
 import { compareTensors } from '../../src/runtime/compare.js';
 import { evaluate } from '../../src/runtime/reference.js';
 import { haveSharedGolden, SHARED_GOLDEN } from '../shared.js';

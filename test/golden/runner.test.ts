@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeTensorFile } from '../../src/export/io-node.js';
 import { runGolden } from '../../src/golden/runner.js';
 import { Tensor } from '../../src/ir/tensor.js';
-import { getBackend } from '../../src/runtime/backends.js';
+import { getBackend } from '../../src/runtime/node/backends.js';
 import { REPO_ROOT } from '../shared.js';
 
 describe('golden runner', () => {

@@ -9,7 +9,7 @@ import { loadModel, readTensorFile } from '../../src/export/io-node.js';
 import type { Model } from '../../src/ir/graph.js';
 import { Tensor } from '../../src/ir/tensor.js';
 import type { Pass } from '../../src/transform/passes/pass.js';
-import { getBackend } from '../../src/runtime/backends.js';
+import { getBackend } from '../../src/runtime/node/backends.js';
 import { evaluate } from '../../src/runtime/reference.js';
 
 /** `../shared/golden` next to the repository. */

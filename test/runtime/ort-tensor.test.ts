@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
 import { DataType, dtypeName } from '../../src/ir/dtype.js';
 import { Tensor, tensorsIdentical } from '../../src/ir/tensor.js';
-import { createOrtCpuBackend, loadOrt } from '../../src/runtime/ort-node.js';
+import { createOrtCpuBackend, loadOrt } from '../../src/runtime/node/ort-node.js';
 import { fromOrtTensor, ortTypeOf, toOrtTensor } from '../../src/runtime/ort-tensor.js';
 
 /** One tensor per dtype onnxruntime-node can carry, with values that show sign, width and bit patterns. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../../src/runtime/web-browser.js';
+import { CHROMIUM_ARGS, findChromium } from '../../src/runtime/node/web-browser.js';
 import { startWebApp, type WebApp } from '../../scripts/serve-web.js';
 
 const chromium = findChromium();

@@ -1,7 +1,7 @@
 /**
  * `sppkit backends`: which runtimes can run here, and why not.
  */
-import { listBackends } from '../../runtime/backends.js';
+import { listBackends } from '../../runtime/node/backends.js';
 import { parse } from '../args.js';
 import { table } from '../validate.js';
 

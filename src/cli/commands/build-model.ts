@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { formatType } from '../../ir/value.js';
 import { assertValidModel } from '../../transform/passes/check.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
-import { getBackend } from '../../runtime/backends.js';
+import { getBackend } from '../../runtime/node/backends.js';
 import { FailedError, int, parse, str, UsageError } from '../args.js';
 import { saveModel as writeModelFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';

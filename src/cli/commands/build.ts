@@ -10,7 +10,7 @@ import { DataType } from '../../ir/dtype.js';
 import type { Model } from '../../ir/graph.js';
 import { assertValidModel } from '../../transform/passes/check.js';
 import { formatType } from '../../ir/value.js';
-import { getBackend } from '../../runtime/backends.js';
+import { getBackend } from '../../runtime/node/backends.js';
 import { referenceBackend } from '../../runtime/reference.js';
 import { choice, dim, FailedError, int, intList, parse, str, UsageError } from '../args.js';
 import { readWeightsFolder, saveModel as writeModelFile } from '../../export/io-node.js';

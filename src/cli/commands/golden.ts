@@ -4,7 +4,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { runGolden, type CaseResult, type GoldenReport } from '../../golden/runner.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
-import { getBackend } from '../../runtime/backends.js';
+import { getBackend } from '../../runtime/node/backends.js';
 import { FailedError, parse, str, UsageError } from '../args.js';
 import { table } from '../validate.js';
 

@@ -12,7 +12,7 @@ import { inferGraphShapes } from '../../transform/passes/infer-shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { formatType } from '../../ir/value.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
-import { getBackend } from '../../runtime/backends.js';
+import { getBackend } from '../../runtime/node/backends.js';
 import { validateFeeds } from '../../runtime/reference.js';
 import { choice, FailedError, int, parse, str, UsageError } from '../args.js';
 import { loadModel as readModelFile, readTensorFile, writeTensorFile } from '../../export/io-node.js';

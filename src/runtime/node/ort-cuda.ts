@@ -14,16 +14,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Model } from '../ir/graph.js';
-import type { Availability } from './backend.js';
-import {
-  createOrtBackend,
-  type OrtBackend,
-  ortBinaryDir,
-  ortErrorText,
-  type GraphOptimizationLevel,
-  type OrtModule,
-} from './ort-node.js';
+import type { Availability } from '../backend.js';
+import { ortErrorText, type GraphOptimizationLevel, type ModelEncoder } from '../ort-session.js';
+import { createOrtBackend, ortBinaryDir, type OrtBackend, type OrtModule } from './ort-node.js';
 import { probeLibraries, probeSessionInChild } from './ort-probe.js';
 
 /** Environment variable naming the folder to look for ORT's CUDA provider libraries in (default: the binding's). */
@@ -39,7 +32,8 @@ export const CUDA_PROVIDER_LIBRARIES = [
 const CUDNN_LIBRARY = 'libcudnn.so.9';
 const CUDA_DRIVER_LIBRARY = 'libcuda.so.1';
 const INSTALL_HINT =
-  'install onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip, or run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`';
+  'install onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip, ' +
+  'or run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`';
 
 /** Options of `createOrtCudaBackend`. */
 export interface OrtCudaOptions {
@@ -52,7 +46,7 @@ export interface OrtCudaOptions {
   /** Default graph optimization level (`all`). */
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
   /** Serializer override (tests); default `encodeModel`. */
-  readonly encode?: (model: Model) => Uint8Array | Promise<Uint8Array>;
+  readonly encode?: ModelEncoder;
 }
 
 /** Reasons the CUDA EP cannot run here (empty when every check passed). Loads nothing into this process. */
@@ -70,11 +64,13 @@ export async function cudaProblems(options: {
   const missing = CUDA_PROVIDER_LIBRARIES.filter((name) => !existsSync(path.join(options.providerDir, name)));
   if (missing.length > 0) {
     problems.push(
-      `provider librar${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')} missing in ${options.providerDir} (${INSTALL_HINT})`,
+      `provider librar${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')} missing in ${options.providerDir} ` +
+        `(${INSTALL_HINT})`,
     );
   } else if (path.resolve(options.providerDir) !== path.resolve(options.bindingDir)) {
     problems.push(
-      `the provider libraries are in ${options.providerDir}, but onnxruntime loads them only from next to libonnxruntime.so.1 in ${options.bindingDir}: copy or link them there`,
+      `the provider libraries are in ${options.providerDir}, but onnxruntime loads them only from next to ` +
+        `libonnxruntime.so.1 in ${options.bindingDir}: copy or link them there`,
     );
   }
   const device = `/dev/nvidia${options.deviceId}`;
@@ -95,6 +91,18 @@ export async function cudaProblems(options: {
   if (cudnn?.loaded === false)
     problems.push(`cuDNN missing: ${cudnn.error} (the CUDA EP runs pooling through cuDNN 9)`);
   return problems;
+}
+
+/** The environment variable with which NVIDIA's libraries allow (1) or forbid (0) TF32 math for float32. */
+export const TF32_ENV = 'NVIDIA_TF32_OVERRIDE';
+
+/**
+ * Forbids TF32 for float32 math unless the user chose: cuBLAS/cuDNN use TF32 for float32 convolutions on Ampere and
+ * newer unless told not to, which puts Conv results ~1e-3 away from float32 (and from every other backend). sppkit
+ * wants float32 semantics; set NVIDIA_TF32_OVERRIDE=1 yourself before the first CUDA session to allow TF32.
+ */
+export function keepFloat32Math(env: Record<string, string | undefined> = process.env): void {
+  env[TF32_ENV] ??= '0';
 }
 
 function explain(message: string): string {
@@ -121,10 +129,7 @@ export function createOrtCudaBackend(options: OrtCudaOptions = {}): OrtBackend {
     explainLoadFailure: explain,
     ...(options.encode === undefined ? {} : { encode: options.encode }),
     check: async (ort: OrtModule): Promise<Availability> => {
-      // cuBLAS/cuDNN use TF32 for float32 convolutions on Ampere and newer unless told not to, which puts Conv
-      // results ~1e-3 away from float32 (and from every other backend). sppkit wants float32 semantics; set
-      // NVIDIA_TF32_OVERRIDE=1 yourself before the first CUDA session to allow TF32.
-      process.env['NVIDIA_TF32_OVERRIDE'] ??= '0';
+      keepFloat32Math();
       const bindingDir = ortBinaryDir();
       const providerDir = options.providerDir ?? process.env[CUDA_PROVIDER_DIR_ENV] ?? bindingDir;
       const problems = await cudaProblems({ deviceId, providerDir, bindingDir });
@@ -138,7 +143,9 @@ export function createOrtCudaBackend(options: OrtCudaOptions = {}): OrtBackend {
         };
       return {
         available: true,
-        detail: `onnxruntime-node ${ort.env.versions.node ?? '?'}, CUDAExecutionProvider on device ${deviceId}, providers from ${providerDir}`,
+        detail:
+          `onnxruntime-node ${ort.env.versions.node ?? '?'}, CUDAExecutionProvider on device ${deviceId}, ` +
+          `providers from ${providerDir}`,
       };
     },
   });

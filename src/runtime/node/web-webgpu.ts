@@ -16,19 +16,29 @@
  * Model bytes (encodeModel) are served from the runner's 127.0.0.1 server and fetched by the page; inputs and
  * outputs travel as raw bytes in base64 (web-wire.ts).
  */
-import { DataType } from '../ir/dtype.js';
-import { UnsupportedError } from '../ir/errors.js';
-import type { Model } from '../ir/graph.js';
-import type { Tensor } from '../ir/tensor.js';
-import type { Availability, Backend, LoadOptions, Session, TensorMap } from './backend.js';
+import { DataType } from '../../ir/dtype.js';
+import { UnsupportedError } from '../../ir/errors.js';
+import type { Model } from '../../ir/graph.js';
+import type { Tensor } from '../../ir/tensor.js';
 import {
   BackendError,
-  BackendUnavailableError,
+  defineBackend,
+  type Availability,
+  type DefinedBackend,
+  type LoadOptions,
+  type Session,
+  type TensorMap,
+} from '../backend.js';
+import {
   CPU_PLACEMENT_REFUSED,
   encodeForOrt,
   int64NodeCount,
+  shapeNodesOnCpuNote,
   type GraphOptimizationLevel,
-} from './ort-node.js';
+  type ModelEncoder,
+} from '../ort-session.js';
+import { checkBoundaryTypes } from '../ort-tensor.js';
+import { probeModel, runProbe } from '../probe.js';
 import {
   acquireWebHost,
   CHROMIUM_CANDIDATES,
@@ -40,8 +50,6 @@ import {
   releaseWebHost,
   type WebHost,
 } from './web-browser.js';
-import { probeModel } from './web-wasm.js';
-import { checkBoundaryTypes } from './ort-tensor.js';
 import { fromWireTensor, parseWireTensor, toWireTensor, wireTypeOf } from './web-wire.js';
 
 /** The WebGPU feature a device needs for float16 shaders. */
@@ -71,13 +79,11 @@ export interface WebWebGpuOptions {
   readonly cpuFallback?: boolean;
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
   /** Serializer override (tests); default `encodeModel`. */
-  readonly encode?: (model: Model) => Uint8Array | Promise<Uint8Array>;
+  readonly encode?: ModelEncoder;
 }
 
 /** A `web-webgpu` backend. */
-export interface WebWebGpuBackend extends Backend {
-  load(model: Model, options?: WebGpuLoadOptions): Promise<WebGpuSession>;
-}
+export type WebWebGpuBackend = DefinedBackend<WebGpuLoadOptions, WebGpuSession>;
 
 /** A page session with what ORT reported when creating it. */
 export interface WebGpuSession extends Session {
@@ -90,6 +96,10 @@ export interface WebGpuSession extends Session {
 }
 
 let nextId = 0;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 function errorOf(answer: unknown): string | undefined {
   const error = fieldOf(answer, 'error');
@@ -126,7 +136,8 @@ class PageSession implements WebGpuSession {
     if (missing.length > 0)
       throw new BackendError(
         'web-webgpu',
-        `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} (the model's inputs: ${this.inputNames.join(', ')})`,
+        `missing input(s) ${missing.map((n) => `'${n}'`).join(', ')} ` +
+          `(the model's inputs: ${this.inputNames.join(', ')})`,
       );
     const wire = [...feeds].map(([name, tensor]) => toWireTensor(name, tensor));
     const answer = await this.host.call('run', { id: this.id, feeds: wire });
@@ -197,7 +208,9 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       const error = errorOf(answer);
       if (error !== undefined) {
         const hint = /fallback/i.test(error)
-          ? " (some nodes cannot run on the WebGPU EP, e.g. int64 shape arithmetic of dynamic sizes, which ORT assigns to its CPU EP; pass cpuFallback: true to allow ORT's CPU EP for them, and verifyPlacement: true to see which)"
+          ? ' (some nodes cannot run on the WebGPU EP, e.g. int64 shape arithmetic of dynamic sizes, which ORT ' +
+            "assigns to its CPU EP; pass cpuFallback: true to allow ORT's CPU EP for them, and verifyPlacement: " +
+            'true to see which)'
           : '';
         throw new BackendError('web-webgpu', `session creation failed: ${error}${hint}`);
       }
@@ -235,71 +248,65 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
     }
   }
 
-  let cached: Promise<Availability> | undefined;
-  const availability = (): Promise<Availability> => {
-    cached ??= (async (): Promise<Availability> => {
-      const executablePath = defaults.executablePath ?? findChromium();
-      if (executablePath === undefined) {
+  const check = async (): Promise<Availability> => {
+    const executablePath = defaults.executablePath ?? findChromium();
+    if (executablePath === undefined) {
+      return {
+        available: false,
+        reason:
+          `no Chromium: ${CHROMIUM_ENV} is not set and none of ${CHROMIUM_CANDIDATES.join(', ')} exists ` +
+          '(Debian: apt-get install chromium)',
+      };
+    }
+    try {
+      await import('playwright-core');
+    } catch (error) {
+      return {
+        available: false,
+        reason: `playwright-core is not installed (npm install --save-dev playwright-core): ${String(error)}`,
+      };
+    }
+    let host: WebHost;
+    try {
+      host = await acquireWebHost(executablePath);
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+      return { available: false, reason: `Chromium at ${executablePath} could not start the harness: ${message}` };
+    }
+    try {
+      if (!host.adapter.ok)
         return {
           available: false,
-          reason: `no Chromium: ${CHROMIUM_ENV} is not set and none of ${CHROMIUM_CANDIDATES.join(', ')} exists (Debian: apt-get install chromium)`,
+          reason: `Chromium ${host.browser.version()} has no WebGPU adapter: ${host.adapter.error}`,
         };
-      }
+      const adapter = describeAdapter(host.adapter.info);
+      const probe = probeModel();
+      let session: PageSession;
       try {
-        await import('playwright-core');
+        session = await open(executablePath, probe.model, { verifyPlacement: true });
       } catch (error) {
         return {
           available: false,
-          reason: `playwright-core is not installed (npm install --save-dev playwright-core): ${String(error)}`,
+          reason: `WebGPU probe session failed on adapter ${adapter}: ${errorText(error)}`,
         };
       }
-      let host: WebHost;
-      try {
-        host = await acquireWebHost(executablePath);
-      } catch (error) {
-        const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-        return { available: false, reason: `Chromium at ${executablePath} could not start the harness: ${message}` };
-      }
-      try {
-        if (!host.adapter.ok)
-          return {
-            available: false,
-            reason: `Chromium ${host.browser.version()} has no WebGPU adapter: ${host.adapter.error}`,
-          };
-        const probe = probeModel();
-        let session: PageSession;
-        try {
-          session = await open(executablePath, probe.model, { verifyPlacement: true });
-        } catch (error) {
-          return {
-            available: false,
-            reason: `WebGPU probe session failed on adapter ${describeAdapter(host.adapter.info)}: ${error instanceof Error ? error.message : String(error)}`,
-          };
-        }
-        const y = (await session.run(new Map([['x', probe.input]]))).get('y')?.toNumbers();
-        await session.dispose();
-        if (y?.length !== 1 || y[0] !== probe.expected)
-          return {
-            available: false,
-            reason: `WebGPU probe computed ${JSON.stringify(y)}, expected [${probe.expected}]`,
-          };
-        return {
-          available: true,
-          detail: `onnxruntime-web ${host.ortVersion} (${ORT_WEB_MODULE}), WebGpuExecutionProvider in Chromium ${host.browser.version()} headless, adapter ${describeAdapter(host.adapter.info)}`,
-        };
-      } finally {
-        releaseWebHost(executablePath);
-      }
-    })();
-    return cached;
+      const mismatch = await runProbe(session, probe).finally(() => session.dispose());
+      if (mismatch !== undefined) return { available: false, reason: `WebGPU ${mismatch}` };
+      return {
+        available: true,
+        detail:
+          `onnxruntime-web ${host.ortVersion} (${ORT_WEB_MODULE}), WebGpuExecutionProvider ` +
+          `in Chromium ${host.browser.version()} headless, adapter ${adapter}`,
+      };
+    } finally {
+      releaseWebHost(executablePath);
+    }
   };
 
-  return {
+  return defineBackend<WebGpuLoadOptions, WebGpuSession>({
     name: 'web-webgpu',
-    availability,
+    check,
     async load(model: Model, options: WebGpuLoadOptions = {}): Promise<WebGpuSession> {
-      const state = await availability();
-      if (!state.available) throw new BackendUnavailableError('web-webgpu', state.reason);
       checkBoundaryTypes('web-webgpu', model, wireTypeOf);
       const half = firstFloat16Value(model);
       const executablePath = defaults.executablePath ?? findChromium() ?? CHROMIUM_CANDIDATES[0];
@@ -307,7 +314,8 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
       releaseWebHost(executablePath);
       if (half !== undefined && host.adapter.ok && !host.adapter.info.features.includes(SHADER_F16)) {
         throw new UnsupportedError(
-          `web-webgpu: value '${half}' is float16, but adapter ${describeAdapter(host.adapter.info)} lacks the '${SHADER_F16}' feature`,
+          `web-webgpu: value '${half}' is float16, ` +
+            `but adapter ${describeAdapter(host.adapter.info)} lacks the '${SHADER_F16}' feature`,
         );
       }
       try {
@@ -324,13 +332,8 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
           shapeNodes === 0
         )
           throw error;
-        return await open(
-          executablePath,
-          model,
-          { ...options, cpuFallback: true },
-          ` (ORT placed some of the model's ${shapeNodes} int64 shape-arithmetic nodes on the CPU EP)`,
-        );
+        return await open(executablePath, model, { ...options, cpuFallback: true }, shapeNodesOnCpuNote(shapeNodes));
       }
     },
-  };
+  });
 }

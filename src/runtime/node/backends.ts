@@ -2,24 +2,17 @@
  * The backend registry: one factory per name of BACKEND_NAMES. Each backend is created on first use and kept, so
  * its availability check (which may probe drivers) runs at most once per process.
  *
- * To add a backend, replace its factory in `FACTORIES`.
+ * Node-only (its backends load onnxruntime-node, onnxruntime-web's Node build and Chromium); exported from
+ * `sppkit/node`. To add a backend, add its name to BACKEND_NAMES (../backend.ts) and its factory to `FACTORIES`;
+ * make it with `defineBackend` so its availability is checked once and enforced by `load`.
  */
-import { BACKEND_NAMES, type Availability, type Backend, type BackendName, type Session } from './backend.js';
-import { BackendUnavailableError, createOrtCpuBackend } from './ort-node.js';
+import { BACKEND_NAMES, type Availability, type Backend, type BackendName } from '../backend.js';
+import { referenceBackend } from '../reference.js';
+import { createOrtCpuBackend } from './ort-node.js';
 import { createOrtCudaBackend } from './ort-cuda.js';
 import { createOrtWebGpuBackend } from './ort-webgpu.js';
-import { referenceBackend } from './reference.js';
 import { createWebWasmBackend } from './web-wasm.js';
 import { createWebWebGpuBackend } from './web-webgpu.js';
-
-/** A backend that can never run here, for `reason`; `load` throws BackendUnavailableError. */
-export function unavailableBackend(name: BackendName, reason: string): Backend {
-  return {
-    name,
-    availability: (): Promise<Availability> => Promise.resolve({ available: false, reason }),
-    load: (): Promise<Session> => Promise.reject(new BackendUnavailableError(name, reason)),
-  };
-}
 
 /** How each backend is created. */
 const FACTORIES = {
@@ -32,11 +25,6 @@ const FACTORIES = {
 } as const satisfies Record<BackendName, () => Backend>;
 
 const instances = new Map<BackendName, Backend>();
-
-/** True when `text` is one of BACKEND_NAMES. */
-export function isBackendName(text: string): text is BackendName {
-  return BACKEND_NAMES.some((name) => name === text);
-}
 
 /** The backend called `name` (created once, then shared). */
 export function getBackend(name: BackendName): Backend {

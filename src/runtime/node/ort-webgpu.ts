@@ -19,20 +19,18 @@
  * model loads only when every node is assigned to the WebGPU EP; `cpuFallback: true` relaxes that.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Model } from '../ir/graph.js';
-import type { Availability } from './backend.js';
+import type { Availability } from '../backend.js';
 import {
-  createOrtBackend,
-  type OrtBackend,
   encodeForOrt,
   ortErrorText,
+  OrtSession,
   type GraphOptimizationLevel,
-  type OrtModule,
-} from './ort-node.js';
-import { childProbeScript, probeLibraries, probeModel, runNodeChild } from './ort-probe.js';
-import { toOrtTensor } from './ort-tensor.js';
+  type ModelEncoder,
+} from '../ort-session.js';
+import { probeModel, runProbe } from '../probe.js';
+import { createOrtBackend, type OrtBackend, type OrtModule } from './ort-node.js';
+import { probeLibraries, probeSessionInChild } from './ort-probe.js';
 
 /** SwiftShader's ICD manifest as shipped by Debian's `chromium` package. */
 export const CHROMIUM_SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -50,7 +48,7 @@ export interface OrtWebGpuOptions {
   /** Default graph optimization level (`all`). */
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
   /** Serializer override (tests); default `encodeModel`. */
-  readonly encode?: (model: Model) => Uint8Array | Promise<Uint8Array>;
+  readonly encode?: ModelEncoder;
 }
 
 /** A Vulkan driver choice: the environment it needs and how to name it. */
@@ -92,48 +90,13 @@ export function icdCandidates(vulkanIcd: string | undefined): IcdCandidate[] {
   return candidates;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
-}
-
-function lastLine(text: string): string {
-  const lines = text
-    .trim()
+/** Why Dawn rejected adapters: it says so only on stderr (`Warning: Vulkan ... required.`). */
+function dawnWarnings(stderr: string): string {
+  const dawn = stderr
     .split('\n')
-    .filter((l) => l.trim() !== '' && !l.includes('XDG_RUNTIME_DIR'));
-  return lines[lines.length - 1] ?? '';
-}
-
-async function probeInChild(
-  ortEntry: string,
-  bytes: Uint8Array,
-  candidate: IcdCandidate,
-  expected: number,
-): Promise<string | undefined> {
-  const env: Record<string, string> = candidate.icdFiles === undefined ? {} : { VK_ICD_FILENAMES: candidate.icdFiles };
-  const child = await runNodeChild(childProbeScript(ortEntry, bytes, ['webgpu']), env, 120_000);
-  if (child.timedOut) return 'probe timed out';
-  let result: unknown;
-  try {
-    result = JSON.parse(child.stdout);
-  } catch {
-    return `probe process ${child.signal !== null ? `killed by ${child.signal}` : `exited ${child.code ?? '?'}`}: ${lastLine(child.stderr)}`;
-  }
-  if (typeof result !== 'object' || result === null || !('ok' in result))
-    return `probe printed ${child.stdout.slice(0, 200)}`;
-  if (result.ok !== true) {
-    // Dawn says why it rejected an adapter only on stderr ("Warning: Vulkan ... required.").
-    const dawn = child.stderr
-      .split('\n')
-      .filter((l) => l.startsWith('Warning:'))
-      .map((l) => l.slice('Warning:'.length).trim());
-    const why = dawn.length > 0 ? ` (Dawn: ${dawn.join('; ')})` : '';
-    return `${oneLine(ortErrorText('error' in result ? String(result.error) : 'probe failed', true))}${why}`;
-  }
-  const y = 'y' in result && Array.isArray(result.y) ? result.y : [];
-  return y.length === 1 && y[0] === expected
-    ? undefined
-    : `probe computed ${JSON.stringify(y)}, expected [${expected}]`;
+    .filter((l) => l.startsWith('Warning:'))
+    .map((l) => l.slice('Warning:'.length).trim());
+  return dawn.length > 0 ? ` (Dawn: ${dawn.join('; ')})` : '';
 }
 
 /** The outcome of trying the candidate drivers in child processes. */
@@ -144,17 +107,14 @@ interface DriverSelection {
 }
 
 /** Tries each candidate in a child process, in order, until one runs the probe model correctly. */
-async function selectDriver(
-  candidates: readonly IcdCandidate[],
-  bytes: Uint8Array,
-  expected: number,
-): Promise<DriverSelection> {
-  const ortEntry = createRequire(import.meta.url).resolve('onnxruntime-node');
+async function selectDriver(candidates: readonly IcdCandidate[]): Promise<DriverSelection> {
   const failures: string[] = [];
   for (const candidate of candidates) {
-    const failure = await probeInChild(ortEntry, bytes, candidate, expected);
+    const env: Record<string, string> =
+      candidate.icdFiles === undefined ? {} : { VK_ICD_FILENAMES: candidate.icdFiles };
+    const { failure, stderr } = await probeSessionInChild(['webgpu'], env);
     if (failure === undefined) return { chosen: candidate, failures };
-    failures.push(`${candidate.label}: ${failure}`);
+    failures.push(`${candidate.label}: ${failure}${dawnWarnings(stderr)}`);
   }
   return { chosen: undefined, failures };
 }
@@ -173,7 +133,9 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
     if (!ort.listSupportedBackends().some((entry) => entry.name === 'webgpu' && entry.bundled)) {
       return {
         available: false,
-        reason: `onnxruntime-node ${ort.env.versions.node ?? '?'} has no bundled WebGPU EP on ${process.platform}/${process.arch}`,
+        reason:
+          `onnxruntime-node ${ort.env.versions.node ?? '?'} has no bundled WebGPU EP ` +
+          `on ${process.platform}/${process.arch}`,
       };
     }
     if (process.platform === 'linux') {
@@ -188,15 +150,15 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
     if (candidates.length === 0) {
       return {
         available: false,
-        reason: `no Vulkan driver: VK_ICD_FILENAMES is not set, no ICD manifest in ${SYSTEM_ICD_DIRS.join(', ')}, and no ${CHROMIUM_SWIFTSHADER_ICD} (Debian: apt-get install chromium for SwiftShader)`,
+        reason:
+          `no Vulkan driver: VK_ICD_FILENAMES is not set, no ICD manifest in ${SYSTEM_ICD_DIRS.join(', ')}, ` +
+          `and no ${CHROMIUM_SWIFTSHADER_ICD} (Debian: apt-get install chromium for SwiftShader)`,
       };
     }
-    const probe = probeModel();
-    const bytes = await encode(probe.model);
     const key = options.vulkanIcd ?? '';
     let selection = driverSelections.get(key);
     if (selection === undefined) {
-      selection = selectDriver(candidates, bytes, probe.expected);
+      selection = selectDriver(candidates);
       driverSelections.set(key, selection);
     }
     const { chosen, failures } = await selection;
@@ -206,24 +168,25 @@ export function createOrtWebGpuBackend(options: OrtWebGpuOptions = {}): OrtBacke
       if (webgpuStarted && process.env['VK_ICD_FILENAMES'] !== chosen.icdFiles) {
         return {
           available: false,
-          reason: `${chosen.label} works, but WebGPU was already started in this process with another driver; set VK_ICD_FILENAMES=${chosen.icdFiles} before starting node`,
+          reason:
+            `${chosen.label} works, but WebGPU was already started in this process with another driver; ` +
+            `set VK_ICD_FILENAMES=${chosen.icdFiles} before starting node`,
         };
       }
       process.env['VK_ICD_FILENAMES'] = chosen.icdFiles;
     }
     driverLabel = chosen.label;
     // The same probe in this process: proves that this process (not only a child) can run WebGPU.
+    const probe = probeModel();
     try {
       webgpuStarted = true;
-      const session = await ort.InferenceSession.create(bytes, {
+      const created = await ort.InferenceSession.create(await encode(probe.model), {
         executionProviders: ['webgpu'],
         extra: { session: { disable_cpu_ep_fallback: '1' } },
       });
-      const result = await session.run({ x: toOrtTensor(ort.Tensor, probe.input) });
-      await session.release();
-      const y = result['y']?.data;
-      if (!(y instanceof Float32Array) || y.length !== 1 || y[0] !== probe.expected)
-        return { available: false, reason: `in-process probe computed a wrong result with ${chosen.label}` };
+      const session = new OrtSession('probe', 'ort-webgpu', ort.Tensor, created);
+      const mismatch = await runProbe(session, probe).finally(() => session.dispose());
+      if (mismatch !== undefined) return { available: false, reason: `in-process ${mismatch} with ${chosen.label}` };
     } catch (error) {
       return {
         available: false,

@@ -79,21 +79,29 @@ const methods = {
     return { versions: ort.env.versions, crossOriginIsolated: globalThis.crossOriginIsolated === true };
   },
   async adapter() {
-    if (!('gpu' in navigator) || !navigator.gpu) return { ok: false, error: 'navigator.gpu is undefined (WebGPU disabled: is --enable-unsafe-webgpu set?)' };
+    if (!('gpu' in navigator) || !navigator.gpu)
+      return { ok: false, error: 'navigator.gpu is undefined (WebGPU disabled: is --enable-unsafe-webgpu set?)' };
     const adapter = await navigator.gpu.requestAdapter();
-    if (!adapter) return { ok: false, error: 'navigator.gpu.requestAdapter() returned null (no WebGPU adapter: no usable Vulkan/GL driver)' };
+    if (!adapter) {
+      const why = 'no WebGPU adapter: no usable Vulkan/GL driver';
+      return { ok: false, error: 'navigator.gpu.requestAdapter() returned null (' + why + ')' };
+    }
     const info = adapter.info || {};
-    return { ok: true, info: { vendor: info.vendor || '', architecture: info.architecture || '', device: info.device || '',
-      description: info.description || '', isFallbackAdapter: info.isFallbackAdapter === true || adapter.isFallbackAdapter === true,
+    return { ok: true, info: { vendor: info.vendor || '', architecture: info.architecture || '',
+      device: info.device || '', description: info.description || '',
+      isFallbackAdapter: info.isFallbackAdapter === true || adapter.isFallbackAdapter === true,
       features: Array.from(adapter.features).sort() } };
   },
   async create({ id, modelUrl, options, capturePlacement }) {
     const start = performance.now();
     capture = capturePlacement ? [] : undefined;
     try {
-      const session = await ort.InferenceSession.create(modelUrl, capturePlacement ? { ...options, logSeverityLevel: 0, logVerbosityLevel: 0 } : options);
+      const verbose = { ...options, logSeverityLevel: 0, logVerbosityLevel: 0 };
+      const session = await ort.InferenceSession.create(modelUrl, capturePlacement ? verbose : options);
       sessions.set(id, session);
-      return { inputNames: session.inputNames, outputNames: session.outputNames, ms: performance.now() - start, placement: placementSection(capture || []) };
+      const ms = performance.now() - start;
+      const placement = placementSection(capture || []);
+      return { inputNames: session.inputNames, outputNames: session.outputNames, ms, placement };
     } finally {
       capture = undefined;
     }

@@ -7,10 +7,10 @@
  *
  * String tensors cannot travel as bytes and are refused (no pooling model has them).
  */
-import { DataType, dtypeName } from '../ir/dtype.js';
-import { UnsupportedError } from '../ir/errors.js';
-import type { Tensor } from '../ir/tensor.js';
-import { fromOrtTensor, ortTypeOf, type OrtTensorConstructor, type OrtTypeName } from './ort-tensor.js';
+import { DataType, dtypeName } from '../../ir/dtype.js';
+import { UnsupportedError } from '../../ir/errors.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { fromOrtTensor, ortTypeOf, type OrtTensorConstructor, type OrtTypeName } from '../ort-tensor.js';
 
 /** A tensor on the wire. */
 export interface WireTensor {

@@ -1,15 +1,13 @@
 /**
  * Probes that run in a child Node process, so that a missing library, a bad driver or a crash in native code can
- * never take down the caller. Used by the availability checks of `ort-cuda` and `ort-webgpu`.
+ * never take down the caller. Used by the availability checks of `ort-cuda` and `ort-webgpu`; the model is the one
+ * probe of every backend (../probe.ts).
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { GraphBuilder } from '../graph/builder.js';
-import { DataType } from '../ir/dtype.js';
-import type { Model } from '../ir/graph.js';
-import { Tensor } from '../ir/tensor.js';
-import { MaxPool } from '../ops/max-pool.js';
-import { encodeModel } from '../export/model.js';
+import { encodeModel } from '../../export/model.js';
+import { ortErrorText } from '../ort-session.js';
+import { PROBE_INPUT, PROBE_OUTPUT, probeMismatch, probeModel, type ProbeCase } from '../probe.js';
 
 /** Result of trying to load one shared library. */
 export type LibraryProbe = { readonly loaded: true } | { readonly loaded: false; readonly error: string };
@@ -57,7 +55,8 @@ for (const lib of LIBRARIES) {
   try { process.dlopen({ exports: {} }, lib, RTLD_NOW | RTLD_GLOBAL); results[lib] = { loaded: true }; }
   catch (e) {
     const m = String(e && e.message || e);
-    results[lib] = /did not self-register|napi_register_module/.test(m) ? { loaded: true } : { loaded: false, error: m.split('\\n')[0] };
+    const loadable = /did not self-register|napi_register_module/.test(m);
+    results[lib] = loadable ? { loaded: true } : { loaded: false, error: m.split('\\n')[0] };
   }
 }
 process.stdout.write(JSON.stringify(results));
@@ -101,73 +100,76 @@ export async function probeLibraries(
   return results;
 }
 
-/** The probe model: MaxPool 2x2 over [[1, 3], [2, 0]] must give 3. */
-export function probeModel(): { model: Model; input: Tensor; expected: number } {
-  const b = new GraphBuilder({ name: 'webgpu_probe', opset: 17 });
-  const x = b.input('x', DataType.FLOAT, [1, 1, 2, 2]);
-  b.output(b.op1(MaxPool, [x], { kernelShape: [2, 2] }), 'y');
-  return { model: b.build(), input: Tensor.float32([1, 1, 2, 2], [1, 3, 2, 0]), expected: 3 };
-}
-
 /**
  * A child-process script: load onnxruntime-node, create the probe session on `executionProviders` only (CPU fallback
  * disabled), run it and print `{ ok, y }` or `{ ok: false, error }` as JSON.
  */
-export function childProbeScript(ortEntry: string, bytes: Uint8Array, executionProviders: readonly unknown[]): string {
+function childProbeScript(ortEntry: string, probe: ProbeCase, executionProviders: readonly unknown[]): string {
+  const bytes = Buffer.from(encodeModel(probe.model)).toString('base64');
+  const options = { executionProviders, extra: { session: { disable_cpu_ep_fallback: '1' } } };
+  const input = { values: probe.input.toNumbers(), dims: probe.input.dims };
   return `
 const ort = require(${JSON.stringify(ortEntry)});
-const bytes = Buffer.from(${JSON.stringify(Buffer.from(bytes).toString('base64'))}, 'base64');
+const bytes = Buffer.from(${JSON.stringify(bytes)}, 'base64');
+const input = ${JSON.stringify(input)};
 (async () => {
   try {
-    const s = await ort.InferenceSession.create(bytes, { executionProviders: ${JSON.stringify(executionProviders)}, extra: { session: { disable_cpu_ep_fallback: '1' } } });
-    const r = await s.run({ x: new ort.Tensor('float32', Float32Array.from([1, 3, 2, 0]), [1, 1, 2, 2]) });
-    process.stdout.write(JSON.stringify({ ok: true, y: Array.from(r.y.data) }));
+    const s = await ort.InferenceSession.create(bytes, ${JSON.stringify(options)});
+    const x = new ort.Tensor('float32', Float32Array.from(input.values), input.dims);
+    const feeds = { ${JSON.stringify(PROBE_INPUT)}: x };
+    const r = await s.run(feeds);
+    process.stdout.write(JSON.stringify({ ok: true, y: Array.from(r[${JSON.stringify(PROBE_OUTPUT)}].data) }));
     await s.release();
   } catch (e) { process.stdout.write(JSON.stringify({ ok: false, error: String(e && e.message || e) })); }
 })();`;
 }
 
+/** The last stderr line of a child that is not onnxruntime's harmless `XDG_RUNTIME_DIR` noise. */
+function lastLine(text: string): string {
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.includes('XDG_RUNTIME_DIR'));
+  return lines[lines.length - 1] ?? '';
+}
+
+/** What a child probe session gave. */
+export interface ChildProbe {
+  /** Undefined when the probe ran and gave the right answer; otherwise why not, on one line. */
+  readonly failure: string | undefined;
+  /** The child's stderr (drivers say there why they refused, e.g. Dawn's `Warning:` lines). */
+  readonly stderr: string;
+}
+
 /**
- * Creates and runs the probe model on `executionProviders` in a child process. Returns undefined when it ran and gave
- * the right answer, otherwise why not (ORT's message, or the child's last stderr line when it died).
+ * Creates and runs the probe model on `executionProviders` in a child process. Its failure is ORT's message without
+ * the C++ source location, or the child's last stderr line when it died.
  */
 export async function probeSessionInChild(
   executionProviders: readonly unknown[],
   env: Readonly<Record<string, string>> = {},
-): Promise<{ failure: string | undefined; stderr: string }> {
+): Promise<ChildProbe> {
   const probe = probeModel();
   const ortEntry = createRequire(import.meta.url).resolve('onnxruntime-node');
-  const child = await runNodeChild(
-    childProbeScript(ortEntry, encodeModel(probe.model), executionProviders),
-    env,
-    120_000,
-  );
-  if (child.timedOut) return { failure: 'probe timed out', stderr: child.stderr };
+  const child = await runNodeChild(childProbeScript(ortEntry, probe, executionProviders), env, 120_000);
+  const stderr = child.stderr;
+  if (child.timedOut) return { failure: 'probe timed out', stderr };
   let result: unknown;
   try {
     result = JSON.parse(child.stdout);
   } catch {
-    const last =
-      child.stderr
-        .trim()
-        .split('\n')
-        .filter((l) => l.trim() !== '' && !l.includes('XDG_RUNTIME_DIR'))
-        .pop() ?? '';
-    return {
-      failure: `probe process ${child.signal !== null ? `killed by ${child.signal}` : `exited ${child.code ?? '?'}`}: ${last}`,
-      stderr: child.stderr,
-    };
+    const how = child.signal !== null ? `killed by ${child.signal}` : `exited ${child.code ?? '?'}`;
+    return { failure: `probe process ${how}: ${lastLine(stderr)}`, stderr };
   }
   if (typeof result !== 'object' || result === null || !('ok' in result))
-    return { failure: `probe printed ${child.stdout.slice(0, 200)}`, stderr: child.stderr };
-  if (result.ok !== true)
-    return { failure: 'error' in result ? String(result.error) : 'probe failed', stderr: child.stderr };
-  const y = 'y' in result && Array.isArray(result.y) ? result.y : [];
-  return {
-    failure:
-      y.length === 1 && y[0] === probe.expected
-        ? undefined
-        : `probe computed ${JSON.stringify(y)}, expected [${probe.expected}]`,
-    stderr: child.stderr,
-  };
+    return { failure: `probe printed ${child.stdout.slice(0, 200)}`, stderr };
+  if (result.ok !== true) {
+    const error = 'error' in result ? String(result.error) : 'probe failed';
+    return { failure: ortErrorText(error, true).replace(/\s*\n\s*/g, ' '), stderr };
+  }
+  const y =
+    'y' in result && Array.isArray(result.y)
+      ? result.y.filter((v: unknown): v is number => typeof v === 'number')
+      : undefined;
+  return { failure: probeMismatch(y, probe), stderr };
 }

@@ -1,0 +1,170 @@
+/**
+ * The fuzzing engine: a pool of worker processes under a watchdog. Each mutant runs the stage pipeline in a worker;
+ * a worker that takes longer than the timeout is killed (a hang, in the stage it last reported), one whose memory
+ * grows past the cap is killed (out of memory), and one that dies otherwise is reported as such. A killed worker
+ * is replaced.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { PipelineResult, Stage } from './stages.js';
+import type { WorkerMessage, WorkerTask } from './worker.js';
+
+/** How one mutant ended overall. */
+export type Verdict =
+  | { readonly kind: 'result'; readonly result: PipelineResult }
+  | { readonly kind: 'hang'; readonly stage: Stage | 'start' }
+  | { readonly kind: 'oom'; readonly stage: Stage | 'start' }
+  | { readonly kind: 'died'; readonly stage: Stage | 'start'; readonly detail: string };
+
+/** Watchdog settings. */
+export interface PoolOptions {
+  /** Worker processes (default 2). */
+  readonly jobs?: number;
+  /** Per-mutant time limit in ms (default 5000). */
+  readonly timeoutMs?: number;
+  /** Resident memory cap per worker in MiB (default 3072). */
+  readonly memoryMiB?: number;
+}
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const MEMORY_POLL_MS = 100;
+const PAGE_KIB = 4;
+
+interface Pending {
+  readonly task: WorkerTask;
+  readonly resolve: (verdict: Verdict) => void;
+  stage: Stage | 'start';
+  timer: NodeJS.Timeout;
+}
+
+/** Resident set size of a process in MiB (Linux), or 0 when unknown. */
+function residentMiB(pid: number): number {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1] ?? 0);
+    return (pages * PAGE_KIB) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+class Slot {
+  child: ChildProcess | null = null;
+  pending: Pending | null = null;
+  #poll: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: Required<PoolOptions>) {}
+
+  async run(task: WorkerTask): Promise<Verdict> {
+    const child = await this.ensure();
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => this.finish({ kind: 'hang', stage: this.pending?.stage ?? 'start' }, true),
+        this.options.timeoutMs,
+      );
+      this.pending = { task, resolve, stage: 'start', timer };
+      child.send(task);
+    });
+  }
+
+  close(): void {
+    if (this.#poll !== null) clearInterval(this.#poll);
+    this.child?.kill('SIGKILL');
+    this.child = null;
+  }
+
+  /** A started worker, once it has said it is ready (its start-up time is not counted against a mutant). */
+  private ensure(): Promise<ChildProcess> {
+    if (this.child !== null) return Promise.resolve(this.child);
+    const child = fork(WORKER, [], {
+      execArgv: ['--import', 'tsx', '--max-old-space-size=2048', '--stack-size=984'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    const ready = new Promise<ChildProcess>((resolve, reject) => {
+      child.once('message', (message: WorkerMessage) =>
+        message.type === 'ready' ? resolve(child) : reject(new Error('fuzz worker: no ready message')),
+      );
+      child.once('exit', (code) => reject(new Error(`fuzz worker exited at start (${code ?? '?'}): ${stderr}`)));
+    });
+    child.on('message', (message: WorkerMessage) => {
+      const pending = this.pending;
+      if (pending === null || message.id !== pending.task.id) return;
+      if (message.type === 'stage') pending.stage = message.stage;
+      else if (message.type === 'done') this.finish({ kind: 'result', result: message.result }, false);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      const stage = this.pending?.stage ?? 'start';
+      const oom = /heap out of memory|Array buffer allocation failed/.test(stderr);
+      this.finish(
+        oom
+          ? { kind: 'oom', stage }
+          : {
+              kind: 'died',
+              stage,
+              detail: `exit ${code ?? signal ?? '?'}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+            },
+        false,
+      );
+    });
+    this.#poll ??= setInterval(() => {
+      const pid = this.child?.pid;
+      if (pid !== undefined && this.pending !== null && residentMiB(pid) > this.options.memoryMiB) {
+        this.finish({ kind: 'oom', stage: this.pending.stage }, true);
+      }
+    }, MEMORY_POLL_MS);
+    this.child = child;
+    return ready;
+  }
+
+  private finish(verdict: Verdict, kill: boolean): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    clearTimeout(pending.timer);
+    this.pending = null;
+    if (kill) {
+      const child = this.child;
+      this.child = null;
+      child?.kill('SIGKILL');
+    }
+    pending.resolve(verdict);
+  }
+}
+
+/** A pool of watched worker processes. */
+export class WorkerPool {
+  readonly #slots: Slot[];
+  readonly #idle: Slot[];
+  readonly #waiting: ((slot: Slot) => void)[] = [];
+  #next = 0;
+
+  constructor(options: PoolOptions = {}) {
+    const settings: Required<PoolOptions> = { jobs: 2, timeoutMs: 5000, memoryMiB: 3072, ...options };
+    this.#slots = Array.from({ length: Math.max(1, settings.jobs) }, () => new Slot(settings));
+    this.#idle = [...this.#slots];
+  }
+
+  /** Runs the pipeline on `bytes` in a worker. */
+  async run(bytes: Uint8Array): Promise<Verdict> {
+    const slot = this.#idle.pop() ?? (await new Promise<Slot>((resolve) => this.#waiting.push(resolve)));
+    try {
+      this.#next += 1;
+      return await slot.run({ id: this.#next, bytes });
+    } finally {
+      const waiter = this.#waiting.shift();
+      if (waiter !== undefined) waiter(slot);
+      else this.#idle.push(slot);
+    }
+  }
+
+  /** Stops every worker. */
+  close(): void {
+    for (const slot of this.#slots) slot.close();
+  }
+}
