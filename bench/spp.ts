@@ -15,7 +15,7 @@ import { DataType } from '../src/ir/dtype.js';
 import type { Model } from '../src/ir/graph.js';
 import { Tensor } from '../src/ir/tensor.js';
 import { getBackend } from '../src/runtime/node/backends.js';
-import { printTimings, timeVariants, type Variant } from './harness.js';
+import { goal, printTimings, timeVariants, type Variant } from './harness.js';
 
 const CHANNELS = 256;
 const LEVELS = [4, 2, 1];
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   console.log(
     `sppAdaptive levels ${LEVELS.join(',')}, ${CHANNELS} channels, onnxruntime-node CPU, ${threads} thread(s)`,
   );
+  const dynamicOverStatic: number[] = [];
   for (const pool of ['max', 'avg'] as const) {
     const dynamic = build(pool, 'H', 'W');
     for (const size of [16, 13]) {
@@ -67,10 +68,14 @@ async function main(): Promise<void> {
             });
         }
       }
-      printTimings(`${pool} pooling, ${size}×${size}`, await timeVariants(variants), 'static (sppkit)');
+      const timings = await timeVariants(variants);
+      printTimings(`${pool} pooling, ${size}×${size}`, timings, 'static (sppkit)');
+      const median = (name: string): number => timings.find((t) => t.name === name)?.medianMs ?? NaN;
+      dynamicOverStatic.push(median('dynamic (sppkit)') / median('static (sppkit)'));
       for (const v of variants) await v.session.dispose();
     }
   }
+  goal('spp dynamic within 1.5× of static (worst case)', Math.max(...dynamicOverStatic), 1.5, { direction: 'at-most' });
 }
 
 await main();

@@ -29,6 +29,8 @@ const TWO_32 = 4294967296;
 const SAFE_HI = 0x200000;
 
 const utf8 = new TextDecoder('utf-8');
+/** Strings up to this many bytes are decoded by hand when they are ASCII (TextDecoder has a fixed cost per call). */
+const SHORT_STRING = 64;
 
 /** Read position over one input buffer; `lo`/`hi` hold the last varint's 32-bit halves. */
 class Reader {
@@ -126,14 +128,16 @@ class Reader {
     const start = this.pos;
     this.pos = start + length;
     const buf = this.buf;
-    if (length <= 32) {
-      let text = '';
+    if (length <= SHORT_STRING) {
+      // Short ASCII strings (names, op types) in one allocation; anything else through TextDecoder.
+      let ascii = true;
       for (let at = start; at < start + length; at += 1) {
-        const code = buf[at] ?? 0;
-        if (code >= 0x80) return utf8.decode(buf.subarray(start, start + length));
-        text += String.fromCharCode(code);
+        if ((buf[at] ?? 0) >= 0x80) {
+          ascii = false;
+          break;
+        }
       }
-      return text;
+      if (ascii) return String.fromCharCode.apply(null, buf.subarray(start, start + length) as unknown as number[]);
     }
     return utf8.decode(buf.subarray(start, start + length));
   }
