@@ -5,9 +5,10 @@
  * caches are warm), collects garbage, reads its resident set size (VmRSS in /proc/self/status) as the baseline and
  * resets the kernel's peak counter (writing 5 to /proc/self/clear_refs). It then runs the operation on the big
  * model and reads VmHWM, the peak resident set size the kernel saw during it (every page touched counts, however
- * briefly, unlike sampling). It also records process.memoryUsage() before and after. RSS is the truth for memory
- * use; `arrayBuffers` counts buffers whose pages were never touched (the parts of a model file left on disk), so
- * it is reported but not used for the ratio.
+ * briefly, unlike sampling). It also records process.memoryUsage() before and after. In `decode+encode` the
+ * model's bytes are read before the baseline (they are the operation's input, as for ParseFromString). RSS is the
+ * truth for memory use; `arrayBuffers` counts buffers whose pages were never touched (the parts of a model file
+ * left on disk), so it is reported but not used for the ratio.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -16,8 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { loadModel, saveModel } from '../src/export/io-node.js';
 import { decodeModel, encodeModel } from '../src/export/model.js';
 
-/** What a child measures. */
-export type MemoryMode = 'load+save' | 'load+save eager' | 'decode+encode';
+/**
+ * What a child measures: loadModel + saveModel (lazy, or eager: the whole file read), the file read + decode +
+ * encode in memory, or decode + encode of bytes already in memory (read before the baseline, like the `data` that
+ * ParseFromString is given).
+ */
+export type MemoryMode = 'load+save' | 'load+save eager' | 'read+decode+encode' | 'decode+encode';
 
 /** The result of one child. */
 export interface MemoryResult {
@@ -45,13 +50,11 @@ function resetPeak(): boolean {
   }
 }
 
-function run(mode: MemoryMode, model: string, output: string): void {
-  if (mode === 'decode+encode') {
-    // From the file's bytes to encoded bytes in memory, like ParseFromString + SerializeToString (the input read
-    // is part of the measurement).
-    const bytes = new Uint8Array(readFileSync(model));
+function run(mode: MemoryMode, model: string, output: string, given: Uint8Array | undefined): void {
+  if (mode === 'read+decode+encode' || mode === 'decode+encode') {
+    const bytes = given ?? new Uint8Array(readFileSync(model));
     const encoded = encodeModel(decodeModel(bytes, model));
-    if (encoded.length === 0) throw new Error('empty encoding');
+    if (encoded.length !== bytes.length) throw new Error('decode → encode changed the size');
     return;
   }
   saveModel(output, loadModel(model, { lazy: mode === 'load+save' }));
@@ -59,14 +62,15 @@ function run(mode: MemoryMode, model: string, output: string): void {
 
 /** Child side: runs `mode` on `warmup` then on `model`, prints one JSON line. */
 export function memoryChild(mode: MemoryMode, warmup: string, model: string, outDir: string): void {
-  run(mode, warmup, join(outDir, 'warmup-out.onnx'));
+  run(mode, warmup, join(outDir, 'warmup-out.onnx'), undefined);
+  const given = mode === 'decode+encode' ? new Uint8Array(readFileSync(model)) : undefined;
   const collect = (globalThis as { gc?: () => void }).gc;
   collect?.();
   collect?.();
   const before = process.memoryUsage();
   const baselineRss = status('VmRSS');
   const peakReset = resetPeak();
-  run(mode, model, join(outDir, 'memory-out.onnx'));
+  run(mode, model, join(outDir, 'memory-out.onnx'), given);
   const peakRss = status('VmHWM');
   const after = process.memoryUsage();
   const result: MemoryResult = {

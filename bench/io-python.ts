@@ -103,32 +103,42 @@ export async function startPythonPeer(python: string, model: string, output: str
 }
 
 const MEMORY_SCRIPT = `
-import resource, sys
+import sys
 def status(field):
     for line in open("/proc/self/status"):
         if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
 import onnx
-source, target = sys.argv[1], sys.argv[2]
+mode, source, target = sys.argv[1], sys.argv[2], sys.argv[3]
+data = open(source, "rb").read() if mode == "parse+serialize" else None
 reset = True
 try:
     open("/proc/self/clear_refs", "w").write("5")
 except OSError:
     reset = False
 baseline = status("VmRSS")
-model = onnx.load(source)
-onnx.save(model, target)
+if mode == "parse+serialize":
+    model = onnx.ModelProto()
+    model.ParseFromString(data)
+    out = model.SerializeToString()
+else:
+    model = onnx.load(source)
+    onnx.save(model, target)
 print("PEAK %d %d %d" % (baseline, status("VmHWM"), 1 if reset else 0), flush=True)
 `;
 
-/** Peak RSS over the baseline of `onnx.load` + `onnx.save` in a fresh Python process, or undefined. */
+/**
+ * Peak RSS over the baseline of `onnx.load` + `onnx.save`, or of ParseFromString + SerializeToString of bytes read
+ * before the baseline, in a fresh Python process; undefined when the peer cannot run.
+ */
 export async function pythonPeakMemory(
   python: string,
+  operation: PythonOperation,
   model: string,
   output: string,
 ): Promise<{ baseline: number; peak: number } | undefined> {
   if (!existsSync(python)) return undefined;
-  const child = spawn(python, ['-c', MEMORY_SCRIPT, model, output], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(python, ['-c', MEMORY_SCRIPT, operation, model, output], { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout.on('data', (chunk: Buffer) => {
     text += chunk.toString();

@@ -19,11 +19,11 @@ export interface ExternalDataReader {
 }
 
 /**
- * Payloads that a loader left in the model file: the decoded buffer holds no bytes for them (never-touched zero
- * pages), and the decoder asks for a source to read them from instead.
+ * Payloads that a loader left in the model file: the bytes given to the decoder hold an empty `raw_data` in their
+ * place, and the decoder asks for the source to read them from instead.
  */
 export interface InlinePayloads {
-  /** The source of a `raw_data` view into the decoded buffer, when its bytes were left in the file. */
+  /** The source of the bytes a `raw_data` view (into the decoded buffer) stands for, when they were left out. */
   sourceFor(payload: Uint8Array): TensorByteSource | undefined;
 }
 
