@@ -13,9 +13,10 @@ export interface ExternalDataReader {
   read(location: string, offset: number, length: number | undefined): Uint8Array;
   /**
    * When present, the decoder calls this instead of `read`: it checks the file and the range now (throwing when they
-   * may not be used) and returns a source that reads the bytes only when the tensor's data is used.
+   * may not be used) and returns a source that reads the bytes only when the tensor's data is used. `what` names
+   * the tensor (`graph 'main' initializer 'w'`) for the errors the source may raise then.
    */
-  open?(location: string, offset: number, length: number | undefined): TensorByteSource;
+  open?(location: string, offset: number, length: number | undefined, what?: string): TensorByteSource;
 }
 
 /**
@@ -24,7 +25,7 @@ export interface ExternalDataReader {
  */
 export interface InlinePayloads {
   /** The source of the bytes a `raw_data` view (into the decoded buffer) stands for, when they were left out. */
-  sourceFor(payload: Uint8Array): TensorByteSource | undefined;
+  sourceFor(payload: Uint8Array, what?: string): TensorByteSource | undefined;
 }
 
 /** Where a tensor's bytes live, from its `external_data` entries. */

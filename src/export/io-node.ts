@@ -50,14 +50,15 @@ export function fileExternalData(baseDir: string, options: FileExternalDataOptio
     files.set(location, file);
     return file;
   };
-  const open = (location: string, offset: number, length: number | undefined): FileRangeSource => {
+  const open = (location: string, offset: number, length: number | undefined, what?: string): FileRangeSource => {
     const file = resolve(location);
     const size = file.identity.size;
     if (offset > size) throw new FileProblem(`offset ${offset} is past the end of the ${size}-byte file`);
     const byteLength = length ?? size - offset;
     if (offset + byteLength > size)
       throw new FileProblem(`offset ${offset} + length ${byteLength} runs past the end of the ${size}-byte file`);
-    return new FileRangeSource(file, offset, byteLength, `external data '${location}'`);
+    const label = `${what === undefined ? '' : `${what}: `}external data '${location}'`;
+    return new FileRangeSource(file, offset, byteLength, label);
   };
   const reader: ExternalDataReader = {
     read: (location, offset, length) => open(location, offset, length).read(),

@@ -199,12 +199,14 @@ export function readModelFileSparse(path: string): SparseModelFile {
     }
     if (holes.size === 0) return { bytes, inline: undefined };
     const file: ContainedFile = { path: resolve(path), identity };
-    const label = `initializer bytes in model file '${basename(path)}'`;
+    const label = `bytes in model file '${basename(path)}'`;
     const inline: InlinePayloads = {
-      sourceFor(payload: Uint8Array): TensorByteSource | undefined {
+      sourceFor(payload: Uint8Array, what?: string): TensorByteSource | undefined {
         if (payload.buffer !== bytes.buffer || payload.byteLength !== 0) return undefined;
         const hole = holes.get(payload.byteOffset - bytes.byteOffset);
-        return hole === undefined ? undefined : new FileRangeSource(file, hole.start, hole.end - hole.start, label);
+        if (hole === undefined) return undefined;
+        const named = what === undefined ? label : `${what}: ${label}`;
+        return new FileRangeSource(file, hole.start, hole.end - hole.start, named);
       },
     };
     return { bytes, inline };

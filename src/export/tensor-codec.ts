@@ -170,7 +170,7 @@ export function tensorFromMsg(msg: TensorMsg, context: TensorContext): { name: s
     }
     if (!(raw instanceof Uint8Array)) return fail('raw_data is not bytes');
     // A payload the loader left in the file reads as empty here and comes with its source.
-    const source = context.inline?.sourceFor(raw);
+    const source = context.inline?.sourceFor(raw, context.what);
     const length = source?.byteLength ?? raw.length;
     if (length !== expected) fail(`${describe} ${length}`);
     if (source !== undefined) return { name, tensor: Tensor.fromSource(dtype, dims, source, info) };
@@ -221,7 +221,7 @@ function externalTensor(
   if (reader.open !== undefined) {
     let source;
     try {
-      source = reader.open(ref.location, ref.offset, ref.length);
+      source = reader.open(ref.location, ref.offset, ref.length, context.what);
     } catch (error) {
       return cannot(error);
     }
