@@ -17,13 +17,20 @@ import {
   type Stats,
 } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { DecodeError } from '../ir/errors.js';
+import { DecodeError, SppkitError } from '../ir/errors.js';
 import type { TensorByteSource } from '../ir/tensor.js';
 import { locationProblem } from './external-data.js';
 import type { Piece } from './wire-write.js';
 
-/** A file-rule violation or I/O failure; callers wrap it in an SppkitError that says which file and tensor. */
-export class FileProblem extends Error {}
+/**
+ * A file-rule violation or I/O failure. Its message is the reason only (`it is a FIFO, not a regular file`);
+ * callers wrap it in a DecodeError that names the file and the tensor.
+ */
+export class FileProblem extends SppkitError {
+  constructor(reason: string) {
+    super('E_FILE', reason);
+  }
+}
 
 /** What a file is, for messages: `a FIFO`, `a character device`. */
 function kindOf(stat: Stats): string {

@@ -19,6 +19,7 @@ const BENCHES: Readonly<Record<string, string>> = {
   io: 'decode/encode and load/save of a 42 MB model vs Python onnx, peak memory, a >2 GB model transformed',
 };
 
+/** `sppkit bench --help`. */
 export const BENCH_HELP = `usage: sppkit bench <name>... [--json report.json] [-- options for the benchmark]
   runs benchmarks from a source checkout; each prints figures and ratios side by side in one process, and one
   line per goal: GOAL <name>: <value> (target <target>) PASS|MISS
