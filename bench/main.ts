@@ -1,14 +1,33 @@
 /**
- * `npm run bench -- <name>`: runs one benchmark (or all). Each prints figures and ratios side by side in one process.
+ * `npm run bench -- <name>... [--json report.json] [bench options]`: runs benchmarks (or all) in this process.
+ * Each prints figures and ratios measured side by side, and a `GOAL` line per goal; `--json` writes every figure.
  */
+import { beginBench } from './harness.js';
+
 const BENCHES: Readonly<Record<string, string>> = {
   spp: './spp.js',
   ops: './ops.js',
   transform: './transform.js',
   backends: './backends.js',
+  io: './io.js',
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+/** Benchmark names among the arguments; an option's value (`--json x`, `--threads 2`) is not a name. */
+function benchNames(argv: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg.startsWith('--')) {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('--') && BENCHES[next] === undefined) i += 1;
+      continue;
+    }
+    names.push(arg);
+  }
+  return names;
+}
+
+const wanted = benchNames(process.argv.slice(2));
 const names = wanted.length === 0 ? Object.keys(BENCHES) : wanted;
 for (const name of names) {
   const path = BENCHES[name];
@@ -17,6 +36,7 @@ for (const name of names) {
     process.exit(2);
   }
   console.log(`\n=== bench ${name} ===`);
+  beginBench(name);
   try {
     await import(path);
   } catch (error) {

@@ -10,7 +10,7 @@ import type { Model } from '../src/ir/graph.js';
 import { Tensor } from '../src/ir/tensor.js';
 import { getBackend } from '../src/runtime/node/backends.js';
 import { referenceBackend } from '../src/runtime/reference.js';
-import { printTimings, timeVariants, type Variant } from './harness.js';
+import { goal, printTimings, timeVariants, type Variant } from './harness.js';
 
 /** Deterministic pseudo-random floats in [-1, 1) (xorshift32), so runs are repeatable. */
 function randomFloats(count: number, seed: number): Float32Array {
@@ -29,6 +29,8 @@ interface Case {
   readonly title: string;
   readonly model: Model;
   readonly input: Tensor;
+  /** The goal for the reference's median over ORT's (README: SPPF chain 3×, Conv 1×1 10×), when there is one. */
+  readonly goal?: { readonly name: string; readonly ratio: number };
 }
 
 const POOL5 = { kernelShape: [5, 5], strides: [1, 1], pads: [2, 2, 2, 2] } as const;
@@ -53,6 +55,7 @@ function sppfCase(): Case {
   b.output(b.concat([x, y1, y2, y3], { axis: 1 }), 'y');
   return {
     title: 'SPPF chain (3× MaxPool k5 + Concat), [1,256,20,20]',
+    goal: { name: 'ops SPPF chain reference / ORT', ratio: 3 },
     model: b.build(),
     input: Tensor.float32([1, 256, 20, 20], randomFloats(256 * 400, 2)),
   };
@@ -66,6 +69,7 @@ function convCase(): Case {
   b.output(b.conv(x, w, bias), 'y');
   return {
     title: 'Conv 1×1 512→256, [1,512,20,20]',
+    goal: { name: 'ops Conv 1×1 reference / ORT', ratio: 10 },
     model: b.build(),
     input: Tensor.float32([1, 512, 20, 20], randomFloats(512 * 400, 5)),
   };
@@ -90,6 +94,14 @@ async function main(): Promise<void> {
       summary.push(
         `  ${testCase.title.padEnd(52)} ref ${ref.medianMs.toFixed(2).padStart(7)} ms   ort ${base.medianMs.toFixed(2).padStart(6)} ms   ${(ref.medianMs / base.medianMs).toFixed(1)}×`,
       );
+    if (testCase.goal !== undefined) {
+      const ratio =
+        ref !== undefined && base !== undefined && availability.available ? ref.medianMs / base.medianMs : null;
+      goal(testCase.goal.name, ratio, testCase.goal.ratio, {
+        direction: 'at-most',
+        ...(ratio === null ? { note: 'ort-cpu unavailable' } : {}),
+      });
+    }
     for (const v of variants) await v.session.dispose();
   }
   console.log(`\nsummary (median of each, ref / ort-cpu 1 thread):\n${summary.join('\n')}`);

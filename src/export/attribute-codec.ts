@@ -7,10 +7,13 @@ import { DecodeError } from '../ir/errors.js';
 import type { Graph } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import { hasField, type AttributeMsg, type GraphMsg, type TensorMsg } from './proto-types.js';
-import { AttributeType, schema } from './schema.js';
+import { tablesOf } from './schema-tables.js';
+import { AttributeType } from './schema.js';
 import { tensorFromMsg, tensorToMsg, type TensorContext } from './tensor-codec.js';
 import { utf8DecodeStrict, utf8Encode } from './utf8.js';
-import { decodeChecked, fromBigInt, toBigInt } from './wire.js';
+import { toBigInt } from './wire.js';
+import { decodeMessage } from './wire-read.js';
+import { encodeMessage } from './wire-write.js';
 
 /** What attribute decoding needs from the graph decoder. */
 export interface AttributeDecodeContext {
@@ -37,8 +40,9 @@ function inferType(msg: AttributeMsg): number {
   return AttributeType.UNDEFINED;
 }
 
+/** The attribute as encoded AttributeProto bytes (fields the schema does not know included). */
 function opaque(msg: AttributeMsg): AttributeValue {
-  return { kind: 'opaque', value: schema.AttributeProto.encode(msg).finish() };
+  return { kind: 'opaque', value: encodeMessage(tablesOf.AttributeProto, msg).toBytes() };
 }
 
 function decodeValue(msg: AttributeMsg, context: AttributeDecodeContext, where: string): AttributeValue {
@@ -56,11 +60,9 @@ function decodeValue(msg: AttributeMsg, context: AttributeDecodeContext, where: 
       return text === undefined ? opaque(msg) : { kind: 'string', value: text };
     }
     case AttributeType.TENSOR:
-      return msg.t === undefined || msg.t === null ? opaque(msg) : { kind: 'tensor', value: tensor(msg.t) };
+      return msg.t === undefined ? opaque(msg) : { kind: 'tensor', value: tensor(msg.t) };
     case AttributeType.GRAPH:
-      return msg.g === undefined || msg.g === null
-        ? opaque(msg)
-        : { kind: 'graph', value: context.decodeGraph(msg.g, where) };
+      return msg.g === undefined ? opaque(msg) : { kind: 'graph', value: context.decodeGraph(msg.g, where) };
     case AttributeType.FLOATS:
       return { kind: 'floats', value: [...(msg.floats ?? [])] };
     case AttributeType.INTS:
@@ -111,8 +113,8 @@ export function encodeAttribute(
   encodeGraph: (graph: Graph) => GraphMsg,
 ): AttributeMsg {
   if (attribute.kind === 'opaque') {
-    // Opaque bytes come from encoding a checked AttributeProto, so they decode to AttributeMsg's shape.
-    const msg = decodeChecked(schema.AttributeProto, attribute.value, `attribute '${name}'`) as AttributeMsg;
+    // Opaque bytes are an encoded AttributeProto; the reader checks them against the schema.
+    const msg = decodeMessage(tablesOf.AttributeProto, attribute.value, `attribute '${name}'`) as AttributeMsg;
     msg.name = name;
     return msg;
   }
@@ -126,7 +128,7 @@ export function encodeAttribute(
       break;
     case 'int':
       msg.type = AttributeType.INT;
-      msg.i = fromBigInt(attribute.value);
+      msg.i = attribute.value;
       break;
     case 'string':
       msg.type = AttributeType.STRING;
@@ -146,7 +148,7 @@ export function encodeAttribute(
       break;
     case 'ints':
       msg.type = AttributeType.INTS;
-      msg.ints = attribute.value.map((v) => fromBigInt(v));
+      msg.ints = [...attribute.value];
       break;
     case 'strings':
       msg.type = AttributeType.STRINGS;

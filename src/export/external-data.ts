@@ -1,13 +1,31 @@
 /**
  * ONNX external data (TensorProto.data_location = EXTERNAL): parsing and writing the `external_data` entries,
- * and collecting large initializers into one side buffer. Browser-safe: reading files is left to a reader
- * (see `fileExternalData` in io-node.ts).
+ * and laying out large initializers in one side file. Browser-safe: reading and writing files is left to readers
+ * and writers in io-node.ts (see `fileExternalData`).
  */
-import type { StringStringEntryMsg } from './proto-types.js';
+import type { TensorByteSource } from '../ir/tensor.js';
+import type { StringStringEntryMsg, WireBytes } from './proto-types.js';
+import { EncodedBytes, type Piece } from './wire-write.js';
 
-/** Reads `length` bytes (or the rest of the file when undefined) at `offset` of the file `location`. */
+/** Reads external data for the decoder. */
 export interface ExternalDataReader {
+  /** Reads `length` bytes (or the rest of the file when undefined) at `offset` of the file `location`. */
   read(location: string, offset: number, length: number | undefined): Uint8Array;
+  /**
+   * When present, the decoder calls this instead of `read`: it checks the file and the range now (throwing when they
+   * may not be used) and returns a source that reads the bytes only when the tensor's data is used. `what` names
+   * the tensor (`graph 'main' initializer 'w'`) for the errors the source may raise then.
+   */
+  open?(location: string, offset: number, length: number | undefined, what?: string): TensorByteSource;
+}
+
+/**
+ * Payloads that a loader left in the model file: the bytes given to the decoder hold an empty `raw_data` in their
+ * place, and the decoder asks for the source to read them from instead.
+ */
+export interface InlinePayloads {
+  /** The source of the bytes a `raw_data` view (into the decoded buffer) stands for, when they were left out. */
+  sourceFor(payload: Uint8Array, what?: string): TensorByteSource | undefined;
 }
 
 /** Where a tensor's bytes live, from its `external_data` entries. */
@@ -45,6 +63,7 @@ export function locationProblem(location: string): string | undefined {
     return `external data location '${location}' must be relative to the model's folder`;
   }
   if (location.split(/[\\/]/).includes('..')) return `external data location '${location}' leaves the model's folder`;
+  if (location.includes('\0')) return `external data location '${location}' contains a NUL character`;
   return undefined;
 }
 
@@ -61,9 +80,19 @@ export interface ExternalDataOptions {
 /** Default size from which an initializer goes to external data. */
 export const DEFAULT_EXTERNAL_THRESHOLD = 1024;
 
-/** Accumulates tensor bytes for a side file and hands out their `external_data` entries. */
+/** One tensor placed in the side file. */
+export interface ExternalPlacement {
+  readonly payload: WireBytes;
+  readonly offset: number;
+}
+
+/**
+ * Lays out tensor bytes in a side file and hands out their `external_data` entries. Nothing is copied: the side
+ * file is a list of pieces (payload views, pending sources, zero padding) written out by the caller.
+ */
 export class ExternalDataWriter {
-  readonly #chunks: Uint8Array[] = [];
+  readonly #pieces: Piece[] = [];
+  readonly #placements: ExternalPlacement[] = [];
   #size = 0;
 
   constructor(readonly options: ExternalDataOptions) {}
@@ -73,33 +102,38 @@ export class ExternalDataWriter {
     return byteLength >= (this.options.threshold ?? DEFAULT_EXTERNAL_THRESHOLD);
   }
 
-  /** Appends `bytes` (after alignment padding) and returns the entries that point at them. */
-  append(bytes: Uint8Array): StringStringEntryMsg[] {
+  /** Places `payload` (after alignment padding) and returns the entries that point at it. */
+  append(payload: WireBytes): StringStringEntryMsg[] {
     const alignment = Math.max(1, Math.floor(this.options.alignment ?? 1));
     const padding = (alignment - (this.#size % alignment)) % alignment;
     if (padding > 0) this.#push(new Uint8Array(padding));
     const offset = this.#size;
-    this.#push(bytes);
+    this.#push(payload);
+    this.#placements.push({ payload, offset });
     return [
       { key: 'location', value: this.options.location },
       { key: 'offset', value: String(offset) },
-      { key: 'length', value: String(bytes.length) },
+      { key: 'length', value: String(payload.byteLength) },
     ];
   }
 
-  /** The side file's contents. */
-  finish(): Uint8Array {
-    const out = new Uint8Array(this.#size);
-    let at = 0;
-    for (const chunk of this.#chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+  /** Every tensor placed so far, with its offset. */
+  get placements(): readonly ExternalPlacement[] {
+    return this.#placements;
   }
 
-  #push(bytes: Uint8Array): void {
-    this.#chunks.push(bytes);
-    this.#size += bytes.length;
+  /** The side file's contents as pieces. */
+  parts(): EncodedBytes {
+    return new EncodedBytes([...this.#pieces], this.#size);
+  }
+
+  /** The side file's contents in one buffer. */
+  finish(): Uint8Array {
+    return this.parts().toBytes();
+  }
+
+  #push(piece: Piece): void {
+    this.#pieces.push(piece);
+    this.#size += piece.byteLength;
   }
 }

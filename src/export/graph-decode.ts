@@ -7,24 +7,17 @@ import { DecodeError, GraphError } from '../ir/errors.js';
 import { Graph } from '../ir/graph.js';
 import { Node, Value } from '../ir/value.js';
 import { decodeAttribute } from './attribute-codec.js';
-import type { ExternalDataReader } from './external-data.js';
-import { preserveFields } from './preserve.js';
-import type { GraphMsg, NodeMsg, TensorMsg } from './proto-types.js';
-import { schema } from './schema.js';
+import type { ExternalDataReader, InlinePayloads } from './external-data.js';
+import { RECORDS, type GraphMsg, type NodeMsg, type TensorMsg } from './proto-types.js';
 import { tensorFromMsg } from './tensor-codec.js';
 import { applyValueInfo, decodeType, metadataFromEntries } from './type-codec.js';
 import { toBigInt } from './wire.js';
-
-/** GraphProto fields kept verbatim in `Graph.preserved`: quantization_annotation, sparse_initializer. */
-export const GRAPH_PRESERVED_FIELDS = ['quantizationAnnotation', 'sparseInitializer'] as const;
-
-/** NodeProto fields kept verbatim in `Node.preserved`: device_configurations. */
-export const NODE_PRESERVED_FIELDS = ['deviceConfigurations'] as const;
 
 /** Settings shared by every graph of one decode. */
 export interface GraphDecodeOptions {
   readonly file: string;
   readonly external?: ExternalDataReader | undefined;
+  readonly inline?: InlinePayloads | undefined;
 }
 
 /** Names visible in one graph, chained to the enclosing graph's scope. */
@@ -72,7 +65,8 @@ class GraphDecoder {
     const { graph, msg } = this;
     graph.docString = msg.docString ?? '';
     metadataFromEntries(msg.metadataProps, graph.metadataProps);
-    graph.preserved.push(...preserveFields(schema.GraphProto, msg, GRAPH_PRESERVED_FIELDS));
+    // quantization_annotation, sparse_initializer and fields the schema does not know, verbatim.
+    graph.preserved.push(...(msg[RECORDS] ?? []));
     this.decodeInputsAndInitializers();
     this.defineSparseInitializers();
     const nodeOutputs = (msg.node ?? []).map((node, index) => this.defineOutputs(node, index));
@@ -102,6 +96,7 @@ class GraphDecoder {
       file: this.options.file,
       what,
       external: this.options.external,
+      inline: this.options.inline,
       keepName: false,
     });
     const input = this.scope.values.get(name);
@@ -158,7 +153,7 @@ class GraphDecoder {
       const { name, attribute } = decodeAttribute(attributeMsg, {
         file: this.options.file,
         where: `${this.label} ${label}`,
-        tensor: { file: this.options.file, external: this.options.external },
+        tensor: { file: this.options.file, external: this.options.external, inline: this.options.inline },
         decodeGraph: (graphMsg) =>
           new GraphDecoder(graphMsg, { graph: this.graph, scope: this.scope }, this.options).decode(),
       });
@@ -176,7 +171,8 @@ class GraphDecoder {
     );
     node.docString = msg.docString ?? '';
     metadataFromEntries(msg.metadataProps, node.metadataProps);
-    node.preserved.push(...preserveFields(schema.NodeProto, msg, NODE_PRESERVED_FIELDS));
+    // device_configurations and fields the schema does not know, verbatim.
+    node.preserved.push(...(msg[RECORDS] ?? []));
     this.graph.insertNode(node);
   }
 

@@ -7,9 +7,7 @@ import type { Graph } from '../ir/graph.js';
 import type { Node, Value } from '../ir/value.js';
 import { encodeAttribute } from './attribute-codec.js';
 import type { ExternalDataWriter } from './external-data.js';
-import { restoreFields } from './preserve.js';
-import type { GraphMsg, NodeMsg } from './proto-types.js';
-import { schema } from './schema.js';
+import { RECORDS, type GraphMsg, type NodeMsg } from './proto-types.js';
 import { tensorToMsg } from './tensor-codec.js';
 import { encodeValueInfo, hasValueInfo, metadataToEntries } from './type-codec.js';
 
@@ -36,7 +34,7 @@ function encodeNode(node: Node, options: GraphEncodeOptions): NodeMsg {
   if (node.docString !== '') msg.docString = node.docString;
   const metadata = metadataToEntries(node.metadataProps);
   if (metadata !== undefined) msg.metadataProps = metadata;
-  restoreFields(schema.NodeProto, node.preserved, msg);
+  if (node.preserved.length > 0) msg[RECORDS] = node.preserved;
   return msg;
 }
 
@@ -64,6 +62,6 @@ export function encodeGraph(graph: Graph, options: GraphEncodeOptions = {}): Gra
   msg.valueInfo = [...valueInfoValues(graph), ...graph.extraValueInfo].map(encodeValueInfo);
   const metadata = metadataToEntries(graph.metadataProps);
   if (metadata !== undefined) msg.metadataProps = metadata;
-  restoreFields(schema.GraphProto, graph.preserved, msg);
+  if (graph.preserved.length > 0) msg[RECORDS] = graph.preserved;
   return msg;
 }

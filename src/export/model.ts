@@ -1,38 +1,50 @@
 /**
  * ModelProto bytes ↔ Model. The entry points of the export layer (browser-safe; file helpers are in io-node.ts).
  *
+ * Decoding keeps initializer payloads as views into the input bytes (typed data is made when a kernel or pass
+ * first reads `tensor.data`), so the caller must not modify `bytes` afterwards. Encoding sizes the output first
+ * and writes it once, handing payloads over without copying them into intermediate buffers.
+ *
  * Encoding is deterministic: the same model gives byte-identical output, fields in field-number order,
- * repeated fields and metadata in insertion order. Model fields the IR does not model (training_info,
- * functions, configuration, unknown fields) are kept in `model.preserved` as their wire records and written back
- * verbatim.
+ * repeated fields and metadata in insertion order. Fields the IR does not model (training_info, functions,
+ * configuration, quantization annotations, sparse initializers, device configurations, unknown fields) are kept
+ * as their wire records in `preserved` and written back verbatim.
  */
 import { DecodeError, SppkitError } from '../ir/errors.js';
 import { Model } from '../ir/graph.js';
-import type { PreservedField } from '../ir/value.js';
-import { ExternalDataWriter, type ExternalDataOptions, type ExternalDataReader } from './external-data.js';
+import { EncodeError } from './errors.js';
+import {
+  ExternalDataWriter,
+  type ExternalDataOptions,
+  type ExternalDataReader,
+  type InlinePayloads,
+} from './external-data.js';
 import { decodeGraph } from './graph-decode.js';
 import { encodeGraph } from './graph-encode.js';
-import { concatBytes } from './preserve.js';
-import type { ModelMsg } from './proto-types.js';
-import { schema } from './schema.js';
+import { RECORDS, type ModelMsg } from './proto-types.js';
+import { tablesOf } from './schema-tables.js';
 import { metadataFromEntries, metadataToEntries } from './type-codec.js';
-import { decodeChecked, fromBigInt, splitRecords, toBigInt } from './wire.js';
+import { toBigInt } from './wire.js';
+import { decodeMessage } from './wire-read.js';
+import { encodeMessage, encodedSize, type EncodedBytes } from './wire-write.js';
 
-/** ModelProto field numbers the IR models; every other top-level field goes to `model.preserved`. */
-const MODELLED_FIELDS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 14]);
+/** The largest message protobuf implementations read (2^31 − 1 bytes): bigger models need external data. */
+export const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
 
 /** Options of `decodeModel`. */
 export interface DecodeOptions {
   /** Reads tensors stored as external data (in Node: `fileExternalData(dir)` from io-node.ts). */
   readonly externalData?: ExternalDataReader;
+  /** Payloads of `bytes` that a loader left in the file (used by `loadModel`). */
+  readonly inlinePayloads?: InlinePayloads;
 }
 
-function decodeModelMsg(msg: ModelMsg, bytes: Uint8Array, file: string, options: DecodeOptions): Model {
-  if (msg.graph === undefined || msg.graph === null) throw new DecodeError(file, 'model has no graph');
+function decodeModelMsg(msg: ModelMsg, file: string, options: DecodeOptions): Model {
+  if (msg.graph === undefined) throw new DecodeError(file, 'model has no graph');
   const irVersion = toBigInt(msg.irVersion);
   if (irVersion < 0n || irVersion > BigInt(Number.MAX_SAFE_INTEGER))
     throw new DecodeError(file, `ir_version ${irVersion} is out of range`);
-  const graph = decodeGraph(msg.graph, { file, external: options.externalData });
+  const graph = decodeGraph(msg.graph, { file, external: options.externalData, inline: options.inlinePayloads });
   const model = new Model(graph);
   model.irVersion = Number(irVersion);
   model.opsetImports.clear();
@@ -50,27 +62,21 @@ function decodeModelMsg(msg: ModelMsg, bytes: Uint8Array, file: string, options:
   model.modelVersion = toBigInt(msg.modelVersion);
   model.docString = msg.docString ?? '';
   metadataFromEntries(msg.metadataProps, model.metadataProps);
-  for (const record of splitRecords(bytes)) {
-    if (!MODELLED_FIELDS.has(record.fieldNumber)) {
-      model.preserved.push({
-        fieldNumber: record.fieldNumber,
-        bytes: new Uint8Array(bytes.subarray(record.start, record.end)),
-      });
-    }
-  }
+  // training_info, functions, configuration and fields the schema does not know, verbatim.
+  model.preserved.push(...(msg[RECORDS] ?? []));
   return model;
 }
 
 /**
  * Decodes an ONNX model. Throws DecodeError naming `file` (and, where it can, the graph, node, value or tensor)
  * for malformed bytes, unsupported data types, tensors whose data does not match their shape, and names that
- * resolve to no value.
+ * resolve to no value. Initializers keep views into `bytes`.
  */
 export function decodeModel(bytes: Uint8Array, file = '<bytes>', options: DecodeOptions = {}): Model {
-  // The wire check validated every field against the schema, so the decoded message has ModelMsg's shape.
-  const msg = decodeChecked(schema.ModelProto, bytes, file) as ModelMsg;
+  // The reader validated every field against the schema, so the decoded message has ModelMsg's shape.
+  const msg = decodeMessage(tablesOf.ModelProto, bytes, file) as ModelMsg;
   try {
-    return decodeModelMsg(msg, bytes, file, options);
+    return decodeModelMsg(msg, file, options);
   } catch (error) {
     if (error instanceof DecodeError) throw error;
     // An IR invariant (GraphError) means the bytes describe no valid graph. Anything else is a bug in this
@@ -90,29 +96,48 @@ function modelMsg(model: Model, writer: ExternalDataWriter | undefined): ModelMs
   if (model.producerName !== '') msg.producerName = model.producerName;
   if (model.producerVersion !== '') msg.producerVersion = model.producerVersion;
   if (model.domain !== '') msg.domain = model.domain;
-  if (model.modelVersion !== 0n) msg.modelVersion = fromBigInt(model.modelVersion);
+  if (model.modelVersion !== 0n) msg.modelVersion = model.modelVersion;
   if (model.docString !== '') msg.docString = model.docString;
   msg.graph = encodeGraph(model.graph, { external: writer });
   const metadata = metadataToEntries(model.metadataProps);
   if (metadata !== undefined) msg.metadataProps = metadata;
+  if (model.preserved.length > 0) msg[RECORDS] = model.preserved;
   return msg;
 }
 
-/** Merges preserved records into encoded bytes so that all top-level fields stay in field-number order. */
-function withPreserved(encoded: Uint8Array, preserved: readonly PreservedField[]): Uint8Array {
-  if (preserved.length === 0) return encoded;
-  const parts = splitRecords(encoded).map((record) => ({
-    fieldNumber: record.fieldNumber,
-    bytes: encoded.subarray(record.start, record.end),
-  }));
-  // Array.prototype.sort is stable, so records with the same number keep their order (modelled ones first).
-  const ordered = [...parts, ...preserved].sort((a, b) => a.fieldNumber - b.fieldNumber);
-  return concatBytes(ordered.map((part) => part.bytes));
+/** The size of a model's ModelProto with every tensor inline, without encoding it. */
+export function encodedModelSize(model: Model): number {
+  return encodedSize(tablesOf.ModelProto, modelMsg(model, undefined));
 }
 
-/** Encodes a model as ONNX ModelProto bytes (every tensor inline). */
+/** A model encoded as pieces (see `EncodedBytes`), with its side file when initializers went to external data. */
+export interface EncodedModel {
+  /** The ModelProto. */
+  readonly model: EncodedBytes;
+  /** The external data writer (its `parts()` are the side file), when external data was asked for. */
+  readonly external: ExternalDataWriter | undefined;
+}
+
+/**
+ * Encodes a model as pieces without copying payloads: structural bytes in one buffer, initializer bytes as views
+ * (or pending sources) next to them. With `external`, initializers of at least `external.threshold` bytes are laid
+ * out in a side file instead. Throws an EncodeError when the ModelProto would exceed `MAX_PROTOBUF_BYTES`.
+ */
+export function encodeModelParts(model: Model, external?: ExternalDataOptions): EncodedModel {
+  const writer = external === undefined ? undefined : new ExternalDataWriter(external);
+  const encoded = encodeMessage(tablesOf.ModelProto, modelMsg(model, writer));
+  if (encoded.byteLength > MAX_PROTOBUF_BYTES) {
+    throw new EncodeError(
+      `model '${model.graph.name}' encodes to ${encoded.byteLength} bytes, over protobuf's limit of ` +
+        `${MAX_PROTOBUF_BYTES} bytes; write its initializers to external data (saveModel does so by itself)`,
+    );
+  }
+  return { model: encoded, external: writer };
+}
+
+/** Encodes a model as ONNX ModelProto bytes (every tensor inline), in one buffer allocated at its final size. */
 export function encodeModel(model: Model): Uint8Array {
-  return withPreserved(schema.ModelProto.encode(modelMsg(model, undefined)).finish(), model.preserved);
+  return encodeModelParts(model).model.toBytes();
 }
 
 /** A model whose large initializers live in a side file. */
@@ -125,7 +150,6 @@ export interface ModelWithExternalData {
 
 /** Encodes a model, moving initializers of at least `options.threshold` bytes into a side buffer. */
 export function encodeModelWithExternalData(model: Model, options: ExternalDataOptions): ModelWithExternalData {
-  const writer = new ExternalDataWriter(options);
-  const bytes = withPreserved(schema.ModelProto.encode(modelMsg(model, writer)).finish(), model.preserved);
-  return { model: bytes, data: writer.finish() };
+  const encoded = encodeModelParts(model, options);
+  return { model: encoded.model.toBytes(), data: encoded.external?.finish() ?? new Uint8Array() };
 }

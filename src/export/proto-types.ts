@@ -1,20 +1,33 @@
 /**
- * TypeScript shapes of the ONNX messages as protobufjs decodes them (and as sppkit builds them for encoding).
+ * TypeScript shapes of the ONNX messages as sppkit's wire reader decodes them (wire-read.ts) and as sppkit builds
+ * them for its writer (wire-write.ts).
  *
- * Optional fields are present only when they were on the wire (proto2 presence: check with `hasField`); an
- * absent message field reads as null (protobufjs' prototype default), absent scalars as their defaults.
- * Repeated fields are arrays. int64 fields decode as protobufjs `Long`s (see `WireInt64`).
+ * Optional fields are present only when they were on the wire (proto2 presence: check with `hasField`); absent
+ * fields are undefined. Repeated fields are arrays (absent when empty). int64 fields decode as a number when they
+ * are below 2^53 and as the unsigned 64-bit bigint otherwise (see `toBigInt`). `bytes` fields decode as views into
+ * the input (no copy). Fields kept verbatim, and fields the schema does not know, are in `[RECORDS]`.
  */
+import type { TensorByteSource } from '../ir/tensor.js';
 
-/** The 64-bit integer halves protobufjs reads and writes (a `Long` satisfies this). */
-export interface LongBits {
-  readonly low: number;
-  readonly high: number;
-  readonly unsigned?: boolean;
+/** An int64/uint64 field value: a JS number (exact below 2^53) or a bigint. */
+export type WireInt64 = number | bigint;
+
+/** A `bytes` value to write: bytes in memory, or a source that is streamed (external data, lazy tensors). */
+export type WireBytes = Uint8Array | TensorByteSource;
+
+/** One field record kept verbatim: its field number and its bytes, tag included. */
+export interface RawRecord {
+  readonly fieldNumber: number;
+  readonly bytes: Uint8Array;
 }
 
-/** An int64/uint64 field value: a JS number or the two 32-bit halves. */
-export type WireInt64 = number | LongBits;
+/** The key under which a decoded message keeps raw records (unknown fields and fields kept verbatim). */
+export const RECORDS: unique symbol = Symbol('raw records');
+
+/** A message that may carry raw records, written back in field-number order. */
+export interface WithRecords {
+  [RECORDS]?: readonly RawRecord[];
+}
 
 /** `StringStringEntryProto`. */
 export interface StringStringEntryMsg {
@@ -32,14 +45,14 @@ export interface OperatorSetIdMsg {
 export interface TensorMsg {
   dims?: WireInt64[];
   dataType?: number;
-  segment?: { begin?: WireInt64; end?: WireInt64 } | null;
+  segment?: { begin?: WireInt64; end?: WireInt64 };
   floatData?: number[];
   int32Data?: number[];
   stringData?: Uint8Array[];
   int64Data?: WireInt64[];
   name?: string;
   docString?: string;
-  rawData?: Uint8Array;
+  rawData?: WireBytes;
   externalData?: StringStringEntryMsg[];
   dataLocation?: number;
   doubleData?: number[];
@@ -49,8 +62,8 @@ export interface TensorMsg {
 
 /** `SparseTensorProto`. */
 export interface SparseTensorMsg {
-  values?: TensorMsg | null;
-  indices?: TensorMsg | null;
+  values?: TensorMsg;
+  indices?: TensorMsg;
   dims?: WireInt64[];
 }
 
@@ -68,19 +81,19 @@ export interface ShapeMsg {
 
 /** `TypeProto` (only the tensor case is modelled by the IR; the others are kept as bytes). */
 export interface TypeMsg {
-  tensorType?: { elemType?: number; shape?: ShapeMsg | null } | null;
-  sequenceType?: { elemType?: TypeMsg | null } | null;
-  mapType?: { keyType?: number; valueType?: TypeMsg | null } | null;
-  optionalType?: { elemType?: TypeMsg | null } | null;
-  sparseTensorType?: { elemType?: number; shape?: ShapeMsg | null } | null;
-  opaqueType?: { domain?: string; name?: string } | null;
+  tensorType?: { elemType?: number; shape?: ShapeMsg };
+  sequenceType?: { elemType?: TypeMsg };
+  mapType?: { keyType?: number; valueType?: TypeMsg };
+  optionalType?: { elemType?: TypeMsg };
+  sparseTensorType?: { elemType?: number; shape?: ShapeMsg };
+  opaqueType?: { domain?: string; name?: string };
   denotation?: string;
 }
 
 /** `ValueInfoProto`. */
 export interface ValueInfoMsg {
   name?: string;
-  type?: TypeMsg | null;
+  type?: TypeMsg;
   docString?: string;
   metadataProps?: StringStringEntryMsg[];
 }
@@ -94,10 +107,10 @@ export interface AttributeMsg {
   f?: number;
   i?: WireInt64;
   s?: Uint8Array;
-  t?: TensorMsg | null;
-  g?: GraphMsg | null;
-  sparseTensor?: SparseTensorMsg | null;
-  tp?: TypeMsg | null;
+  t?: TensorMsg;
+  g?: GraphMsg;
+  sparseTensor?: SparseTensorMsg;
+  tp?: TypeMsg;
   floats?: number[];
   ints?: WireInt64[];
   strings?: Uint8Array[];
@@ -107,8 +120,8 @@ export interface AttributeMsg {
   typeProtos?: TypeMsg[];
 }
 
-/** `NodeProto` (device configurations are not modelled; see `decodeNodeExtras`). */
-export interface NodeMsg {
+/** `NodeProto` (device configurations are kept as raw records). */
+export interface NodeMsg extends WithRecords {
   input?: string[];
   output?: string[];
   name?: string;
@@ -120,8 +133,8 @@ export interface NodeMsg {
   metadataProps?: StringStringEntryMsg[];
 }
 
-/** `GraphProto`. */
-export interface GraphMsg {
+/** `GraphProto` (quantization annotations are kept as raw records; sparse initializers are both). */
+export interface GraphMsg extends WithRecords {
   node?: NodeMsg[];
   name?: string;
   initializer?: TensorMsg[];
@@ -134,7 +147,7 @@ export interface GraphMsg {
 }
 
 /** `ModelProto`, without the fields that are kept verbatim (training_info, functions, configuration). */
-export interface ModelMsg {
+export interface ModelMsg extends WithRecords {
   irVersion?: WireInt64;
   opsetImport?: OperatorSetIdMsg[];
   producerName?: string;
@@ -142,7 +155,7 @@ export interface ModelMsg {
   domain?: string;
   modelVersion?: WireInt64;
   docString?: string;
-  graph?: GraphMsg | null;
+  graph?: GraphMsg;
   metadataProps?: StringStringEntryMsg[];
 }
 

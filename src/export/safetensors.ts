@@ -1,12 +1,11 @@
 /**
  * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
  * `{ name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__"?: {...} }`, then the raw little-endian data.
- * Browser-safe: works on bytes.
+ * Browser-safe: works on bytes. Tensors keep views into the given bytes.
  */
 import { DataType, dtypeByteSize, type DataType as DataTypeCode } from '../ir/dtype.js';
 import { DecodeError } from '../ir/errors.js';
 import { Tensor } from '../ir/tensor.js';
-import { fromLittleEndian } from './tensor-codec.js';
 
 const DTYPES: Readonly<Record<string, DataTypeCode>> = {
   F32: DataType.FLOAT,
@@ -86,12 +85,12 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<bytes>'): Map<stri
       end > data.length ||
       end - begin !== count * dtypeByteSize(dtype)
     ) {
-      throw new DecodeError(
-        file,
-        `safetensors: tensor '${name}' ${entry.dtype}[${entry.shape.join(', ')}] needs ${count * dtypeByteSize(dtype)} bytes but data_offsets are [${begin}, ${end}] in ${data.length} bytes of data`,
-      );
+      const needs = `${entry.dtype}[${entry.shape.join(', ')}] needs ${count * dtypeByteSize(dtype)} bytes`;
+      const offsets = `data_offsets are [${begin}, ${end}] in ${data.length} bytes of data`;
+      throw new DecodeError(file, `safetensors: tensor '${name}' ${needs} but ${offsets}`);
     }
-    tensors.set(name, new Tensor(dtype, entry.shape, fromLittleEndian(dtype, data.slice(begin, end), count)));
+    // A view into the file's bytes: typed data is made (aligned view or copy) when the weights are first used.
+    tensors.set(name, Tensor.fromBytes(dtype, entry.shape, data.subarray(begin, end)));
   }
   return tensors;
 }

@@ -1,15 +1,25 @@
 /**
- * TensorProto ↔ Tensor. Reads `raw_data` (little-endian, copied out of the protobuf buffer so typed arrays are
- * aligned), every typed field (`float_data`, `int32_data`, `int64_data`, `double_data`, `uint64_data`,
- * `string_data`) and external data; writes `raw_data` (strings as `string_data`).
+ * TensorProto ↔ Tensor. `raw_data` stays a view into the decoded bytes (`Tensor.fromBytes`: typed data is made on
+ * first use), external data is read through the caller's reader (lazily when it can open sources), and the typed
+ * fields (`float_data`, `int32_data`, `int64_data`, `double_data`, `uint64_data`, `string_data`) are read into
+ * typed arrays. Encoding writes `raw_data` as a view of the tensor's bytes (or its pending source), strings as
+ * `string_data`, and a tensor that came from a typed field back into that field.
  */
 import { DataType, dtypeByteSize, dtypeName, isDataType, type TensorData } from '../ir/dtype.js';
 import { DecodeError } from '../ir/errors.js';
 import { Tensor, type TensorInfo } from '../ir/tensor.js';
-import { parseExternalRef, type ExternalDataReader, type ExternalDataWriter } from './external-data.js';
-import { hasField, type StringStringEntryMsg, type TensorMsg } from './proto-types.js';
-import { DataLocation, ONNX_DATA_TYPE_NAMES, schema } from './schema.js';
-import { decodeChecked, toBigInt } from './wire.js';
+import {
+  parseExternalRef,
+  type ExternalDataReader,
+  type ExternalDataWriter,
+  type InlinePayloads,
+} from './external-data.js';
+import { hasField, type StringStringEntryMsg, type TensorMsg, type WireBytes } from './proto-types.js';
+import { tablesOf } from './schema-tables.js';
+import { DataLocation, ONNX_DATA_TYPE_NAMES } from './schema.js';
+import { toBigInt } from './wire.js';
+import { decodeMessage } from './wire-read.js';
+import { encodeMessage } from './wire-write.js';
 import { utf8Decode, utf8Encode } from './utf8.js';
 
 /** Where a tensor is being decoded, for error messages and external data. */
@@ -20,11 +30,11 @@ export interface TensorContext {
   readonly what: string;
   /** Reader for `data_location = EXTERNAL` tensors. */
   readonly external?: ExternalDataReader | undefined;
+  /** Payloads of the input that were left in their file (see `InlinePayloads`). */
+  readonly inline?: InlinePayloads | undefined;
   /** Keep the TensorProto's name in `tensor.info` (false for initializers, whose name is their Value's). */
   readonly keepName: boolean;
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The typed TensorProto field that holds elements of each dtype when `raw_data` is absent. */
 type TypedField = 'floatData' | 'int32Data' | 'int64Data' | 'doubleData' | 'uint64Data' | 'stringData';
@@ -37,6 +47,15 @@ const TYPED_FIELDS: readonly TypedField[] = [
   'uint64Data',
   'stringData',
 ];
+
+const FIELD_NAMES: Readonly<Record<TypedField, string>> = {
+  floatData: 'float_data',
+  int32Data: 'int32_data',
+  int64Data: 'int64_data',
+  doubleData: 'double_data',
+  uint64Data: 'uint64_data',
+  stringData: 'string_data',
+};
 
 function typedFieldOf(dtype: DataType): TypedField {
   switch (dtype) {
@@ -89,56 +108,6 @@ function countOf(dims: readonly number[], fail: (detail: string) => never): numb
   return count;
 }
 
-/** Copies little-endian element bytes into fresh (aligned) storage of `dtype`. */
-export function fromLittleEndian(dtype: DataType, bytes: Uint8Array, count: number): TensorData {
-  const size = dtypeByteSize(dtype);
-  // A fresh buffer of exactly these bytes: aligned for the typed view, and never a view into the protobuf
-  // buffer (Node Buffers' slice() does not copy, and their pooled buffers do not start at offset 0).
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  if (!LITTLE_ENDIAN && size > 1) {
-    for (let at = 0; at < copy.length; at += size) copy.subarray(at, at + size).reverse();
-  }
-  const buffer = copy.buffer;
-  switch (dtype) {
-    case DataType.FLOAT:
-      return new Float32Array(buffer, 0, count);
-    case DataType.DOUBLE:
-      return new Float64Array(buffer, 0, count);
-    case DataType.INT8:
-      return new Int8Array(buffer, 0, count);
-    case DataType.UINT8:
-    case DataType.BOOL:
-      return new Uint8Array(buffer, 0, count);
-    case DataType.INT16:
-      return new Int16Array(buffer, 0, count);
-    case DataType.UINT16:
-    case DataType.FLOAT16:
-    case DataType.BFLOAT16:
-      return new Uint16Array(buffer, 0, count);
-    case DataType.INT32:
-      return new Int32Array(buffer, 0, count);
-    case DataType.UINT32:
-      return new Uint32Array(buffer, 0, count);
-    case DataType.INT64:
-      return new BigInt64Array(buffer, 0, count);
-    case DataType.UINT64:
-      return new BigUint64Array(buffer, 0, count);
-    case DataType.STRING:
-      throw new TypeError('fromLittleEndian: string tensors have no raw bytes');
-  }
-}
-
-/** The elements of `data` as little-endian bytes (a copy). */
-export function toLittleEndian(dtype: DataType, data: Exclude<TensorData, string[]>): Uint8Array {
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-  const size = dtypeByteSize(dtype);
-  if (!LITTLE_ENDIAN && size > 1) {
-    for (let at = 0; at < bytes.length; at += size) bytes.subarray(at, at + size).reverse();
-  }
-  return bytes;
-}
-
 function fromTypedField(dtype: DataType, msg: TensorMsg, count: number): TensorData {
   switch (typedFieldOf(dtype)) {
     case 'floatData':
@@ -154,13 +123,12 @@ function fromTypedField(dtype: DataType, msg: TensorMsg, count: number): TensorD
     case 'stringData':
       return (msg.stringData ?? []).map((bytes) => utf8Decode(bytes));
     case 'int32Data': {
-      const values = msg.int32Data ?? [];
-      const data = fromLittleEndian(dtype, new Uint8Array(count * dtypeByteSize(dtype)), count);
+      const data = Tensor.zeros(dtype, [count]).data;
       if (Array.isArray(data) || data instanceof BigInt64Array || data instanceof BigUint64Array) {
         throw new TypeError(`int32_data cannot hold ${dtypeName(dtype)}`);
       }
       // Typed-array assignment keeps the low bits, as ONNX specifies for the narrow types.
-      values.forEach((value, i) => {
+      (msg.int32Data ?? []).forEach((value, i) => {
         data[i] = value;
       });
       return data;
@@ -183,68 +151,91 @@ export function tensorFromMsg(msg: TensorMsg, context: TensorContext): { name: s
   const dims = parseDims(msg, fail);
   const count = countOf(dims, fail);
   const typed = typedFieldOf(dtype);
+  const external = msg.dataLocation === DataLocation.EXTERNAL;
   for (const other of TYPED_FIELDS) {
-    if (
-      fieldLength(msg, other) > 0 &&
-      (other !== typed || hasField(msg, 'rawData') || msg.dataLocation === DataLocation.EXTERNAL)
-    ) {
-      fail(
-        `${dtypeName(dtype)} tensor has ${fieldLength(msg, other)} values in ${snake(other)}, which does not hold its data`,
-      );
+    if (fieldLength(msg, other) > 0 && (other !== typed || hasField(msg, 'rawData') || external)) {
+      const values = `${fieldLength(msg, other)} values in ${FIELD_NAMES[other]}`;
+      fail(`${dtypeName(dtype)} tensor has ${values}, which does not hold its data`);
     }
   }
-  let raw: Uint8Array | undefined = hasField(msg, 'rawData') ? (msg.rawData ?? new Uint8Array()) : undefined;
-  if (msg.dataLocation === DataLocation.EXTERNAL) raw = readExternal(msg.externalData ?? [], context, fail);
-  let data: TensorData;
-  if (raw !== undefined) {
+  const info = tensorInfo(msg, context.keepName);
+  const raw = msg.rawData;
+  if (external || raw !== undefined) {
     if (dtype === DataType.STRING) fail('string tensor uses raw_data (strings must be in string_data)');
     const expected = count * dtypeByteSize(dtype);
-    if (raw.length !== expected) {
-      fail(`${dtypeName(dtype)}[${dims.join(', ')}] needs ${expected} bytes of data but has ${raw.length}`);
+    const describe = `${dtypeName(dtype)}[${dims.join(', ')}] needs ${expected} bytes of data but has`;
+    if (external) {
+      const tensor = externalTensor(msg.externalData ?? [], context, fail, { dtype, dims, info, expected, describe });
+      return { name, tensor };
     }
-    data = fromLittleEndian(dtype, raw, count);
-  } else {
-    const have = fieldLength(msg, typed);
-    if (have !== count)
-      fail(`${dtypeName(dtype)}[${dims.join(', ')}] needs ${count} values in ${snake(typed)} but has ${have}`);
-    data = fromTypedField(dtype, msg, count);
+    if (!(raw instanceof Uint8Array)) return fail('raw_data is not bytes');
+    // A payload the loader left in the file reads as empty here and comes with its source.
+    const source = context.inline?.sourceFor(raw, context.what);
+    const length = source?.byteLength ?? raw.length;
+    if (length !== expected) fail(`${describe} ${length}`);
+    if (source !== undefined) return { name, tensor: Tensor.fromSource(dtype, dims, source, info) };
+    return { name, tensor: Tensor.fromBytes(dtype, dims, raw, info) };
   }
-  return { name, tensor: new Tensor(dtype, dims, data, tensorInfo(msg, context.keepName)) };
+  const have = fieldLength(msg, typed);
+  if (have !== count)
+    fail(`${dtypeName(dtype)}[${dims.join(', ')}] needs ${count} values in ${FIELD_NAMES[typed]} but has ${have}`);
+  const data = fromTypedField(dtype, msg, count);
+  const storage: TensorInfo = dtype === DataType.STRING ? info : { ...info, storage: 'typed' };
+  return { name, tensor: new Tensor(dtype, dims, data, storage) };
 }
 
-function readExternal(
+interface ExternalTarget {
+  readonly dtype: DataType;
+  readonly dims: readonly number[];
+  readonly info: TensorInfo;
+  readonly expected: number;
+  readonly describe: string;
+}
+
+/**
+ * A tensor whose bytes are in an external file: the declared range is checked against the tensor's size before
+ * anything is read; with a reader that can open sources, the bytes stay in the file until the data is used.
+ */
+function externalTensor(
   entries: readonly StringStringEntryMsg[],
   context: TensorContext,
   fail: (detail: string) => never,
-): Uint8Array {
+  target: ExternalTarget,
+): Tensor {
   const ref = parseExternalRef(entries);
   if (typeof ref === 'string') return fail(ref);
-  if (context.external === undefined) {
+  const reader = context.external;
+  if (reader === undefined) {
     return fail(
       `data is in external file '${ref.location}', but no external data reader was given (in Node, use loadModel)`,
     );
   }
-  try {
-    return context.external.read(ref.location, ref.offset, ref.length);
-  } catch (error) {
-    return fail(
-      `cannot read external data '${ref.location}' (offset ${ref.offset}): ${error instanceof Error ? error.message : String(error)}`,
+  if (ref.length !== undefined && ref.length !== target.expected)
+    fail(`${target.describe} ${ref.length} in external file '${ref.location}' (external_data length)`);
+  const cannot = (error: unknown): never =>
+    fail(
+      `cannot read external data '${ref.location}' (offset ${ref.offset}, ${ref.length ?? 'rest of file'} bytes): ${
+        error instanceof Error ? error.message : String(error)
+      }`,
     );
+  if (reader.open !== undefined) {
+    let source;
+    try {
+      source = reader.open(ref.location, ref.offset, ref.length, context.what);
+    } catch (error) {
+      return cannot(error);
+    }
+    if (source.byteLength !== target.expected) fail(`${target.describe} ${source.byteLength} in '${ref.location}'`);
+    return Tensor.fromSource(target.dtype, target.dims, source, target.info);
   }
-}
-
-const FIELD_NAMES: Readonly<Record<TypedField, string>> = {
-  floatData: 'float_data',
-  int32Data: 'int32_data',
-  int64Data: 'int64_data',
-  doubleData: 'double_data',
-  uint64Data: 'uint64_data',
-  stringData: 'string_data',
-};
-
-/** The onnx.proto spelling of a typed field, for messages. */
-function snake(field: TypedField): string {
-  return FIELD_NAMES[field];
+  let bytes: Uint8Array;
+  try {
+    bytes = reader.read(ref.location, ref.offset, ref.length);
+  } catch (error) {
+    return cannot(error);
+  }
+  if (bytes.length !== target.expected) fail(`${target.describe} ${bytes.length}`);
+  return Tensor.fromBytes(target.dtype, target.dims, bytes, target.info);
 }
 
 function tensorInfo(msg: TensorMsg, keepName: boolean): TensorInfo {
@@ -262,6 +253,20 @@ export interface TensorEncodeOptions {
   readonly external?: ExternalDataWriter | undefined;
 }
 
+/** Writes a tensor's elements into the typed field it was read from (`info.storage === 'typed'`). */
+function writeTypedField(tensor: Tensor, msg: TensorMsg): void {
+  const data = tensor.data;
+  if (Array.isArray(data)) return;
+  const field = typedFieldOf(tensor.dtype);
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    msg[field === 'int64Data' ? 'int64Data' : 'uint64Data'] = Array.from(data);
+  } else if (field === 'uint64Data') {
+    msg.uint64Data = Array.from(data, (value) => BigInt(value));
+  } else if (field === 'floatData' || field === 'doubleData' || field === 'int32Data') {
+    msg[field] = Array.from(data);
+  }
+}
+
 /** Builds the TensorProto message of a tensor. `name` overrides `tensor.info.name` (initializers). */
 export function tensorToMsg(tensor: Tensor, name: string | undefined, options: TensorEncodeOptions = {}): TensorMsg {
   const msg: TensorMsg = { dims: [...tensor.dims], dataType: tensor.dtype };
@@ -271,16 +276,20 @@ export function tensorToMsg(tensor: Tensor, name: string | undefined, options: T
   const metadata = tensor.info.metadataProps;
   if (metadata !== undefined && metadata.size > 0)
     msg.metadataProps = [...metadata].map(([key, value]) => ({ key, value }));
-  if (Array.isArray(tensor.data)) {
-    msg.stringData = tensor.data.map((text) => utf8Encode(text));
+  if (tensor.dtype === DataType.STRING) {
+    msg.stringData = (tensor.data as string[]).map((text) => utf8Encode(text));
     return msg;
   }
-  const bytes = toLittleEndian(tensor.dtype, tensor.data);
-  if (options.external?.wants(bytes.length) === true) {
-    msg.externalData = options.external.append(bytes);
+  if (tensor.info.storage === 'typed' && options.external?.wants(tensor.byteLength) !== true) {
+    writeTypedField(tensor, msg);
+    return msg;
+  }
+  const payload: WireBytes = tensor.pendingSource() ?? tensor.littleEndianBytes();
+  if (options.external?.wants(payload.byteLength) === true) {
+    msg.externalData = options.external.append(payload);
     msg.dataLocation = DataLocation.EXTERNAL;
   } else {
-    msg.rawData = bytes;
+    msg.rawData = payload;
   }
   return msg;
 }
@@ -291,15 +300,17 @@ export interface NamedTensor {
   readonly tensor: Tensor;
 }
 
-/** Decodes one serialized TensorProto (a `.pb` tensor file, no wrapper). Throws DecodeError naming `file`. */
+/**
+ * Decodes one serialized TensorProto (a `.pb` tensor file, no wrapper). Throws DecodeError naming `file`. The
+ * tensor's bytes stay a view into `bytes` until its data is used.
+ */
 export function decodeTensor(bytes: Uint8Array, file = '<bytes>', external?: ExternalDataReader): NamedTensor {
-  const decoded = decodeChecked(schema.TensorProto, bytes, file);
-  // The wire check validated every field against this schema, so the decoded message has TensorMsg's shape.
-  const msg = decoded as TensorMsg;
+  // The reader validated every field against the schema, so the decoded message has TensorMsg's shape.
+  const msg = decodeMessage(tablesOf.TensorProto, bytes, file) as TensorMsg;
   return tensorFromMsg(msg, { file, what: `tensor '${msg.name ?? ''}'`, external, keepName: true });
 }
 
 /** Encodes a tensor as one TensorProto (`.pb` tensor file). `name` defaults to the tensor's own name. */
 export function encodeTensor(tensor: Tensor, name?: string): Uint8Array {
-  return schema.TensorProto.encode(tensorToMsg(tensor, name ?? tensor.info.name ?? '')).finish();
+  return encodeMessage(tablesOf.TensorProto, tensorToMsg(tensor, name ?? tensor.info.name ?? '')).toBytes();
 }

@@ -17,8 +17,11 @@ import {
   type TypeMsg,
   type ValueInfoMsg,
 } from './proto-types.js';
-import { ONNX_DATA_TYPE_NAMES, schema } from './schema.js';
-import { decodeChecked, toBigInt } from './wire.js';
+import { tablesOf } from './schema-tables.js';
+import { ONNX_DATA_TYPE_NAMES } from './schema.js';
+import { toBigInt } from './wire.js';
+import { decodeMessage } from './wire-read.js';
+import { encodeMessage } from './wire-write.js';
 
 /** A decoded value type: a tensor type, or the verbatim TypeProto when the IR cannot model it. */
 export interface DecodedType {
@@ -37,19 +40,19 @@ function decodeDim(dim: DimensionMsg, fail: (detail: string) => never): Dim {
 }
 
 /** Decodes a TypeProto; `where` names the value for errors (`input 'x' of graph 'main'`). */
-export function decodeType(msg: TypeMsg | null | undefined, file: string, where: string): DecodedType {
-  if (msg === undefined || msg === null) return { type: null, opaqueType: null };
+export function decodeType(msg: TypeMsg | undefined, file: string, where: string): DecodedType {
+  if (msg === undefined) return { type: null, opaqueType: null };
   const fail = (detail: string): never => {
     throw new DecodeError(file, `${where}: ${detail}`);
   };
   const tensor = msg.tensorType;
   const elemType = tensor?.elemType ?? 0;
   if (ONNX_DATA_TYPE_NAMES[elemType] === undefined) fail(`unknown element type ${elemType}`);
-  if (tensor === undefined || tensor === null || !isDataType(elemType)) {
-    return { type: null, opaqueType: schema.TypeProto.encode(msg).finish() };
+  if (tensor === undefined || !isDataType(elemType)) {
+    return { type: null, opaqueType: encodeMessage(tablesOf.TypeProto, msg).toBytes() };
   }
   const dims = tensor.shape?.dim ?? [];
-  const shape = tensor.shape === undefined || tensor.shape === null ? null : dims.map((dim) => decodeDim(dim, fail));
+  const shape = tensor.shape === undefined ? null : dims.map((dim) => decodeDim(dim, fail));
   const dimDenotations = dims.map((dim) => dim.denotation ?? '');
   const type: TensorType = {
     dtype: elemType,
@@ -73,8 +76,8 @@ export function encodeType(value: Value): TypeMsg | undefined {
   const type = value.type;
   if (type === null) {
     if (value.opaqueType === null) return undefined;
-    // These bytes were produced by encoding a checked TypeProto, so they decode to TypeMsg's shape.
-    return decodeChecked(schema.TypeProto, value.opaqueType, `type of '${value.name}'`) as TypeMsg;
+    // Opaque types are an encoded TypeProto; the reader checks them against the schema.
+    return decodeMessage(tablesOf.TypeProto, value.opaqueType, `type of '${value.name}'`) as TypeMsg;
   }
   const tensorType: NonNullable<TypeMsg['tensorType']> = { elemType: type.dtype };
   if (type.shape !== null)

@@ -1,10 +1,12 @@
 /**
  * Tensors: an element type, a shape and typed storage. Immutable by convention: kernels allocate new tensors.
+ * Tensors decoded from files keep their little-endian bytes and make typed data on first use (see `Tensor`).
  */
 import {
   allocate,
   bfloat16ToNumber,
   DataType,
+  dtypeByteSize,
   dtypeName,
   halfToNumber,
   numberToBfloat16,
@@ -38,29 +40,232 @@ export interface TensorInfo {
   readonly name?: string;
   readonly docString?: string;
   readonly metadataProps?: ReadonlyMap<string, string>;
+  /**
+   * How the TensorProto held the elements: `'typed'` when they were in a typed field (`float_data`, `int32_data`,
+   * ...) rather than `raw_data`, so that re-encoding gives the same bytes. Absent means `raw_data`.
+   */
+  readonly storage?: 'typed';
 }
 
-/** A dense tensor with a concrete shape. */
+/**
+ * Little-endian element bytes kept outside memory until they are needed: a range of an external data file, for
+ * instance. The export layer implements it; the IR only reads through it.
+ */
+export interface TensorByteSource {
+  /** Number of bytes (element count × element size). */
+  readonly byteLength: number;
+  /** Copies the `target.length` bytes that start at `offset` into `target`; throws an SppkitError when it cannot. */
+  readInto(target: Uint8Array, offset: number): void;
+  /** Where the bytes are, for messages (`'weights.bin' at 4096, 1024 bytes`). */
+  describe(): string;
+}
+
+/**
+ * A tensor's elements as little-endian bytes, held as they are until typed data is first read: a view into
+ * bytes already in memory (a decoded file), or a source read on demand (an external data file).
+ */
+export class TensorBytes {
+  private constructor(
+    /** The bytes, when they are in memory. */
+    readonly view: Uint8Array | undefined,
+    /** Where to read them, when they are not. */
+    readonly source: TensorByteSource | undefined,
+  ) {}
+
+  /** Bytes already in memory; the tensor keeps this view (no copy). */
+  static of(view: Uint8Array): TensorBytes {
+    return new TensorBytes(view, undefined);
+  }
+
+  /** Bytes read from `source` when the tensor's data is first used. */
+  static from(source: TensorByteSource): TensorBytes {
+    return new TensorBytes(undefined, source);
+  }
+
+  /** Number of bytes. */
+  get byteLength(): number {
+    return this.view?.byteLength ?? this.source?.byteLength ?? 0;
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Typed storage of `count` elements of `dtype` over `buffer` at `byteOffset` (which must be aligned). */
+function typedOver(dtype: DataType, buffer: ArrayBufferLike, byteOffset: number, count: number): TensorData {
+  switch (dtype) {
+    case DataType.FLOAT:
+      return new Float32Array(buffer, byteOffset, count);
+    case DataType.DOUBLE:
+      return new Float64Array(buffer, byteOffset, count);
+    case DataType.INT8:
+      return new Int8Array(buffer, byteOffset, count);
+    case DataType.UINT8:
+    case DataType.BOOL:
+      return new Uint8Array(buffer, byteOffset, count);
+    case DataType.INT16:
+      return new Int16Array(buffer, byteOffset, count);
+    case DataType.UINT16:
+    case DataType.FLOAT16:
+    case DataType.BFLOAT16:
+      return new Uint16Array(buffer, byteOffset, count);
+    case DataType.INT32:
+      return new Int32Array(buffer, byteOffset, count);
+    case DataType.UINT32:
+      return new Uint32Array(buffer, byteOffset, count);
+    case DataType.INT64:
+      return new BigInt64Array(buffer, byteOffset, count);
+    case DataType.UINT64:
+      return new BigUint64Array(buffer, byteOffset, count);
+    case DataType.STRING:
+      throw new TypeError('string tensors have no little-endian bytes');
+  }
+}
+
+/**
+ * Typed elements of `dtype` from little-endian `bytes`: a view of the same memory when the platform is
+ * little-endian and the bytes are aligned for the element type, else an aligned copy (byte-swapped on big-endian
+ * machines).
+ */
+export function dataFromLittleEndian(dtype: DataType, bytes: Uint8Array): TensorData {
+  const size = dtypeByteSize(dtype);
+  if (size === 0) throw new TypeError('dataFromLittleEndian: string tensors have no little-endian bytes');
+  if (bytes.byteLength % size !== 0)
+    throw new RangeError(
+      `dataFromLittleEndian: ${bytes.byteLength} bytes is not a whole number of ${size}-byte elements`,
+    );
+  const count = bytes.byteLength / size;
+  if (LITTLE_ENDIAN && bytes.byteOffset % size === 0) return typedOver(dtype, bytes.buffer, bytes.byteOffset, count);
+  // A fresh buffer of exactly these bytes (`new Uint8Array(view)` copies; a Node Buffer's slice() would not).
+  const copy = new Uint8Array(bytes);
+  if (!LITTLE_ENDIAN && size > 1) {
+    for (let at = 0; at < copy.length; at += size) copy.subarray(at, at + size).reverse();
+  }
+  return typedOver(dtype, copy.buffer, 0, count);
+}
+
+/** The elements of `data` as little-endian bytes: a view of the same memory on little-endian machines. */
+export function littleEndianView(dtype: DataType, data: Exclude<TensorData, string[]>): Uint8Array {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const size = dtypeByteSize(dtype);
+  if (LITTLE_ENDIAN || size === 1) return bytes;
+  const copy = new Uint8Array(bytes);
+  for (let at = 0; at < copy.length; at += size) copy.subarray(at, at + size).reverse();
+  return copy;
+}
+
+/**
+ * A dense tensor with a concrete shape. Immutable by convention: a pass that changes a tensor makes a new one.
+ *
+ * A tensor made from little-endian bytes (`Tensor.fromBytes`, `Tensor.fromSource`) keeps them as they are and
+ * turns them into typed data only when `data` is first read (copy-on-read): a view of the same memory when it is
+ * aligned, a copy otherwise; a source (a file) is read at that moment. Until then `littleEndianBytes()` and
+ * `pendingSource()` give encoders the bytes without materializing anything.
+ */
 export class Tensor {
+  /**
+   * The elements (typed storage; strings for string tensors). Reading it materializes bytes held since
+   * `fromBytes`/`fromSource`, which for a source means reading it (and may throw the source's SppkitError).
+   */
+  declare readonly data: TensorData;
+  readonly #size: number;
+  #bytes: Uint8Array | undefined;
+  #source: TensorByteSource | undefined;
+
   constructor(
     readonly dtype: DataType,
     readonly dims: readonly number[],
-    readonly data: TensorData,
+    data: TensorData | TensorBytes,
     /** Name, doc string and metadata from (or for) a TensorProto; empty for computed tensors. */
     readonly info: TensorInfo = {},
   ) {
-    const size = sizeOf(dims);
-    if (data.length !== size) {
-      throw new RangeError(`Tensor: shape [${dims.join(', ')}] needs ${size} elements but data has ${data.length}`);
-    }
     for (const dim of dims) {
       if (!Number.isInteger(dim) || dim < 0) throw new RangeError(`Tensor: bad dim ${dim} in [${dims.join(', ')}]`);
     }
+    const size = sizeOf(dims);
+    this.#size = size;
+    if (data instanceof TensorBytes) {
+      const needed = size * dtypeByteSize(dtype);
+      if (dtype === DataType.STRING) throw new TypeError('Tensor: string tensors cannot be made from bytes');
+      if (data.byteLength !== needed) {
+        throw new RangeError(
+          `Tensor: ${dtypeName(dtype)}[${dims.join(', ')}] needs ${needed} bytes but ${data.byteLength} were given`,
+        );
+      }
+      this.#bytes = data.view;
+      this.#source = data.source;
+      Object.defineProperty(this, 'data', {
+        get: (): TensorData => this.#materialize(),
+        enumerable: true,
+        configurable: true,
+      });
+      return;
+    }
+    if (data.length !== size) {
+      throw new RangeError(`Tensor: shape [${dims.join(', ')}] needs ${size} elements but data has ${data.length}`);
+    }
+    this.data = data;
+  }
+
+  /** A tensor over little-endian `bytes` (kept as a view; typed data is made on first use of `data`). */
+  static fromBytes(dtype: DataType, dims: readonly number[], bytes: Uint8Array, info: TensorInfo = {}): Tensor {
+    return new Tensor(dtype, dims, TensorBytes.of(bytes), info);
+  }
+
+  /** A tensor whose little-endian bytes are read from `source` when `data` is first used. */
+  static fromSource(dtype: DataType, dims: readonly number[], source: TensorByteSource, info: TensorInfo = {}): Tensor {
+    return new Tensor(dtype, dims, TensorBytes.from(source), info);
   }
 
   /** Element count. */
   get size(): number {
-    return this.data.length;
+    return this.#size;
+  }
+
+  /** Bytes of the elements in ONNX `raw_data` form (0 for strings). */
+  get byteLength(): number {
+    return this.#size * dtypeByteSize(this.dtype);
+  }
+
+  /** True when `data` has been made (always, except for tensors from bytes or a source that nobody read yet). */
+  get materialized(): boolean {
+    return this.#bytes === undefined && this.#source === undefined;
+  }
+
+  /** The source the bytes will be read from, while nobody has read `data` yet (else undefined). */
+  pendingSource(): TensorByteSource | undefined {
+    return this.#source;
+  }
+
+  /**
+   * The elements as little-endian bytes, without making typed data: the kept view, a view of `data` on
+   * little-endian machines, or (for a pending source) the source's bytes read into a new buffer that is not kept.
+   */
+  littleEndianBytes(): Uint8Array {
+    if (this.#bytes !== undefined) return this.#bytes;
+    const source = this.#source;
+    if (source !== undefined) {
+      const out = new Uint8Array(source.byteLength);
+      source.readInto(out, 0);
+      return out;
+    }
+    const data = this.data;
+    if (Array.isArray(data)) throw new TypeError(`littleEndianBytes: ${this.describe()} holds strings`);
+    return littleEndianView(this.dtype, data);
+  }
+
+  #materialize(): TensorData {
+    let bytes = this.#bytes;
+    if (bytes === undefined) {
+      const source = this.#source;
+      if (source === undefined) throw new Error('Tensor: neither bytes nor a source to materialize');
+      bytes = new Uint8Array(source.byteLength);
+      source.readInto(bytes, 0);
+    }
+    const data = dataFromLittleEndian(this.dtype, bytes);
+    Object.defineProperty(this, 'data', { value: data, enumerable: true, writable: true, configurable: true });
+    this.#bytes = undefined;
+    this.#source = undefined;
+    return data;
   }
 
   /** Zero-filled tensor. */
@@ -95,8 +300,10 @@ export class Tensor {
     return raw;
   }
 
-  /** Same data, other shape (no copy). */
+  /** Same data, other shape (no copy; bytes not yet materialized stay so). */
   reshape(dims: readonly number[]): Tensor {
+    if (this.#bytes !== undefined) return new Tensor(this.dtype, dims, TensorBytes.of(this.#bytes));
+    if (this.#source !== undefined) return new Tensor(this.dtype, dims, TensorBytes.from(this.#source));
     return new Tensor(this.dtype, dims, this.data);
   }
 
