@@ -144,14 +144,38 @@ export function maxPool(b: GraphBuilder, x: Value, config: MaxPoolConfig): Value
   return b.maxPool(x, attrs, { name: 'max_pool' });
 }
 
-/** Average pooling. */
+/**
+ * Average pooling. In ceil mode with count_include_pad the end padding cannot simply grow (grown padding would
+ * count in the divisor), and onnxruntime-web refuses the ceil-mode form outright when a last window starts in the
+ * padding ("Can't merge shape info"); so, for a static input, the padding becomes real zeros (a Pad node) and the
+ * pool runs in floor mode with count_include_pad = 0 and end padding `e = (out - 1)·s + k - L` over the padded
+ * length L. That is exact: the zeros add nothing to a sum and count in the divisor exactly where the spec counts
+ * padding (inside `[-pad_begin, a + pad_end)`), the grown `e` counts nowhere, and since pads < kernel no extra
+ * window fits (a dropped window starts at or after `a + pad_begin`, so it would end past `a + pad_begin + k > L`).
+ */
 export function avgPool(b: GraphBuilder, x: Value, config: AvgPoolConfig): Value {
   nchw(x, 'avgPool');
-  const countIncludePad = config.countIncludePad === true ? 1 : 0;
-  // Only an average that excludes padding is unchanged when the end padding grows.
-  const window =
-    countIncludePad === 1 ? windowAttrs('avgPool', config) : withoutCeilMode(x, windowAttrs('avgPool', config));
-  return b.averagePool(x, { ...window, countIncludePad }, { name: 'avg_pool' });
+  const window = windowAttrs('avgPool', config);
+  if (config.countIncludePad !== true) {
+    return b.averagePool(x, { ...withoutCeilMode(x, window), countIncludePad: 0 }, { name: 'avg_pool' });
+  }
+  const spatial = x.type?.shape?.slice(2);
+  if (window.ceilMode === 0 || spatial === undefined || !spatial.every((d): d is number => typeof d === 'number')) {
+    return b.averagePool(x, { ...window, countIncludePad: 1 }, { name: 'avg_pool' });
+  }
+  const fail = (detail: string): never => {
+    throw new ConfigError(`avgPool: ${detail}`);
+  };
+  const axes = resolveWindows(spatial, { ...window, autoPad: 'NOTSET', dilations: undefined }, fail);
+  const rank = spatial.length;
+  const pads = [0, 0, ...window.pads.slice(0, rank), 0, 0, ...window.pads.slice(rank)];
+  const padded = b.pad(x, null, { pads }, { name: 'avg_pool.pad' });
+  const endPads = axes.map((axis) => {
+    const length = axis.inSize + axis.padBegin + axis.padEnd;
+    return Math.max(0, (axis.outSize - 1) * axis.stride + axis.kernel - length);
+  });
+  const poolPads = [...endPads.map(() => 0), ...endPads];
+  return b.averagePool(padded, { ...window, pads: poolPads, ceilMode: 0, countIncludePad: 0 }, { name: 'avg_pool' });
 }
 
 /** The `maxPool` block. */

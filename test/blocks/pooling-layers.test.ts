@@ -138,12 +138,17 @@ describe('block catalogue', () => {
     expectClose(await runOrt(model, x), [1, 1, 3, 3], want, 0);
   });
 
-  it('keeps ceil_mode for an average that counts padding (growing the padding would change its divisor)', () => {
+  it('makes the padding of a ceil-mode average that counts padding real zeros (growing it would change the divisor)', () => {
     const model = buildBlock(
       avgPoolBlock,
       { kernel: 3, stride: 2, pad: 1, ceilMode: true, countIncludePad: true },
       [1, 1, 10, 10],
     );
-    expect(model.graph.nodes[0]?.attributes.has('ceil_mode')).toBe(true);
+    expect(model.graph.nodes.map((node) => node.opType)).toEqual(['Pad', 'AveragePool']);
+    const pool = model.graph.nodes[1];
+    expect(pool?.attributes.has('ceil_mode')).toBe(false);
+    expect(pool?.attributes.has('count_include_pad')).toBe(false);
+    // 10 + 1 + 1 = 12 padded rows; ceil((12 - 3) / 2) + 1 = 6 windows, the last at 10..12: one implicit end pad.
+    expect(pool?.attributes.get('pads')).toEqual({ kind: 'ints', value: [0n, 0n, 1n, 1n] });
   });
 });
