@@ -1,0 +1,7 @@
+/**
+ * Sum (opsets 1, 6, 8, 13): the elementwise sum of one or more float inputs, with broadcasting from opset 8.
+ * Spec: https://onnx.ai/onnx/operators/onnx__Sum.html
+ */
+import { defineAccumulate } from './shared/accumulate.js';
+
+export const Sum = defineAccumulate('Sum');
