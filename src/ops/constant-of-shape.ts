@@ -71,8 +71,8 @@ export const ConstantOfShape = defineOp({
     checkShapeRank(input.shape, ctx.fail);
     const dims = ctx.shapeValue(0);
     if (dims !== undefined) {
-      const negative = dims.find((dim) => typeof dim === 'number' && dim < 0);
-      if (negative !== undefined) ctx.fail(`shape [${dims.map(String).join(', ')}] has a negative dim ${negative}`);
+      const negative = dims.find((dim): dim is number => typeof dim === 'number' && dim < 0);
+      if (negative !== undefined) ctx.fail(`shape ${formatShape(dims)} has a negative dim ${negative}`);
       return [{ dtype, shape: [...dims] }];
     }
     // The rank is the shape input's length, when that is known.

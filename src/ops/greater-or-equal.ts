@@ -1,6 +1,6 @@
 /**
- * GreaterOrEqual (opsets 12, 16): `C = A >= B` elementwise as a bool tensor, with numpy broadcasting; every numeric type,
- * bfloat16 from 16. Every comparison with NaN is false.
+ * GreaterOrEqual (opsets 12, 16): `C = A >= B` elementwise as a bool tensor, with numpy broadcasting; every numeric
+ * type, bfloat16 from 16. Every comparison with NaN is false.
  * Spec: https://onnx.ai/onnx/operators/onnx__GreaterOrEqual.html
  */
 import { DataType, NUMERIC_TYPES } from '../ir/dtype.js';
