@@ -3,11 +3,13 @@
  * the single element of the `value` attribute (default: a float32 0). The output type is `value`'s: float16,
  * float, double, the integers and bool; bfloat16 from 20 (later versions add types sppkit does not hold). A 0 in
  * the shape gives an empty tensor, an empty shape a scalar; negative dims are refused. The output shape stays
- * symbolic when the shape input is computed from `Shape` (`[N, 3, H, W]`).
+ * symbolic when the shape input is computed from `Shape` (`[N, 3, H, W]`). The reference kernel refuses (as
+ * unsupported) outputs of more than 2^28 elements.
  * Spec: https://onnx.ai/onnx/operators/onnx__ConstantOfShape.html
  */
 import { formatShape, SymDim, type Dim } from '../ir/dim.js';
 import { allocate, DataType, dtypeName } from '../ir/dtype.js';
+import { describeNode, UnsupportedError } from '../ir/errors.js';
 import { Tensor } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
@@ -33,6 +35,12 @@ const VALUE_TYPES = {
   ],
   since: addedAt({ 20: [DataType.BFLOAT16] }),
 };
+
+/**
+ * The largest output the reference kernel allocates (2^28 elements, 2 GiB of int64): beyond it ConstantOfShape is
+ * refused as unsupported rather than left to fail inside the allocator (a 1e6 × 1e6 fill is a valid model).
+ */
+const MAX_FILL_ELEMENTS = 2 ** 28;
 
 /** The default fill value: a float32 zero. */
 const DEFAULT_VALUE = Tensor.float32([1], [0]);
@@ -87,6 +95,12 @@ export const ConstantOfShape = defineOp({
     const dims = intsOf(shape, ctx.fail);
     if (dims.some((dim) => dim < 0)) ctx.fail(`shape [${dims.join(', ')}] has a negative dim`);
     const size = dims.reduce((total, dim) => total * dim, 1);
+    if (size > MAX_FILL_ELEMENTS) {
+      throw new UnsupportedError(
+        `${describeNode(ctx.node)}: output shape [${dims.join(', ')}] has ${size} elements, more than the ` +
+          `${MAX_FILL_ELEMENTS} sppkit's reference kernel allocates`,
+      );
+    }
     const data = allocate(fill.dtype, size);
     const source = fill.data;
     // The raw element is copied (float16/bfloat16 bits included), so the value is not re-rounded.

@@ -4,6 +4,7 @@
  */
 import { defineFloatActivation } from './shared/activation.js';
 
+/** The Cos op: `cos(X)` elementwise. */
 export const Cos = defineFloatActivation({
   opType: 'Cos',
   versions: [7, 22],

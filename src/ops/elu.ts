@@ -6,6 +6,7 @@
 import { attr } from './core/attributes.js';
 import { defineFloatActivation } from './shared/activation.js';
 
+/** The Elu op: `alpha * (e^X - 1)` below 0, `X` above. */
 export const Elu = defineFloatActivation({
   opType: 'Elu',
   versions: [1, 6, 22],

@@ -10,6 +10,7 @@ import { defineNumericUnary } from './shared/unary.js';
 /** erf of an integer, truncated toward zero. */
 const erfTruncated = (x: number): number => Math.trunc(erf(x));
 
+/** The Erf op: the error function elementwise. */
 export const Erf = defineNumericUnary('Erf', [9, 13], {
   float: erf,
   int: erfTruncated,

@@ -13,6 +13,7 @@ const TANH_CUBIC = 0.044715;
 /** sqrt(2 / pi). */
 const SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
 
+/** The Gelu op: `X * Φ(X)`, exactly or by the tanh approximation. */
 export const Gelu = defineFloatActivation({
   opType: 'Gelu',
   versions: [20],

@@ -6,6 +6,7 @@
 import { attr } from './core/attributes.js';
 import { defineFloatActivation } from './shared/activation.js';
 
+/** The HardSigmoid op: `max(0, min(1, alpha * X + beta))`. */
 export const HardSigmoid = defineFloatActivation({
   opType: 'HardSigmoid',
   versions: [1, 6, 22],

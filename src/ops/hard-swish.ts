@@ -10,6 +10,7 @@ const ALPHA = 1 / 6;
 /** The spec's fixed offset. */
 const BETA = 0.5;
 
+/** The HardSwish op: `X * max(0, min(1, X / 6 + 0.5))`. */
 export const HardSwish = defineFloatActivation({
   opType: 'HardSwish',
   versions: [14, 22],

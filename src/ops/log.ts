@@ -4,4 +4,5 @@
  */
 import { defineFloatUnary } from './shared/unary.js';
 
+/** The Log op: the natural logarithm elementwise. */
 export const Log = defineFloatUnary('Log', [1, 6, 13], Math.log);

@@ -4,4 +4,5 @@
  */
 import { defineAccumulate } from './shared/accumulate.js';
 
+/** The Mean op: the elementwise mean of its inputs, broadcasting. */
 export const Mean = defineAccumulate('Mean');

@@ -5,6 +5,7 @@
 import { defineFloatActivation } from './shared/activation.js';
 import { softplus } from './shared/special-functions.js';
 
+/** The Mish op: `X * tanh(ln(1 + e^X))`. */
 export const Mish = defineFloatActivation({
   opType: 'Mish',
   versions: [18, 22],

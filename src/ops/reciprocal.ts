@@ -4,4 +4,5 @@
  */
 import { defineFloatUnary } from './shared/unary.js';
 
+/** The Reciprocal op: `1 / X` elementwise. */
 export const Reciprocal = defineFloatUnary('Reciprocal', [1, 6, 13], (x) => 1 / x);

@@ -12,6 +12,7 @@ const SELU_ALPHA = 1.67326319217681884765625;
 /** The spec's default gamma (a float32 value). */
 const SELU_GAMMA = 1.05070102214813232421875;
 
+/** The Selu op: the scaled exponential linear unit. */
 export const Selu = defineFloatActivation({
   opType: 'Selu',
   versions: [1, 6, 22],

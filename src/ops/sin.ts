@@ -4,6 +4,7 @@
  */
 import { defineFloatActivation } from './shared/activation.js';
 
+/** The Sin op: `sin(X)` elementwise. */
 export const Sin = defineFloatActivation({
   opType: 'Sin',
   versions: [7, 22],

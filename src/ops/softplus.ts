@@ -6,6 +6,7 @@
 import { defineFloatActivation } from './shared/activation.js';
 import { softplus } from './shared/special-functions.js';
 
+/** The Softplus op: `ln(e^X + 1)`. */
 export const Softplus = defineFloatActivation({
   opType: 'Softplus',
   versions: [1, 22],

@@ -4,4 +4,5 @@
  */
 import { defineFloatUnary } from './shared/unary.js';
 
+/** The Sqrt op: the square root elementwise. */
 export const Sqrt = defineFloatUnary('Sqrt', [1, 6, 13], Math.sqrt);

@@ -4,4 +4,5 @@
  */
 import { defineAccumulate } from './shared/accumulate.js';
 
+/** The Sum op: the elementwise sum of its inputs, broadcasting. */
 export const Sum = defineAccumulate('Sum');

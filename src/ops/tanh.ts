@@ -4,4 +4,5 @@
  */
 import { defineFloatUnary } from './shared/unary.js';
 
+/** The Tanh op: the hyperbolic tangent elementwise. */
 export const Tanh = defineFloatUnary('Tanh', [1, 6, 13], Math.tanh);

@@ -170,4 +170,13 @@ describe('ConstantOfShape', () => {
     expect(() => runRaw('ConstantOfShape', 19, [shape], bf)).toThrow(/value' has type bfloat16/);
     expect(values(runRaw('ConstantOfShape', 20, [shape], bf)[0] ?? shape)).toEqual([1, 1]);
   });
+
+  it('refuses, as unsupported, an output too large for the reference kernel (a valid 1e6 × 1e6 fill)', () => {
+    const run = (): Tensor => runOp1(ConstantOfShape, [feed(Tensor.int64([2], [1e6, 1e6]))], {});
+    expect(run).toThrow(UnsupportedError);
+    expect(run).toThrow(
+      /ConstantOfShape node .*\[1000000, 1000000\] has 1000000000000 elements, more than the 268435456/,
+    );
+    expect(runOp1(ConstantOfShape, [feed(Tensor.int64([2], [0, 1e12]))], {}).dims).toEqual([0, 1e12]);
+  });
 });

@@ -3,6 +3,8 @@
  * expansions (no polynomial tables), accurate to a few float64 ulps — far below the float32/float16 rounding
  * the kernels apply afterwards.
  *
+ * softplus (Softplus, Mish): ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), which never overflows.
+ *
  * erf (Erf, Gelu): for |x| < ERF_SERIES_LIMIT the series of positive terms (Abramowitz & Stegun 7.1.6)
  *     erf(x) = 2/√π · e^(−x²) · Σ_{n≥0} 2^n x^(2n+1) / (1·3·5···(2n+1)),
  * which has no cancellation; beyond it the continued fraction of the complementary function (A&S 7.1.14)
