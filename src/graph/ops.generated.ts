@@ -3,44 +3,79 @@
 import type { AttrInput } from '../ops/core/attributes.js';
 import { Abs } from '../ops/abs.js';
 import { Add } from '../ops/add.js';
+import { And } from '../ops/and.js';
 import { AveragePool } from '../ops/average-pool.js';
 import { BatchNormalization } from '../ops/batch-normalization.js';
+import { CastLike } from '../ops/cast-like.js';
 import { Ceil } from '../ops/ceil.js';
+import { Clip } from '../ops/clip.js';
 import { Concat } from '../ops/concat.js';
+import { ConstantOfShape } from '../ops/constant-of-shape.js';
 import { Conv } from '../ops/conv.js';
+import { Cos } from '../ops/cos.js';
 import { Div } from '../ops/div.js';
+import { Dropout } from '../ops/dropout.js';
+import { Elu } from '../ops/elu.js';
 import { Equal } from '../ops/equal.js';
+import { Erf } from '../ops/erf.js';
 import { Exp } from '../ops/exp.js';
 import { Expand } from '../ops/expand.js';
 import { Flatten } from '../ops/flatten.js';
 import { Floor } from '../ops/floor.js';
 import { Gather } from '../ops/gather.js';
 import { GatherND } from '../ops/gather-nd.js';
+import { Gelu } from '../ops/gelu.js';
 import { Gemm } from '../ops/gemm.js';
 import { GlobalAveragePool } from '../ops/global-average-pool.js';
 import { GlobalLpPool } from '../ops/global-lp-pool.js';
 import { GlobalMaxPool } from '../ops/global-max-pool.js';
+import { Greater } from '../ops/greater.js';
+import { GreaterOrEqual } from '../ops/greater-or-equal.js';
+import { HardSigmoid } from '../ops/hard-sigmoid.js';
+import { HardSwish } from '../ops/hard-swish.js';
 import { Identity } from '../ops/identity.js';
+import { IsInf } from '../ops/is-inf.js';
+import { IsNaN } from '../ops/is-na-n.js';
 import { LeakyRelu } from '../ops/leaky-relu.js';
+import { Less } from '../ops/less.js';
+import { LessOrEqual } from '../ops/less-or-equal.js';
+import { Log } from '../ops/log.js';
 import { LpPool } from '../ops/lp-pool.js';
 import { MatMul } from '../ops/mat-mul.js';
 import { Max } from '../ops/max.js';
 import { MaxPool } from '../ops/max-pool.js';
+import { Mean } from '../ops/mean.js';
+import { Mish } from '../ops/mish.js';
+import { Mod } from '../ops/mod.js';
 import { Mul } from '../ops/mul.js';
+import { Neg } from '../ops/neg.js';
+import { Not } from '../ops/not.js';
+import { Or } from '../ops/or.js';
+import { PRelu } from '../ops/p-relu.js';
 import { Pad } from '../ops/pad.js';
+import { Pow } from '../ops/pow.js';
 import { Range } from '../ops/range.js';
+import { Reciprocal } from '../ops/reciprocal.js';
 import { ReduceMax } from '../ops/reduce-max.js';
 import { ReduceMean } from '../ops/reduce-mean.js';
 import { ReduceSum } from '../ops/reduce-sum.js';
 import { Relu } from '../ops/relu.js';
 import { Resize } from '../ops/resize.js';
+import { Selu } from '../ops/selu.js';
 import { Shape } from '../ops/shape.js';
 import { Sigmoid } from '../ops/sigmoid.js';
 import { Sign } from '../ops/sign.js';
+import { Sin } from '../ops/sin.js';
+import { Size } from '../ops/size.js';
 import { Softmax } from '../ops/softmax.js';
+import { Softplus } from '../ops/softplus.js';
+import { Sqrt } from '../ops/sqrt.js';
 import { Sub } from '../ops/sub.js';
+import { Sum } from '../ops/sum.js';
+import { Tanh } from '../ops/tanh.js';
 import { Transpose } from '../ops/transpose.js';
 import { Where } from '../ops/where.js';
+import { Xor } from '../ops/xor.js';
 import type { Value } from '../ir/value.js';
 import { BuilderCore, type NodeOptions } from './builder-core.js';
 
@@ -60,6 +95,14 @@ export abstract class OpMethods extends BuilderCore {
   /** Add (opsets 1, 6, 7, 13, 14): `C = A + B` with broadcasting; integers wrap at their width. */
   add(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Add, { A: a, B: b }, {}, options);
+  }
+
+  /**
+   * And (opsets 1, 7): `C = A and B` elementwise on bool tensors, with broadcasting (numpy rules from opset 7; opset 1
+   * took the legacy `broadcast`/`axis` attributes).
+   */
+  and(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.emit1(And, { A: a, B: b }, {}, options);
   }
 
   /** AveragePool (opsets 1, 7, 10, 11, 19, 22): the mean over each window. */
@@ -88,14 +131,48 @@ export abstract class OpMethods extends BuilderCore {
     );
   }
 
+  /**
+   * CastLike (opsets 15, 19, 21, 23, 24, 25): casts `input` to the element type of `target_type` (whose values are not
+   * read), with Cast's rules: float → integer truncates toward zero, anything → bool is `value != 0`, float16/bfloat16
+   * round to nearest even.
+   */
+  castLike(
+    input: Value,
+    targetType: Value,
+    attrs: AttrInput<Pick<typeof CastLike.attributes, 'saturate'>> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(CastLike, { input, target_type: targetType }, attrs, options);
+  }
+
   /** Ceil (opsets 1, 6, 13): the smallest integer >= X, elementwise (NaN and ±inf pass through). */
   ceil(x: Value, options?: NodeOptions): Value {
     return this.emit1(Ceil, { X: x }, {}, options);
   }
 
+  /**
+   * Clip (opsets 1, 6, 11, 12, 13): limits every element to `[min, max]`, as `Y = Min(max, Max(X, min))` — so when min
+   * > max every element becomes max, and NaN stays NaN.
+   */
+  clip(input: Value, attrs: AttrInput<Pick<typeof Clip.attributes, 'min' | 'max'>> = {}, options?: NodeOptions): Value {
+    return this.emit1(Clip, { input }, attrs, options);
+  }
+
   /** Concat (opsets 1, 4, 11, 13): joins tensors along `axis` (required from 4, default 1 before; negative from 11). */
   concat(inputs: readonly Value[], attrs: AttrInput<typeof Concat.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(Concat, { inputs }, attrs, options);
+  }
+
+  /**
+   * ConstantOfShape (opsets 9, 20, 21, 23, 24, 25): a tensor of the shape given by the 1-D int64 input, every element
+   * the single element of the `value` attribute (default: a float32 0).
+   */
+  constantOfShape(
+    input: Value,
+    attrs: AttrInput<typeof ConstantOfShape.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(ConstantOfShape, { input }, attrs, options);
   }
 
   /**
@@ -112,14 +189,48 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Conv, { X: x, W: w, B: b }, attrs, options);
   }
 
+  /** Cos (opsets 7, 22): the cosine of every element (in radians). */
+  cos(input: Value, options?: NodeOptions): Value {
+    return this.emit1(Cos, { input }, {}, options);
+  }
+
   /** Div (opsets 1, 6, 7, 13, 14): `C = A / B` with broadcasting. */
   div(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Div, { A: a, B: b }, {}, options);
   }
 
+  /**
+   * Dropout (opsets 1, 6, 7, 10, 12, 13, 22), in inference mode only: `output` is a copy of `data` and the optional
+   * `mask` is all true (all ones of data's type before 10, bool from 10).
+   */
+  dropout(
+    data: Value,
+    ratio?: Value | null,
+    trainingMode?: Value | null,
+    attrs: AttrInput<Pick<typeof Dropout.attributes, 'seed'>> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(Dropout, { data, ratio, training_mode: trainingMode }, attrs, options);
+  }
+
+  /**
+   * Elu (opsets 1, 6, 22): `Y = alpha * (e^X - 1)` where `X < 0`, else `X` (alpha default 1.0, a float32 attribute).
+   */
+  elu(x: Value, attrs: AttrInput<Pick<typeof Elu.attributes, 'alpha'>> = {}, options?: NodeOptions): Value {
+    return this.emit1(Elu, { X: x }, attrs, options);
+  }
+
   /** Equal (opsets 1, 7, 11, 13, 19): `C = (A == B)` elementwise, a bool tensor, with broadcasting. */
   equal(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Equal, { A: a, B: b }, {}, options);
+  }
+
+  /**
+   * Erf (opsets 9, 13): the error function `erf(X) = 2/sqrt(pi) * integral from 0 to X of e^(-t^2) dt`, over every
+   * numeric type (bfloat16 from 13).
+   */
+  erf(x: Value, options?: NodeOptions): Value {
+    return this.emit1(Erf, { X: x }, {}, options);
   }
 
   /** Exp (opsets 1, 6, 13): `Y = e^X`. */
@@ -169,6 +280,11 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(GatherND, { data, indices }, attrs, options);
   }
 
+  /** Gelu (opset 20): the Gaussian error linear unit. */
+  gelu(x: Value, attrs: AttrInput<typeof Gelu.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(Gelu, { X: x }, attrs, options);
+  }
+
   /**
    * Gemm (opsets 1, 6, 7, 9, 11, 13): `Y = alpha * A' · B' + beta * C`, where `A'` is A or its transpose (transA),
    * likewise `B'`, and C broadcasts unidirectionally to `[M, N]`.
@@ -204,9 +320,58 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(GlobalMaxPool, { X: x }, {}, options);
   }
 
+  /**
+   * Greater (opsets 1, 7, 9, 13): `C = A > B` elementwise as a bool tensor, with broadcasting (numpy rules from opset
+   * 7; opset 1 took the legacy `broadcast`/`axis` attributes).
+   */
+  greater(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.emit1(Greater, { A: a, B: b }, {}, options);
+  }
+
+  /**
+   * GreaterOrEqual (opsets 12, 16): `C = A >= B` elementwise as a bool tensor, with numpy broadcasting; every numeric
+   * type, bfloat16 from 16.
+   */
+  greaterOrEqual(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.emit1(GreaterOrEqual, { A: a, B: b }, {}, options);
+  }
+
+  /**
+   * HardSigmoid (opsets 1, 6, 22): `Y = max(0, min(1, alpha * X + beta))` (alpha default 0.2, beta 0.5, float32
+   * attributes).
+   */
+  hardSigmoid(
+    x: Value,
+    attrs: AttrInput<Pick<typeof HardSigmoid.attributes, 'alpha' | 'beta'>> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(HardSigmoid, { X: x }, attrs, options);
+  }
+
+  /**
+   * HardSwish (opsets 14, 22): `Y = X * max(0, min(1, alpha * X + beta))` with the fixed alpha = 1/6 and beta = 0.5 (no
+   * attributes), i.e.
+   */
+  hardSwish(x: Value, options?: NodeOptions): Value {
+    return this.emit1(HardSwish, { X: x }, {}, options);
+  }
+
   /** Identity (opsets 1, 13, 14, 16, 19, 21, 23): passes its input through. */
   identity(input: Value, options?: NodeOptions): Value {
     return this.emit1(Identity, { input }, {}, options);
+  }
+
+  /**
+   * IsInf (opsets 10, 20): a bool tensor that is true where the element is +inf (when `detect_positive`, default 1) or
+   * -inf (when `detect_negative`, default 1).
+   */
+  isInf(x: Value, attrs: AttrInput<typeof IsInf.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(IsInf, { X: x }, attrs, options);
+  }
+
+  /** IsNaN (opsets 9, 13, 20): a bool tensor that is true where the element is NaN. */
+  isNaN(x: Value, options?: NodeOptions): Value {
+    return this.emit1(IsNaN, { X: x }, {}, options);
   }
 
   /**
@@ -214,6 +379,27 @@ export abstract class OpMethods extends BuilderCore {
    */
   leakyRelu(x: Value, attrs: AttrInput<Pick<typeof LeakyRelu.attributes, 'alpha'>> = {}, options?: NodeOptions): Value {
     return this.emit1(LeakyRelu, { X: x }, attrs, options);
+  }
+
+  /**
+   * Less (opsets 1, 7, 9, 13): `C = A < B` elementwise as a bool tensor, with broadcasting (numpy rules from opset 7;
+   * opset 1 took the legacy `broadcast`/`axis` attributes).
+   */
+  less(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.emit1(Less, { A: a, B: b }, {}, options);
+  }
+
+  /**
+   * LessOrEqual (opsets 12, 16): `C = A <= B` elementwise as a bool tensor, with numpy broadcasting; every numeric
+   * type, bfloat16 from 16.
+   */
+  lessOrEqual(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.emit1(LessOrEqual, { A: a, B: b }, {}, options);
+  }
+
+  /** Log (opsets 1, 6, 13): `Y = ln(X)`. */
+  log(x: Value, options?: NodeOptions): Value {
+    return this.emit1(Log, { X: x }, {}, options);
   }
 
   /** LpPool (opsets 1, 2, 11, 18, 22): `(Σ |x|^p)^(1/p)` over each window; padding adds 0. */
@@ -236,9 +422,50 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(MaxPool, { X: x }, attrs, options);
   }
 
+  /** Mean (opsets 1, 6, 8, 13): the elementwise mean of one or more float inputs, with broadcasting from opset 8. */
+  mean(data0: readonly Value[], options?: NodeOptions): Value {
+    return this.emit1(Mean, { data_0: data0 }, {}, options);
+  }
+
+  /** Mish (opsets 18, 22): `Y = X * tanh(softplus(X))` with `softplus(X) = ln(1 + e^X)`. */
+  mish(x: Value, options?: NodeOptions): Value {
+    return this.emit1(Mish, { X: x }, {}, options);
+  }
+
+  /**
+   * Mod (opsets 10, 13): the elementwise remainder `C = A mod B`, with numpy broadcasting; every numeric type, bfloat16
+   * from 13.
+   */
+  mod(a: Value, b: Value, attrs: AttrInput<typeof Mod.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(Mod, { A: a, B: b }, attrs, options);
+  }
+
   /** Mul (opsets 1, 6, 7, 13, 14): `C = A * B` with broadcasting; integers wrap at their width. */
   mul(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Mul, { A: a, B: b }, {}, options);
+  }
+
+  /** Neg (opsets 1, 6, 13): `Y = -X`. */
+  neg(x: Value, options?: NodeOptions): Value {
+    return this.emit1(Neg, { X: x }, {}, options);
+  }
+
+  /** Not (opset 1): the logical negation of a bool tensor, elementwise. */
+  not(x: Value, options?: NodeOptions): Value {
+    return this.emit1(Not, { X: x }, {}, options);
+  }
+
+  /**
+   * Or (opsets 1, 7): `C = A or B` elementwise on bool tensors, with broadcasting (numpy rules from opset 7; opset 1
+   * took the legacy `broadcast`/`axis` attributes).
+   */
+  or(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.emit1(Or, { A: a, B: b }, {}, options);
+  }
+
+  /** PRelu (opsets 1, 6, 7, 9, 16): `Y = slope * X` where `X < 0`, else `X`. */
+  pRelu(x: Value, slope: Value, options?: NodeOptions): Value {
+    return this.emit1(PRelu, { X: x, slope }, {}, options);
   }
 
   /** Pad (opsets 1, 2, 11, 13, 18, 19, 21, 23, 24, 25): pads (or, with negative pads, crops) each axis. */
@@ -252,11 +479,24 @@ export abstract class OpMethods extends BuilderCore {
   }
 
   /**
+   * Pow (opsets 1, 7, 12, 13, 15): `Z = X ^ Y` elementwise, with broadcasting (numpy rules from opset 7; opset 1 took
+   * the legacy `broadcast`/`axis` attributes).
+   */
+  pow(x: Value, y: Value, options?: NodeOptions): Value {
+    return this.emit1(Pow, { X: x, Y: y }, {}, options);
+  }
+
+  /**
    * Range (opsets 11, 27): the 1-D tensor `start + i * delta` for `i < max(ceil((limit - start) / delta), 0)`, from
    * three scalars of one type.
    */
   range(start: Value, limit: Value, delta: Value, options?: NodeOptions): Value {
     return this.emit1(Range, { start, limit, delta }, {}, options);
+  }
+
+  /** Reciprocal (opsets 1, 6, 13): `Y = 1 / X`. */
+  reciprocal(x: Value, options?: NodeOptions): Value {
+    return this.emit1(Reciprocal, { X: x }, {}, options);
   }
 
   /** ReduceMax (opsets 1, 11, 12, 13, 18, 20): the max over the given axes. */
@@ -291,6 +531,11 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Resize, { X: x, roi, scales, sizes }, attrs, options);
   }
 
+  /** Selu (opsets 1, 6, 22): `Y = gamma * (alpha * e^X - alpha)` where `X <= 0`, else `gamma * X`. */
+  selu(x: Value, attrs: AttrInput<Pick<typeof Selu.attributes, 'alpha' | 'gamma'>> = {}, options?: NodeOptions): Value {
+    return this.emit1(Selu, { X: x }, attrs, options);
+  }
+
   /** Shape (opsets 1, 13, 15, 19, 21, 23, 24, 25): the input's shape as a 1-D int64 tensor. */
   shape(data: Value, attrs: AttrInput<typeof Shape.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(Shape, { data }, attrs, options);
@@ -309,14 +554,47 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Sign, { X: x }, {}, options);
   }
 
+  /** Sin (opsets 7, 22): the sine of every element (in radians). */
+  sin(input: Value, options?: NodeOptions): Value {
+    return this.emit1(Sin, { input }, {}, options);
+  }
+
+  /**
+   * Size (opsets 1, 13, 19, 21, 23, 24, 25): the number of elements of the input, as an int64 scalar (1 for a scalar
+   * input, 0 for an empty one).
+   */
+  size(data: Value, options?: NodeOptions): Value {
+    return this.emit1(Size, { data }, {}, options);
+  }
+
   /** Softmax (opsets 1, 11, 13): `exp(x - max) / Σ exp(x - max)` along `axis`. */
   softmax(input: Value, attrs: AttrInput<typeof Softmax.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(Softmax, { input }, attrs, options);
   }
 
+  /** Softplus (opsets 1, 22): `Y = ln(e^X + 1)`. */
+  softplus(x: Value, options?: NodeOptions): Value {
+    return this.emit1(Softplus, { X: x }, {}, options);
+  }
+
+  /** Sqrt (opsets 1, 6, 13): `Y = sqrt(X)`. */
+  sqrt(x: Value, options?: NodeOptions): Value {
+    return this.emit1(Sqrt, { X: x }, {}, options);
+  }
+
   /** Sub (opsets 1, 6, 7, 13, 14): `C = A - B` with broadcasting; integers wrap at their width. */
   sub(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Sub, { A: a, B: b }, {}, options);
+  }
+
+  /** Sum (opsets 1, 6, 8, 13): the elementwise sum of one or more float inputs, with broadcasting from opset 8. */
+  sum(data0: readonly Value[], options?: NodeOptions): Value {
+    return this.emit1(Sum, { data_0: data0 }, {}, options);
+  }
+
+  /** Tanh (opsets 1, 6, 13): `Y = tanh(X)`. */
+  tanh(x: Value, options?: NodeOptions): Value {
+    return this.emit1(Tanh, { X: x }, {}, options);
   }
 
   /**
@@ -333,5 +611,13 @@ export abstract class OpMethods extends BuilderCore {
    */
   where(condition: Value, x: Value, y: Value, options?: NodeOptions): Value {
     return this.emit1(Where, { condition, X: x, Y: y }, {}, options);
+  }
+
+  /**
+   * Xor (opsets 1, 7): `C = A xor B` elementwise on bool tensors, with broadcasting (numpy rules from opset 7; opset 1
+   * took the legacy `broadcast`/`axis` attributes).
+   */
+  xor(a: Value, b: Value, options?: NodeOptions): Value {
+    return this.emit1(Xor, { A: a, B: b }, {}, options);
   }
 }

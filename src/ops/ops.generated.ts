@@ -3,101 +3,171 @@
 import type { OpDef } from './core/op.js';
 import { Abs } from './abs.js';
 import { Add } from './add.js';
+import { And } from './and.js';
 import { AveragePool } from './average-pool.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Cast } from './cast.js';
+import { CastLike } from './cast-like.js';
 import { Ceil } from './ceil.js';
+import { Clip } from './clip.js';
 import { Concat } from './concat.js';
 import { Constant } from './constant.js';
+import { ConstantOfShape } from './constant-of-shape.js';
 import { Conv } from './conv.js';
+import { Cos } from './cos.js';
 import { Div } from './div.js';
+import { Dropout } from './dropout.js';
+import { Elu } from './elu.js';
 import { Equal } from './equal.js';
+import { Erf } from './erf.js';
 import { Exp } from './exp.js';
 import { Expand } from './expand.js';
 import { Flatten } from './flatten.js';
 import { Floor } from './floor.js';
 import { Gather } from './gather.js';
 import { GatherND } from './gather-nd.js';
+import { Gelu } from './gelu.js';
 import { Gemm } from './gemm.js';
 import { GlobalAveragePool } from './global-average-pool.js';
 import { GlobalLpPool } from './global-lp-pool.js';
 import { GlobalMaxPool } from './global-max-pool.js';
+import { Greater } from './greater.js';
+import { GreaterOrEqual } from './greater-or-equal.js';
+import { HardSigmoid } from './hard-sigmoid.js';
+import { HardSwish } from './hard-swish.js';
 import { Identity } from './identity.js';
+import { IsInf } from './is-inf.js';
+import { IsNaN } from './is-na-n.js';
 import { LeakyRelu } from './leaky-relu.js';
+import { Less } from './less.js';
+import { LessOrEqual } from './less-or-equal.js';
+import { Log } from './log.js';
 import { LpPool } from './lp-pool.js';
 import { MatMul } from './mat-mul.js';
 import { Max } from './max.js';
 import { MaxPool } from './max-pool.js';
+import { Mean } from './mean.js';
 import { Min } from './min.js';
+import { Mish } from './mish.js';
+import { Mod } from './mod.js';
 import { Mul } from './mul.js';
+import { Neg } from './neg.js';
+import { Not } from './not.js';
+import { Or } from './or.js';
+import { PRelu } from './p-relu.js';
 import { Pad } from './pad.js';
+import { Pow } from './pow.js';
 import { Range } from './range.js';
+import { Reciprocal } from './reciprocal.js';
 import { ReduceMax } from './reduce-max.js';
 import { ReduceMean } from './reduce-mean.js';
 import { ReduceSum } from './reduce-sum.js';
 import { Relu } from './relu.js';
 import { Reshape } from './reshape.js';
 import { Resize } from './resize.js';
+import { Selu } from './selu.js';
 import { Shape } from './shape.js';
 import { Sigmoid } from './sigmoid.js';
 import { Sign } from './sign.js';
+import { Sin } from './sin.js';
+import { Size } from './size.js';
 import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
+import { Softplus } from './softplus.js';
 import { Split } from './split.js';
+import { Sqrt } from './sqrt.js';
 import { Squeeze } from './squeeze.js';
 import { Sub } from './sub.js';
+import { Sum } from './sum.js';
+import { Tanh } from './tanh.js';
 import { Transpose } from './transpose.js';
 import { Unsqueeze } from './unsqueeze.js';
 import { Where } from './where.js';
+import { Xor } from './xor.js';
 
 /** Every op of the default ONNX domain, keyed by op type. */
 export const ops = {
   Abs,
   Add,
+  And,
   AveragePool,
   BatchNormalization,
   Cast,
+  CastLike,
   Ceil,
+  Clip,
   Concat,
   Constant,
+  ConstantOfShape,
   Conv,
+  Cos,
   Div,
+  Dropout,
+  Elu,
   Equal,
+  Erf,
   Exp,
   Expand,
   Flatten,
   Floor,
   Gather,
   GatherND,
+  Gelu,
   Gemm,
   GlobalAveragePool,
   GlobalLpPool,
   GlobalMaxPool,
+  Greater,
+  GreaterOrEqual,
+  HardSigmoid,
+  HardSwish,
   Identity,
+  IsInf,
+  IsNaN,
   LeakyRelu,
+  Less,
+  LessOrEqual,
+  Log,
   LpPool,
   MatMul,
   Max,
   MaxPool,
+  Mean,
   Min,
+  Mish,
+  Mod,
   Mul,
+  Neg,
+  Not,
+  Or,
+  PRelu,
   Pad,
+  Pow,
   Range,
+  Reciprocal,
   ReduceMax,
   ReduceMean,
   ReduceSum,
   Relu,
   Reshape,
   Resize,
+  Selu,
   Shape,
   Sigmoid,
   Sign,
+  Sin,
+  Size,
   Slice,
   Softmax,
+  Softplus,
   Split,
+  Sqrt,
   Squeeze,
   Sub,
+  Sum,
+  Tanh,
   Transpose,
   Unsqueeze,
   Where,
+  Xor,
 } satisfies Record<string, OpDef>;

@@ -78,7 +78,12 @@ const BATCH_B = new Set([
  * Per-op float tolerance where the oracle itself is only approximately computed (numpy in float32 with its own
  * intermediate roundings); each entry says why. Default: FLOAT_TOLERANCE by dtype.
  */
-const OP_TOLERANCE: ReadonlyMap<string, { atol: number; rtol: number }> = new Map();
+const OP_TOLERANCE: ReadonlyMap<string, { atol: number; rtol: number }> = new Map([
+  // numpy evaluates `gamma * alpha * (exp(x) - 1)` in float32: exp's rounding (up to an ulp of 1, 6e-8) survives
+  // the cancellation of `- 1` and is scaled by alpha * gamma (6 in test_selu), an absolute error up to ~4e-7 near
+  // x = 0 that the expm1-based kernel does not make (test_selu element 54: -0.16673255 vs exact -0.16673289).
+  ['Selu', { atol: 1e-6, rtol: 1e-6 }],
+]);
 
 if (!existsSync(ROOT))
   console.warn(`conformance-c: ${ROOT} is absent; skipping the ONNX node conformance tests for the other ops`);
