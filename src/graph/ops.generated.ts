@@ -35,7 +35,7 @@ import { HardSigmoid } from '../ops/hard-sigmoid.js';
 import { HardSwish } from '../ops/hard-swish.js';
 import { Identity } from '../ops/identity.js';
 import { IsInf } from '../ops/is-inf.js';
-import { IsNaN } from '../ops/is-na-n.js';
+import { IsNaN } from '../ops/is-nan.js';
 import { LeakyRelu } from '../ops/leaky-relu.js';
 import { Less } from '../ops/less.js';
 import { LessOrEqual } from '../ops/less-or-equal.js';

@@ -37,7 +37,7 @@ import { HardSigmoid } from './hard-sigmoid.js';
 import { HardSwish } from './hard-swish.js';
 import { Identity } from './identity.js';
 import { IsInf } from './is-inf.js';
-import { IsNaN } from './is-na-n.js';
+import { IsNaN } from './is-nan.js';
 import { LeakyRelu } from './leaky-relu.js';
 import { Less } from './less.js';
 import { LessOrEqual } from './less-or-equal.js';

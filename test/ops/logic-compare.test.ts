@@ -11,7 +11,7 @@ import { And } from '../../src/ops/and.js';
 import { Greater } from '../../src/ops/greater.js';
 import { GreaterOrEqual } from '../../src/ops/greater-or-equal.js';
 import { IsInf } from '../../src/ops/is-inf.js';
-import { IsNaN } from '../../src/ops/is-na-n.js';
+import { IsNaN } from '../../src/ops/is-nan.js';
 import { Less } from '../../src/ops/less.js';
 import { LessOrEqual } from '../../src/ops/less-or-equal.js';
 import { Not } from '../../src/ops/not.js';
