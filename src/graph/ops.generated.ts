@@ -29,9 +29,16 @@ import { MaxPool } from '../ops/max-pool.js';
 import { Mul } from '../ops/mul.js';
 import { Pad } from '../ops/pad.js';
 import { Range } from '../ops/range.js';
+import { ReduceL1 } from '../ops/reduce-l1.js';
+import { ReduceL2 } from '../ops/reduce-l2.js';
+import { ReduceLogSum } from '../ops/reduce-log-sum.js';
+import { ReduceLogSumExp } from '../ops/reduce-log-sum-exp.js';
 import { ReduceMax } from '../ops/reduce-max.js';
 import { ReduceMean } from '../ops/reduce-mean.js';
+import { ReduceMin } from '../ops/reduce-min.js';
+import { ReduceProd } from '../ops/reduce-prod.js';
 import { ReduceSum } from '../ops/reduce-sum.js';
+import { ReduceSumSquare } from '../ops/reduce-sum-square.js';
 import { Relu } from '../ops/relu.js';
 import { Resize } from '../ops/resize.js';
 import { Shape } from '../ops/shape.js';
@@ -259,6 +266,29 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Range, { start, limit, delta }, {}, options);
   }
 
+  /** ReduceL1 (opsets 1, 11, 13, 18): the L1 norm `Σ |x|` over the given axes. */
+  reduceL1(data: Value, attrs: AttrInput<typeof ReduceL1.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceL1, { data }, attrs, options);
+  }
+
+  /** ReduceL2 (opsets 1, 11, 13, 18): the L2 norm `sqrt(Σ x²)` over the given axes. */
+  reduceL2(data: Value, attrs: AttrInput<typeof ReduceL2.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceL2, { data }, attrs, options);
+  }
+
+  /** ReduceLogSum (opsets 1, 11, 13, 18): the log of the sum `log(Σ x)` over the given axes. */
+  reduceLogSum(data: Value, attrs: AttrInput<typeof ReduceLogSum.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceLogSum, { data }, attrs, options);
+  }
+
+  /**
+   * ReduceLogSumExp (opsets 1, 11, 13, 18): `log(Σ exp(x))` over the given axes, computed as `m + log(Σ exp(x - m))`
+   * with `m = max x` so that large inputs do not overflow.
+   */
+  reduceLogSumExp(data: Value, attrs: AttrInput<typeof ReduceLogSumExp.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceLogSumExp, { data }, attrs, options);
+  }
+
   /** ReduceMax (opsets 1, 11, 12, 13, 18, 20): the max over the given axes. */
   reduceMax(data: Value, attrs: AttrInput<typeof ReduceMax.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(ReduceMax, { data }, attrs, options);
@@ -269,9 +299,24 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(ReduceMean, { data }, attrs, options);
   }
 
+  /** ReduceMin (opsets 1, 11, 12, 13, 18, 20): the min over the given axes. */
+  reduceMin(data: Value, attrs: AttrInput<typeof ReduceMin.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceMin, { data }, attrs, options);
+  }
+
+  /** ReduceProd (opsets 1, 11, 13, 18): the product `Π x` over the given axes. */
+  reduceProd(data: Value, attrs: AttrInput<typeof ReduceProd.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceProd, { data }, attrs, options);
+  }
+
   /** ReduceSum (opsets 1, 11, 13): the sum over the given axes. */
   reduceSum(data: Value, attrs: AttrInput<typeof ReduceSum.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(ReduceSum, { data }, attrs, options);
+  }
+
+  /** ReduceSumSquare (opsets 1, 11, 13, 18): the sum of squares `Σ x²` over the given axes. */
+  reduceSumSquare(data: Value, attrs: AttrInput<typeof ReduceSumSquare.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceSumSquare, { data }, attrs, options);
   }
 
   /** Relu (opsets 1, 6, 13, 14): `Y = max(0, X)`. */

@@ -32,9 +32,16 @@ import { Min } from './min.js';
 import { Mul } from './mul.js';
 import { Pad } from './pad.js';
 import { Range } from './range.js';
+import { ReduceL1 } from './reduce-l1.js';
+import { ReduceL2 } from './reduce-l2.js';
+import { ReduceLogSum } from './reduce-log-sum.js';
+import { ReduceLogSumExp } from './reduce-log-sum-exp.js';
 import { ReduceMax } from './reduce-max.js';
 import { ReduceMean } from './reduce-mean.js';
+import { ReduceMin } from './reduce-min.js';
+import { ReduceProd } from './reduce-prod.js';
 import { ReduceSum } from './reduce-sum.js';
+import { ReduceSumSquare } from './reduce-sum-square.js';
 import { Relu } from './relu.js';
 import { Reshape } from './reshape.js';
 import { Resize } from './resize.js';
@@ -83,9 +90,16 @@ export const ops = {
   Mul,
   Pad,
   Range,
+  ReduceL1,
+  ReduceL2,
+  ReduceLogSum,
+  ReduceLogSumExp,
   ReduceMax,
   ReduceMean,
+  ReduceMin,
+  ReduceProd,
   ReduceSum,
+  ReduceSumSquare,
   Relu,
   Reshape,
   Resize,
