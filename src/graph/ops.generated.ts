@@ -3,11 +3,14 @@
 import type { AttrInput } from '../ops/core/attributes.js';
 import { Abs } from '../ops/abs.js';
 import { Add } from '../ops/add.js';
+import { ArgMax } from '../ops/arg-max.js';
+import { ArgMin } from '../ops/arg-min.js';
 import { AveragePool } from '../ops/average-pool.js';
 import { BatchNormalization } from '../ops/batch-normalization.js';
 import { Ceil } from '../ops/ceil.js';
 import { Concat } from '../ops/concat.js';
 import { Conv } from '../ops/conv.js';
+import { CumSum } from '../ops/cum-sum.js';
 import { Div } from '../ops/div.js';
 import { Equal } from '../ops/equal.js';
 import { Exp } from '../ops/exp.js';
@@ -46,6 +49,7 @@ import { Sigmoid } from '../ops/sigmoid.js';
 import { Sign } from '../ops/sign.js';
 import { Softmax } from '../ops/softmax.js';
 import { Sub } from '../ops/sub.js';
+import { Tile } from '../ops/tile.js';
 import { Transpose } from '../ops/transpose.js';
 import { Where } from '../ops/where.js';
 import type { Value } from '../ir/value.js';
@@ -67,6 +71,22 @@ export abstract class OpMethods extends BuilderCore {
   /** Add (opsets 1, 6, 7, 13, 14): `C = A + B` with broadcasting; integers wrap at their width. */
   add(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Add, { A: a, B: b }, {}, options);
+  }
+
+  /**
+   * ArgMax (opsets 1, 11, 12, 13): the int64 index of the largest element along `axis`; ties give the first index, or
+   * the last with `select_last_index` (from 12).
+   */
+  argMax(data: Value, attrs: AttrInput<typeof ArgMax.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ArgMax, { data }, attrs, options);
+  }
+
+  /**
+   * ArgMin (opsets 1, 11, 12, 13): the int64 index of the smallest element along `axis`; ties give the first index, or
+   * the last with `select_last_index` (from 12).
+   */
+  argMin(data: Value, attrs: AttrInput<typeof ArgMin.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ArgMin, { data }, attrs, options);
   }
 
   /** AveragePool (opsets 1, 7, 10, 11, 19, 22): the mean over each window. */
@@ -117,6 +137,14 @@ export abstract class OpMethods extends BuilderCore {
     options?: NodeOptions,
   ): Value {
     return this.emit1(Conv, { X: x, W: w, B: b }, attrs, options);
+  }
+
+  /**
+   * CumSum (opsets 11, 14): the cumulative sum of `x` along the axis given by the scalar input `axis` (int32/int64,
+   * negative counts from the back).
+   */
+  cumSum(x: Value, axis: Value, attrs: AttrInput<typeof CumSum.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(CumSum, { x, axis }, attrs, options);
   }
 
   /** Div (opsets 1, 6, 7, 13, 14): `C = A / B` with broadcasting. */
@@ -362,6 +390,14 @@ export abstract class OpMethods extends BuilderCore {
   /** Sub (opsets 1, 6, 7, 13, 14): `C = A - B` with broadcasting; integers wrap at their width. */
   sub(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Sub, { A: a, B: b }, {}, options);
+  }
+
+  /**
+   * Tile (opsets 1, 6, 13): repeats `input` along every axis, like numpy's `tile` without broadcasting: `output_dim[i]
+   * = input_dim[i] * repeats[i]` and `output[c_0, ..., c_n] = input[c_0 mod d_0, ..., c_n mod d_n]`.
+   */
+  tile(input: Value, repeats: Value, options?: NodeOptions): Value {
+    return this.emit1(Tile, { input, repeats }, {}, options);
   }
 
   /**

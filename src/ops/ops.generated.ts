@@ -3,6 +3,8 @@
 import type { OpDef } from './core/op.js';
 import { Abs } from './abs.js';
 import { Add } from './add.js';
+import { ArgMax } from './arg-max.js';
+import { ArgMin } from './arg-min.js';
 import { AveragePool } from './average-pool.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Cast } from './cast.js';
@@ -10,6 +12,7 @@ import { Ceil } from './ceil.js';
 import { Concat } from './concat.js';
 import { Constant } from './constant.js';
 import { Conv } from './conv.js';
+import { CumSum } from './cum-sum.js';
 import { Div } from './div.js';
 import { Equal } from './equal.js';
 import { Exp } from './exp.js';
@@ -53,6 +56,7 @@ import { Softmax } from './softmax.js';
 import { Split } from './split.js';
 import { Squeeze } from './squeeze.js';
 import { Sub } from './sub.js';
+import { Tile } from './tile.js';
 import { Transpose } from './transpose.js';
 import { Unsqueeze } from './unsqueeze.js';
 import { Where } from './where.js';
@@ -61,6 +65,8 @@ import { Where } from './where.js';
 export const ops = {
   Abs,
   Add,
+  ArgMax,
+  ArgMin,
   AveragePool,
   BatchNormalization,
   Cast,
@@ -68,6 +74,7 @@ export const ops = {
   Concat,
   Constant,
   Conv,
+  CumSum,
   Div,
   Equal,
   Exp,
@@ -111,6 +118,7 @@ export const ops = {
   Split,
   Squeeze,
   Sub,
+  Tile,
   Transpose,
   Unsqueeze,
   Where,

@@ -179,7 +179,13 @@ export function reduceTensor(
   const format = INTEGER_FORMATS[input.dtype];
   if (format === undefined) return fail(`cannot reduce ${input.describe()} (${kind})`);
   if (kind === 'min' || kind === 'prod' || kind === 'sumSquare' || kind === 'l1')
-    return integerTensor(input.dtype, dims, reduceIntegers(integerValues(input, fail), groups, kind, format), format, fail);
+    return integerTensor(
+      input.dtype,
+      dims,
+      reduceIntegers(integerValues(input, fail), groups, kind, format),
+      format,
+      fail,
+    );
   // l2, logSum, logSumExp of integers: the exact sum (of squares) where there is one, then float64, then a C cast.
   const values = integerValues(input, fail);
   const results =
@@ -190,7 +196,9 @@ export function reduceTensor(
         );
   const truncated = results.map((value, g) => {
     if (!Number.isFinite(value))
-      fail(`${kind} of group ${g} is ${value}, which ${dtypeName(input.dtype)} cannot hold (input ${input.describe()})`);
+      fail(
+        `${kind} of group ${g} is ${value}, which ${dtypeName(input.dtype)} cannot hold (input ${input.describe()})`,
+      );
     return BigInt(Math.trunc(value));
   });
   return integerTensor(input.dtype, dims, truncated, format, fail);
