@@ -18,6 +18,7 @@ import { Expand } from '../ops/expand.js';
 import { Flatten } from '../ops/flatten.js';
 import { Floor } from '../ops/floor.js';
 import { Gather } from '../ops/gather.js';
+import { GatherElements } from '../ops/gather-elements.js';
 import { GatherND } from '../ops/gather-nd.js';
 import { Gemm } from '../ops/gemm.js';
 import { GlobalAveragePool } from '../ops/global-average-pool.js';
@@ -25,6 +26,7 @@ import { GlobalLpPool } from '../ops/global-lp-pool.js';
 import { GlobalMaxPool } from '../ops/global-max-pool.js';
 import { Identity } from '../ops/identity.js';
 import { LeakyRelu } from '../ops/leaky-relu.js';
+import { LogSoftmax } from '../ops/log-softmax.js';
 import { LpPool } from '../ops/lp-pool.js';
 import { MatMul } from '../ops/mat-mul.js';
 import { Max } from '../ops/max.js';
@@ -44,12 +46,15 @@ import { ReduceSum } from '../ops/reduce-sum.js';
 import { ReduceSumSquare } from '../ops/reduce-sum-square.js';
 import { Relu } from '../ops/relu.js';
 import { Resize } from '../ops/resize.js';
+import { ScatterElements } from '../ops/scatter-elements.js';
+import { ScatterND } from '../ops/scatter-nd.js';
 import { Shape } from '../ops/shape.js';
 import { Sigmoid } from '../ops/sigmoid.js';
 import { Sign } from '../ops/sign.js';
 import { Softmax } from '../ops/softmax.js';
 import { Sub } from '../ops/sub.js';
 import { Tile } from '../ops/tile.js';
+import { TopK } from '../ops/top-k.js';
 import { Transpose } from '../ops/transpose.js';
 import { Where } from '../ops/where.js';
 import type { Value } from '../ir/value.js';
@@ -192,6 +197,19 @@ export abstract class OpMethods extends BuilderCore {
   }
 
   /**
+   * GatherElements (opsets 11, 13): `output[i_0, ..., i_n] = data[i_0, ..., indices[i_0, ..., i_n], ..., i_n]`, the
+   * index replacing the coordinate along `axis` (default 0).
+   */
+  gatherElements(
+    data: Value,
+    indices: Value,
+    attrs: AttrInput<typeof GatherElements.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(GatherElements, { data, indices }, attrs, options);
+  }
+
+  /**
    * GatherND (opsets 11, 12, 13): gathers slices of `data` (rank r) addressed by the last axis of `indices` (int64,
    * rank q).
    */
@@ -249,6 +267,11 @@ export abstract class OpMethods extends BuilderCore {
    */
   leakyRelu(x: Value, attrs: AttrInput<Pick<typeof LeakyRelu.attributes, 'alpha'>> = {}, options?: NodeOptions): Value {
     return this.emit1(LeakyRelu, { X: x }, attrs, options);
+  }
+
+  /** LogSoftmax (opsets 1, 11, 13): `log(softmax(x)) = (x - max) - log(Σ exp(x - max))` over each row. */
+  logSoftmax(input: Value, attrs: AttrInput<typeof LogSoftmax.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(LogSoftmax, { input }, attrs, options);
   }
 
   /** LpPool (opsets 1, 2, 11, 18, 22): `(Σ |x|^p)^(1/p)` over each window; padding adds 0. */
@@ -364,6 +387,37 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Resize, { X: x, roi, scales, sizes }, attrs, options);
   }
 
+  /**
+   * ScatterElements (opsets 11, 13, 16, 18): a copy of `data` where, for every position `p` of `indices`, the element
+   * at `p` with its coordinate along `axis` (default 0) replaced by `indices[p]` receives `updates[p]` — overwritten
+   * (`reduction = none`) or combined with add/mul (from 16) or max/min (from 18).
+   */
+  scatterElements(
+    data: Value,
+    indices: Value,
+    updates: Value,
+    attrs: AttrInput<typeof ScatterElements.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(ScatterElements, { data, indices, updates }, attrs, options);
+  }
+
+  /**
+   * ScatterND (opsets 11, 13, 16, 18): a copy of `data` (rank r) where each index tuple `indices[i_0..i_{q-2}, :]`
+   * (int64, length k <= r, negative counts from the back) names a slice `data[t_0, ..., t_{k-1}, ...]` of shape
+   * `data.shape[k:]` that receives `updates[i_0..i_{q-2}, ...]` — overwritten (`reduction = none`) or combined with
+   * add/mul (from 16) or max/min (from 18).
+   */
+  scatterND(
+    data: Value,
+    indices: Value,
+    updates: Value,
+    attrs: AttrInput<typeof ScatterND.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(ScatterND, { data, indices, updates }, attrs, options);
+  }
+
   /** Shape (opsets 1, 13, 15, 19, 21, 23, 24, 25): the input's shape as a 1-D int64 tensor. */
   shape(data: Value, attrs: AttrInput<typeof Shape.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(Shape, { data }, attrs, options);
@@ -398,6 +452,14 @@ export abstract class OpMethods extends BuilderCore {
    */
   tile(input: Value, repeats: Value, options?: NodeOptions): Value {
     return this.emit1(Tile, { input, repeats }, {}, options);
+  }
+
+  /**
+   * TopK (opsets 1, 10, 11, 24): the `k` largest (or, with `largest = 0`, smallest) elements of `X` along `axis`
+   * (default -1) and their int64 indices; both outputs have `X`'s shape with `k` at the axis.
+   */
+  topK(x: Value, attrs: AttrInput<typeof TopK.attributes> = {}, options?: NodeOptions): Value[] {
+    return this.emit(TopK, { X: x }, attrs, options);
   }
 
   /**

@@ -20,6 +20,7 @@ import { Expand } from './expand.js';
 import { Flatten } from './flatten.js';
 import { Floor } from './floor.js';
 import { Gather } from './gather.js';
+import { GatherElements } from './gather-elements.js';
 import { GatherND } from './gather-nd.js';
 import { Gemm } from './gemm.js';
 import { GlobalAveragePool } from './global-average-pool.js';
@@ -27,6 +28,7 @@ import { GlobalLpPool } from './global-lp-pool.js';
 import { GlobalMaxPool } from './global-max-pool.js';
 import { Identity } from './identity.js';
 import { LeakyRelu } from './leaky-relu.js';
+import { LogSoftmax } from './log-softmax.js';
 import { LpPool } from './lp-pool.js';
 import { MatMul } from './mat-mul.js';
 import { Max } from './max.js';
@@ -48,6 +50,8 @@ import { ReduceSumSquare } from './reduce-sum-square.js';
 import { Relu } from './relu.js';
 import { Reshape } from './reshape.js';
 import { Resize } from './resize.js';
+import { ScatterElements } from './scatter-elements.js';
+import { ScatterND } from './scatter-nd.js';
 import { Shape } from './shape.js';
 import { Sigmoid } from './sigmoid.js';
 import { Sign } from './sign.js';
@@ -57,6 +61,7 @@ import { Split } from './split.js';
 import { Squeeze } from './squeeze.js';
 import { Sub } from './sub.js';
 import { Tile } from './tile.js';
+import { TopK } from './top-k.js';
 import { Transpose } from './transpose.js';
 import { Unsqueeze } from './unsqueeze.js';
 import { Where } from './where.js';
@@ -82,6 +87,7 @@ export const ops = {
   Flatten,
   Floor,
   Gather,
+  GatherElements,
   GatherND,
   Gemm,
   GlobalAveragePool,
@@ -89,6 +95,7 @@ export const ops = {
   GlobalMaxPool,
   Identity,
   LeakyRelu,
+  LogSoftmax,
   LpPool,
   MatMul,
   Max,
@@ -110,6 +117,8 @@ export const ops = {
   Relu,
   Reshape,
   Resize,
+  ScatterElements,
+  ScatterND,
   Shape,
   Sigmoid,
   Sign,
@@ -119,6 +128,7 @@ export const ops = {
   Squeeze,
   Sub,
   Tile,
+  TopK,
   Transpose,
   Unsqueeze,
   Where,
