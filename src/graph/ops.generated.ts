@@ -11,6 +11,7 @@ import { Ceil } from '../ops/ceil.js';
 import { Concat } from '../ops/concat.js';
 import { Conv } from '../ops/conv.js';
 import { CumSum } from '../ops/cum-sum.js';
+import { DepthToSpace } from '../ops/depth-to-space.js';
 import { Div } from '../ops/div.js';
 import { Equal } from '../ops/equal.js';
 import { Exp } from '../ops/exp.js';
@@ -32,6 +33,7 @@ import { MatMul } from '../ops/mat-mul.js';
 import { Max } from '../ops/max.js';
 import { MaxPool } from '../ops/max-pool.js';
 import { Mul } from '../ops/mul.js';
+import { NonZero } from '../ops/non-zero.js';
 import { Pad } from '../ops/pad.js';
 import { Range } from '../ops/range.js';
 import { ReduceL1 } from '../ops/reduce-l1.js';
@@ -52,10 +54,12 @@ import { Shape } from '../ops/shape.js';
 import { Sigmoid } from '../ops/sigmoid.js';
 import { Sign } from '../ops/sign.js';
 import { Softmax } from '../ops/softmax.js';
+import { SpaceToDepth } from '../ops/space-to-depth.js';
 import { Sub } from '../ops/sub.js';
 import { Tile } from '../ops/tile.js';
 import { TopK } from '../ops/top-k.js';
 import { Transpose } from '../ops/transpose.js';
+import { Trilu } from '../ops/trilu.js';
 import { Where } from '../ops/where.js';
 import type { Value } from '../ir/value.js';
 import { BuilderCore, type NodeOptions } from './builder-core.js';
@@ -150,6 +154,14 @@ export abstract class OpMethods extends BuilderCore {
    */
   cumSum(x: Value, axis: Value, attrs: AttrInput<typeof CumSum.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(CumSum, { x, axis }, attrs, options);
+  }
+
+  /**
+   * DepthToSpace (opsets 1, 11, 13): moves channel blocks into `b × b` spatial blocks (b = `blocksize`): NCHW `[N, C,
+   * H, W]` → `[N, C/b², H·b, W·b]`; C must be a multiple of b².
+   */
+  depthToSpace(input: Value, attrs: AttrInput<typeof DepthToSpace.attributes>, options?: NodeOptions): Value {
+    return this.emit1(DepthToSpace, { input }, attrs, options);
   }
 
   /** Div (opsets 1, 6, 7, 13, 14): `C = A / B` with broadcasting. */
@@ -299,6 +311,15 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Mul, { A: a, B: b }, {}, options);
   }
 
+  /**
+   * NonZero (opsets 9, 13): the coordinates of the non-zero elements of `X`, as an int64 tensor of shape `[rank,
+   * count]` whose column j holds the coordinates of the j-th non-zero element in row-major order (numpy's `nonzero`,
+   * stacked).
+   */
+  nonZero(x: Value, options?: NodeOptions): Value {
+    return this.emit1(NonZero, { X: x }, {}, options);
+  }
+
   /** Pad (opsets 1, 2, 11, 13, 18, 19, 21, 23, 24, 25): pads (or, with negative pads, crops) each axis. */
   pad(
     data: Value,
@@ -441,6 +462,14 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Softmax, { input }, attrs, options);
   }
 
+  /**
+   * SpaceToDepth (opsets 1, 13): moves `b × b` spatial blocks into channels (b = `blocksize`), the inverse of
+   * DepthToSpace in DCR mode: NCHW `[N, C, H, W]` → `[N, C·b², H/b, W/b]`; H and W must be multiples of b.
+   */
+  spaceToDepth(input: Value, attrs: AttrInput<typeof SpaceToDepth.attributes>, options?: NodeOptions): Value {
+    return this.emit1(SpaceToDepth, { input }, attrs, options);
+  }
+
   /** Sub (opsets 1, 6, 7, 13, 14): `C = A - B` with broadcasting; integers wrap at their width. */
   sub(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Sub, { A: a, B: b }, {}, options);
@@ -468,6 +497,14 @@ export abstract class OpMethods extends BuilderCore {
    */
   transpose(data: Value, attrs: AttrInput<typeof Transpose.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(Transpose, { data }, attrs, options);
+  }
+
+  /**
+   * Trilu (opset 14): the upper (`upper = 1`, default) or lower triangle of each matrix in the last two axes of `input`
+   * (rank >= 2); every other element becomes zero (false, or the empty string).
+   */
+  trilu(input: Value, k?: Value | null, attrs: AttrInput<typeof Trilu.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(Trilu, { input, k }, attrs, options);
   }
 
   /**

@@ -13,6 +13,7 @@ import { Concat } from './concat.js';
 import { Constant } from './constant.js';
 import { Conv } from './conv.js';
 import { CumSum } from './cum-sum.js';
+import { DepthToSpace } from './depth-to-space.js';
 import { Div } from './div.js';
 import { Equal } from './equal.js';
 import { Exp } from './exp.js';
@@ -35,6 +36,7 @@ import { Max } from './max.js';
 import { MaxPool } from './max-pool.js';
 import { Min } from './min.js';
 import { Mul } from './mul.js';
+import { NonZero } from './non-zero.js';
 import { Pad } from './pad.js';
 import { Range } from './range.js';
 import { ReduceL1 } from './reduce-l1.js';
@@ -57,12 +59,14 @@ import { Sigmoid } from './sigmoid.js';
 import { Sign } from './sign.js';
 import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
+import { SpaceToDepth } from './space-to-depth.js';
 import { Split } from './split.js';
 import { Squeeze } from './squeeze.js';
 import { Sub } from './sub.js';
 import { Tile } from './tile.js';
 import { TopK } from './top-k.js';
 import { Transpose } from './transpose.js';
+import { Trilu } from './trilu.js';
 import { Unsqueeze } from './unsqueeze.js';
 import { Where } from './where.js';
 
@@ -80,6 +84,7 @@ export const ops = {
   Constant,
   Conv,
   CumSum,
+  DepthToSpace,
   Div,
   Equal,
   Exp,
@@ -102,6 +107,7 @@ export const ops = {
   MaxPool,
   Min,
   Mul,
+  NonZero,
   Pad,
   Range,
   ReduceL1,
@@ -124,12 +130,14 @@ export const ops = {
   Sign,
   Slice,
   Softmax,
+  SpaceToDepth,
   Split,
   Squeeze,
   Sub,
   Tile,
   TopK,
   Transpose,
+  Trilu,
   Unsqueeze,
   Where,
 } satisfies Record<string, OpDef>;
