@@ -13,6 +13,7 @@ import { Conv } from '../ops/conv.js';
 import { CumSum } from '../ops/cum-sum.js';
 import { DepthToSpace } from '../ops/depth-to-space.js';
 import { Div } from '../ops/div.js';
+import { Einsum } from '../ops/einsum.js';
 import { Equal } from '../ops/equal.js';
 import { Exp } from '../ops/exp.js';
 import { Expand } from '../ops/expand.js';
@@ -167,6 +168,14 @@ export abstract class OpMethods extends BuilderCore {
   /** Div (opsets 1, 6, 7, 13, 14): `C = A / B` with broadcasting. */
   div(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Div, { A: a, B: b }, {}, options);
+  }
+
+  /**
+   * Einsum (opset 12): Einstein summation over one or more inputs as the `equation` attribute says (`"bij,bjk->bik"`,
+   * `"...ii->...i"`, `"i,i"`; the grammar and the implicit-output rule are in shared/einsum-equation.ts).
+   */
+  einsum(inputs: readonly Value[], attrs: AttrInput<typeof Einsum.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(Einsum, { Inputs: inputs }, attrs, options);
   }
 
   /** Equal (opsets 1, 7, 11, 13, 19): `C = (A == B)` elementwise, a bool tensor, with broadcasting. */

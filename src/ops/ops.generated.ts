@@ -15,6 +15,7 @@ import { Conv } from './conv.js';
 import { CumSum } from './cum-sum.js';
 import { DepthToSpace } from './depth-to-space.js';
 import { Div } from './div.js';
+import { Einsum } from './einsum.js';
 import { Equal } from './equal.js';
 import { Exp } from './exp.js';
 import { Expand } from './expand.js';
@@ -86,6 +87,7 @@ export const ops = {
   CumSum,
   DepthToSpace,
   Div,
+  Einsum,
   Equal,
   Exp,
   Expand,
