@@ -91,11 +91,13 @@ export function planEinsum(
     const shape = shapes[i] ?? [];
     const letters = term.filter((label) => label !== ELLIPSIS).length;
     const hasEllipsis = term.includes(ELLIPSIS);
-    if (hasEllipsis ? shape.length < letters : shape.length !== letters)
+    if (hasEllipsis ? shape.length < letters : shape.length !== letters) {
+      const named = `${letters} axes${hasEllipsis ? ' plus an ellipsis' : ''}`;
       fail(
-        `term '${term.join('')}' of equation '${equation}' names ${letters} axes${hasEllipsis ? ' plus an ellipsis' : ''}` +
-          ` but input ${i} has shape ${formatShape(shape)} (inputs: ${all})`,
+        `term '${term.join('')}' of equation '${equation}' names ${named} but input ${i} has shape ` +
+          `${formatShape(shape)} (inputs: ${all})`,
       );
+    }
     const start = term.indexOf(ELLIPSIS);
     ellipses.push(hasEllipsis ? shape.slice(start, start + shape.length - letters) : []);
   });
