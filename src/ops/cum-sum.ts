@@ -64,7 +64,9 @@ export const CumSum = defineOp({
       ctx.fail(`axis must be a scalar, got shape ${formatShape(axisType.shape)}`);
     const axis = ctx.constant(1);
     if (axis !== undefined && x.shape !== null)
-      normalizeAxis(axisValue(axis, ctx.fail), x.shape.length, 'axis', ctx.fail);
+      normalizeAxis(axisValue(axis, ctx.fail), x.shape.length, 'axis', (detail) =>
+        ctx.fail(`${detail} (x ${formatShape(x.shape)})`),
+      );
     return [x];
   },
   run(ctx) {
