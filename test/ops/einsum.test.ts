@@ -3,6 +3,7 @@
  * outer products, broadcast and summed ellipses, integer wrapping, symbolic inference) and the equation errors.
  */
 import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../src/graph/builder.js';
 import { DataType } from '../../src/ir/dtype.js';
 import { Tensor } from '../../src/ir/tensor.js';
 import { Einsum } from '../../src/ops/einsum.js';
@@ -65,6 +66,15 @@ describe('Einsum', () => {
       { equation: 'bij,bjk->bik' },
     );
     expect(shape).toEqual(['B', 'M', 'N']);
+  });
+
+  it('is emitted by the generated builder method, which infers the output shape', () => {
+    const b = new GraphBuilder({ opset: 17 });
+    const x = b.input('x', DataType.FLOAT, ['N', 3]);
+    const w = b.input('w', DataType.FLOAT, [3, 5]);
+    const y = b.einsum([x, w], { equation: 'nc,cd->nd' });
+    expect(y.type?.shape?.map(String)).toEqual(['N', '5']);
+    expect(() => b.einsum([x], {})).toThrow(/Einsum node .*attribute 'equation' is required/);
   });
 
   it('refuses equations that do not fit the inputs, naming the equation, term and shapes', () => {
