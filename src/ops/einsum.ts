@@ -48,7 +48,7 @@ function walkLabels(
     return typeof size === 'number' ? size : 1;
   });
   // Stride of each label in each input: the sum of the strides of the axes it names (a diagonal when repeated);
-  // 0 on a broadcast ellipsis axis of size 1.
+  // 0 on an axis of size 1 broadcast against a larger size of its label.
   const strides = inputs.map((input, k) => {
     const own = stridesOf(input.dims);
     const axesLabels = plan.inputLabels[k] ?? [];

@@ -38,13 +38,19 @@ describe('Einsum', () => {
     expect(values(outer)).toEqual([1, 10, 100, 2, 20, 200]);
   });
 
-  it('broadcasts ellipsis dims and sums them when the output leaves them out', () => {
+  it('broadcasts ellipsis dims and letters of size 1', () => {
     // A [2, 1, 2] (batch 2) · B [2, 1] shared by both batches: [[1, 2]]·[[1], [1]] = 3, [[3, 4]]·[[1], [1]] = 7.
     const a = f32([2, 1, 2], [1, 2, 3, 4]);
     const y = runOp1(Einsum, [feed(a), constant(f32([2, 1], [1, 1]))], { equation: '...ij,jk->...ik' });
     expect(y.dims).toEqual([2, 1, 1]);
     expect(values(y)).toEqual([3, 7]);
-    expect(values(runOp1(Einsum, [feed(m)], { equation: '...i->i' }))).toEqual([4, 6]);
+    // A letter of size 1 broadcasts too (numpy): [[1, 2, 3]] against two rows.
+    const rows = f32([2, 3], [1, 1, 1, 2, 2, 2]);
+    expect(values(runOp1(Einsum, [feed(f32([1, 3], [1, 2, 3])), constant(rows)], { equation: 'ij,ij->ij' }))).toEqual([
+      1, 2, 3, 2, 4, 6,
+    ]);
+    // An ellipsis over no dims needs no '...' in the output.
+    expect(values(runOp1(Einsum, [feed(f32([2], [1, 2]))], { equation: '...i->i' }))).toEqual([1, 2]);
   });
 
   it('wraps int32 sums of products like C', () => {
@@ -90,5 +96,6 @@ describe('Einsum', () => {
     expect(run('ij->z', [m])).toThrow(/output label 'z' of equation 'ij->z' appears in no input term/);
     expect(run('ij->ii', [m])).toThrow(/repeats 'i'/);
     expect(run('ij,jk', [m])).toThrow(/has 2 input terms but the node has 1 inputs/);
+    expect(run('...i->i', [m])).toThrow(/the ellipsis of equation '...i->i' covers 1 dims but the output term has no/);
   });
 });

@@ -5,11 +5,12 @@
  * Grammar: terms of letters `a-z A-Z` separated by commas, each term may hold one ellipsis `...`, then optionally
  * `->` and the output term; spaces are ignored. A letter repeated within a term takes the diagonal. Without `->`
  * (implicit mode) the output is the ellipsis dims followed by the letters that occur exactly once in the whole
- * equation, in ASCII order (numpy's rule). Letters absent from the output are summed over; so are the ellipsis
- * dims when an explicit output has no ellipsis. Ellipsis dims broadcast across inputs like numpy (right-aligned,
- * size 1 stretches).
+ * equation, in ASCII order (numpy's rule). Letters absent from the output are summed over. An explicit output must
+ * hold `...` when the inputs' ellipsis covers any dims (numpy and onnxruntime refuse it otherwise). Ellipsis dims
+ * broadcast across inputs like numpy (right-aligned, size 1 stretches), and so does a letter of size 1 against the
+ * same letter's other size.
  */
-import { dimsEqual, formatDim, formatShape, type Dim } from '../../ir/dim.js';
+import { dimsEqual, formatDim, formatShape, SymDim, type Dim } from '../../ir/dim.js';
 import { broadcastShapes } from './broadcast.js';
 
 /** The ellipsis marker in a parsed term. */
@@ -116,15 +117,21 @@ export function planEinsum(
       const dim = shape[axis] ?? 1;
       if (label.startsWith(ELLIPSIS)) return;
       const known = sizes.get(label);
-      if (known === undefined || (typeof known !== 'number' && typeof dim === 'number')) sizes.set(label, dim);
-      else if (typeof known === 'number' && typeof dim === 'number' && !dimsEqual(known, dim))
+      const merged = known === undefined ? dim : mergeLabelDim(known, dim);
+      if (merged === undefined)
         fail(
-          `label '${label}' of equation '${equation}' has size ${formatDim(known)} in one place and ` +
+          `label '${label}' of equation '${equation}' has size ${formatDim(known ?? 1)} in one place and ` +
             `${formatDim(dim)} at axis ${axis} of input ${i} (inputs: ${all})`,
         );
+      sizes.set(label, merged);
     });
     return labels;
   });
+  if (parsed.output !== undefined && !parsed.output.includes(ELLIPSIS) && ellipsisRank > 0)
+    fail(
+      `the ellipsis of equation '${equation}' covers ${ellipsisRank} dims but the output term has no '...' ` +
+        `(inputs: ${all})`,
+    );
   const outputLabels =
     parsed.output === undefined
       ? [...ellipsisLabels, ...implicitLetters(parsed.inputs)]
@@ -132,6 +139,19 @@ export function planEinsum(
   const outputSet = new Set(outputLabels);
   const sumLabels = [...new Set(inputLabels.flat())].filter((label) => !outputSet.has(label));
   return { sizes, inputLabels, outputLabels, sumLabels };
+}
+
+/**
+ * The size of a label seen with sizes `known` and `dim`: equal sizes agree, and a size of 1 broadcasts against any
+ * other (numpy's einsum); two different symbolic sizes give an unknown dim. Undefined when two known sizes clash.
+ */
+function mergeLabelDim(known: Dim, dim: Dim): Dim | undefined {
+  if (dimsEqual(known, dim) || dim === 1) return known;
+  if (known === 1) return dim;
+  if (typeof known === 'number' && typeof dim === 'number') return undefined;
+  if (typeof known === 'number') return known;
+  if (typeof dim === 'number') return dim;
+  return SymDim.unknown();
 }
 
 /** Implicit mode: the letters that occur exactly once in the whole equation, in ASCII order. */
