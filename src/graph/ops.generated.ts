@@ -4,6 +4,8 @@ import type { AttrInput } from '../ops/core/attributes.js';
 import { Abs } from '../ops/abs.js';
 import { Add } from '../ops/add.js';
 import { And } from '../ops/and.js';
+import { ArgMax } from '../ops/arg-max.js';
+import { ArgMin } from '../ops/arg-min.js';
 import { AveragePool } from '../ops/average-pool.js';
 import { BatchNormalization } from '../ops/batch-normalization.js';
 import { CastLike } from '../ops/cast-like.js';
@@ -13,8 +15,11 @@ import { Concat } from '../ops/concat.js';
 import { ConstantOfShape } from '../ops/constant-of-shape.js';
 import { Conv } from '../ops/conv.js';
 import { Cos } from '../ops/cos.js';
+import { CumSum } from '../ops/cum-sum.js';
+import { DepthToSpace } from '../ops/depth-to-space.js';
 import { Div } from '../ops/div.js';
 import { Dropout } from '../ops/dropout.js';
+import { Einsum } from '../ops/einsum.js';
 import { Elu } from '../ops/elu.js';
 import { Equal } from '../ops/equal.js';
 import { Erf } from '../ops/erf.js';
@@ -23,6 +28,7 @@ import { Expand } from '../ops/expand.js';
 import { Flatten } from '../ops/flatten.js';
 import { Floor } from '../ops/floor.js';
 import { Gather } from '../ops/gather.js';
+import { GatherElements } from '../ops/gather-elements.js';
 import { GatherND } from '../ops/gather-nd.js';
 import { Gelu } from '../ops/gelu.js';
 import { Gemm } from '../ops/gemm.js';
@@ -40,6 +46,7 @@ import { LeakyRelu } from '../ops/leaky-relu.js';
 import { Less } from '../ops/less.js';
 import { LessOrEqual } from '../ops/less-or-equal.js';
 import { Log } from '../ops/log.js';
+import { LogSoftmax } from '../ops/log-softmax.js';
 import { LpPool } from '../ops/lp-pool.js';
 import { MatMul } from '../ops/mat-mul.js';
 import { Max } from '../ops/max.js';
@@ -49,6 +56,7 @@ import { Mish } from '../ops/mish.js';
 import { Mod } from '../ops/mod.js';
 import { Mul } from '../ops/mul.js';
 import { Neg } from '../ops/neg.js';
+import { NonZero } from '../ops/non-zero.js';
 import { Not } from '../ops/not.js';
 import { Or } from '../ops/or.js';
 import { PRelu } from '../ops/p-relu.js';
@@ -56,11 +64,20 @@ import { Pad } from '../ops/pad.js';
 import { Pow } from '../ops/pow.js';
 import { Range } from '../ops/range.js';
 import { Reciprocal } from '../ops/reciprocal.js';
+import { ReduceL1 } from '../ops/reduce-l1.js';
+import { ReduceL2 } from '../ops/reduce-l2.js';
+import { ReduceLogSum } from '../ops/reduce-log-sum.js';
+import { ReduceLogSumExp } from '../ops/reduce-log-sum-exp.js';
 import { ReduceMax } from '../ops/reduce-max.js';
 import { ReduceMean } from '../ops/reduce-mean.js';
+import { ReduceMin } from '../ops/reduce-min.js';
+import { ReduceProd } from '../ops/reduce-prod.js';
 import { ReduceSum } from '../ops/reduce-sum.js';
+import { ReduceSumSquare } from '../ops/reduce-sum-square.js';
 import { Relu } from '../ops/relu.js';
 import { Resize } from '../ops/resize.js';
+import { ScatterElements } from '../ops/scatter-elements.js';
+import { ScatterND } from '../ops/scatter-nd.js';
 import { Selu } from '../ops/selu.js';
 import { Shape } from '../ops/shape.js';
 import { Sigmoid } from '../ops/sigmoid.js';
@@ -69,11 +86,15 @@ import { Sin } from '../ops/sin.js';
 import { Size } from '../ops/size.js';
 import { Softmax } from '../ops/softmax.js';
 import { Softplus } from '../ops/softplus.js';
+import { SpaceToDepth } from '../ops/space-to-depth.js';
 import { Sqrt } from '../ops/sqrt.js';
 import { Sub } from '../ops/sub.js';
 import { Sum } from '../ops/sum.js';
 import { Tanh } from '../ops/tanh.js';
+import { Tile } from '../ops/tile.js';
+import { TopK } from '../ops/top-k.js';
 import { Transpose } from '../ops/transpose.js';
+import { Trilu } from '../ops/trilu.js';
 import { Where } from '../ops/where.js';
 import { Xor } from '../ops/xor.js';
 import type { Value } from '../ir/value.js';
@@ -103,6 +124,22 @@ export abstract class OpMethods extends BuilderCore {
    */
   and(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(And, { A: a, B: b }, {}, options);
+  }
+
+  /**
+   * ArgMax (opsets 1, 11, 12, 13): the int64 index of the largest element along `axis`; ties give the first index, or
+   * the last with `select_last_index` (from 12).
+   */
+  argMax(data: Value, attrs: AttrInput<typeof ArgMax.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ArgMax, { data }, attrs, options);
+  }
+
+  /**
+   * ArgMin (opsets 1, 11, 12, 13): the int64 index of the smallest element along `axis`; ties give the first index, or
+   * the last with `select_last_index` (from 12).
+   */
+  argMin(data: Value, attrs: AttrInput<typeof ArgMin.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ArgMin, { data }, attrs, options);
   }
 
   /** AveragePool (opsets 1, 7, 10, 11, 19, 22): the mean over each window. */
@@ -194,6 +231,22 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Cos, { input }, {}, options);
   }
 
+  /**
+   * CumSum (opsets 11, 14): the cumulative sum of `x` along the axis given by the scalar input `axis` (int32/int64,
+   * negative counts from the back).
+   */
+  cumSum(x: Value, axis: Value, attrs: AttrInput<typeof CumSum.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(CumSum, { x, axis }, attrs, options);
+  }
+
+  /**
+   * DepthToSpace (opsets 1, 11, 13): moves channel blocks into `b × b` spatial blocks (b = `blocksize`): NCHW `[N, C,
+   * H, W]` → `[N, C/b², H·b, W·b]`; C must be a multiple of b².
+   */
+  depthToSpace(input: Value, attrs: AttrInput<typeof DepthToSpace.attributes>, options?: NodeOptions): Value {
+    return this.emit1(DepthToSpace, { input }, attrs, options);
+  }
+
   /** Div (opsets 1, 6, 7, 13, 14): `C = A / B` with broadcasting. */
   div(a: Value, b: Value, options?: NodeOptions): Value {
     return this.emit1(Div, { A: a, B: b }, {}, options);
@@ -211,6 +264,14 @@ export abstract class OpMethods extends BuilderCore {
     options?: NodeOptions,
   ): Value {
     return this.emit1(Dropout, { data, ratio, training_mode: trainingMode }, attrs, options);
+  }
+
+  /**
+   * Einsum (opset 12): Einstein summation over one or more inputs as the `equation` attribute says (`"bij,bjk->bik"`,
+   * `"...ii->...i"`, `"i,i"`; the grammar and the implicit-output rule are in shared/einsum-equation.ts).
+   */
+  einsum(inputs: readonly Value[], attrs: AttrInput<typeof Einsum.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(Einsum, { Inputs: inputs }, attrs, options);
   }
 
   /**
@@ -265,6 +326,19 @@ export abstract class OpMethods extends BuilderCore {
    */
   gather(data: Value, indices: Value, attrs: AttrInput<typeof Gather.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(Gather, { data, indices }, attrs, options);
+  }
+
+  /**
+   * GatherElements (opsets 11, 13): `output[i_0, ..., i_n] = data[i_0, ..., indices[i_0, ..., i_n], ..., i_n]`, the
+   * index replacing the coordinate along `axis` (default 0).
+   */
+  gatherElements(
+    data: Value,
+    indices: Value,
+    attrs: AttrInput<typeof GatherElements.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(GatherElements, { data, indices }, attrs, options);
   }
 
   /**
@@ -402,6 +476,11 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Log, { X: x }, {}, options);
   }
 
+  /** LogSoftmax (opsets 1, 11, 13): `log(softmax(x)) = (x - max) - log(Σ exp(x - max))` over each row. */
+  logSoftmax(input: Value, attrs: AttrInput<typeof LogSoftmax.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(LogSoftmax, { input }, attrs, options);
+  }
+
   /** LpPool (opsets 1, 2, 11, 18, 22): `(Σ |x|^p)^(1/p)` over each window; padding adds 0. */
   lpPool(x: Value, attrs: AttrInput<typeof LpPool.attributes>, options?: NodeOptions): Value {
     return this.emit1(LpPool, { X: x }, attrs, options);
@@ -448,6 +527,15 @@ export abstract class OpMethods extends BuilderCore {
   /** Neg (opsets 1, 6, 13): `Y = -X`. */
   neg(x: Value, options?: NodeOptions): Value {
     return this.emit1(Neg, { X: x }, {}, options);
+  }
+
+  /**
+   * NonZero (opsets 9, 13): the coordinates of the non-zero elements of `X`, as an int64 tensor of shape `[rank,
+   * count]` whose column j holds the coordinates of the j-th non-zero element in row-major order (numpy's `nonzero`,
+   * stacked).
+   */
+  nonZero(x: Value, options?: NodeOptions): Value {
+    return this.emit1(NonZero, { X: x }, {}, options);
   }
 
   /** Not (opset 1): the logical negation of a bool tensor, elementwise. */
@@ -499,6 +587,29 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Reciprocal, { X: x }, {}, options);
   }
 
+  /** ReduceL1 (opsets 1, 11, 13, 18): the L1 norm `Σ |x|` over the given axes. */
+  reduceL1(data: Value, attrs: AttrInput<typeof ReduceL1.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceL1, { data }, attrs, options);
+  }
+
+  /** ReduceL2 (opsets 1, 11, 13, 18): the L2 norm `sqrt(Σ x²)` over the given axes. */
+  reduceL2(data: Value, attrs: AttrInput<typeof ReduceL2.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceL2, { data }, attrs, options);
+  }
+
+  /** ReduceLogSum (opsets 1, 11, 13, 18): the log of the sum `log(Σ x)` over the given axes. */
+  reduceLogSum(data: Value, attrs: AttrInput<typeof ReduceLogSum.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceLogSum, { data }, attrs, options);
+  }
+
+  /**
+   * ReduceLogSumExp (opsets 1, 11, 13, 18): `log(Σ exp(x))` over the given axes, computed as `m + log(Σ exp(x - m))`
+   * with `m = max x` so that large inputs do not overflow.
+   */
+  reduceLogSumExp(data: Value, attrs: AttrInput<typeof ReduceLogSumExp.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceLogSumExp, { data }, attrs, options);
+  }
+
   /** ReduceMax (opsets 1, 11, 12, 13, 18, 20): the max over the given axes. */
   reduceMax(data: Value, attrs: AttrInput<typeof ReduceMax.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(ReduceMax, { data }, attrs, options);
@@ -509,9 +620,24 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(ReduceMean, { data }, attrs, options);
   }
 
+  /** ReduceMin (opsets 1, 11, 12, 13, 18, 20): the min over the given axes. */
+  reduceMin(data: Value, attrs: AttrInput<typeof ReduceMin.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceMin, { data }, attrs, options);
+  }
+
+  /** ReduceProd (opsets 1, 11, 13, 18): the product `Π x` over the given axes. */
+  reduceProd(data: Value, attrs: AttrInput<typeof ReduceProd.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceProd, { data }, attrs, options);
+  }
+
   /** ReduceSum (opsets 1, 11, 13): the sum over the given axes. */
   reduceSum(data: Value, attrs: AttrInput<typeof ReduceSum.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(ReduceSum, { data }, attrs, options);
+  }
+
+  /** ReduceSumSquare (opsets 1, 11, 13, 18): the sum of squares `Σ x²` over the given axes. */
+  reduceSumSquare(data: Value, attrs: AttrInput<typeof ReduceSumSquare.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(ReduceSumSquare, { data }, attrs, options);
   }
 
   /** Relu (opsets 1, 6, 13, 14): `Y = max(0, X)`. */
@@ -529,6 +655,37 @@ export abstract class OpMethods extends BuilderCore {
     options?: NodeOptions,
   ): Value {
     return this.emit1(Resize, { X: x, roi, scales, sizes }, attrs, options);
+  }
+
+  /**
+   * ScatterElements (opsets 11, 13, 16, 18): a copy of `data` where, for every position `p` of `indices`, the element
+   * at `p` with its coordinate along `axis` (default 0) replaced by `indices[p]` receives `updates[p]` — overwritten
+   * (`reduction = none`) or combined with add/mul (from 16) or max/min (from 18).
+   */
+  scatterElements(
+    data: Value,
+    indices: Value,
+    updates: Value,
+    attrs: AttrInput<typeof ScatterElements.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(ScatterElements, { data, indices, updates }, attrs, options);
+  }
+
+  /**
+   * ScatterND (opsets 11, 13, 16, 18): a copy of `data` (rank r) where each index tuple `indices[i_0..i_{q-2}, :]`
+   * (int64, length k <= r, negative counts from the back) names a slice `data[t_0, ..., t_{k-1}, ...]` of shape
+   * `data.shape[k:]` that receives `updates[i_0..i_{q-2}, ...]` — overwritten (`reduction = none`) or combined with
+   * add/mul (from 16) or max/min (from 18).
+   */
+  scatterND(
+    data: Value,
+    indices: Value,
+    updates: Value,
+    attrs: AttrInput<typeof ScatterND.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(ScatterND, { data, indices, updates }, attrs, options);
   }
 
   /** Selu (opsets 1, 6, 22): `Y = gamma * (alpha * e^X - alpha)` where `X <= 0`, else `gamma * X`. */
@@ -577,6 +734,14 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Softplus, { X: x }, {}, options);
   }
 
+  /**
+   * SpaceToDepth (opsets 1, 13): moves `b × b` spatial blocks into channels (b = `blocksize`), the inverse of
+   * DepthToSpace in DCR mode: NCHW `[N, C, H, W]` → `[N, C·b², H/b, W/b]`; H and W must be multiples of b.
+   */
+  spaceToDepth(input: Value, attrs: AttrInput<typeof SpaceToDepth.attributes>, options?: NodeOptions): Value {
+    return this.emit1(SpaceToDepth, { input }, attrs, options);
+  }
+
   /** Sqrt (opsets 1, 6, 13): `Y = sqrt(X)`. */
   sqrt(x: Value, options?: NodeOptions): Value {
     return this.emit1(Sqrt, { X: x }, {}, options);
@@ -598,11 +763,35 @@ export abstract class OpMethods extends BuilderCore {
   }
 
   /**
+   * Tile (opsets 1, 6, 13): repeats `input` along every axis, like numpy's `tile` without broadcasting: `output_dim[i]
+   * = input_dim[i] * repeats[i]` and `output[c_0, ..., c_n] = input[c_0 mod d_0, ..., c_n mod d_n]`.
+   */
+  tile(input: Value, repeats: Value, options?: NodeOptions): Value {
+    return this.emit1(Tile, { input, repeats }, {}, options);
+  }
+
+  /**
+   * TopK (opsets 1, 10, 11, 24): the `k` largest (or, with `largest = 0`, smallest) elements of `X` along `axis`
+   * (default -1) and their int64 indices; both outputs have `X`'s shape with `k` at the axis.
+   */
+  topK(x: Value, attrs: AttrInput<typeof TopK.attributes> = {}, options?: NodeOptions): Value[] {
+    return this.emit(TopK, { X: x }, attrs, options);
+  }
+
+  /**
    * Transpose (opsets 1, 13, 21, 23, 24, 25): permutes the axes; output axis i is input axis `perm[i]` (default:
    * reversed).
    */
   transpose(data: Value, attrs: AttrInput<typeof Transpose.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(Transpose, { data }, attrs, options);
+  }
+
+  /**
+   * Trilu (opset 14): the upper (`upper = 1`, default) or lower triangle of each matrix in the last two axes of `input`
+   * (rank >= 2); every other element becomes zero (false, or the empty string).
+   */
+  trilu(input: Value, k?: Value | null, attrs: AttrInput<typeof Trilu.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(Trilu, { input, k }, attrs, options);
   }
 
   /**

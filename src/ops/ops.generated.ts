@@ -4,6 +4,8 @@ import type { OpDef } from './core/op.js';
 import { Abs } from './abs.js';
 import { Add } from './add.js';
 import { And } from './and.js';
+import { ArgMax } from './arg-max.js';
+import { ArgMin } from './arg-min.js';
 import { AveragePool } from './average-pool.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Cast } from './cast.js';
@@ -15,8 +17,11 @@ import { Constant } from './constant.js';
 import { ConstantOfShape } from './constant-of-shape.js';
 import { Conv } from './conv.js';
 import { Cos } from './cos.js';
+import { CumSum } from './cum-sum.js';
+import { DepthToSpace } from './depth-to-space.js';
 import { Div } from './div.js';
 import { Dropout } from './dropout.js';
+import { Einsum } from './einsum.js';
 import { Elu } from './elu.js';
 import { Equal } from './equal.js';
 import { Erf } from './erf.js';
@@ -25,6 +30,7 @@ import { Expand } from './expand.js';
 import { Flatten } from './flatten.js';
 import { Floor } from './floor.js';
 import { Gather } from './gather.js';
+import { GatherElements } from './gather-elements.js';
 import { GatherND } from './gather-nd.js';
 import { Gelu } from './gelu.js';
 import { Gemm } from './gemm.js';
@@ -42,6 +48,7 @@ import { LeakyRelu } from './leaky-relu.js';
 import { Less } from './less.js';
 import { LessOrEqual } from './less-or-equal.js';
 import { Log } from './log.js';
+import { LogSoftmax } from './log-softmax.js';
 import { LpPool } from './lp-pool.js';
 import { MatMul } from './mat-mul.js';
 import { Max } from './max.js';
@@ -52,6 +59,7 @@ import { Mish } from './mish.js';
 import { Mod } from './mod.js';
 import { Mul } from './mul.js';
 import { Neg } from './neg.js';
+import { NonZero } from './non-zero.js';
 import { Not } from './not.js';
 import { Or } from './or.js';
 import { PRelu } from './p-relu.js';
@@ -59,12 +67,21 @@ import { Pad } from './pad.js';
 import { Pow } from './pow.js';
 import { Range } from './range.js';
 import { Reciprocal } from './reciprocal.js';
+import { ReduceL1 } from './reduce-l1.js';
+import { ReduceL2 } from './reduce-l2.js';
+import { ReduceLogSum } from './reduce-log-sum.js';
+import { ReduceLogSumExp } from './reduce-log-sum-exp.js';
 import { ReduceMax } from './reduce-max.js';
 import { ReduceMean } from './reduce-mean.js';
+import { ReduceMin } from './reduce-min.js';
+import { ReduceProd } from './reduce-prod.js';
 import { ReduceSum } from './reduce-sum.js';
+import { ReduceSumSquare } from './reduce-sum-square.js';
 import { Relu } from './relu.js';
 import { Reshape } from './reshape.js';
 import { Resize } from './resize.js';
+import { ScatterElements } from './scatter-elements.js';
+import { ScatterND } from './scatter-nd.js';
 import { Selu } from './selu.js';
 import { Shape } from './shape.js';
 import { Sigmoid } from './sigmoid.js';
@@ -74,13 +91,17 @@ import { Size } from './size.js';
 import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
 import { Softplus } from './softplus.js';
+import { SpaceToDepth } from './space-to-depth.js';
 import { Split } from './split.js';
 import { Sqrt } from './sqrt.js';
 import { Squeeze } from './squeeze.js';
 import { Sub } from './sub.js';
 import { Sum } from './sum.js';
 import { Tanh } from './tanh.js';
+import { Tile } from './tile.js';
+import { TopK } from './top-k.js';
 import { Transpose } from './transpose.js';
+import { Trilu } from './trilu.js';
 import { Unsqueeze } from './unsqueeze.js';
 import { Where } from './where.js';
 import { Xor } from './xor.js';
@@ -90,6 +111,8 @@ export const ops = {
   Abs,
   Add,
   And,
+  ArgMax,
+  ArgMin,
   AveragePool,
   BatchNormalization,
   Cast,
@@ -101,8 +124,11 @@ export const ops = {
   ConstantOfShape,
   Conv,
   Cos,
+  CumSum,
+  DepthToSpace,
   Div,
   Dropout,
+  Einsum,
   Elu,
   Equal,
   Erf,
@@ -111,6 +137,7 @@ export const ops = {
   Flatten,
   Floor,
   Gather,
+  GatherElements,
   GatherND,
   Gelu,
   Gemm,
@@ -128,6 +155,7 @@ export const ops = {
   Less,
   LessOrEqual,
   Log,
+  LogSoftmax,
   LpPool,
   MatMul,
   Max,
@@ -138,6 +166,7 @@ export const ops = {
   Mod,
   Mul,
   Neg,
+  NonZero,
   Not,
   Or,
   PRelu,
@@ -145,12 +174,21 @@ export const ops = {
   Pow,
   Range,
   Reciprocal,
+  ReduceL1,
+  ReduceL2,
+  ReduceLogSum,
+  ReduceLogSumExp,
   ReduceMax,
   ReduceMean,
+  ReduceMin,
+  ReduceProd,
   ReduceSum,
+  ReduceSumSquare,
   Relu,
   Reshape,
   Resize,
+  ScatterElements,
+  ScatterND,
   Selu,
   Shape,
   Sigmoid,
@@ -160,13 +198,17 @@ export const ops = {
   Slice,
   Softmax,
   Softplus,
+  SpaceToDepth,
   Split,
   Sqrt,
   Squeeze,
   Sub,
   Sum,
   Tanh,
+  Tile,
+  TopK,
   Transpose,
+  Trilu,
   Unsqueeze,
   Where,
   Xor,

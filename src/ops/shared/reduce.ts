@@ -1,11 +1,12 @@
 /**
- * Shared machinery of the Reduce* ops (ReduceMax, ReduceMean, ReduceSum).
+ * Shared machinery of the Reduce* ops (ReduceMax, ReduceMean, ReduceSum; ReduceMin, ReduceProd, ReduceSumSquare,
+ * ReduceL1, ReduceL2, ReduceLogSum, ReduceLogSumExp, whose kernels are in reduce-kernels.ts).
  *
  * ONNX history of the axes: an `axes` attribute until the op moved it to an optional int64 input (opset 18 for
  * ReduceMax/ReduceMean, 13 for ReduceSum), together with `noop_with_empty_axes`. Axes may be negative from
  * opset 11 (counted from the end). No axes (or an empty list) means every axis, unless noop_with_empty_axes=1,
  * which makes the op an identity. A reduction over an empty set gives the identity of the reduction: -inf for
- * max, 0 for sum, and 0/0 = NaN for mean.
+ * max, 0 for sum, and 0/0 = NaN for mean (the others: see reduce-kernels.ts).
  */
 import { formatShape, SymDim, type Dim } from '../../ir/dim.js';
 import { DataType, FLOAT_TYPES } from '../../ir/dtype.js';
@@ -16,6 +17,7 @@ import { defineOp, requireInput, requireType, type TypeConstraint } from '../cor
 import { addedAt } from '../core/types.js';
 import { elementData, elementTensor } from './float.js';
 import type { FloatArray } from './pool-reduce.js';
+import { reduceTensor, type ExtraReduceKind } from './reduce-kernels.js';
 
 /**
  * The element types of ReduceMean and ReduceSum: floats (bfloat16 from 13) and the 32/64-bit integers; int64 and
@@ -27,8 +29,20 @@ export const REDUCE_NUMERIC_TYPES: TypeConstraint = {
   unimplemented: [DataType.INT64, DataType.UINT64],
 };
 
+/**
+ * The element types of ReduceProd, ReduceSumSquare, ReduceL1, ReduceL2, ReduceLogSum and ReduceLogSumExp: floats
+ * (bfloat16 from 13) and the 32/64-bit integers, all computed (integers exactly, see reduce-kernels.ts).
+ */
+export const REDUCE_ARITHMETIC_TYPES: TypeConstraint = {
+  types: [...FLOAT_TYPES, DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64],
+  since: addedAt({ 13: [DataType.BFLOAT16] }),
+};
+
+/** The reductions of ReduceMax, ReduceMean and ReduceSum (the float64 kernel `reduceAxes`). */
+export type BasicReduceKind = 'max' | 'sum' | 'mean';
+
 /** How the elements of one reduced group combine. */
-export type ReduceKind = 'max' | 'sum' | 'mean';
+export type ReduceKind = BasicReduceKind | ExtraReduceKind;
 
 /**
  * Normalises axes against `rank` (negative counts from the end), refusing out-of-range and repeated axes.
@@ -51,7 +65,7 @@ export function reduceAxes(
   data: FloatArray,
   dims: readonly number[],
   axes: readonly number[],
-  kind: ReduceKind,
+  kind: BasicReduceKind,
   keepdims: boolean,
 ): { data: Float64Array; dims: number[] } {
   const reduced = new Set(axes);
@@ -171,7 +185,11 @@ export function defineReduceOp(spec: ReduceOpSpec) {
       const axes = requestedAxes(ctx.opset, spec, ctx.attrs.axes, axesInput) ?? [];
       const { axes: reduced, identity } = plan(input.dims, axes, ctx.attrs.noopWithEmptyAxes !== 0, ctx.fail);
       if (identity) return [input];
-      const result = reduceAxes(elementData(input, ctx.fail), input.dims, reduced, spec.kind, ctx.attrs.keepdims !== 0);
+      const keepdims = ctx.attrs.keepdims !== 0;
+      const kind = spec.kind;
+      if (kind !== 'max' && kind !== 'sum' && kind !== 'mean')
+        return [reduceTensor(input, reduced, kind, keepdims, ctx.fail)];
+      const result = reduceAxes(elementData(input, ctx.fail), input.dims, reduced, kind, keepdims);
       return [elementTensor(input.dtype, result.dims, result.data)];
     },
   });
