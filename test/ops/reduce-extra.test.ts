@@ -193,3 +193,16 @@ describe('ArgMax, ArgMin', () => {
     );
   });
 });
+
+describe('ReduceMax edge cases', () => {
+  it('keeps a NaN once seen (NaN propagates whatever follows it)', () => {
+    const [y] = runRaw('ReduceMax', 18, [Tensor.float32([2], [NaN, 1])], { keepdims: Attr.int(0) });
+    expect(Number.isNaN(y?.numberAt(0))).toBe(true);
+  });
+
+  it('gives the type minimum for an empty integer reduction', () => {
+    const empty = new Tensor(DataType.INT32, [0, 2], new Int32Array(0));
+    const [y] = runRaw('ReduceMax', 18, [empty, Tensor.int64([1], [0])], { keepdims: Attr.int(0) });
+    expect(y?.toNumbers()).toEqual([-2147483648, -2147483648]);
+  });
+});

@@ -9,7 +9,7 @@
  * max, 0 for sum, and 0/0 = NaN for mean (the others: see reduce-kernels.ts).
  */
 import { formatShape, SymDim, type Dim } from '../../ir/dim.js';
-import { DataType, FLOAT_TYPES } from '../../ir/dtype.js';
+import { DataType, FLOAT_TYPES, SMALL_INT_TYPES } from '../../ir/dtype.js';
 import { sizeOf, stridesOf, type Tensor } from '../../ir/tensor.js';
 import type { TensorType } from '../../ir/value.js';
 import { attr } from '../core/attributes.js';
@@ -78,8 +78,9 @@ export function reduceAxes(
   for (let i = 0; i < data.length; i += 1) {
     const value = data[i] ?? 0;
     if (kind === 'max') {
-      // `!(value <= current)` lets NaN win, so NaN propagates.
-      if (!(value <= (out[outIndex] ?? 0))) out[outIndex] = value;
+      // `!(value <= current)` lets NaN win, and a NaN already there stays, so NaN propagates.
+      const current = out[outIndex] ?? 0;
+      if (!(value <= current) && !Number.isNaN(current)) out[outIndex] = value;
     } else {
       out[outIndex] = (out[outIndex] ?? 0) + value;
     }
@@ -127,6 +128,16 @@ function requestedAxes(
   if (axesInput === undefined) return undefined;
   return axesInput.toNumbers();
 }
+
+/** The smallest value of each number-backed integer type. */
+const INT_MIN: Partial<Record<DataType, number>> = {
+  [DataType.INT8]: -128,
+  [DataType.INT16]: -32768,
+  [DataType.INT32]: -2147483648,
+  [DataType.UINT8]: 0,
+  [DataType.UINT16]: 0,
+  [DataType.UINT32]: 0,
+};
 
 /** Builds the op definition of one Reduce* op. */
 export function defineReduceOp(spec: ReduceOpSpec) {
@@ -190,6 +201,11 @@ export function defineReduceOp(spec: ReduceOpSpec) {
       if (kind !== 'max' && kind !== 'sum' && kind !== 'mean')
         return [reduceTensor(input, reduced, kind, keepdims, ctx.fail)];
       const result = reduceAxes(elementData(input, ctx.fail), input.dims, reduced, kind, keepdims);
+      // The max of an empty set is -inf, or for an integer type the type's minimum (as the spec says).
+      if (kind === 'max' && SMALL_INT_TYPES.includes(input.dtype))
+        result.data.forEach((v, i, data) => {
+          if (v === -Infinity) data[i] = INT_MIN[input.dtype] ?? 0;
+        });
       return [elementTensor(input.dtype, result.dims, result.data)];
     },
   });
