@@ -54,6 +54,26 @@ describe('sppkit check / run / transform with an op sppkit does not implement', 
     expect(result.err).toMatch(/ops not implemented: com\.microsoft\.Gelu ×1/);
   });
 
+  it('run summarizes an output of half a million elements (as a YOLO detection output has)', async () => {
+    const model = join(dir, 'big.onnx');
+    const built = await cli(
+      'build',
+      'max-pool',
+      '--in-channels',
+      '8',
+      '--height',
+      '256',
+      '--width',
+      '256',
+      '-o',
+      model,
+    );
+    expect(built.code, built.err).toBe(0);
+    const result = await cli('run', model);
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toMatch(/^y: float32\[1, 8, \d+, \d+\] min -?[\d.e+-]+ max [\d.e+-]+ mean /m);
+  });
+
   it('transform --passes default: folds both BatchNorms instead of aborting', async () => {
     const result = await cli('transform', MODEL, '-o', join(dir, 'out.onnx'), '--passes', 'default');
     expect(result.code, result.err).toBe(0);

@@ -148,7 +148,7 @@ describe('golden case discovery', () => {
 });
 
 describe('the real models (../shared/golden/real)', () => {
-  it('pass on onnxruntime CPU with their own tolerances; the reference passes or skips, naming the missing ops', async () => {
+  it('pass on onnxruntime CPU with their own tolerances; ref passes or skips naming missing ops', async () => {
     if (!haveSharedGolden('real models')) return;
     const report = await runGolden([join(SHARED_GOLDEN, 'real')], [getBackend('ort-cpu'), getBackend('ref')]);
     const ort = report.cases.filter((c) => c.backend === 'ort-cpu');

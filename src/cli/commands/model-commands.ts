@@ -143,11 +143,14 @@ export const RUN_HELP = `usage: sppkit run <model.onnx> [--backend ${BACKEND_NAM
 
 function summarize(tensor: Tensor): string {
   const values = tensor.size > 0 && typeof tensor.data[0] !== 'string' ? tensor.toNumbers() : [];
-  const finite = values.filter(Number.isFinite);
+  // A loop, not Math.min(...values): a detection output has ~10^5..10^6 elements, more than a call takes.
+  let [min, max, sum, count] = [Infinity, -Infinity, 0, 0];
+  for (const value of values) {
+    if (!Number.isFinite(value)) continue;
+    [min, max, sum, count] = [Math.min(min, value), Math.max(max, value), sum + value, count + 1];
+  }
   const stats =
-    finite.length === 0
-      ? ''
-      : ` min ${Math.min(...finite).toPrecision(5)} max ${Math.max(...finite).toPrecision(5)} mean ${(finite.reduce((a, b) => a + b, 0) / finite.length).toPrecision(5)}`;
+    count === 0 ? '' : ` min ${min.toPrecision(5)} max ${max.toPrecision(5)} mean ${(sum / count).toPrecision(5)}`;
   return `${dtypeName(tensor.dtype)}${formatShape(tensor.dims)}${stats} first [${values
     .slice(0, 6)
     .map((v) => v.toPrecision(5))
