@@ -133,7 +133,12 @@ function checkGraph(
  */
 function checkUnknownOp(node: Node, opset: number, problems: string[], open: OpenWorld): void {
   const label = node.label();
-  const since = isDefaultDomain(node.domain) && opset <= MAX_OPSET ? onnxOpIntroducedIn(node.opType) : 0;
+  // Another domain's op, or an opset newer than the table: nothing to hold the name against.
+  if (!isDefaultDomain(node.domain) || opset > MAX_OPSET) {
+    open.unknown.push(node);
+    return;
+  }
+  const since = onnxOpIntroducedIn(node.opType);
   if (since === undefined)
     problems.push(`${label}: op '${node.opType}' is unknown to ONNX (the default domain has no such operator)`);
   else if (since > opset)
