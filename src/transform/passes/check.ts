@@ -64,7 +64,11 @@ export function checkModelReport(model: Model): CheckReport {
 /** One warning per op sppkit does not implement (with its nodes), and one for the nodes not type-checked. */
 function openWorldWarnings(open: OpenWorld): string[] {
   const byOp = new Map<string, Node[]>();
-  for (const node of open.unknown) byOp.set(qualifiedOpName(node), [...(byOp.get(qualifiedOpName(node)) ?? []), node]);
+  for (const node of open.unknown) {
+    const nodes = byOp.get(qualifiedOpName(node)) ?? [];
+    nodes.push(node);
+    byOp.set(qualifiedOpName(node), nodes);
+  }
   const warnings = [...byOp].map(([name, nodes]) => {
     const shown = nodes.slice(0, 3).map((node) => `'${node.name}'`);
     const more = nodes.length > shown.length ? ` and ${nodes.length - shown.length} more` : '';
