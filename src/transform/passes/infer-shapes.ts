@@ -71,7 +71,7 @@ export interface ShapeInferenceReport {
   readonly untyped: readonly Node[];
 }
 
-/** True when sppkit implements the op of `node` (in any version; a `Constant` always). */
+/** True when sppkit implements the op of `node` (at some opset). */
 export function isImplementedOp(node: Pick<Node, 'domain' | 'opType'>): boolean {
   return findOp(node.domain, node.opType) !== undefined;
 }
