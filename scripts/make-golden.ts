@@ -1,22 +1,29 @@
 /**
- * Regenerates sppkit's own golden cases in test/golden/cases: every block of the catalogue at several sizes (odd,
- * tiny, non-square), seeded weights and inputs, and expected outputs computed by onnxruntime CPU — independent of
- * sppkit's reference kernels, which the tests then check against them.
+ * Regenerates sppkit's own golden cases, with expected outputs computed by onnxruntime CPU — independent of
+ * sppkit's reference kernels, which the tests then check against them:
+ *   - test/golden/cases: every block of the catalogue at several sizes (odd, tiny, non-square), seeded weights and
+ *     inputs, as layer cases (case.json + params);
+ *   - test/golden/open-world: small real-shaped models (scripts/open-world-cases.ts), some with an op sppkit does
+ *     not implement, in the ONNX backend-test layout with a case.json holding rtol and one atol per output.
  *
- *   npx tsx scripts/make-golden.ts            (rewrites test/golden/cases)
+ *   npx tsx scripts/make-golden.ts                 (rewrites both folders)
+ *   npx tsx scripts/make-golden.ts open-world      (only test/golden/open-world; `blocks` for the other)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { catalog, type BlockOptions } from '../src/blocks/index.js';
 import { prng, seededWeights } from '../src/blocks/weights.js';
-import { writeTensorFile } from '../src/export/io-node.js';
+import { saveModel, writeTensorFile } from '../src/export/io-node.js';
 import { GraphBuilder } from '../src/graph/builder.js';
 import { DataType } from '../src/ir/dtype.js';
 import { ConfigError } from '../src/ir/errors.js';
 import { Tensor } from '../src/ir/tensor.js';
+import type { Backend } from '../src/runtime/backend.js';
 import { getBackend } from '../src/runtime/node/backends.js';
+import { openWorldCases } from './open-world-cases.js';
 
 const OUT = resolve(import.meta.dirname, '..', 'test', 'golden', 'cases');
+const OPEN_WORLD_OUT = resolve(import.meta.dirname, '..', 'test', 'golden', 'open-world');
 
 /** Input sizes [N, C, H, W] tried for every block (a block that refuses a size is left out at that size). */
 const SIZES: readonly (readonly [number, number, number, number])[] = [
@@ -42,11 +49,58 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
+/** Writes test/golden/open-world: model.onnx, test_data_set_0/{input,output}_<i>.pb and case.json per case. */
+async function makeOpenWorldCases(ort: Backend): Promise<void> {
+  rmSync(OPEN_WORLD_OUT, { recursive: true, force: true });
+  for (const item of openWorldCases()) {
+    const dir = join(OPEN_WORLD_OUT, item.name);
+    const data = join(dir, 'test_data_set_0');
+    mkdirSync(data, { recursive: true });
+    saveModel(join(dir, 'model.onnx'), item.model);
+    const session = await ort.load(item.model);
+    const outputs = await session.run(item.inputs);
+    await session.dispose();
+    const graph = item.model.graph;
+    const inputs = graph.inputs.filter((v) => !graph.initializers.has(v.name));
+    inputs.forEach((input, index) => {
+      const tensor = item.inputs.get(input.name);
+      if (tensor === undefined) throw new Error(`${item.name}: no data for input '${input.name}'`);
+      writeTensorFile(join(data, `input_${index}.pb`), tensor, input.name);
+    });
+    graph.outputs.forEach((output, index) => {
+      const tensor = outputs.get(output.name);
+      if (tensor === undefined) throw new Error(`${item.name}: onnxruntime produced no '${output.name}'`);
+      writeTensorFile(join(data, `output_${index}.pb`), tensor, output.name);
+    });
+    const caseJson = {
+      name: item.name,
+      description: item.description,
+      opset: item.model.opset,
+      unknown_ops: item.unknownOps,
+      rtol: item.rtol,
+      atol: item.atol,
+      inputs: inputs.map((v, i) => ({ name: v.name, file: `test_data_set_0/input_${i}.pb` })),
+      outputs: graph.outputs.map((v, i) => ({ name: v.name, file: `test_data_set_0/output_${i}.pb` })),
+      generator: { script: 'scripts/make-golden.ts (scripts/open-world-cases.ts)', expected: 'onnxruntime-node CPU' },
+    };
+    writeFileSync(join(dir, 'case.json'), `${JSON.stringify(caseJson, null, 2)}\n`);
+    console.error(`wrote ${item.name}`);
+  }
+}
+
 async function main(): Promise<void> {
   const ort = getBackend('ort-cpu');
   const availability = await ort.availability();
   if (!availability.available)
     throw new Error(`onnxruntime CPU is needed to make expected outputs: ${availability.reason}`);
+  const only = process.argv[2];
+  if (only !== undefined && only !== 'blocks' && only !== 'open-world')
+    throw new Error(`which cases? 'blocks' or 'open-world' (or nothing for both), got '${only}'`);
+  if (only !== 'blocks') await makeOpenWorldCases(ort);
+  if (only !== 'open-world') await makeBlockCases(ort);
+}
+
+async function makeBlockCases(ort: Backend): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
   let written = 0;
   let seed = 1;
@@ -54,7 +108,8 @@ async function main(): Promise<void> {
     for (const options of CONFIGS[entry.cliName] ?? [{}]) {
       for (const [n, c, h, w] of SIZES) {
         seed += 1;
-        const name = `${entry.cliName}${CONFIGS[entry.cliName] === undefined ? '' : `_${Object.values(options).flat().join('-')}`}_n${n}c${c}h${h}w${w}`;
+        const variant = CONFIGS[entry.cliName] === undefined ? '' : `_${Object.values(options).flat().join('-')}`;
+        const name = `${entry.cliName}${variant}_n${n}c${c}h${h}w${w}`;
         let configured;
         const b = new GraphBuilder({ name });
         const x = b.input('x', DataType.FLOAT, [n, c, h, w]);

@@ -4,11 +4,12 @@
  */
 import { bindShape, formatShape, type Dim } from '../ir/dim.js';
 import { dtypeName } from '../ir/dtype.js';
-import { OpError, SppkitError } from '../ir/errors.js';
-import type { Model } from '../ir/graph.js';
+import { OpError, SppkitError, UnsupportedError } from '../ir/errors.js';
+import { isDefaultDomain, type Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { Value } from '../ir/value.js';
-import { runNode } from '../ops/core/registry.js';
+import { versionAt } from '../ops/core/op.js';
+import { findOp, runNode } from '../ops/core/registry.js';
 import { defineBackend, type Backend, type TensorMap } from './backend.js';
 
 /** A problem with the tensors fed to a model. */
@@ -61,8 +62,32 @@ export function validateFeeds(model: Model, feeds: TensorMap): Map<string, numbe
   return bindings;
 }
 
+/**
+ * Why the reference cannot run `model`, naming every op it lacks at once (`ops not implemented:
+ * com.example.Fancy ×2, Foo ×1`, and ops it has but not at the model's opset); undefined when it can.
+ */
+export function referenceGaps(model: Model): string | undefined {
+  const missing = new Map<string, number>();
+  const tooOld = new Map<string, number>();
+  for (const node of model.graph.nodes) {
+    const op = findOp(node.domain, node.opType);
+    const name = isDefaultDomain(node.domain) ? node.opType : `${node.domain}.${node.opType}`;
+    if (op === undefined) missing.set(name, (missing.get(name) ?? 0) + 1);
+    else if (versionAt(op, model.opset) === undefined) tooOld.set(name, (tooOld.get(name) ?? 0) + 1);
+  }
+  const list = (counts: ReadonlyMap<string, number>): string =>
+    [...counts].map(([name, count]) => `${name} ×${count}`).join(', ');
+  const parts = [
+    ...(missing.size > 0 ? [`ops not implemented: ${list(missing)}`] : []),
+    ...(tooOld.size > 0 ? [`ops not defined at opset ${model.opset}: ${list(tooOld)}`] : []),
+  ];
+  return parts.length === 0 ? undefined : `the reference cannot run this model: ${parts.join('; ')}`;
+}
+
 /** Runs `model` on `feeds` with the reference kernels and returns every graph output by name. */
 export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
+  const gaps = referenceGaps(model);
+  if (gaps !== undefined) throw new UnsupportedError(gaps);
   const graph = model.graph;
   const env = new Map<Value, Tensor>();
   const bindings = validateFeeds(model, feeds);
@@ -105,10 +130,14 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
 export const referenceBackend: Backend = defineBackend({
   name: 'ref',
   check: () => Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' }),
-  load: (model: Model) =>
-    Promise.resolve({
+  load: (model: Model) => {
+    // Refused at load, before anything runs, naming every op the reference lacks.
+    const gaps = referenceGaps(model);
+    if (gaps !== undefined) return Promise.reject(new UnsupportedError(gaps));
+    return Promise.resolve({
       provider: 'sppkit reference',
       run: (feeds: TensorMap) => Promise.resolve().then(() => evaluate(model, feeds)),
       dispose: () => Promise.resolve(),
-    }),
+    });
+  },
 });

@@ -10,7 +10,12 @@ import { table } from '../validate.js';
 
 export const GOLDEN_HELP = `usage: sppkit golden <DIR>... [--backends ref,ort-cpu,...] [--json report.json] [--quiet]
   runs every golden case under the folders (ONNX backend-test layout, case.json layer cases) on each backend;
-  prints a progress line per case, a table with a column per backend and a summary; exit 1 on any fail or error.
+  prints a progress line per case, a table with a column per backend and a summary.
+  A failure shows its max abs error and the tolerance it was held to: |got-want| <= atol + rtol*|want|, from the
+  case's case.json (rtol, and atol for every output or one per output) or the default (1e-5 + 1e-3*|want| for
+  floats, exact otherwise). A case without expected outputs is an error, never a pass.
+  exit 0 when nothing failed; 1 on any fail or error; 2 on bad usage, which includes a folder that does not exist,
+  cannot be searched (an unreadable entry, a symlink loop) or holds no case: then nothing is run.
   backends: ${BACKEND_NAMES.join(', ')} (default: ref,ort-cpu)`;
 
 function parseBackends(text: string | undefined): BackendName[] {
@@ -26,10 +31,20 @@ function parseBackends(text: string | undefined): BackendName[] {
   });
 }
 
+/** A number for the table: 2 significant digits, `0` for zero. */
+function short(value: number): string {
+  return value === 0 ? '0' : value.toExponential(1);
+}
+
 function cell(result: CaseResult | undefined): string {
   if (result === undefined) return '';
   if (result.status === 'pass')
-    return result.maxAbsErr === null || result.maxAbsErr === 0 ? 'pass' : `pass ${result.maxAbsErr.toExponential(1)}`;
+    return result.maxAbsErr === null || result.maxAbsErr === 0 ? 'pass' : `pass ${short(result.maxAbsErr)}`;
+  if (result.status === 'fail' && result.maxAbsErr !== null) {
+    const tolerance = result.tolerance;
+    const allowed = tolerance === null ? '' : ` > ${short(tolerance.atol)}+${short(tolerance.rtol)}*|want|`;
+    return `fail ${short(result.maxAbsErr)}${allowed}`;
+  }
   return result.status;
 }
 

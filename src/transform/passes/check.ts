@@ -3,20 +3,50 @@
  * and values involved) instead of stopping at the first.
  *
  * Rules: non-empty unique value names (SSA); nodes in topological order; every input defined before use; graph
- * outputs defined; the default opset imported and its IR version high enough; every op known at that opset with
- * valid attributes and a valid number of inputs/outputs; declared types consistent with inference.
+ * outputs defined; the default opset imported and its IR version high enough; every default-domain op an ONNX
+ * operator of that opset; every op sppkit implements with valid attributes and a valid number of inputs/outputs;
+ * declared types consistent with inference.
+ *
+ * The open world. An op sppkit does not implement (another domain's, such as `com.microsoft.Gelu` or a custom
+ * `com.example.Fancy`, or an ONNX operator sppkit has no file for yet) is not an error: ONNX allows any domain the
+ * model imports, and onnxruntime runs contrib and custom ops. Such a model can be perfectly valid, so each such op
+ * is a warning, reported once with its node count; the model still checks as valid. Its outputs keep the types
+ * the model declares; a node that cannot be type-checked only because an input has no known type is not an
+ * error either (one summary warning), so one unknown op does not bury the report in follow-on noise.
  */
 import { inputsAt, versionAt } from '../../ops/core/op.js';
 import { findOp, resolveNode } from '../../ops/core/registry.js';
-import { CheckError } from '../../ir/errors.js';
-import type { Graph, Model } from '../../ir/graph.js';
-import { formatType, type TensorType, type Value } from '../../ir/value.js';
+import { CheckError, SppkitError } from '../../ir/errors.js';
+import { isDefaultDomain, type Graph, type Model } from '../../ir/graph.js';
+import { formatType, type Node, type TensorType, type Value } from '../../ir/value.js';
 import { irVersionForOpset, MAX_OPSET } from '../../ir/versions.js';
-import { inferNodeTypes, mergeTypes } from './infer-shapes.js';
+import { inferNodeTypes, mergeTypes, qualifiedOpName } from './infer-shapes.js';
+import { onnxOpIntroducedIn } from './onnx-operators.js';
 import type { Pass } from './pass.js';
 
-/** Lists every problem of `model` (empty when it is valid). */
+/** What the checker found. */
+export interface CheckReport {
+  /** Violations of ONNX's rules: the model is invalid when there is any. */
+  readonly errors: readonly string[];
+  /** What sppkit cannot vouch for in a model that may well be valid: ops it does not implement, and after them. */
+  readonly warnings: readonly string[];
+}
+
+/** What the checker notes while it walks the graphs (beyond errors). */
+interface OpenWorld {
+  /** Nodes of ops sppkit does not implement. */
+  readonly unknown: Node[];
+  /** Nodes not type-checked because an input has no known type. */
+  readonly untyped: Node[];
+}
+
+/** Lists every problem of `model` (empty when it is valid); warnings are left out (see `checkModelReport`). */
 export function checkModel(model: Model): string[] {
+  return [...checkModelReport(model).errors];
+}
+
+/** Checks `model`: every error, and the warnings about ops sppkit does not implement. */
+export function checkModelReport(model: Model): CheckReport {
   const problems: string[] = [];
   const opset = model.opsetImports.get('') ?? model.opsetImports.get('ai.onnx');
   if (opset === undefined) problems.push('the default ONNX domain is not in opset_import');
@@ -26,11 +56,42 @@ export function checkModel(model: Model): string[] {
     if (model.irVersion < minimumIr)
       problems.push(`ir_version ${model.irVersion} is too old for opset ${opset} (needs >= ${minimumIr})`);
   }
-  checkGraph(model.graph, opset ?? 1, model, problems, new Set());
-  return problems;
+  const open: OpenWorld = { unknown: [], untyped: [] };
+  checkGraph(model.graph, opset ?? 1, model, problems, open, new Set());
+  return { errors: problems, warnings: openWorldWarnings(open) };
 }
 
-function checkGraph(graph: Graph, opset: number, model: Model, problems: string[], outer: ReadonlySet<Value>): void {
+/** One warning per op sppkit does not implement (with its nodes), and one for the nodes not type-checked. */
+function openWorldWarnings(open: OpenWorld): string[] {
+  const byOp = new Map<string, Node[]>();
+  for (const node of open.unknown) {
+    const nodes = byOp.get(qualifiedOpName(node)) ?? [];
+    nodes.push(node);
+    byOp.set(qualifiedOpName(node), nodes);
+  }
+  const warnings = [...byOp].map(([name, nodes]) => {
+    const shown = nodes.slice(0, 3).map((node) => `'${node.name}'`);
+    const more = nodes.length > shown.length ? ` and ${nodes.length - shown.length} more` : '';
+    const where = `${nodes.length} node(s): ${shown.join(', ')}${more}`;
+    return `op '${name}' is not implemented by sppkit (${where}): not checked; its outputs keep their declared types`;
+  });
+  if (open.untyped.length > 0) {
+    warnings.push(
+      `${open.untyped.length} node(s) not type-checked because an input has no known type ` +
+        `(first: ${open.untyped[0]?.label() ?? ''})`,
+    );
+  }
+  return warnings;
+}
+
+function checkGraph(
+  graph: Graph,
+  opset: number,
+  model: Model,
+  problems: string[],
+  open: OpenWorld,
+  outer: ReadonlySet<Value>,
+): void {
   const where = `graph '${graph.name}'`;
   const defined = new Set<Value>(outer);
   // Types as the checker infers them, without touching the model: declared types refined by inference.
@@ -58,7 +119,7 @@ function checkGraph(graph: Graph, opset: number, model: Model, problems: string[
     if (!model.opsetImports.has(node.domain) && !(node.domain === 'ai.onnx' && model.opsetImports.has(''))) {
       problems.push(`${label}: domain '${node.domain}' is not in opset_import`);
     }
-    checkNode(node, opset, problems, types);
+    checkNode(node, opset, problems, open, types);
     for (const output of node.outputs) define(output, `output of ${label}`);
   }
   for (const output of graph.outputs) {
@@ -70,16 +131,36 @@ function checkGraph(graph: Graph, opset: number, model: Model, problems: string[
     if (input.type === null) problems.push(`${where}: graph input '${input.name}' has no type`);
 }
 
+/**
+ * Checks a node of an op sppkit does not implement: an error when the default domain has no such operator at
+ * `opset`; otherwise it is noted for a warning.
+ */
+function checkUnknownOp(node: Node, opset: number, problems: string[], open: OpenWorld): void {
+  const label = node.label();
+  // Another domain's op, or an opset newer than the table: nothing to hold the name against.
+  if (!isDefaultDomain(node.domain) || opset > MAX_OPSET) {
+    open.unknown.push(node);
+    return;
+  }
+  const since = onnxOpIntroducedIn(node.opType);
+  if (since === undefined)
+    problems.push(`${label}: op '${node.opType}' is unknown to ONNX (the default domain has no such operator)`);
+  else if (since > opset)
+    problems.push(`${label}: ${node.opType} does not exist at opset ${opset} (ONNX added it in opset ${since})`);
+  else open.unknown.push(node);
+}
+
 function checkNode(
-  node: Graph['nodes'][number],
+  node: Node,
   opset: number,
   problems: string[],
+  open: OpenWorld,
   types: Map<Value, TensorType | null>,
 ): void {
   const label = node.label();
   const op = findOp(node.domain, node.opType);
   if (op === undefined) {
-    problems.push(`${label}: op '${node.domain === '' ? '' : `${node.domain}.`}${node.opType}' is unknown to sppkit`);
+    checkUnknownOp(node, opset, problems, open);
     return;
   }
   if (versionAt(op, opset) === undefined) {
@@ -106,9 +187,13 @@ function checkNode(
   }
   try {
     resolveNode(node, opset);
-    const inferred = inferNodeTypes(node, opset, (value) =>
-      types.has(value) ? (types.get(value) ?? null) : value.type,
-    );
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  const typeOf = (value: Value): TensorType | null => (types.has(value) ? (types.get(value) ?? null) : value.type);
+  try {
+    const inferred = inferNodeTypes(node, opset, typeOf);
     node.outputs.forEach((output, index) => {
       const merged = mergeTypes(output.type, inferred[index] ?? null);
       if (merged === undefined) {
@@ -120,11 +205,14 @@ function checkNode(
       types.set(output, merged ?? output.type);
     });
   } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
+    // Not an error of this node when it only lacks an input's type (after an op sppkit does not implement).
+    const blocked = node.inputs.some((input) => input !== null && typeOf(input) === null);
+    if (blocked && error instanceof SppkitError) open.untyped.push(node);
+    else problems.push(error instanceof Error ? error.message : String(error));
   }
 }
 
-/** Throws a CheckError listing every problem, when there is any. */
+/** Throws a CheckError listing every problem, when there is any (warnings do not count). */
 export function assertValidModel(model: Model): void {
   const problems = checkModel(model);
   if (problems.length > 0) throw new CheckError(problems);
@@ -136,7 +224,8 @@ export const checkPass: Pass = {
   description: 'validate the model (SSA, order, definitions, opsets, attributes, types)',
   inPlace: true,
   run(model: Model) {
-    assertValidModel(model);
-    return { model, modified: false, notes: ['model is valid'] };
+    const { errors, warnings } = checkModelReport(model);
+    if (errors.length > 0) throw new CheckError(errors);
+    return { model, modified: false, notes: ['model is valid', ...warnings.map((warning) => `warning: ${warning}`)] };
   },
 };

@@ -4,16 +4,21 @@
  * s = scale/√(var + epsilon); float64, rounded once to the weights' type), so results match the unfused graph
  * within float rounding (about 1e-6 relative) and a block built with BN kept then folded here has the same bits
  * as the block built folded.
+ *
+ * The fold needs only the constants, never the Conv input's type: when that type is unknown (the input comes from
+ * an op sppkit does not implement and the model declares nothing), the replacement Conv reads it as "an unknown
+ * shape of the weight's element type", which is all the Conv schema implies (X and W share the type T).
  */
 import { DataType } from '../../ir/dtype.js';
 import type { Tensor } from '../../ir/tensor.js';
+import type { TensorType } from '../../ir/value.js';
 import { BatchNormalization } from '../../ops/batch-normalization.js';
 import { Conv } from '../../ops/conv.js';
 import { foldBatchNorm, type FoldedConv } from '../../ops/shared/fold-batch-norm.js';
 import { constantOf } from '../rewrite/helpers.js';
 import type { Match } from '../rewrite/match.js';
 import { PatternBuilder, type MatchedNode } from '../rewrite/pattern.js';
-import { accept, refuse, type CheckResult, type RewriteRule } from '../rewrite/rule.js';
+import { accept, refuse, type CheckResult, type RewriteRule, type RuleContext } from '../rewrite/rule.js';
 import { rulePass } from './rule-pass.js';
 
 /** The pattern: Conv (its optional bias accepted) feeding BatchNormalization. */
@@ -36,9 +41,11 @@ interface FoldBindings {
   readonly conv: MatchedNode<typeof Conv>;
   readonly folded: FoldedConv;
   readonly weightName: string;
+  /** How the replacement sees the Conv input when its type is unknown (undefined: its known type). */
+  readonly inputType: TensorType | undefined;
 }
 
-function checkConvBn(match: Match): CheckResult<FoldBindings> {
+function checkConvBn(match: Match, context: RuleContext): CheckResult<FoldBindings> {
   const convMatch = match.get(conv);
   const { node: convNode } = convMatch;
   const { node: bnNode, attrs } = match.get(bn);
@@ -76,7 +83,9 @@ function checkConvBn(match: Match): CheckResult<FoldBindings> {
   if (gamma === undefined || beta === undefined || mean === undefined || variance === undefined)
     return refuse('internal: missing parameter');
   const folded = foldBatchNorm(w, { gamma, beta, mean, variance, eps: attrs.epsilon }, biasTensor);
-  return accept({ conv: convMatch, folded, weightName: weightValue.name });
+  // X and W share Conv's type T: an untyped input is known to have the weight's element type.
+  const inputType = context.typeOf(match.value(x)).known ? undefined : { dtype: w.dtype, shape: null };
+  return accept({ conv: convMatch, folded, weightName: weightValue.name, inputType });
 }
 
 /** The rule. */
@@ -84,11 +93,11 @@ export const foldBnRule: RewriteRule<FoldBindings> = {
   name: 'fold-bn',
   description: 'Conv + BatchNormalization (inference) -> Conv with folded weights and bias',
   pattern: p.build(),
-  check: (match: Match) => checkConvBn(match),
+  check: (match: Match, context: RuleContext) => checkConvBn(match, context),
   rewrite(r, match, bindings) {
     const folded = r.b.constant(`${bindings.weightName}_bn_folded`, bindings.folded.weight);
     const bias = r.b.constant(`${bindings.weightName}_bn_folded_bias`, bindings.folded.bias);
-    const [y] = r.like(bindings.conv, [r.use(match.value(x)), folded, bias]);
+    const [y] = r.like(bindings.conv, [r.use(match.value(x), bindings.inputType), folded, bias]);
     if (y === undefined) throw new Error('fold-bn: Conv produced no output');
     return [y];
   },

@@ -2,11 +2,16 @@
  * Shape inference over a whole graph: runs each op's `infer` in node order and records the types on the values.
  * Declared types are kept where they are more precise than what inference can tell; a contradiction is an error
  * naming the node, the value and both types.
+ *
+ * The open world: a node of an op sppkit does not implement (another domain, an ONNX op not written yet) keeps
+ * the types the model declares for its outputs (value_info, graph outputs) or none, and inference goes on. A node
+ * that cannot be inferred only because an input has no known type (downstream of such an op, with nothing
+ * declared) keeps its declared types too; its attributes are still checked. Both are listed in the report.
  */
 import { KnownValues } from '../../ops/shared/known-values.js';
-import { inferNode } from '../../ops/core/registry.js';
+import { findOp, inferNode, resolveNode } from '../../ops/core/registry.js';
 import type { Dim } from '../../ir/dim.js';
-import { OpError } from '../../ir/errors.js';
+import { OpError, SppkitError } from '../../ir/errors.js';
 import { isDefaultDomain, type Graph, type Model } from '../../ir/graph.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { constantNodeValue, constantOf } from '../rewrite/helpers.js';
@@ -56,12 +61,52 @@ export function inferNodeTypes(
   return inferNode(node, opset, types, node.outputs.length, constant, (index) => known.elements(node.inputs[index]));
 }
 
-/** Infers every value's type in `graph` (in place); returns how many types changed. */
-export function inferGraphShapes(graph: Graph, opset: number): number {
+/** What one shape-inference run over a graph found. */
+export interface ShapeInferenceReport {
+  /** How many value types changed. */
+  readonly changed: number;
+  /** Nodes of ops sppkit does not implement, in graph order: their outputs keep their declared types (or none). */
+  readonly unknownOps: readonly Node[];
+  /** Nodes not inferred because an input has no known type, in graph order: their declared types are kept. */
+  readonly untyped: readonly Node[];
+}
+
+/** True when sppkit implements the op of `node` (at some opset). */
+export function isImplementedOp(node: Pick<Node, 'domain' | 'opType'>): boolean {
+  return findOp(node.domain, node.opType) !== undefined;
+}
+
+/** `com.example.Fancy` for another domain's op, `HardSwish` for the default domain's. */
+export function qualifiedOpName(node: Pick<Node, 'domain' | 'opType'>): string {
+  return isDefaultDomain(node.domain) ? node.opType : `${node.domain}.${node.opType}`;
+}
+
+/** `com.example.Fancy ×2, Foo ×1`: op names with their node counts, in order of first appearance. */
+export function countOps(nodes: Iterable<Pick<Node, 'domain' | 'opType'>>): string {
+  const counts = new Map<string, number>();
+  for (const node of nodes) counts.set(qualifiedOpName(node), (counts.get(qualifiedOpName(node)) ?? 0) + 1);
+  return [...counts].map(([name, count]) => `${name} ×${count}`).join(', ');
+}
+
+/**
+ * Infers every value's type in `graph` (in place) and says what it could not infer. Throws (OpError) on a
+ * contradiction between a declared and an inferred type, and on a node of a known op that is wrong in itself.
+ */
+export function inferGraphTypes(graph: Graph, opset: number): ShapeInferenceReport {
   let changed = 0;
+  const unknownOps: Node[] = [];
+  const untyped: Node[] = [];
   const known = new KnownValues();
   for (const node of graph.nodes) {
-    const inferred = inferNodeTypes(node, opset, undefined, known);
+    if (!isImplementedOp(node)) {
+      unknownOps.push(node);
+      continue;
+    }
+    const inferred = inferOpenNode(node, opset, known);
+    if (inferred === undefined) {
+      untyped.push(node);
+      continue;
+    }
     node.outputs.forEach((output, index) => {
       const merged = mergeTypes(output.type, inferred[index] ?? null);
       if (merged === undefined) {
@@ -77,7 +122,27 @@ export function inferGraphShapes(graph: Graph, opset: number): number {
     });
     known.record(node, opset);
   }
-  return changed;
+  return { changed, unknownOps, untyped };
+}
+
+/**
+ * Infers a node of a known op; undefined when it cannot be inferred because an input has no known type. The op,
+ * its opset and its attributes are checked first, so a problem of the node itself is never taken for that.
+ */
+function inferOpenNode(node: Node, opset: number, known: KnownValues): (TensorType | null)[] | undefined {
+  resolveNode(node, opset);
+  try {
+    return inferNodeTypes(node, opset, undefined, known);
+  } catch (error) {
+    const blocked = node.inputs.some((input) => input !== null && input.type === null);
+    if (blocked && error instanceof SppkitError) return undefined;
+    throw error;
+  }
+}
+
+/** Infers every value's type in `graph` (in place); returns how many types changed. */
+export function inferGraphShapes(graph: Graph, opset: number): number {
+  return inferGraphTypes(graph, opset).changed;
 }
 
 /** The `infer-shapes` pass. */
@@ -86,7 +151,12 @@ export const inferShapesPass: Pass = {
   description: 'infer the type and shape of every value (symbolic dims kept and simplified)',
   inPlace: true,
   run(model: Model) {
-    const changed = inferGraphShapes(model.graph, model.opset);
-    return { model, modified: changed > 0, notes: [`${changed} value type(s) refined`] };
+    const { changed, unknownOps, untyped } = inferGraphTypes(model.graph, model.opset);
+    const notes = [`${changed} value type(s) refined`];
+    if (unknownOps.length > 0)
+      notes.push(`ops sppkit does not implement (their outputs keep the declared types): ${countOps(unknownOps)}`);
+    if (untyped.length > 0)
+      notes.push(`${untyped.length} node(s) after them not inferred (an input has no known type)`);
+    return { model, modified: changed > 0, notes };
   },
 };

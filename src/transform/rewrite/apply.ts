@@ -5,7 +5,8 @@
  * type view is updated as rewrites happen rather than recomputed, so the engine's own work is linear in the graph
  * for patterns of bounded size. Replacements are placed where the node order stays topological (order.ts), so a
  * sorted graph is never re-sorted. Every site where a rule fired or was refused is reported, so `--explain` can
- * say where a rewrite did not apply and why.
+ * say where a rewrite did not apply and why. A site whose replacement cannot be typed because the match reads a
+ * value of unknown type (after an op sppkit does not implement) is refused with that reason, not an error.
  */
 import type { Model } from '../../ir/graph.js';
 import type { Node } from '../../ir/value.js';
@@ -14,7 +15,7 @@ import { matchAt, type Match, type MatchEnv } from './match.js';
 import { NodeOrder } from './order.js';
 import { MatchSession } from './pattern.js';
 import type { CheckResult, RewriteRule, RuleContext, RuleEvent } from './rule.js';
-import { splice, type SpliceResult } from './splice.js';
+import { splice, UntypedSiteError, type SpliceResult } from './splice.js';
 import { TypeView } from './type-view.js';
 
 /** Work counters of one `applyRules` call. */
@@ -86,13 +87,18 @@ export function applyRules(model: Model, rules: readonly RewriteRule<unknown>[])
           refuse(rule.name, match.all, result.ok ? (escape ?? '') : result.reason);
         continue;
       }
-      fired += 1;
-      if (fired > limit)
+      if (fired + 1 > limit)
         throw new RuleError(
-          `rule '${rule.name}' fired ${fired} times on ${graph.nodes.length} nodes; it keeps matching its own output`,
+          `rule '${rule.name}' fired ${fired + 1} times on ${graph.nodes.length} nodes; ` +
+            `it keeps matching its own output`,
         );
       const where = describeSite(match.all);
-      const done = rewritten({ model, types, order }, rule, match, result.bindings, fired, where);
+      const done = rewritten({ model, types, order }, rule, match, result.bindings, fired + 1, where);
+      if (done instanceof UntypedSiteError) {
+        refuse(rule.name, match.all, done.reason);
+        continue;
+      }
+      fired += 1;
       unordered ||= !done.ordered;
       events.push({ rule: rule.name, kind: 'fired', where, detail: done.detail });
       for (const neighbour of neighbourhood(done.touched, rule.pattern.span - 1, rule.pattern.throughUses))
@@ -146,7 +152,10 @@ function checked<B>(rule: RewriteRule<B>, match: Match, context: RuleContext): C
   }
 }
 
-/** The rule's rewrite, spliced in; an exception from it is an error naming the rule and the site. */
+/**
+ * The rule's rewrite, spliced in; an exception from it is an error naming the rule and the site, except the one
+ * saying that the site reads a value of unknown type (returned: the site is refused).
+ */
 function rewritten<B>(
   { model, types, order }: { model: Model; types: TypeView; order: NodeOrder },
   rule: RewriteRule<B>,
@@ -154,10 +163,11 @@ function rewritten<B>(
   bindings: B,
   serial: number,
   where: string,
-): SpliceResult {
+): SpliceResult | UntypedSiteError {
   try {
     return splice(model, types, order, rule, match, bindings, serial);
   } catch (error) {
+    if (error instanceof UntypedSiteError) return error;
     throw failure(rule.name, 'rewrite', where, error);
   }
 }

@@ -4,8 +4,13 @@
  * removes the matched nodes (and the nodes or initializers that fed only them: Constant shapes, BatchNorm
  * parameters). Everything else is kept as it is: untouched nodes, values and initializers are never recreated.
  * The values that replace a pattern's outputs take over their names, so graph outputs keep theirs.
+ *
+ * A replacement is typed as it is built. When building it fails and the match reads a value whose type is unknown
+ * (it comes from an op sppkit does not implement, and the model declares nothing), the site cannot be rewritten
+ * safely: `UntypedSiteError` says so, before anything in the model changed, and the engine refuses the site.
  */
 import { GraphBuilder } from '../../graph/builder.js';
+import { SppkitError } from '../../ir/errors.js';
 import type { Graph, Model } from '../../ir/graph.js';
 import type { Node, TensorType, Value } from '../../ir/value.js';
 import type { AttrSchema } from '../../ops/core/attributes.js';
@@ -17,6 +22,13 @@ import type { AttrsOf, MatchedNode } from './pattern.js';
 import type { Replacement, RewriteRule } from './rule.js';
 import type { NodeOrder } from './order.js';
 import type { TypeView } from './type-view.js';
+
+/** Building a replacement failed for want of the type of a value the match reads; the model is unchanged. */
+export class UntypedSiteError extends SppkitError {
+  constructor(readonly reason: string) {
+    super('E_RULE', reason);
+  }
+}
 
 /** What a splice did: its note, the nodes it created, and the nodes around it whose neighbourhood changed. */
 export interface SpliceResult {
@@ -94,7 +106,14 @@ export function splice<B>(
       return [...copy.outputs];
     },
   };
-  const results = rule.rewrite(replacement, match, bindings);
+  let results: readonly Value[];
+  try {
+    results = rule.rewrite(replacement, match, bindings);
+  } catch (error) {
+    const untyped = untypedRead(types, match);
+    if (untyped === undefined || !(error instanceof SppkitError) || error instanceof RuleError) throw error;
+    throw new UntypedSiteError(`${untyped}; the replacement cannot be typed without it (${error.message})`);
+  }
   if (results.length !== match.outputs.length)
     throw new RuleError(
       `rule '${rule.name}' returned ${results.length} values for ${match.outputs.length} pattern outputs`,
@@ -207,6 +226,20 @@ function removeMatched(graph: Graph, nodes: readonly Node[]): void {
     graph.removeNode(free);
     remaining.delete(free);
   }
+}
+
+/** `input 'x' has no known type: <why>` for the first value the match reads from outside whose type is unknown. */
+function untypedRead(types: TypeView, match: Match): string | undefined {
+  const inside = new Set(match.all);
+  for (const node of match.all) {
+    for (const input of node.inputs) {
+      const producer = input?.producer() ?? null;
+      if (input === null || (producer !== null && inside.has(producer))) continue;
+      const fact = types.typeOf(input);
+      if (!fact.known) return `input '${input.name}' has no known type: ${fact.why}`;
+    }
+  }
+  return undefined;
 }
 
 function knownType(types: TypeView, value: Value): TensorType | null {
