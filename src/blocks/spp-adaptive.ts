@@ -20,12 +20,20 @@ import { Tensor } from '../ir/tensor.js';
 import type { Value } from '../ir/value.js';
 import { adaptiveAvgPyramid } from './adaptive-avg.js';
 import { nchw, positiveInt, type BlockDef } from './block.js';
+import { blockMultiple, sidesDivisible, sppBlocks } from './spp-blocks.js';
 
 /** `sppAdaptive` config. */
 export interface SppAdaptiveConfig {
   /** Bins per side for each level, in output order (e.g. 4, 2, 1). */
   readonly levels: readonly number[];
   readonly pool: 'max' | 'avg';
+  /**
+   * For a symbolic H or W: branch at run time on whether the sides are multiples of the levels (an If whose `then`
+   * branch reduces whole blocks, spp-blocks.ts) instead of always computing bin bounds. Default: on for max pooling;
+   * off for average pooling, whose dynamic form stays the matrix products of adaptive-avg.ts (its block branch
+   * reduces with ReduceMean, which onnxruntime runs slower than ReduceMax on that layout: see bench/spp.ts).
+   */
+  readonly divisibleBranch?: boolean;
 }
 
 /** The bounds of bin i of n on an axis of size a (PyTorch adaptive pooling). */
@@ -215,9 +223,40 @@ export function adaptivePoolLevel(
   return emitLevel(b, x, plan, new Map(), pool, axisSizes(b, x), name);
 }
 
-/** Builds SPP-net adaptive pooling on NCHW `x`; the output is [N, C·Σn²]. */
+/**
+ * Builds SPP-net adaptive pooling on NCHW `x`; the output is [N, C·Σn²].
+ *
+ * With a symbolic H or W (and `divisibleBranch`, on by default for max), the graph branches on the size at run
+ * time: an If whose `then` branch, taken when the symbolic sides are multiples of the levels (`blockMultiple`,
+ * tested with 3–5 small nodes on Shape), computes the levels as block reductions (spp-blocks.ts: a few Reshapes and
+ * reductions, about as fast as the fixed-size form), and whose `else` branch is the general lowering below. Both are
+ * exact; the test and the If cost a few microseconds.
+ */
 export function sppAdaptive(b: GraphBuilder, x: Value, config: SppAdaptiveConfig): Value {
   checkConfig(config);
+  const { shape } = nchw(x, 'sppAdaptive');
+  const symbolic = ([2, 3] as const).filter((axis) => typeof shape[axis] !== 'number');
+  const multiple = blockMultiple(config.levels);
+  // A static side that is not a multiple rules the block form out; so does having nothing to branch on.
+  const possible = ([2, 3] as const).every((axis) => {
+    const size = shape[axis];
+    return typeof size !== 'number' || size % multiple === 0;
+  });
+  const branch = config.divisibleBranch ?? config.pool === 'max';
+  if (!branch || symbolic.length === 0 || multiple === 1 || !possible) return sppExact(b, x, config);
+  const divisible = sidesDivisible(b, x, multiple, symbolic);
+  const [y] = b.if(
+    divisible,
+    (blocks) => [sppBlocks(blocks, x, config.levels, config.pool)],
+    (exact) => [sppExact(exact, x, config)],
+    { name: 'spp.if_divisible' },
+  );
+  if (y === undefined) throw new ConfigError('sppAdaptive: internal error, the If has no output');
+  return y;
+}
+
+/** sppAdaptive without branching: the cheapest exact form per level for the sizes the type of `x` gives. */
+function sppExact(b: GraphBuilder, x: Value, config: SppAdaptiveConfig): Value {
   const { shape } = nchw(x, 'sppAdaptive');
   const height = shape[2] ?? 0;
   const width = shape[3] ?? 0;

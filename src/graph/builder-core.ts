@@ -17,6 +17,7 @@ import { inputsAt, versionAt, type IoSpec, type OpDef } from '../ops/core/op.js'
 import { inferNode } from '../ops/core/registry.js';
 import { attributeInputType, variableAt } from '../ops/core/types.js';
 import { Identity } from '../ops/identity.js';
+import { freshScopedName } from './subgraphs.js';
 
 /** The opset the builder emits when none is given. */
 export const DEFAULT_OPSET = 17;
@@ -45,10 +46,15 @@ export type LogicalAttrs<S extends AttrSchema> = { readonly [K in keyof S]?: Par
 
 /** Options of a builder. */
 export interface BuilderOptions {
-  /** Default-domain opset (default 17). */
+  /** Default-domain opset (default 17); a subgraph builder takes its parent's. */
   readonly opset?: number;
   /** Graph name. */
   readonly name?: string;
+  /**
+   * Build a subgraph of this builder's graph (If's branches: see GraphBuilder.if) instead of a model: its nodes may
+   * read the parent's values, its value names shadow none the parent can see, and it shares the parent's model.
+   */
+  readonly parent?: BuilderCore;
 }
 
 /** Converts a builder dim (number or name) to an IR dim. */
@@ -62,6 +68,12 @@ export class BuilderCore {
   readonly model: Model;
 
   constructor(options: BuilderOptions = {}) {
+    const parent = options.parent;
+    if (parent !== undefined) {
+      this.graph = new Graph(options.name ?? 'subgraph', parent.graph);
+      this.model = parent.model;
+      return;
+    }
     const opset = options.opset ?? DEFAULT_OPSET;
     if (!Number.isInteger(opset) || opset < MIN_BUILD_OPSET || opset > MAX_OPSET) {
       throw new ConfigError(`opset ${opset} is outside the range sppkit builds for (${MIN_BUILD_OPSET}..${MAX_OPSET})`);
@@ -86,7 +98,8 @@ export class BuilderCore {
    * initializer is what exporters emit for a known tensor, and passes read both forms alike.
    */
   constant(name: string, tensor: Tensor): Value {
-    return this.graph.addInitializer(this.graph.uniqueName(name), tensor);
+    const unique = this.graph.parent === null ? this.graph.uniqueName(name) : freshScopedName(this.graph, name);
+    return this.graph.addInitializer(unique, tensor);
   }
 
   /** Marks a value as a graph output, renaming it to `name` when given. */
@@ -233,11 +246,16 @@ export class BuilderCore {
       outputCount,
       (index) => inputs[index]?.constValue ?? undefined,
     );
+    // In a subgraph, output names must not shadow what the enclosing graphs define (ONNX's SSA rule).
+    const names =
+      this.graph.parent === null
+        ? (options.outputs ?? outputCount)
+        : (options.outputs ?? defaultOutputNames(nodeName, outputCount)).map((n) => freshScopedName(this.graph, n));
     const node = this.graph.addNode({
       opType: op.opType,
       domain: op.domain,
       inputs,
-      outputs: options.outputs ?? outputCount,
+      outputs: names,
       attributes,
       name: nodeName,
     });
@@ -252,6 +270,11 @@ export class BuilderCore {
     this.graph.topologicalSort();
     return this.model;
   }
+}
+
+/** `<node>_out`, or `<node>_out<i>` for several outputs (as Graph.addNode names them). */
+function defaultOutputNames(nodeName: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => (count === 1 ? `${nodeName}_out` : `${nodeName}_out${i}`));
 }
 
 /** The only output of a single-output call. */

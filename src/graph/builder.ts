@@ -8,6 +8,8 @@
  */
 import { availableAt, type AttrInput, type AttrSpec } from '../ops/core/attributes.js';
 import { Cast } from '../ops/cast.js';
+import { Identity } from '../ops/identity.js';
+import { If } from '../ops/if.js';
 import { Min } from '../ops/min.js';
 import { Reshape } from '../ops/reshape.js';
 import { Resize } from '../ops/resize.js';
@@ -17,10 +19,12 @@ import { Split } from '../ops/split.js';
 import { Squeeze } from '../ops/squeeze.js';
 import { Unsqueeze } from '../ops/unsqueeze.js';
 import type { DataType } from '../ir/dtype.js';
+import type { Graph } from '../ir/graph.js';
 import { Tensor } from '../ir/tensor.js';
 import { Value } from '../ir/value.js';
 import type { NodeOptions } from './builder-core.js';
 import { OpMethods } from './ops.generated.js';
+import { discardGraph } from './subgraphs.js';
 
 export {
   DEFAULT_OPSET,
@@ -46,8 +50,60 @@ export interface SliceBounds {
   readonly steps?: readonly number[];
 }
 
+/** Builds the body of a subgraph with the builder it is given and returns the subgraph's outputs, in order. */
+export type BranchBody = (b: GraphBuilder) => readonly Value[];
+
 /** Builds a model with one typed method per op (generated) plus the sugar below. */
 export class GraphBuilder extends OpMethods {
+  /**
+   * `If(cond)`: runs `thenBranch`'s subgraph when the single element of the bool `cond` is true, else
+   * `elseBranch`'s, and returns the outputs of the one that ran. Each body gets a builder for its own subgraph, in
+   * which it may use any value of this builder (they are read from the enclosing scope, as ONNX does); the two
+   * must return as many values, of the same element types. The outputs are typed by If's inference: each dim the
+   * branches agree on is kept, the others are unknown. A refused If leaves no trace (nor uses of outer values).
+   */
+  if(cond: Value, thenBranch: BranchBody, elseBranch: BranchBody, options: NodeOptions = {}): Value[] {
+    const name = options.name ?? 'If';
+    const branches: Graph[] = [];
+    try {
+      branches.push(this.branch(`${name}.then`, thenBranch));
+      branches.push(this.branch(`${name}.else`, elseBranch));
+      const [thenGraph, elseGraph] = branches;
+      if (thenGraph === undefined || elseGraph === undefined) throw new RangeError('if: a branch was not built');
+      return this.op(
+        If,
+        [cond],
+        { thenBranch: thenGraph, elseBranch: elseGraph },
+        { ...options, outputCount: thenGraph.outputs.length },
+      );
+    } catch (error) {
+      for (const graph of branches) discardGraph(graph);
+      throw error;
+    }
+  }
+
+  /**
+   * A subgraph of this builder's graph, built by `body`. A returned value that the subgraph does not compute
+   * itself (an outer value, or one returned twice) goes through an Identity, so every output is the subgraph's own.
+   */
+  private branch(name: string, body: BranchBody): Graph {
+    const sub = new GraphBuilder({ parent: this, name });
+    try {
+      const seen = new Set<Value>();
+      for (const value of body(sub)) {
+        const own = value.graph === sub.graph && value.producer() !== null && !seen.has(value);
+        const output = own ? value : sub.op1(Identity, [value], {}, { name: `${name}.output` });
+        seen.add(output);
+        sub.graph.addOutput(output);
+      }
+      sub.graph.topologicalSort();
+      return sub.graph;
+    } catch (error) {
+      discardGraph(sub.graph);
+      throw error;
+    }
+  }
+
   /** An int64 1-D constant. */
   int64s(name: string, values: readonly number[]): Value {
     return this.constant(name, Tensor.int64([values.length], values));

@@ -104,7 +104,7 @@ import { BuilderCore, type NodeOptions } from './builder-core.js';
  * One typed method per registry op, named like the op in lower camel case (`MaxPool` → `maxPool`): the inputs that
  * exist at the builder's opsets (13..23) in order, then the attributes (an input that replaced an attribute, such as
  * ReduceMax `axes`, is given as that attribute and emitted in the opset's form), then node options. The hand-written
- * GraphBuilder extends this class; its methods (and BuilderCore's) stand for cast, constant, min, reshape, slice,
+ * GraphBuilder extends this class; its methods (and BuilderCore's) stand for cast, constant, if, min, reshape, slice,
  * split, squeeze, unsqueeze.
  */
 export abstract class OpMethods extends BuilderCore {

@@ -42,6 +42,7 @@ import { GreaterOrEqual } from './greater-or-equal.js';
 import { HardSigmoid } from './hard-sigmoid.js';
 import { HardSwish } from './hard-swish.js';
 import { Identity } from './identity.js';
+import { If } from './if.js';
 import { IsInf } from './is-inf.js';
 import { IsNaN } from './is-nan.js';
 import { LeakyRelu } from './leaky-relu.js';
@@ -149,6 +150,7 @@ export const ops = {
   HardSigmoid,
   HardSwish,
   Identity,
+  If,
   IsInf,
   IsNaN,
   LeakyRelu,

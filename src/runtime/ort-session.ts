@@ -8,6 +8,7 @@
  */
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
 import { encodeModel } from '../export/model.js';
+import { nodesDeep } from '../graph/subgraphs.js';
 import { DataType } from '../ir/dtype.js';
 import type { Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
@@ -54,9 +55,9 @@ export function ortLacks(message: string): string | undefined {
 /** ORT's message when strict placement refused a model because some nodes would run on the CPU EP. */
 export const CPU_PLACEMENT_REFUSED = /fallback to CPU EP has been explicitly disabled/;
 
-/** Nodes of the model whose every output is int64 (shape arithmetic in sppkit's dynamic models). */
+/** Nodes whose every output is int64 (shape arithmetic in sppkit's dynamic models), in If's branches too. */
 export function int64NodeCount(model: Model): number {
-  return model.graph.nodes.filter(
+  return nodesDeep(model.graph).filter(
     (node) => node.outputs.length > 0 && node.outputs.every((v) => v.type?.dtype === DataType.INT64),
   ).length;
 }

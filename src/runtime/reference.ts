@@ -5,10 +5,11 @@
 import { bindShape, formatShape, type Dim } from '../ir/dim.js';
 import { dtypeName } from '../ir/dtype.js';
 import { OpError, SppkitError, UnsupportedError } from '../ir/errors.js';
-import { isDefaultDomain, type Model } from '../ir/graph.js';
+import { isDefaultDomain, type Graph, type Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { Value } from '../ir/value.js';
-import { versionAt } from '../ops/core/op.js';
+import { nodesDeep } from '../graph/subgraphs.js';
+import { versionAt, type SubgraphRunner } from '../ops/core/op.js';
 import { findOp, runNode } from '../ops/core/registry.js';
 import { defineBackend, type Backend, type TensorMap } from './backend.js';
 
@@ -69,7 +70,7 @@ export function validateFeeds(model: Model, feeds: TensorMap): Map<string, numbe
 export function referenceGaps(model: Model): string | undefined {
   const missing = new Map<string, number>();
   const tooOld = new Map<string, number>();
-  for (const node of model.graph.nodes) {
+  for (const node of nodesDeep(model.graph)) {
     const op = findOp(node.domain, node.opType);
     const name = isDefaultDomain(node.domain) ? node.opType : `${node.domain}.${node.opType}`;
     if (op === undefined) missing.set(name, (missing.get(name) ?? 0) + 1);
@@ -99,6 +100,7 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
     const tensor = feeds.get(input.name) ?? input.constValue;
     if (tensor !== null && tensor !== undefined) env.set(input, tensor);
   }
+  const runSubgraph = subgraphRunner(model.opset, (value) => env.get(value), bindings);
   for (const node of graph.nodes) {
     const inputs = node.inputs.map((value) => {
       if (value === null) return null;
@@ -107,7 +109,7 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
         throw new OpError(node, `input '${value.name}' has not been computed (is the graph in topological order?)`);
       return tensor;
     });
-    const outputs = runNode(node, model.opset, inputs, node.outputs.length);
+    const outputs = runNode(node, model.opset, inputs, node.outputs.length, runSubgraph);
     node.outputs.forEach((value, index) => {
       const tensor = outputs[index];
       if (tensor === undefined)
@@ -124,6 +126,72 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
     result.set(output.name, tensor);
   }
   return result;
+}
+
+/**
+ * Runs subgraphs (If's branches) for the nodes of a graph being evaluated: `outer` gives the values computed so far
+ * in the enclosing graphs, which the subgraph's nodes read by reference.
+ */
+function subgraphRunner(
+  opset: number,
+  outer: (value: Value) => Tensor | undefined,
+  bindings: ReadonlyMap<string, number>,
+): SubgraphRunner {
+  return (graph, inputs) => evaluateSubgraph(graph, opset, inputs, outer, bindings);
+}
+
+/**
+ * Evaluates a subgraph on tensors for its formal inputs, reading the enclosing graphs' values through `outer`;
+ * returns its outputs in order. Like `evaluate`, it checks every tensor against the declared type (symbolic dims
+ * bound by the model's inputs, `bindings`, where they name the same dims).
+ */
+export function evaluateSubgraph(
+  graph: Graph,
+  opset: number,
+  inputs: readonly Tensor[],
+  outer: (value: Value) => Tensor | undefined,
+  bindings: ReadonlyMap<string, number>,
+): Tensor[] {
+  const where = `subgraph '${graph.name}'`;
+  if (inputs.length !== graph.inputs.length)
+    throw new InputError(`${where} takes ${graph.inputs.length} input(s), got ${inputs.length}`);
+  const env = new Map<Value, Tensor>();
+  const lookup = (value: Value): Tensor | undefined => env.get(value) ?? outer(value);
+  graph.inputs.forEach((input, index) => {
+    const tensor = inputs[index];
+    if (tensor === undefined) return;
+    const problem = checkAgainst(input, tensor, new Map(bindings), `${where} input`);
+    if (problem !== undefined) throw new InputError(problem);
+    env.set(input, tensor);
+  });
+  for (const [name, value] of graph.initializers) {
+    if (value.constValue === null) throw new InputError(`${where}: initializer '${name}' has no data`);
+    if (!env.has(value)) env.set(value, value.constValue);
+  }
+  const runSubgraph = subgraphRunner(opset, lookup, bindings);
+  for (const node of graph.nodes) {
+    const tensors = node.inputs.map((value) => {
+      if (value === null) return null;
+      const tensor = lookup(value);
+      if (tensor === undefined)
+        throw new OpError(node, `input '${value.name}' has not been computed (in ${where}, or before it in scope)`);
+      return tensor;
+    });
+    const outputs = runNode(node, opset, tensors, node.outputs.length, runSubgraph);
+    node.outputs.forEach((value, index) => {
+      const tensor = outputs[index];
+      if (tensor === undefined)
+        throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
+      const problem = checkAgainst(value, tensor, new Map(bindings), 'output');
+      if (problem !== undefined) throw new OpError(node, `shape inference and kernel disagree: ${problem}`);
+      env.set(value, tensor);
+    });
+  }
+  return graph.outputs.map((output) => {
+    const tensor = lookup(output);
+    if (tensor === undefined) throw new InputError(`${where}: output '${output.name}' was never computed`);
+    return tensor;
+  });
 }
 
 /** The `ref` backend: always available; a session's `run` rejects (never throws) with evaluate's errors. */

@@ -4,6 +4,7 @@
  */
 import { Attr, type Attribute } from '../../ir/attribute.js';
 import { OpError, type NodeRef } from '../../ir/errors.js';
+import { Graph } from '../../ir/graph.js';
 import type { Tensor } from '../../ir/tensor.js';
 
 /** Where an attribute is parsed, for error messages. */
@@ -224,6 +225,20 @@ export const attr = {
       (a, c) => (a.kind === 'tensor' ? a.value : fail(c, name, `must be a tensor, got ${a.kind}`)),
       () => undefined,
       (v) => (v === undefined ? undefined : Attr.tensor(v)),
+    ),
+  /**
+   * A required graph (a subgraph: If's `then_branch`). The graph is kept as it is, not copied: its nodes may read
+   * the enclosing graphs' values, which is what makes it a subgraph of the node that holds it.
+   */
+  requiredGraph: (name: string, options: Options<Graph> = {}): AttrSpec<Graph, true> =>
+    spec<Graph, true>(
+      name,
+      true,
+      options,
+      (a, c) => (a.kind === 'graph' ? a.value : fail(c, name, `must be a graph, got ${a.kind}`)),
+      // Never used: a missing required attribute is refused before any fallback is asked for.
+      () => new Graph(name),
+      (v) => ({ kind: 'graph', value: v }),
     ),
 } as const;
 

@@ -5,6 +5,7 @@
 import type { Dim } from '../../ir/dim.js';
 import type { DataType } from '../../ir/dtype.js';
 import { OpError, type NodeRef } from '../../ir/errors.js';
+import type { Graph } from '../../ir/graph.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { TensorType } from '../../ir/value.js';
 import type { AttrSchema, ParsedAttrs } from './attributes.js';
@@ -50,6 +51,19 @@ export interface IoSpec {
   readonly fromAttribute?: string;
 }
 
+/**
+ * Infers the output types of a subgraph (a graph attribute of the node: If's branches) given the types of its
+ * formal inputs. The subgraph's nodes may read values of the enclosing graphs; their types are whatever the caller
+ * of inference knows of them (the driver of inference supplies this: ops cannot see the graph they are in).
+ */
+export type SubgraphInferrer = (graph: Graph, inputs: readonly (TensorType | null)[]) => (TensorType | null)[];
+
+/**
+ * Runs a subgraph (a graph attribute of the node) on tensors for its formal inputs and returns its outputs in order.
+ * Values it reads from the enclosing graphs are those of the run in progress (the evaluator supplies this).
+ */
+export type SubgraphRunner = (graph: Graph, inputs: readonly Tensor[]) => Tensor[];
+
 /** What shape inference sees of one node. */
 export interface InferContext<A> {
   readonly node: NodeRef;
@@ -66,6 +80,8 @@ export interface InferContext<A> {
    * (a constant, or computed from `Shape` with int64 arithmetic: `[N, 3, floor(H/2)]`); see shape-value.ts.
    */
   readonly shapeValue: (index: number) => readonly Dim[] | undefined;
+  /** Output types of one of the node's subgraphs (If's branches), with the enclosing scope's types. */
+  readonly inferSubgraph: SubgraphInferrer;
   /** Throws an OpError naming the node. */
   readonly fail: (detail: string) => never;
 }
@@ -77,6 +93,8 @@ export interface RunContext<A> {
   readonly attrs: A;
   readonly inputs: readonly (Tensor | null)[];
   readonly outputCount: number;
+  /** Runs one of the node's subgraphs (If's branches) in the run in progress. */
+  readonly runSubgraph: SubgraphRunner;
   /** Throws an OpError naming the node. */
   readonly fail: (detail: string) => never;
 }

@@ -14,7 +14,8 @@
  * the model declares; a node that cannot be type-checked only because an input has no known type is not an
  * error either (one summary warning), so one unknown op does not bury the report in follow-on noise.
  */
-import { inputsAt, versionAt } from '../../ops/core/op.js';
+import { subgraphsOf } from '../../graph/subgraphs.js';
+import { inputsAt, versionAt, type SubgraphInferrer } from '../../ops/core/op.js';
 import { findOp, resolveNode } from '../../ops/core/registry.js';
 import { CheckError, SppkitError } from '../../ir/errors.js';
 import { isDefaultDomain, type Graph, type Model } from '../../ir/graph.js';
@@ -57,7 +58,7 @@ export function checkModelReport(model: Model): CheckReport {
       problems.push(`ir_version ${model.irVersion} is too old for opset ${opset} (needs >= ${minimumIr})`);
   }
   const open: OpenWorld = { unknown: [], untyped: [] };
-  checkGraph(model.graph, opset ?? 1, model, problems, open, new Set());
+  checkGraph(model.graph, opset ?? 1, model, problems, open, TOP_SCOPE);
   return { errors: problems, warnings: openWorldWarnings(open) };
 }
 
@@ -84,23 +85,45 @@ function openWorldWarnings(open: OpenWorld): string[] {
   return warnings;
 }
 
+/** What a graph sees of the graphs that enclose it (nothing, for the main graph). */
+interface OuterScope {
+  /** Values defined before the node that holds the graph, in every enclosing graph. */
+  readonly values: ReadonlySet<Value>;
+  /** Their names: a subgraph may not define them again (ONNX's SSA rule spans scopes). */
+  readonly names: ReadonlySet<string>;
+  /** Their types as the checker inferred them. */
+  readonly typeOf: (value: Value) => TensorType | null;
+}
+
+const TOP_SCOPE: OuterScope = { values: new Set(), names: new Set(), typeOf: (value) => value.type };
+
+/** Checks one graph (and, through its nodes, their subgraphs); returns the types it inferred for its values. */
 function checkGraph(
   graph: Graph,
   opset: number,
   model: Model,
   problems: string[],
   open: OpenWorld,
-  outer: ReadonlySet<Value>,
-): void {
+  outer: OuterScope,
+): (value: Value) => TensorType | null {
   const where = `graph '${graph.name}'`;
-  const defined = new Set<Value>(outer);
+  const main = graph === model.graph;
+  const defined = new Set<Value>(outer.values);
   // Types as the checker infers them, without touching the model: declared types refined by inference.
   const types = new Map<Value, TensorType | null>();
+  const typeOf = (value: Value): TensorType | null =>
+    types.has(value)
+      ? (types.get(value) ?? null)
+      : defined.has(value) && !outer.values.has(value)
+        ? value.type
+        : outer.typeOf(value);
   const names = new Set<string>();
   const define = (value: Value, what: string): void => {
     if (value.name === '') problems.push(`${where}: ${what} has an empty name`);
     else if (names.has(value.name))
       problems.push(`${where}: value name '${value.name}' is defined more than once (${what})`);
+    else if (outer.names.has(value.name))
+      problems.push(`${where}: value name '${value.name}' (${what}) is already defined in an enclosing graph`);
     names.add(value.name);
     defined.add(value);
   };
@@ -119,16 +142,28 @@ function checkGraph(
     if (!model.opsetImports.has(node.domain) && !(node.domain === 'ai.onnx' && model.opsetImports.has(''))) {
       problems.push(`${label}: domain '${node.domain}' is not in opset_import`);
     }
-    checkNode(node, opset, problems, open, types);
+    // A subgraph sees what is defined before its node, in this graph and the enclosing ones.
+    const subgraphTypes = new Map<Graph, (value: Value) => TensorType | null>();
+    for (const sub of subgraphsOf(node)) {
+      const scope: OuterScope = { values: new Set(defined), names: new Set([...outer.names, ...names]), typeOf };
+      subgraphTypes.set(sub, checkGraph(sub, opset, model, problems, open, scope));
+    }
+    const inferSubgraph: SubgraphInferrer = (sub) => {
+      const subTypeOf = subgraphTypes.get(sub) ?? ((value: Value) => value.type);
+      return sub.outputs.map(subTypeOf);
+    };
+    checkNode(node, opset, problems, open, typeOf, types, inferSubgraph);
     for (const output of node.outputs) define(output, `output of ${label}`);
   }
   for (const output of graph.outputs) {
     if (!defined.has(output))
       problems.push(`${where}: graph output '${output.name}' is not defined by any input, initializer or node`);
-    if (output.type === null) problems.push(`${where}: graph output '${output.name}' has no type`);
+    // Subgraph inputs and outputs may leave their types to inference (as the ONNX checker allows).
+    if (output.type === null && main) problems.push(`${where}: graph output '${output.name}' has no type`);
   }
   for (const input of graph.inputs)
-    if (input.type === null) problems.push(`${where}: graph input '${input.name}' has no type`);
+    if (input.type === null && main) problems.push(`${where}: graph input '${input.name}' has no type`);
+  return typeOf;
 }
 
 /**
@@ -155,7 +190,9 @@ function checkNode(
   opset: number,
   problems: string[],
   open: OpenWorld,
+  typeOf: (value: Value) => TensorType | null,
   types: Map<Value, TensorType | null>,
+  inferSubgraph: SubgraphInferrer,
 ): void {
   const label = node.label();
   const op = findOp(node.domain, node.opType);
@@ -191,9 +228,8 @@ function checkNode(
     problems.push(error instanceof Error ? error.message : String(error));
     return;
   }
-  const typeOf = (value: Value): TensorType | null => (types.has(value) ? (types.get(value) ?? null) : value.type);
   try {
-    const inferred = inferNodeTypes(node, opset, typeOf);
+    const inferred = inferNodeTypes(node, opset, typeOf, undefined, inferSubgraph);
     node.outputs.forEach((output, index) => {
       const merged = mergeTypes(output.type, inferred[index] ?? null);
       if (merged === undefined) {

@@ -9,7 +9,9 @@
  * declared) keeps its declared types too; its attributes are still checked. Both are listed in the report.
  */
 import { KnownValues } from '../../ops/shared/known-values.js';
-import { findOp, inferNode, resolveNode } from '../../ops/core/registry.js';
+import { findOp, inferNode, inferSubgraphTypes, resolveNode } from '../../ops/core/registry.js';
+import type { SubgraphInferrer } from '../../ops/core/op.js';
+import { subgraphsOf } from '../../graph/subgraphs.js';
 import type { Dim } from '../../ir/dim.js';
 import { OpError, SppkitError } from '../../ir/errors.js';
 import { isDefaultDomain, type Graph, type Model } from '../../ir/graph.js';
@@ -49,6 +51,7 @@ export function inferNodeTypes(
   opset: number,
   typeOf: (value: Value) => TensorType | null = (value) => value.type,
   known?: KnownValues,
+  inferSubgraph?: SubgraphInferrer,
 ): (TensorType | null)[] {
   if (node.opType === 'Constant' && isDefaultDomain(node.domain)) {
     const tensor = constantNodeValue(node.attributes);
@@ -57,8 +60,9 @@ export function inferNodeTypes(
   const types = node.inputs.map((value) => (value === null ? null : typeOf(value)));
   const constant = (index: number): Tensor | undefined =>
     constantOf(node.inputs[index]) ?? known?.tensor(node.inputs[index]);
-  if (known === undefined) return inferNode(node, opset, types, node.outputs.length, constant);
-  return inferNode(node, opset, types, node.outputs.length, constant, (index) => known.elements(node.inputs[index]));
+  const subgraphs = inferSubgraph ?? ((graph, inputs) => inferSubgraphTypes(graph, opset, inputs, typeOf));
+  const shapeValue = known === undefined ? undefined : (index: number) => known.elements(node.inputs[index]);
+  return inferNode(node, opset, types, node.outputs.length, constant, shapeValue, subgraphs);
 }
 
 /** What one shape-inference run over a graph found. */
@@ -98,6 +102,13 @@ export function inferGraphTypes(graph: Graph, opset: number): ShapeInferenceRepo
   const untyped: Node[] = [];
   const known = new KnownValues();
   for (const node of graph.nodes) {
+    // Subgraphs first, in place: their nodes read this graph's values, whose types are known by now.
+    for (const sub of subgraphsOf(node)) {
+      const report = inferGraphTypes(sub, opset);
+      changed += report.changed;
+      unknownOps.push(...report.unknownOps);
+      untyped.push(...report.untyped);
+    }
     if (!isImplementedOp(node)) {
       unknownOps.push(node);
       continue;
@@ -132,7 +143,8 @@ export function inferGraphTypes(graph: Graph, opset: number): ShapeInferenceRepo
 function inferOpenNode(node: Node, opset: number, known: KnownValues): (TensorType | null)[] | undefined {
   resolveNode(node, opset);
   try {
-    return inferNodeTypes(node, opset, undefined, known);
+    // The node's subgraphs were just inferred in place: their outputs carry their types.
+    return inferNodeTypes(node, opset, undefined, known, (sub) => sub.outputs.map((output) => output.type));
   } catch (error) {
     const blocked = node.inputs.some((input) => input !== null && input.type === null);
     if (blocked && error instanceof SppkitError) return undefined;

@@ -59,6 +59,8 @@ interface State {
 interface Search {
   readonly env: MatchEnv;
   readonly problems: MatchProblem[];
+  /** The graph of the root node: a match never reaches into another graph (a subgraph that reads its values). */
+  readonly graph: Graph | null;
 }
 
 class MatchResult implements Match {
@@ -155,7 +157,7 @@ function extraInputsAllowed(pattern: PatternNode, op: OpDef, node: Node): boolea
 function matchNode(pattern: PatternNode, node: Node, state: State, search: Search): State | null {
   const existing = state.nodes.get(pattern);
   if (existing !== undefined) return existing === node ? state : null;
-  if (state.used.has(node)) return null;
+  if (state.used.has(node) || node.graph !== search.graph) return null;
   const admission = pattern.admit(search.env.session, node);
   if (!admission.ok) {
     if (admission.reason !== null) search.problems.push({ node, reason: admission.reason });
@@ -238,7 +240,7 @@ function matchItem(
 
 /** Matches `pattern` with its root at `node`. */
 export function matchAt(node: Node, pattern: Pattern, env: MatchEnv): MatchAttempt {
-  const search: Search = { env, problems: [] };
+  const search: Search = { env, problems: [], graph: node.graph };
   const state = matchNode(pattern.root, node, emptyState(), search);
   const done = state === null ? null : complete(pattern, state, search);
   if (done === null) return { ok: false, problems: search.problems };

@@ -10,6 +10,8 @@
  * safely: `UntypedSiteError` says so, before anything in the model changed, and the engine refuses the site.
  */
 import { GraphBuilder } from '../../graph/builder.js';
+import { copySubgraph, hasSubgraphs } from '../../graph/subgraphs.js';
+import type { Attribute } from '../../ir/attribute.js';
 import { SppkitError } from '../../ir/errors.js';
 import type { Graph, Model } from '../../ir/graph.js';
 import type { Node, TensorType, Value } from '../../ir/value.js';
@@ -143,7 +145,7 @@ export function splice<B>(
       domain: node.domain,
       inputs,
       outputs: node.outputs.map((v) => `${prefix}/${v.name}`),
-      attributes: node.attributes,
+      attributes: hostAttributes(node, graph, (value) => hostValue(toHost, value, rule.name)),
       name,
       ...(place.before === undefined ? {} : { before: place.before }),
     });
@@ -254,6 +256,23 @@ function hostValue(toHost: ReadonlyMap<Value, Value>, value: Value, rule: string
       `rule '${rule}': replacement value '${value.name}' is not an input, constant or node output of the replacement`,
     );
   return host;
+}
+
+/**
+ * A replacement node's attributes for the host: its subgraphs (If's branches) copied into the host's scope, their
+ * reads of replacement values rewired to the host's values; other attributes as they are.
+ */
+function hostAttributes(node: Node, host: Graph, toHost: (value: Value) => Value): Map<string, Attribute> {
+  if (!hasSubgraphs(node)) return node.attributes;
+  const attributes = new Map<string, Attribute>();
+  for (const [name, attribute] of node.attributes) {
+    if (attribute.kind === 'graph')
+      attributes.set(name, { ...attribute, value: copySubgraph(attribute.value, host, toHost) });
+    else if (attribute.kind === 'graphs')
+      attributes.set(name, { ...attribute, value: attribute.value.map((sub) => copySubgraph(sub, host, toHost)) });
+    else attributes.set(name, attribute);
+  }
+  return attributes;
 }
 
 function opSummary(graph: Graph): string {

@@ -1,0 +1,132 @@
+/**
+ * Adaptive SPP for maps whose sides are multiples of every level that is not computed from a finer one: then each
+ * adaptive bin is a whole block (bin i of n on an axis of size a = k·n covers [i·k, (i+1)·k), since
+ * floor(i·a/n) = i·k and ceil((i+1)·a/n) = (i+1)·k), so a level is a reduction over a block layout of the map that
+ * a Reshape exposes, whatever the size — no bounds to compute. sppAdaptive runs this form in the `then` branch of
+ * an If on "the sides divide", for symbolic H/W (see spp-adaptive.ts); it is exact there and only there.
+ *
+ * Level n from x [N, C, H, W] (H = n·bh, W = n·bw), rows first, then columns:
+ *   Unsqueeze(x, 2) → [N, C, 1, H, W] → Reshape [0, 0, n, −1, 0] → [N, C, n, bh, W] → reduce axis 3
+ *   → [N, C, n, W] → Reshape [0, 0, 0, n, −1] → [N, C, n, n, bw] → reduce axis 4 → [N, C, n, n]
+ * (Reshape's 0 copies the input's dim, −1 takes the rest; reducing the rows first keeps the first, larger
+ * reduction over whole rows, which onnxruntime does faster than the columns' short runs).
+ * A coarser level n whose size divides a finer computed level m is a pool with kernel = stride = m/n over that
+ * level's n×n grid: its bins are unions of m/n × m/n equal blocks, so for max the result is exact and for mean it
+ * is the mean of equal-sized means, i.e. the mean (up to float rounding).
+ */
+import type { GraphBuilder } from '../graph/builder.js';
+import { DataType } from '../ir/dtype.js';
+import { ConfigError } from '../ir/errors.js';
+import { Tensor } from '../ir/tensor.js';
+import type { Value } from '../ir/value.js';
+
+/** How the block form computes one level. */
+type BlockLevel =
+  | { readonly kind: 'blocks'; readonly n: number }
+  | { readonly kind: 'global'; readonly n: 1 }
+  | { readonly kind: 'from-finer'; readonly n: number; readonly finer: number };
+
+/** Plans the levels, finest first: from a finer computed level where one is a multiple, else from the map. */
+function planBlocks(levels: readonly number[]): BlockLevel[] {
+  const computed: number[] = [];
+  const plans: BlockLevel[] = [];
+  for (const n of [...new Set(levels)].sort((a, b) => b - a)) {
+    const finer = computed.find((m) => m % n === 0);
+    plans.push(
+      finer !== undefined ? { kind: 'from-finer', n, finer } : n === 1 ? { kind: 'global', n } : { kind: 'blocks', n },
+    );
+    computed.push(n);
+  }
+  return plans;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The number that H and W must be multiples of for the block form to be exact with these levels: the least common
+ * multiple of the levels it reduces from the map (the others come from finer levels).
+ */
+export function blockMultiple(levels: readonly number[]): number {
+  return planBlocks(levels)
+    .filter((plan) => plan.kind === 'blocks')
+    .reduce((lcm, plan) => (lcm * plan.n) / gcd(lcm, plan.n), 1);
+}
+
+/**
+ * Emits the bool condition "every symbolic side of x is a multiple of `multiple`", a 1-element tensor (the If's
+ * `cond`). `axes` lists the symbolic axes (2, 3 or both). One side: `Shape(x)[axis] mod multiple == 0`. Two:
+ * `ReduceMax(Cast<float>(Shape(x)[2:4] mod multiple)) == 0` (remainders are ≥ 0, so their maximum is 0 exactly
+ * when both are; float, as sppkit's reference reduces floats only; sides are far below 2^24, exact in float32).
+ */
+export function sidesDivisible(b: GraphBuilder, x: Value, multiple: number, axes: readonly (2 | 3)[]): Value {
+  const [first, last] = [Math.min(...axes), Math.max(...axes)];
+  const sides = b.shapeRange(x, first, last + 1, { name: 'spp.sides' });
+  const rest = b.mod(sides, b.int64s('spp.multiple', [multiple]), {}, { name: 'spp.remainders' });
+  if (first === last) return b.equal(rest, b.int64s('spp.zero', [0]), { name: 'spp.divisible' });
+  const largest = b.reduceMax(
+    b.cast(rest, DataType.FLOAT, { name: 'spp.remainders_float' }),
+    { keepdims: 1 },
+    {
+      name: 'spp.remainder',
+    },
+  );
+  return b.equal(largest, b.constant('spp.zero', Tensor.float32([1], [0])), { name: 'spp.divisible' });
+}
+
+/** One level as whole blocks: rows, then columns (see the file comment). */
+function blockLevel(b: GraphBuilder, lifted: Value, n: number, pool: 'max' | 'avg'): Value {
+  const reduce = (t: Value, axis: number, name: string): Value =>
+    pool === 'max'
+      ? b.reduceMax(t, { axes: [axis], keepdims: 0 }, { name })
+      : b.reduceMean(t, { axes: [axis], keepdims: 0 }, { name });
+  const rows = reduce(b.reshape(lifted, [0, 0, n, -1, 0], { name: `blocks${n}.row_blocks` }), 3, `blocks${n}.rows`);
+  return reduce(b.reshape(rows, [0, 0, 0, n, -1], { name: `blocks${n}.col_blocks` }), 4, `blocks${n}.cols`);
+}
+
+/**
+ * Adaptive SPP of NCHW `x` as block reductions, exact when H and W are multiples of `blockMultiple(levels)`:
+ * returns [N, C·Σn²] in sppAdaptive's layout (each level flattened channel-major, levels in the order given).
+ */
+export function sppBlocks(b: GraphBuilder, x: Value, levels: readonly number[], pool: 'max' | 'avg'): Value {
+  const grids = new Map<number, Value>();
+  let lifted: Value | undefined;
+  for (const plan of planBlocks(levels)) {
+    const name = `blocks${plan.n}`;
+    switch (plan.kind) {
+      case 'blocks':
+        lifted ??= b.unsqueeze(x, [2], { name: 'blocks.lift' });
+        grids.set(plan.n, blockLevel(b, lifted, plan.n, pool));
+        break;
+      case 'global':
+        grids.set(1, pool === 'max' ? b.globalMaxPool(x, { name }) : b.globalAveragePool(x, { name }));
+        break;
+      case 'from-finer': {
+        const fine = grids.get(plan.finer);
+        if (fine === undefined) throw new ConfigError(`sppBlocks: internal error, level ${plan.finer} missing`);
+        const k = plan.finer / plan.n;
+        const attrs = { kernelShape: [k, k], strides: [k, k] };
+        const global = plan.n === 1;
+        grids.set(
+          plan.n,
+          pool === 'max'
+            ? global
+              ? b.globalMaxPool(fine, { name })
+              : b.maxPool(fine, attrs, { name })
+            : global
+              ? b.globalAveragePool(fine, { name })
+              : b.averagePool(fine, attrs, { name }),
+        );
+        break;
+      }
+    }
+  }
+  const flat = levels.map((n) => {
+    const grid = grids.get(n);
+    if (grid === undefined) throw new ConfigError(`sppBlocks: internal error, level ${n} missing`);
+    return b.flatten(grid, { axis: 1 }, { name: `blocks${n}.flatten` });
+  });
+  const [only] = flat;
+  return flat.length === 1 && only !== undefined ? only : b.concat(flat, { axis: 1 }, { name: 'blocks.concat' });
+}
