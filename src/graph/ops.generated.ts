@@ -8,6 +8,7 @@ import { BatchNormalization } from '../ops/batch-normalization.js';
 import { Ceil } from '../ops/ceil.js';
 import { Concat } from '../ops/concat.js';
 import { Conv } from '../ops/conv.js';
+import { ConvTranspose } from '../ops/conv-transpose.js';
 import { Div } from '../ops/div.js';
 import { Equal } from '../ops/equal.js';
 import { Exp } from '../ops/exp.js';
@@ -20,7 +21,11 @@ import { Gemm } from '../ops/gemm.js';
 import { GlobalAveragePool } from '../ops/global-average-pool.js';
 import { GlobalLpPool } from '../ops/global-lp-pool.js';
 import { GlobalMaxPool } from '../ops/global-max-pool.js';
+import { GroupNormalization } from '../ops/group-normalization.js';
 import { Identity } from '../ops/identity.js';
+import { InstanceNormalization } from '../ops/instance-normalization.js';
+import { LRN } from '../ops/lrn.js';
+import { LayerNormalization } from '../ops/layer-normalization.js';
 import { LeakyRelu } from '../ops/leaky-relu.js';
 import { LpPool } from '../ops/lp-pool.js';
 import { MatMul } from '../ops/mat-mul.js';
@@ -110,6 +115,20 @@ export abstract class OpMethods extends BuilderCore {
     options?: NodeOptions,
   ): Value {
     return this.emit1(Conv, { X: x, W: w, B: b }, attrs, options);
+  }
+
+  /**
+   * ConvTranspose (opsets 1, 11, 22): the N-D transposed convolution (the gradient of Conv with respect to its input)
+   * with groups, strides, dilations, output_padding, pads / auto_pad / output_shape and an optional bias.
+   */
+  convTranspose(
+    x: Value,
+    w: Value,
+    b?: Value | null,
+    attrs: AttrInput<typeof ConvTranspose.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(ConvTranspose, { X: x, W: w, B: b }, attrs, options);
   }
 
   /** Div (opsets 1, 6, 7, 13, 14): `C = A / B` with broadcasting. */
@@ -204,9 +223,66 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(GlobalMaxPool, { X: x }, {}, options);
   }
 
+  /**
+   * GroupNormalization (opsets 18, 21): splits the C channels into `num_groups` groups of `C / num_groups` consecutive
+   * channels and standardises each group of each image over its channels and spatial positions, y = (x - mean[n, g]) /
+   * sqrt(var[n, g] + epsilon) * scale[.] + bias[.] The affine step differs by version: opset 18 has one scale/bias per
+   * group (`scale[g]`, shape `[num_groups]`), opset 21 one per channel (`scale[c]`, shape `[C]`) and adds stash_type
+   * (the precision of the statistics: float, bfloat16, float16 or double).
+   */
+  groupNormalization(
+    x: Value,
+    scale: Value,
+    bias: Value,
+    attrs: AttrInput<typeof GroupNormalization.attributes>,
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(GroupNormalization, { X: x, scale, bias }, attrs, options);
+  }
+
   /** Identity (opsets 1, 13, 14, 16, 19, 21, 23): passes its input through. */
   identity(input: Value, options?: NodeOptions): Value {
     return this.emit1(Identity, { input }, {}, options);
+  }
+
+  /**
+   * InstanceNormalization (opsets 1, 6, 22): normalises every channel of every image on its own, `y = scale[c] * (x -
+   * mean[n, c]) / sqrt(var[n, c] + epsilon) + B[c]`, with the mean and (population) variance taken over the spatial
+   * axes of `x[n, c]`.
+   */
+  instanceNormalization(
+    input: Value,
+    scale: Value,
+    b: Value,
+    attrs: AttrInput<Pick<typeof InstanceNormalization.attributes, 'epsilon'>> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(InstanceNormalization, { input, scale, B: b }, attrs, options);
+  }
+
+  /**
+   * LRN (opsets 1, 13): local response normalisation across channels (AlexNet), square_sum[n, c, d] = Σ X[n, i, d]²
+   * over max(0, c - floor((size-1)/2)) <= i <= min(C-1, c + ceil((size-1)/2)), Y[n, c, d] = X[n, c, d] / (bias + alpha
+   * / size * square_sum[n, c, d])^beta.
+   */
+  lrn(x: Value, attrs: AttrInput<typeof LRN.attributes>, options?: NodeOptions): Value {
+    return this.emit1(LRN, { X: x }, attrs, options);
+  }
+
+  /**
+   * LayerNormalization (opset 17): standardises X over its trailing axes `[axis, rank)`, then scales and shifts, mean =
+   * ReduceMean(X, axes), invStdDev = 1 / sqrt(ReduceMean((X - mean)²) + epsilon), Y = (X - mean) * invStdDev * Scale +
+   * B, with the optional outputs Mean and InvStdDev of shape `X.shape[:axis] + [1] * (rank - axis)` and element type
+   * `stash_type` (float or bfloat16, type variable U).
+   */
+  layerNormalization(
+    x: Value,
+    scale: Value,
+    b?: Value | null,
+    attrs: AttrInput<typeof LayerNormalization.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(LayerNormalization, { X: x, Scale: scale, B: b }, attrs, options);
   }
 
   /**

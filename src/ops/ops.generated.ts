@@ -10,6 +10,7 @@ import { Ceil } from './ceil.js';
 import { Concat } from './concat.js';
 import { Constant } from './constant.js';
 import { Conv } from './conv.js';
+import { ConvTranspose } from './conv-transpose.js';
 import { Div } from './div.js';
 import { Equal } from './equal.js';
 import { Exp } from './exp.js';
@@ -22,7 +23,11 @@ import { Gemm } from './gemm.js';
 import { GlobalAveragePool } from './global-average-pool.js';
 import { GlobalLpPool } from './global-lp-pool.js';
 import { GlobalMaxPool } from './global-max-pool.js';
+import { GroupNormalization } from './group-normalization.js';
 import { Identity } from './identity.js';
+import { InstanceNormalization } from './instance-normalization.js';
+import { LRN } from './lrn.js';
+import { LayerNormalization } from './layer-normalization.js';
 import { LeakyRelu } from './leaky-relu.js';
 import { LpPool } from './lp-pool.js';
 import { MatMul } from './mat-mul.js';
@@ -61,6 +66,7 @@ export const ops = {
   Concat,
   Constant,
   Conv,
+  ConvTranspose,
   Div,
   Equal,
   Exp,
@@ -73,7 +79,11 @@ export const ops = {
   GlobalAveragePool,
   GlobalLpPool,
   GlobalMaxPool,
+  GroupNormalization,
   Identity,
+  InstanceNormalization,
+  LRN,
+  LayerNormalization,
   LeakyRelu,
   LpPool,
   MatMul,

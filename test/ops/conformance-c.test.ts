@@ -78,7 +78,11 @@ const BATCH_B = new Set([
  * Per-op float tolerance where the oracle itself is only approximately computed (numpy in float32 with its own
  * intermediate roundings); each entry says why. Default: FLOAT_TOLERANCE by dtype.
  */
-const OP_TOLERANCE: ReadonlyMap<string, { atol: number; rtol: number }> = new Map();
+const OP_TOLERANCE: ReadonlyMap<string, { atol: number; rtol: number }> = new Map([
+  // The oracle computes `y * Scale + B` in float32, rounding the product and the sum separately: outputs where B
+  // nearly cancels y * Scale (|y * Scale| up to ~4) carry up to an ulp of the product, 4.8e-7 absolute.
+  ['LayerNormalization', { atol: 1e-6, rtol: 1e-6 }],
+]);
 
 if (!existsSync(ROOT))
   console.warn(`conformance-c: ${ROOT} is absent; skipping the ONNX node conformance tests for the other ops`);
