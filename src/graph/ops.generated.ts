@@ -32,6 +32,7 @@ import { MatMul } from '../ops/mat-mul.js';
 import { Max } from '../ops/max.js';
 import { MaxPool } from '../ops/max-pool.js';
 import { Mul } from '../ops/mul.js';
+import { NonMaxSuppression } from '../ops/non-max-suppression.js';
 import { Pad } from '../ops/pad.js';
 import { Range } from '../ops/range.js';
 import { ReduceMax } from '../ops/reduce-max.js';
@@ -39,6 +40,7 @@ import { ReduceMean } from '../ops/reduce-mean.js';
 import { ReduceSum } from '../ops/reduce-sum.js';
 import { Relu } from '../ops/relu.js';
 import { Resize } from '../ops/resize.js';
+import { RoiAlign } from '../ops/roi-align.js';
 import { Shape } from '../ops/shape.js';
 import { Sigmoid } from '../ops/sigmoid.js';
 import { Sign } from '../ops/sign.js';
@@ -317,6 +319,30 @@ export abstract class OpMethods extends BuilderCore {
     return this.emit1(Mul, { A: a, B: b }, {}, options);
   }
 
+  /** NonMaxSuppression (opsets 10, 11): greedy per-class selection of boxes. */
+  nonMaxSuppression(
+    boxes: Value,
+    scores: Value,
+    maxOutputBoxesPerClass?: Value | null,
+    iouThreshold?: Value | null,
+    scoreThreshold?: Value | null,
+    attrs: AttrInput<typeof NonMaxSuppression.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(
+      NonMaxSuppression,
+      {
+        boxes,
+        scores,
+        max_output_boxes_per_class: maxOutputBoxesPerClass,
+        iou_threshold: iouThreshold,
+        score_threshold: scoreThreshold,
+      },
+      attrs,
+      options,
+    );
+  }
+
   /** Pad (opsets 1, 2, 11, 13, 18, 19, 21, 23, 24, 25): pads (or, with negative pads, crops) each axis. */
   pad(
     data: Value,
@@ -365,6 +391,21 @@ export abstract class OpMethods extends BuilderCore {
     options?: NodeOptions,
   ): Value {
     return this.emit1(Resize, { X: x, roi, scales, sizes }, attrs, options);
+  }
+
+  /**
+   * RoiAlign (opsets 10, 16, 22): pools every region of interest `rois[r] = [x1, y1, x2, y2]` (input coordinates times
+   * spatial_scale) of image `batch_indices[r]` into an `output_height × output_width` grid, each bin the average (or
+   * max) of bilinearly interpolated sampling points.
+   */
+  roiAlign(
+    x: Value,
+    rois: Value,
+    batchIndices: Value,
+    attrs: AttrInput<typeof RoiAlign.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(RoiAlign, { X: x, rois, batch_indices: batchIndices }, attrs, options);
   }
 
   /** Shape (opsets 1, 13, 15, 19, 21, 23, 24, 25): the input's shape as a 1-D int64 tensor. */

@@ -35,6 +35,7 @@ import { Max } from './max.js';
 import { MaxPool } from './max-pool.js';
 import { Min } from './min.js';
 import { Mul } from './mul.js';
+import { NonMaxSuppression } from './non-max-suppression.js';
 import { Pad } from './pad.js';
 import { Range } from './range.js';
 import { ReduceMax } from './reduce-max.js';
@@ -43,6 +44,7 @@ import { ReduceSum } from './reduce-sum.js';
 import { Relu } from './relu.js';
 import { Reshape } from './reshape.js';
 import { Resize } from './resize.js';
+import { RoiAlign } from './roi-align.js';
 import { Shape } from './shape.js';
 import { Sigmoid } from './sigmoid.js';
 import { Sign } from './sign.js';
@@ -91,6 +93,7 @@ export const ops = {
   MaxPool,
   Min,
   Mul,
+  NonMaxSuppression,
   Pad,
   Range,
   ReduceMax,
@@ -99,6 +102,7 @@ export const ops = {
   Relu,
   Reshape,
   Resize,
+  RoiAlign,
   Shape,
   Sigmoid,
   Sign,

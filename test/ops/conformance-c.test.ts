@@ -82,6 +82,9 @@ const OP_TOLERANCE: ReadonlyMap<string, { atol: number; rtol: number }> = new Ma
   // The oracle computes `y * Scale + B` in float32, rounding the product and the sum separately: outputs where B
   // nearly cancels y * Scale (|y * Scale| up to ~4) carry up to an ulp of the product, 4.8e-7 absolute.
   ['LayerNormalization', { atol: 1e-6, rtol: 1e-6 }],
+  // The stored RoiAlign outputs are written to 4 decimals upstream (SOURCE.md: up to 8.4e-5 absolute from the exact
+  // result, which sppkit's float64 kernel reproduces).
+  ['RoiAlign', { atol: 1e-4, rtol: 1e-6 }],
 ]);
 
 if (!existsSync(ROOT))
