@@ -15,7 +15,7 @@
  * `[count, 3]` (int64). The count depends on the data: shape inference gives it when every input is a known
  * constant, else leaves it unknown.
  */
-import { formatShape, SymDim } from '../ir/dim.js';
+import { formatShape, SymDim, type Dim } from '../ir/dim.js';
 import { DataType } from '../ir/dtype.js';
 import { Tensor } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
@@ -110,17 +110,14 @@ function scalarInput(
 }
 
 /** Checks the shapes of boxes and scores against each other (known dims only). */
-function checkShapes(
-  boxes: readonly (number | SymDim)[],
-  scores: readonly (number | SymDim)[],
-  fail: (detail: string) => never,
-): void {
+function checkShapes(boxes: readonly Dim[], scores: readonly Dim[], fail: (detail: string) => never): void {
   const describe = `boxes ${formatShape(boxes)}, scores ${formatShape(scores)}`;
   if (boxes.length !== 3 || scores.length !== 3)
     fail(
-      `boxes must be [num_batches, spatial_dimension, 4] and scores [num_batches, num_classes, spatial_dimension]; ${describe}`,
+      'boxes must be [num_batches, spatial_dimension, 4] and scores ' +
+        `[num_batches, num_classes, spatial_dimension]; ${describe}`,
     );
-  const same = (a: number | SymDim | undefined, b: number | SymDim | undefined): boolean =>
+  const same = (a: Dim | undefined, b: Dim | undefined): boolean =>
     typeof a !== 'number' || typeof b !== 'number' || a === b;
   if (!same(boxes[2], 4)) fail(`the last dim of boxes must be 4; ${describe}`);
   if (!same(boxes[0], scores[0])) fail(`boxes and scores must have the same num_batches; ${describe}`);
