@@ -21,6 +21,7 @@ import { Gemm } from '../ops/gemm.js';
 import { GlobalAveragePool } from '../ops/global-average-pool.js';
 import { GlobalLpPool } from '../ops/global-lp-pool.js';
 import { GlobalMaxPool } from '../ops/global-max-pool.js';
+import { GridSample } from '../ops/grid-sample.js';
 import { GroupNormalization } from '../ops/group-normalization.js';
 import { Identity } from '../ops/identity.js';
 import { InstanceNormalization } from '../ops/instance-normalization.js';
@@ -223,6 +224,14 @@ export abstract class OpMethods extends BuilderCore {
    */
   globalMaxPool(x: Value, options?: NodeOptions): Value {
     return this.emit1(GlobalMaxPool, { X: x }, {}, options);
+  }
+
+  /**
+   * GridSample (opsets 16, 20, 22): samples X at the normalised positions of `grid` (the sampler of a Spatial
+   * Transformer Network, PyTorch's grid_sample).
+   */
+  gridSample(x: Value, grid: Value, attrs: AttrInput<typeof GridSample.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(GridSample, { X: x, grid }, attrs, options);
   }
 
   /**

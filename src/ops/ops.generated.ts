@@ -23,6 +23,7 @@ import { Gemm } from './gemm.js';
 import { GlobalAveragePool } from './global-average-pool.js';
 import { GlobalLpPool } from './global-lp-pool.js';
 import { GlobalMaxPool } from './global-max-pool.js';
+import { GridSample } from './grid-sample.js';
 import { GroupNormalization } from './group-normalization.js';
 import { Identity } from './identity.js';
 import { InstanceNormalization } from './instance-normalization.js';
@@ -81,6 +82,7 @@ export const ops = {
   GlobalAveragePool,
   GlobalLpPool,
   GlobalMaxPool,
+  GridSample,
   GroupNormalization,
   Identity,
   InstanceNormalization,
