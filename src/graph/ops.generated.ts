@@ -48,6 +48,7 @@ import { Sign } from '../ops/sign.js';
 import { Softmax } from '../ops/softmax.js';
 import { Sub } from '../ops/sub.js';
 import { Transpose } from '../ops/transpose.js';
+import { Upsample } from '../ops/upsample.js';
 import { Where } from '../ops/where.js';
 import type { Value } from '../ir/value.js';
 import { BuilderCore, type NodeOptions } from './builder-core.js';
@@ -451,6 +452,14 @@ export abstract class OpMethods extends BuilderCore {
    */
   transpose(data: Value, attrs: AttrInput<typeof Transpose.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(Transpose, { data }, attrs, options);
+  }
+
+  /**
+   * Upsample (opsets 7, 9; deprecated at 10): enlarges every axis i of X by `scales[i] >= 1`, the output size being
+   * `floor(input_size * scale)` (computed in float32, as the scales are).
+   */
+  upsample(x: Value, attrs: AttrInput<typeof Upsample.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(Upsample, { X: x }, attrs, options);
   }
 
   /**

@@ -56,6 +56,7 @@ import { Squeeze } from './squeeze.js';
 import { Sub } from './sub.js';
 import { Transpose } from './transpose.js';
 import { Unsqueeze } from './unsqueeze.js';
+import { Upsample } from './upsample.js';
 import { Where } from './where.js';
 
 /** Every op of the default ONNX domain, keyed by op type. */
@@ -115,5 +116,6 @@ export const ops = {
   Sub,
   Transpose,
   Unsqueeze,
+  Upsample,
   Where,
 } satisfies Record<string, OpDef>;
