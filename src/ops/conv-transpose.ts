@@ -1,7 +1,7 @@
 /**
  * ConvTranspose (opsets 1, 11, 22): the N-D transposed convolution (the gradient of Conv with respect to its input)
- * with groups, strides, dilations, output_padding, pads / auto_pad / output_shape and an optional bias. 11 changed
- * how a generated padding's odd element is split (see transposed-geometry.ts), 22 added bfloat16.
+ * with groups, strides, dilations, output_padding, pads / auto_pad / output_shape and an optional bias. 11 rewrote
+ * the padding text (its opset-1 form had a typo, see transposed-geometry.ts), 22 added bfloat16.
  * Spec: https://onnx.ai/onnx/operators/onnx__ConvTranspose.html
  *
  * Shapes: X `[N, C, D1..Dr]`, W `[C, M/group, k1..kr]`, B `[M]`, Y `[N, M, O1..Or]` with `Oi` from
@@ -129,7 +129,7 @@ export const ConvTranspose = defineOp({
     const outSpatial =
       geometry === undefined
         ? null
-        : transposedOutputDims(spatial, geometry, ctx.opset, (detail) => ctx.fail(`${detail}; ${describe}`));
+        : transposedOutputDims(spatial, geometry, (detail) => ctx.fail(`${detail}; ${describe}`));
     return [{ dtype: x.dtype, shape: outSpatial === null ? null : [batch, outChannels, ...outSpatial] }];
   },
   run(ctx) {
@@ -150,7 +150,7 @@ export const ConvTranspose = defineOp({
       ctx.fail(`B must have shape [${outChannels}] (W.shape[1] * group), got [${b.dims.join(', ')}]; ${describe}`);
     const geometry = transposedAttrs(ctx.attrs, weightSpatial, ctx.fail);
     if (geometry === undefined) return ctx.fail(`cannot determine the kernel shape; ${describe}`);
-    const axes = resolveTransposed(spatial, geometry, ctx.opset, (detail) => ctx.fail(`${detail}; ${describe}`));
+    const axes = resolveTransposed(spatial, geometry, (detail) => ctx.fail(`${detail}; ${describe}`));
     const xData = floatData(x, ctx.fail);
     const wData = floatData(w, ctx.fail);
     const bias = b === null ? null : floatData(b, ctx.fail);

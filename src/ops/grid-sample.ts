@@ -17,6 +17,10 @@
  * cubic mixes floor(x)-1 .. floor(x)+2 with Keys' weights (a = -0.75). N-D interpolation is the tensor product of
  * the per-axis weights; a tap index outside the input reads 0 (zeros), the clamped index (border) or the
  * reflected index (reflection). Computed in float64; integer X is cast back at the end (interpolation.ts).
+ * In cubic mode the border/reflection rule above moves only the taps, not the coordinate: that is PyTorch's
+ * bicubic grid_sample (which the op mirrors) and onnxruntime's kernel. The ONNX reference evaluator moves the
+ * coordinate first in cubic mode too, which gives other values next to the border; no conformance case covers it.
+ * (For nearest and linear both readings agree.)
  */
 import { formatShape, type Dim } from '../ir/dim.js';
 import { ALL_TYPES, DataType, FLOAT_TYPES } from '../ir/dtype.js';
@@ -81,7 +85,8 @@ function axisTaps(
   const [lo, hi] = align ? [0, size - 1] : [-0.5, size - 0.5];
   let x = align ? ((v + 1) / 2) * (size - 1) : ((v + 1) * size - 1) / 2;
   if (mode === 'nearest') x = roundHalfEven(x);
-  if (x < lo || x > hi) {
+  // Cubic mode pads each tap on its own and leaves the coordinate where it is (see the module comment).
+  if (mode !== 'cubic' && (x < lo || x > hi)) {
     if (padding === 'border') x = Math.min(Math.max(x, 0), size - 1);
     else if (padding === 'reflection') x = reflect(x, lo, hi);
   }

@@ -7,10 +7,13 @@
  *   auto_pad VALID:                                      out = full, no padding
  *   auto_pad SAME_UPPER / SAME_LOWER:                    out = a * s   (then as for an explicit output_shape)
  *   output_shape given:                                  out = output_shape[i]; total = full - out, split as
- *     opset >= 11: SAME_UPPER  pb = floor(total / 2), pe = total - pb       (the odd one at the end)
- *                  otherwise   pe = floor(total / 2), pb = total - pe       (the odd one at the beginning)
- *     opset 1:     the other way round (the ConvTranspose-1 text: `If (auto_pads != SAME_UPPER): pads[start_i] =
- *                  total_padding[i]/2`), i.e. SAME_UPPER puts the odd one at the beginning.
+ *     SAME_UPPER: pb = floor(total / 2), pe = total - pb    (the odd one at the end)
+ *     otherwise:  pe = floor(total / 2), pb = total - pe    (the odd one at the beginning)
+ *   at every opset: ConvTranspose-1's text tested `auto_pads != SAME_UPPER`, contradicting its own auto_pad
+ *   description; the ONNX maintainers called it a typo (onnx/onnx#1609, fixed in the opset-11 text), and
+ *   onnxruntime splits as above at every opset too.
+ *   SAME follows the spec text `out = a * s` even where the kernel span is smaller than the stride (negative
+ *   padding); onnxruntime and ONNX's shape inference never pad negatively and give `s * (a - 1) + span` there.
  *   A negative total (an output larger than `full`) gives negative pads: the extra output positions receive no
  *   input contribution (only the bias).
  * Input position `j` and kernel tap `t` contribute to output position `o = j*s + t*d - pb` when `0 <= o < out`.
@@ -103,11 +106,10 @@ function axisParams(attrs: TransposedAttrs, rank: number, fail: (detail: string)
   }));
 }
 
-/** The begin pad of a generated `total` padding (see the header for the per-opset split). */
-function generatedPadBegin(total: number, autoPad: TransposedAttrs['autoPad'], opset: number): number {
+/** The begin pad of a generated `total` padding (see the header for the split). */
+function generatedPadBegin(total: number, autoPad: TransposedAttrs['autoPad']): number {
   const half = Math.floor(total / 2);
-  const upperGetsSmallBegin = opset >= 11;
-  return (autoPad === 'SAME_UPPER') === upperGetsSmallBegin ? half : total - half;
+  return autoPad === 'SAME_UPPER' ? half : total - half;
 }
 
 /** The begin pad and output size of one axis of concrete input size `inSize`. */
@@ -116,7 +118,6 @@ function resolveAxis(
   p: AxisParams,
   axis: number,
   attrs: TransposedAttrs,
-  opset: number,
   fail: (detail: string) => never,
 ): { padBegin: number; outSize: number } {
   const span = p.dilation * (p.kernel - 1) + 1;
@@ -124,7 +125,7 @@ function resolveAxis(
   const same = attrs.autoPad === 'SAME_UPPER' || attrs.autoPad === 'SAME_LOWER';
   const requested = p.requested ?? (same ? inSize * p.stride : undefined);
   if (requested !== undefined)
-    return { padBegin: generatedPadBegin(full - requested, attrs.autoPad, opset), outSize: requested };
+    return { padBegin: generatedPadBegin(full - requested, attrs.autoPad), outSize: requested };
   const outSize = full - p.padBegin - p.padEnd;
   if (outSize < 0)
     fail(
@@ -138,14 +139,13 @@ function resolveAxis(
 export function resolveTransposed(
   spatial: readonly number[],
   attrs: TransposedAttrs,
-  opset: number,
   fail: (detail: string) => never,
 ): TransposedAxis[] {
   const params = axisParams(attrs, spatial.length, fail);
   return spatial.map((inSize, axis) => {
     const p = params[axis];
     if (p === undefined) return fail(`internal: no geometry for spatial axis ${axis}`);
-    const { padBegin, outSize } = resolveAxis(inSize, p, axis, attrs, opset, fail);
+    const { padBegin, outSize } = resolveAxis(inSize, p, axis, attrs, fail);
     return { inSize, kernel: p.kernel, stride: p.stride, dilation: p.dilation, padBegin, outSize };
   });
 }
@@ -157,7 +157,6 @@ export function resolveTransposed(
 export function transposedOutputDims(
   spatial: readonly Dim[],
   attrs: TransposedAttrs,
-  opset: number,
   fail: (detail: string) => never,
 ): Dim[] {
   const params = axisParams(attrs, spatial.length, fail);
@@ -165,7 +164,7 @@ export function transposedOutputDims(
     const p = params[axis];
     if (p === undefined) return fail(`internal: no geometry for spatial axis ${axis}`);
     if (p.requested !== undefined) return p.requested;
-    if (typeof inSize === 'number') return resolveAxis(inSize, p, axis, attrs, opset, fail).outSize;
+    if (typeof inSize === 'number') return resolveAxis(inSize, p, axis, attrs, fail).outSize;
     if (attrs.autoPad === 'SAME_UPPER' || attrs.autoPad === 'SAME_LOWER') return mulDim(inSize, p.stride);
     const span = p.dilation * (p.kernel - 1) + 1;
     return addDims(mulDim(inSize, p.stride), p.outputPadding + span - p.stride - p.padBegin - p.padEnd);
