@@ -12,10 +12,11 @@
  *   at every opset: ConvTranspose-1's text tested `auto_pads != SAME_UPPER`, contradicting its own auto_pad
  *   description; the ONNX maintainers called it a typo (onnx/onnx#1609, fixed in the opset-11 text), and
  *   onnxruntime splits as above at every opset too.
- *   SAME follows the spec text `out = a * s` even where the kernel span is smaller than the stride (negative
- *   padding); onnxruntime and ONNX's shape inference never pad negatively and give `s * (a - 1) + span` there.
- *   A negative total (an output larger than `full`) gives negative pads: the extra output positions receive no
- *   input contribution (only the bias).
+ *   SAME keeps the spec text's `out = a * s` even where the kernel span is smaller than the stride (a negative
+ *   total, below); onnxruntime and ONNX's own shape inference give `s * (a - 1) + span` there instead.
+ *   A negative total (an output larger than `full`) cuts nothing: pb = 0 and the extra output positions, at the
+ *   end, receive no input contribution (only the bias). That is onnxruntime's rule (it never pads negatively) and
+ *   what test_convtranspose_output_shape expects (total -1); the spec's formula is silent on negative totals.
  * Input position `j` and kernel tap `t` contribute to output position `o = j*s + t*d - pb` when `0 <= o < out`.
  */
 import { addDims, mulDim, type Dim } from '../../ir/dim.js';
@@ -106,8 +107,9 @@ function axisParams(attrs: TransposedAttrs, rank: number, fail: (detail: string)
   }));
 }
 
-/** The begin pad of a generated `total` padding (see the header for the split). */
+/** The begin pad of a generated `total` padding (see the header for the split; none for a negative total). */
 function generatedPadBegin(total: number, autoPad: TransposedAttrs['autoPad']): number {
+  if (total <= 0) return 0;
   const half = Math.floor(total / 2);
   return autoPad === 'SAME_UPPER' ? half : total - half;
 }
