@@ -68,15 +68,15 @@ export const GroupNormalization = defineOp({
     if (x.dims.length < 2) ctx.fail(`X must have rank >= 2 (N, C, ...), got ${x.describe()}`);
     const [batch = 1, channels = 1, ...spatial] = x.dims;
     if (channels % groups !== 0)
-      ctx.fail(`the channels of X ${x.describe()} (C=${channels}) must be divisible by num_groups=${groups}`);
+      ctx.fail(`the channels of X ${formatShape(x.dims)} (C=${channels}) must be divisible by num_groups=${groups}`);
     const perChannel = ctx.opset >= PER_CHANNEL_SINCE;
     const size = perChannel ? channels : groups;
     const [scale, bias] = AFFINE_INPUTS.map((name, i) => {
       const tensor = requireInput(ctx, i + 1);
       if (tensor.dims.length !== 1 || tensor.dims[0] !== size)
         ctx.fail(
-          `${name} must have shape [${size}] (${perChannel ? 'C' : 'num_groups'}) at opset ${ctx.opset} ` +
-            `for X ${x.describe()}, got ${tensor.describe()}`,
+          `${name} must have shape [${perChannel ? 'C' : 'num_groups'}] = [${size}] at opset ${ctx.opset} ` +
+            `for X ${formatShape(x.dims)}, got ${formatShape(tensor.dims)}`,
         );
       return floatData(tensor, ctx.fail);
     });
