@@ -22,7 +22,9 @@
  */
 import { formatShape, type Dim } from '../ir/dim.js';
 import { DataType } from '../ir/dtype.js';
-import { attr } from './core/attributes.js';
+import { OpError } from '../ir/errors.js';
+import { Attr } from '../ir/attribute.js';
+import { attr, type AttrSpec } from './core/attributes.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
 import { intsOf } from './shared/elementwise.js';
 import { elementTensor, floatData } from './shared/float.js';
@@ -30,6 +32,30 @@ import { POOL_TYPES } from './shared/pool-op.js';
 
 /** The opset that added coordinate_transformation_mode (before it, the behaviour is output_half_pixel). */
 const MODE_SINCE = 16;
+
+const COORDINATE_MODES = ['half_pixel', 'output_half_pixel'] as const;
+type CoordinateMode = (typeof COORDINATE_MODES)[number];
+
+/**
+ * coordinate_transformation_mode, whose absence means different things by opset: `output_half_pixel` before 16
+ * (RoiAlign-10's only behaviour), `half_pixel` from 16. Because no default holds at every opset, the value is
+ * always written out when serialised (an explicit attribute means the same at every opset that has it).
+ */
+const coordinateModeAttribute: AttrSpec<CoordinateMode, false> = {
+  onnxName: 'coordinate_transformation_mode',
+  required: false,
+  since: MODE_SINCE,
+  parse(attribute, context) {
+    if (attribute === undefined) return context.opset < MODE_SINCE ? 'output_half_pixel' : 'half_pixel';
+    const fail = (detail: string): never => {
+      throw new OpError(context.node, `attribute 'coordinate_transformation_mode' ${detail}`, 'E_ATTR');
+    };
+    if (attribute.kind !== 'string') return fail(`must be a string, got ${attribute.kind}`);
+    const value = COORDINATE_MODES.find((mode) => mode === attribute.value);
+    return value ?? fail(`must be one of ${COORDINATE_MODES.join(', ')}, got ${JSON.stringify(attribute.value)}`);
+  },
+  serialize: (value) => Attr.string(value),
+};
 
 /** One sampling point: four flat offsets inside a channel plane and their bilinear weights (all 0 outside). */
 interface Sample {
@@ -114,12 +140,7 @@ export const RoiAlign = defineOp({
   ],
   outputs: [{ name: 'Y', type: 'T1' }],
   attributes: {
-    coordinateTransformationMode: attr.enum(
-      'coordinate_transformation_mode',
-      ['half_pixel', 'output_half_pixel'] as const,
-      'half_pixel',
-      { since: MODE_SINCE },
-    ),
+    coordinateTransformationMode: coordinateModeAttribute,
     mode: attr.enum('mode', ['avg', 'max'] as const, 'avg'),
     outputHeight: attr.int('output_height', 1, { check: (v) => (v >= 1 ? undefined : `must be >= 1, got ${v}`) }),
     outputWidth: attr.int('output_width', 1, { check: (v) => (v >= 1 ? undefined : `must be >= 1, got ${v}`) }),
@@ -142,7 +163,7 @@ export const RoiAlign = defineOp({
     const count = checkShapes(x.dims, rois.dims, indices.dims, ctx.fail);
     const [images = 0, channels = 0, height = 0, width = 0] = x.dims;
     const { outputHeight, outputWidth, samplingRatio, mode } = ctx.attrs;
-    const halfPixel = ctx.opset >= MODE_SINCE && ctx.attrs.coordinateTransformationMode === 'half_pixel';
+    const halfPixel = ctx.attrs.coordinateTransformationMode === 'half_pixel';
     const scale = Math.fround(ctx.attrs.spatialScale);
     const input = floatData(x, ctx.fail);
     const boxes = floatData(rois, ctx.fail);
