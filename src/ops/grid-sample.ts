@@ -24,7 +24,9 @@
  */
 import { formatShape, type Dim } from '../ir/dim.js';
 import { ALL_TYPES, DataType, FLOAT_TYPES } from '../ir/dtype.js';
-import { attr } from './core/attributes.js';
+import { OpError } from '../ir/errors.js';
+import { Attr } from '../ir/attribute.js';
+import { attr, type AttrSpec } from './core/attributes.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
 import { addedAt } from './core/types.js';
 import { floatData } from './shared/float.js';
@@ -38,17 +40,37 @@ const MODES_20 = ['linear', 'nearest', 'cubic'] as const;
 type Mode = (typeof MODES_16)[number] | (typeof MODES_20)[number];
 type Padding = 'zeros' | 'border' | 'reflection';
 
-/** Refuses a mode name of the other opset range, naming both spellings. */
-function checkMode(mode: Mode, opset: number, fail: (detail: string) => never): 'linear' | 'nearest' | 'cubic' {
-  const names: readonly string[] = opset >= ND_SINCE ? MODES_20 : MODES_16;
-  const index = names.indexOf(mode);
-  if (index < 0)
-    fail(
-      `mode '${mode}' is not valid at opset ${opset}: GridSample-16 names the modes ${MODES_16.join(', ')}, ` +
-        `GridSample-20 and later ${MODES_20.join(', ')}`,
-    );
+/** The kernel's name for a mode of either spelling (same meaning in the same order). */
+function kernelMode(mode: Mode): (typeof MODES_20)[number] {
+  const index = Math.max((MODES_20 as readonly string[]).indexOf(mode), (MODES_16 as readonly string[]).indexOf(mode));
   return MODES_20[index] ?? 'linear';
 }
+
+/**
+ * The mode attribute, whose names depend on the opset: absent, it is the opset's linear mode; present, it must be
+ * one of that opset's names (GridSample-16: bilinear, nearest, bicubic; 20 and later: linear, nearest, cubic).
+ * The linear mode is the default of both, so it is left out when serialised.
+ */
+const modeAttribute: AttrSpec<Mode, false> = {
+  onnxName: 'mode',
+  required: false,
+  parse(attribute, context) {
+    const names: readonly Mode[] = context.opset >= ND_SINCE ? MODES_20 : MODES_16;
+    if (attribute === undefined) return names[0] ?? 'linear';
+    const fail = (detail: string): never => {
+      throw new OpError(context.node, `attribute 'mode' ${detail}`, 'E_ATTR');
+    };
+    if (attribute.kind !== 'string') return fail(`must be a string, got ${attribute.kind}`);
+    return (
+      names.find((name) => name === attribute.value) ??
+      fail(
+        `${JSON.stringify(attribute.value)} is not valid at opset ${context.opset}: GridSample-16 names the modes ` +
+          `${MODES_16.join(', ')}, GridSample-20 and later ${MODES_20.join(', ')}`,
+      )
+    );
+  },
+  serialize: (value) => (kernelMode(value) === 'linear' ? undefined : Attr.string(value)),
+};
 
 /** Reflects x at lo and hi until it lies in [lo, hi] (an empty range maps everything to lo). */
 function reflect(x: number, lo: number, hi: number): number {
@@ -137,9 +159,7 @@ export const GridSample = defineOp({
     alignCorners: attr.int('align_corners', 0, {
       check: (v) => (v === 0 || v === 1 ? undefined : `must be 0 or 1, got ${v}`),
     }),
-    // One attribute for both spellings; the opset decides which are valid (checkMode). The default `linear` is
-    // GridSample-16's `bilinear`.
-    mode: attr.enum('mode', [...MODES_20, 'bilinear', 'bicubic'] as const, 'linear'),
+    mode: modeAttribute,
     paddingMode: attr.enum('padding_mode', ['zeros', 'border', 'reflection'] as const, 'zeros'),
   },
   types: {
@@ -149,7 +169,6 @@ export const GridSample = defineOp({
   infer(ctx) {
     const x = requireType(ctx, 0);
     const grid = requireType(ctx, 1).shape;
-    if (ctx.attrs.mode !== 'linear') checkMode(ctx.attrs.mode, ctx.opset, ctx.fail);
     if (x.shape === null || grid === null) return [{ dtype: x.dtype, shape: null }];
     const spatial = checkShapes(x.shape, grid, ctx.opset, ctx.fail);
     return [{ dtype: x.dtype, shape: [x.shape[0] ?? 0, x.shape[1] ?? 0, ...spatial] }];
@@ -157,7 +176,7 @@ export const GridSample = defineOp({
   run(ctx) {
     const x = requireInput(ctx, 0);
     const grid = requireInput(ctx, 1);
-    const mode = ctx.attrs.mode === 'linear' ? 'linear' : checkMode(ctx.attrs.mode, ctx.opset, ctx.fail);
+    const mode = kernelMode(ctx.attrs.mode);
     const outSpatial = checkShapes(x.dims, grid.dims, ctx.opset, ctx.fail);
     const [batch = 0, channels = 0, ...inSpatial] = x.dims;
     const rank = inSpatial.length;

@@ -70,11 +70,14 @@ describe('GridSample', () => {
     );
   });
 
-  it('takes the opset-16 mode names at 16 and refuses them from 20', () => {
+  it('takes the opset-16 mode names at 16 only, and the opset-20 names from 20 only', () => {
     const y = runRaw('GridSample', 16, [x4, row(-0.5)], { mode: Attr.string('bicubic') });
     expect(y[0]?.dims).toEqual([1, 1, 1, 1]);
+    expect(() => runRaw('GridSample', 16, [x4, row(0)], { mode: Attr.string('linear') })).toThrow(
+      /attribute 'mode' "linear" is not valid at opset 16/,
+    );
     expect(() => runRaw('GridSample', 20, [x4, row(0)], { mode: Attr.string('bilinear') })).toThrow(
-      /mode 'bilinear' is not valid at opset 20: GridSample-16 names the modes bilinear, nearest, bicubic/,
+      /attribute 'mode' "bilinear" is not valid at opset 20: GridSample-16 names the modes bilinear, nearest, bicubic/,
     );
   });
 
