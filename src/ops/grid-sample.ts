@@ -106,6 +106,8 @@ function axisTaps(
 ): AxisTaps {
   const [lo, hi] = align ? [0, size - 1] : [-0.5, size - 0.5];
   let x = align ? ((v + 1) / 2) * (size - 1) : ((v + 1) * size - 1) / 2;
+  // A NaN coordinate samples NaN in every mode (integer outputs then cast it to 0).
+  if (Number.isNaN(x)) return { indices: [0], weights: [Number.NaN] };
   if (mode === 'nearest') x = roundHalfEven(x);
   // Cubic mode pads each tap on its own and leaves the coordinate where it is (see the module comment).
   if (mode !== 'cubic' && (x < lo || x > hi)) {
@@ -121,7 +123,6 @@ function axisTaps(
   if (mode === 'nearest') return { indices: [pad(Math.trunc(x))], weights: [1] };
   const base = Math.floor(x);
   const t = x - base;
-  if (Number.isNaN(x)) return { indices: [0], weights: [Number.NaN] };
   if (mode === 'linear') return { indices: [pad(base), pad(base + 1)], weights: [1 - t, t] };
   return { indices: [-1, 0, 1, 2].map((k) => pad(base + k)), weights: cubicWeights(t) };
 }

@@ -1,9 +1,10 @@
 /**
  * NonMaxSuppression (opsets 10, 11): greedy per-class selection of boxes. For every batch b and class k, the boxes
  * whose score is above score_threshold (when given; strictly above) are visited by descending score (ties: lower
- * box index first); a box is selected unless its IoU with an already selected box of that class is strictly
- * greater than iou_threshold; at most max_output_boxes_per_class are selected per class (0, the default, selects
- * none). The output lists `[b, k, box]` triples, batches then classes in order, each class in selection order.
+ * box index first; NaN ranks last); a box is selected unless its IoU with an already selected box of that class
+ * is strictly greater than iou_threshold; at most max_output_boxes_per_class are selected per class (0, the
+ * default, selects none). The output lists `[b, k, box]` triples, batches then classes in order, each class in
+ * selection order.
  * 11 stated that boxes may give any two diagonal corners (flipped coordinates), which this kernel accepts at both.
  * Spec: https://onnx.ai/onnx/operators/onnx__NonMaxSuppression.html
  *
@@ -84,7 +85,12 @@ function select(sel: Selection): number[] {
         const score = sel.scores[base + box] ?? 0;
         if (sel.scoreThreshold === undefined || score > sel.scoreThreshold) candidates.push(box);
       }
-      candidates.sort((i, j) => (sel.scores[base + j] ?? 0) - (sel.scores[base + i] ?? 0) || i - j);
+      // Descending score (a NaN score ranks below every number), ties by ascending index.
+      const rank = (box: number): number => {
+        const score = sel.scores[base + box] ?? 0;
+        return Number.isNaN(score) ? -Infinity : score;
+      };
+      candidates.sort((i, j) => rank(j) - rank(i) || i - j);
       const kept: Extent[] = [];
       for (const box of candidates) {
         if (kept.length >= sel.maxPerClass) break;
