@@ -53,6 +53,12 @@ describe('NonMaxSuppression', () => {
     expect(triples(y)).toEqual(['0:0:1', '0:0:0', '0:1:2', '0:1:1']);
   });
 
+  it('ranks a NaN score below every number', () => {
+    const withNaN = Tensor.float32([1, 1, 3], [Number.NaN, 0.1, 0.2]);
+    const y = runOp1(NonMaxSuppression, [feed(boxes), feed(withNaN), constant(limit(3)), constant(scalar(1))], {});
+    expect(triples(y)).toEqual(['0:0:2', '0:0:1', '0:0:0']);
+  });
+
   it('reads [x_center, y_center, width, height] with center_point_box 1', () => {
     // The same boxes as above in centre form: IoU 3/5 between the first two.
     const centred = Tensor.float32([1, 3, 4], [0.5, 2, 1, 4, 0.5, 3, 1, 4, 10.5, 10.5, 1, 1]);

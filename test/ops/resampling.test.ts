@@ -60,6 +60,25 @@ describe('GridSample', () => {
     expect(values(y)).toEqual([1]);
   });
 
+  it('wraps an integer result that overshoots its type, as a cast does (int8 cubic: 140.39 -> 140 -> -116)', () => {
+    // align_corners 1, width 4: v = 0.5 -> x = 2.25; taps 1..4 (4 clamped to 3) read 0, 127, 127, 127 with Keys
+    // weights -0.10546875, 0.87890625, 0.26171875, -0.03515625: 127 * 1.10546875 = 140.39453125.
+    const int8 = new Tensor(DataType.INT8, [1, 1, 1, 4], Int8Array.from([0, 0, 127, 127]));
+    const attrs = { alignCorners: 1, mode: 'cubic', paddingMode: 'border' } as const;
+    expect(values(runOp1(GridSample, [feed(int8), constant(row(0.5))], attrs, { opset: 20 }))).toEqual([-116]);
+    const floats = Tensor.float32([1, 1, 1, 4], [0, 0, 127, 127]);
+    expect(values(runOp1(GridSample, [feed(floats), constant(row(0.5))], attrs, { opset: 20 }))).toEqual([
+      140.39453125,
+    ]);
+  });
+
+  it('samples NaN at a NaN coordinate in every mode', () => {
+    for (const mode of ['linear', 'nearest', 'cubic'] as const) {
+      const y = runOp1(GridSample, [feed(x3), constant(row(Number.NaN))], { mode }, { opset: 20 });
+      expect(Number.isNaN(values(y)[0])).toBe(true);
+    }
+  });
+
   it('samples 3-D input from opset 20 and refuses it at 16', () => {
     const volume = Tensor.float32([1, 1, 2, 2, 2], [0, 1, 2, 3, 4, 5, 6, 7]);
     // (x, y, z) = (1, -1, 1) with align_corners 1: the voxel (z=1, y=0, x=1) = 5.
