@@ -190,7 +190,6 @@ describe('pass list and sppkit transform', () => {
       'fold-constants',
       'fold-bn',
       'spp-to-sppf',
-      'separable-pool',
       'dce',
     ]);
     expect(() => parsePassList('nope')).toThrow(/unknown pass 'nope'/);
