@@ -148,25 +148,28 @@ export function readSettings(form: HTMLFormElement): Settings {
   const data = new FormData(form);
   const block = textOf(data, 'block');
   const used = new Set<string>(fieldsOf(block));
-  // A field the block does not read is hidden and left out, so the block's own default applies.
-  const when = <T>(field: BlockField, value: T | undefined): T | undefined => (used.has(field) ? value : undefined);
+  // A field the block does not read is hidden, neither read nor passed on, so the block's own default applies.
+  const when = <T>(field: BlockField, read: () => T | undefined): T | undefined =>
+    used.has(field) ? read() : undefined;
   const checked = (name: string): boolean => data.get(name) === 'on';
-  const outChannels = when('outChannels', intField(data, 'outChannels', 'out channels', 1, 4096));
-  const levels = when('levels', listField(data, 'levels', 'levels'));
-  const pool = when('pool', data.get('pool') === 'avg' ? 'avg' : 'max');
-  const kernels = when('kernels', listField(data, 'kernels', 'kernels'));
-  const stride = when('stride', intField(data, 'stride', 'stride', 1, 64));
-  const pad = when('pad', intField(data, 'pad', 'pad', 0, 64));
+  const outChannels = when('outChannels', () => intField(data, 'outChannels', 'out channels', 1, 4096));
+  const levels = when('levels', () => listField(data, 'levels', 'levels'));
+  const pool = when('pool', () => (data.get('pool') === 'avg' ? 'avg' : 'max'));
+  const kernels = when('kernels', () => listField(data, 'kernels', 'kernels'));
+  const stride = when('stride', () => intField(data, 'stride', 'stride', 1, 64));
+  const pad = when('pad', () => intField(data, 'pad', 'pad', 0, 64));
+  const flag = (field: BlockField): boolean => when(field, () => checked(field)) === true;
+  // In the order `sppkit build` writes them, so the model's doc string (which lists them) is the CLI's too.
   const options: BlockOptions = {
-    ...(outChannels === undefined ? {} : { outChannels }),
     ...(levels === undefined ? {} : { levels }),
     ...(pool === undefined ? {} : { pool }),
     ...(kernels === undefined ? {} : { kernels }),
+    ...(outChannels === undefined ? {} : { outChannels }),
+    ...(flag('keepBn') ? { keepBn: true } : {}),
     ...(stride === undefined ? {} : { stride }),
     ...(pad === undefined ? {} : { pad }),
-    ...(when('ceilMode', checked('ceilMode')) === true ? { ceilMode: true } : {}),
-    ...(when('countIncludePad', checked('countIncludePad')) === true ? { countIncludePad: true } : {}),
-    ...(when('keepBn', checked('keepBn')) === true ? { keepBn: true } : {}),
+    ...(flag('ceilMode') ? { ceilMode: true } : {}),
+    ...(flag('countIncludePad') ? { countIncludePad: true } : {}),
   };
   return {
     block,

@@ -135,7 +135,7 @@ export class BuildView {
     showFieldsOf(this.form, block);
     const problem = element('#build-error', HTMLDivElement);
     const downloadButton = element('#download-model', HTMLButtonElement);
-    let settings: Settings;
+    let settings: Settings | undefined;
     try {
       settings = readSettings(this.form);
       const model = buildBlockModel(settings);
@@ -150,7 +150,12 @@ export class BuildView {
       downloadButton.disabled = true;
       element('#run', HTMLButtonElement).disabled = true;
       this.graph.showMessage('No graph: the settings above do not build (see the message).');
-      this.drawPyramid(block, undefined);
+      if (!this.running)
+        element('#rows', HTMLTableSectionElement).replaceChildren(
+          h('tr', { children: [h('td', { class: 'empty', text: 'Nothing to run.', attrs: { colspan: '7' } })] }),
+        );
+      // The windows still have a picture when the settings parse: it shows why a size is refused, level by level.
+      this.drawPyramid(block, settings);
       return;
     }
     problem.hidden = true;
@@ -187,7 +192,7 @@ export class BuildView {
       return;
     }
     if (settings === undefined) {
-      this.pyramid.showMessage('No picture: the settings above do not build.');
+      this.pyramid.showMessage('No picture: the settings above do not parse (see the message).');
       return;
     }
     try {
