@@ -228,7 +228,9 @@ export class BuildView {
           status: 'pass',
           firstRunMs: referenceMs,
           maxAbsDiff: 0,
-          detail: `the oracle; others must match it ${exact ? 'exactly (max and data movement only)' : `within ${atol}`}`,
+          detail: exact
+            ? 'the oracle; others must match it exactly (max and data movement only)'
+            : `the oracle; others must match it within ${atol}`,
         },
       ];
       const show = (): void => this.show(results);

@@ -38,7 +38,8 @@ export function renderSummary(summary: ModelSummary): HTMLElement[] {
         ...fact('IR / opsets', `IR ${summary.irVersion} · ${opsets}`),
         ...fact(
           'size',
-          `${summary.nodeCount} nodes · ${summary.initializerCount} initializers (${summary.parameterCount.toLocaleString('en')} values)`,
+          `${summary.nodeCount} nodes · ${summary.initializerCount} initializers ` +
+            `(${summary.parameterCount.toLocaleString('en')} values)`,
         ),
       ],
     }),

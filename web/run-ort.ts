@@ -20,9 +20,10 @@ export interface RuntimeResult {
   readonly detail: string;
 }
 
-/** The runtimes the page offers. */
-export const WEBGPU = 'onnxruntime-web WebGPU EP';
-export const WASM = 'onnxruntime-web wasm EP';
+/** The WebGPU runtime's name in the results. */
+const WEBGPU = 'onnxruntime-web WebGPU EP';
+/** The wasm runtime's name in the results. */
+const WASM = 'onnxruntime-web wasm EP';
 
 /** Points onnxruntime-web at its wasm files on this server. */
 export function configureOrt(): void {

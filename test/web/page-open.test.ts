@@ -162,6 +162,15 @@ describe.runIf(ready)('the Open tab', () => {
       expect(model.graph.nodes.some((node) => node.opType === 'Constant')).toBe(false);
       expect(await page.locator('#open-graph svg g.node.op').count()).toBe(236);
       expect(await page.locator('#summary').textContent()).toContain('236 nodes');
+      // Zoom: "+" scales the picture by 1.25 (its CSS width; the viewBox scales the drawing).
+      const width = (): Promise<number> =>
+        page
+          .locator('#open-graph svg')
+          .first()
+          .evaluate((svg) => svg.getBoundingClientRect().width);
+      const before = await width();
+      await page.locator('#open-graph .viewer-tools button[title="zoom in"]').click();
+      expect((await width()) / before).toBeCloseTo(1.25, 2);
       // Progress went through the worker's stages while the page kept running its timers.
       expect(Array.isArray(stages) ? stages.length : 0).toBeGreaterThanOrEqual(3);
       expect(maxGapMs).toBeLessThan(openMs / 2);
@@ -196,14 +205,25 @@ describe.runIf(ready)('the Open tab', () => {
     const node = graph.addNode({ opType: 'Frobnicate', inputs: [x], outputs: ['y'], name: 'frob' });
     graph.addOutput(...node.outputs);
     const unknown = path.join(dir, 'unknown-op.onnx');
-    writeFileSync(unknown, encodeModel(new Model(graph, 17)));
+    const bytes = encodeModel(new Model(graph, 17));
+    writeFileSync(unknown, bytes);
     const { code, err } = await cli('check', unknown);
     expect(code).toBe(1);
     const problems = err
       .filter((line) => line.startsWith(`${unknown}: `))
       .map((line) => line.slice(unknown.length + 2));
     expect(problems).toContain("Frobnicate node 'frob': op 'Frobnicate' is unknown to sppkit");
-    expect(await openFile(page, unknown)).toBe('opened');
+    // This one arrives by drag and drop, onto the Build tab: the page switches to Open and opens it.
+    await page.goto(`${harness.app.url}?webgpu=0&wasm=0#build`);
+    const dataTransfer = await page.evaluateHandle((data: number[]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'unknown-op.onnx'));
+      return transfer;
+    }, Array.from(bytes));
+    await page.dispatchEvent('body', 'dragover', { dataTransfer });
+    await page.dispatchEvent('body', 'drop', { dataTransfer });
+    await page.waitForSelector('body[data-open-state="opened"]', { timeout: OPEN_TIMEOUT });
+    expect(await page.getAttribute('body', 'data-tab')).toBe('open');
     expect(await page.locator('#check ul.problems li').allTextContents()).toEqual(problems);
     expect(await page.locator('#open-graph svg g.node.op').count()).toBe(1);
     await screenshot(page, 'web-open-unknown-op');

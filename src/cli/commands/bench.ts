@@ -25,7 +25,7 @@ const BENCHES: Readonly<Record<string, string>> = {
 };
 
 /** `sppkit bench --help`. */
-export const BENCH_HELP = `usage: sppkit bench <name>... [--json report.json] [--svg [FILE.svg|DIR/]] [-- options for the benchmark]
+export const BENCH_HELP = `usage: sppkit bench <name>... [--json report.json] [--svg [FILE.svg|DIR/]] [-- bench options]
        sppkit bench [<name>...] --from report.json --svg [FILE.svg|DIR/]
   runs benchmarks from a source checkout; each prints figures and ratios side by side in one process, and one
   line per goal: GOAL <name>: <value> (target <target>) PASS|MISS
@@ -110,7 +110,8 @@ function reportFrom(path: string, names: readonly string[]): BenchReport {
   const missing = names.filter((name) => !report.benches.some((b) => b.name === name));
   if (missing.length > 0)
     throw new UsageError(
-      `bench --from: ${path} has no bench ${missing.join(', ')} (it has ${report.benches.map((b) => b.name).join(', ')})`,
+      `bench --from: ${path} has no bench ${missing.join(', ')} ` +
+        `(it has ${report.benches.map((b) => b.name).join(', ')})`,
     );
   return { ...report, benches: report.benches.filter((b) => names.includes(b.name)) };
 }
