@@ -42,8 +42,11 @@ const MAX_LABEL_GROUP_PX = 170;
 
 /** Options for a chart: wide enough groups for their labels, and a log axis for values spanning decades. */
 function optionsFor(data: BarChartData, log: 'auto' | 'always'): BarChartOptions {
-  const longest = Math.max(...data.groups.map((g) => g.label.length));
-  const minGroupWidth = Math.min(MAX_LABEL_GROUP_PX, Math.ceil(longest / LABEL_LINES + 2) * LABEL_CHAR_PX);
+  // Wide enough for the label in LABEL_LINES lines, and for its longest word on one line.
+  const columns = Math.max(
+    ...data.groups.map((g) => Math.max(g.label.length / LABEL_LINES, ...g.label.split(' ').map((w) => w.length))),
+  );
+  const minGroupWidth = Math.min(MAX_LABEL_GROUP_PX, Math.ceil(columns + 2) * LABEL_CHAR_PX);
   const values = data.groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v): v is number => v !== null);
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
   const span = positive.length === 0 ? 1 : Math.max(...positive) / Math.min(...positive);
@@ -206,7 +209,10 @@ function ioCharts(bench: ReportBench, note: string): BenchChart[] {
     );
   const memory = prefixedFigures(bench, 'peak over baseline: ', (rest) => {
     const python = rest.startsWith('Python ');
-    return { group: rest.replace(/^(Python|sppkit) /, ''), series: python ? 'Python onnx' : 'sppkit' };
+    const operation = rest.replace(/^(Python|sppkit) /, '');
+    // Python's parse+serialize is the peer of sppkit's decode+encode (bytes in memory, no files).
+    const group = operation === 'parse+serialize' || operation === 'decode+encode' ? 'decode+encode' : operation;
+    return { group, series: python ? 'Python onnx' : 'sppkit' };
   });
   const memoryGoal = bench.goals.find((goal) => goal.name.startsWith('io-memory'));
   if (memory.length > 0)
