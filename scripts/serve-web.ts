@@ -1,8 +1,8 @@
 /**
  * `npm run web`: bundles the browser app once at start with esbuild — web/main.ts (the page) and web/worker.ts (its
  * model worker), each with sppkit's browser-safe package root — and serves them as static files on 127.0.0.1,
- * with web/index.html, web/style.css and onnxruntime-web's `.mjs`/`.wasm` files at /ort/. Nothing is computed on
- * the server: every request is a file.
+ * with web/index.html, its style sheets (style.css, open.css) and onnxruntime-web's `.mjs`/`.wasm` files at /ort/.
+ * Nothing is computed on the server: every request is a file.
  *
  * The app imports the package root, `sppkit`, like any user; the bundles resolve that name to src/index.ts
  * (browser-safe), so the page always runs the working tree's code without a build of dist/.
@@ -77,7 +77,8 @@ export async function startWebApp(port = DEFAULT_PORT): Promise<WebApp> {
   const server = await startStaticServer(port);
   const file = (name: string): Buffer => readFileSync(path.join(repoRoot, 'web', name));
   server.set('/', { kind: 'bytes', type: 'text/html; charset=utf-8', body: file('index.html') });
-  server.set('/style.css', { kind: 'bytes', type: 'text/css; charset=utf-8', body: file('style.css') });
+  for (const sheet of ['style.css', 'open.css'])
+    server.set(`/${sheet}`, { kind: 'bytes', type: 'text/css; charset=utf-8', body: file(sheet) });
   const javascript = 'text/javascript; charset=utf-8';
   server.set('/main.js', { kind: 'bytes', type: javascript, body: bundles.main });
   server.set('/worker.js', { kind: 'bytes', type: javascript, body: bundles.worker });
