@@ -13,7 +13,8 @@ import { parse, str, UsageError } from '../args.js';
 import { loadModel as readModelFile, saveModel as writeModelFile } from '../../export/io-node.js';
 
 /** `sppkit transform --help`. */
-export const TRANSFORM_HELP = `usage: sppkit transform <in.onnx> -o <out.onnx> --passes a,b,c [--trace-size HxW] [--explain] [--json]
+export const TRANSFORM_HELP = `usage: sppkit transform <in.onnx> -o <out.onnx> --passes a,b,c [--trace-size HxW]
+                        [--explain] [--json]
   runs the passes in order and writes the transformed model
   --passes LIST     comma-separated pass names; 'default' = ${DEFAULT_PASSES.join(',')}
   --trace-size HxW  the input size the model was exported (traced) at: adaptive-spp-dynamic needs it to rewrite

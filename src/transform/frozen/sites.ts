@@ -45,7 +45,10 @@ export function traceBindings(model: Model, trace: TraceSize | undefined): Map<s
       if (size === undefined || dim === undefined) continue;
       if (typeof dim === 'number') {
         if (dim !== size)
-          return `input '${input.name}' is ${formatShape(shape)}, which does not fit the trace size ${trace?.height}x${trace?.width}`;
+          return (
+            `input '${input.name}' is ${formatShape(shape)}, which does not fit the trace size ` +
+            `${trace?.height}x${trace?.width}`
+          );
         continue;
       }
       const name = dim.name;
