@@ -162,6 +162,39 @@ describe.skipIf(!present)('frozen adaptive pooling in dynamo dynamic exports', (
   });
 });
 
+describe('a head of MaxPool/GlobalMaxPool levels on a dynamic input (the torch.onnx form, frozen)', () => {
+  const model = (): Model => {
+    const b = new GraphBuilder({ opset: 17 });
+    const x = b.input('x', DataType.FLOAT, [1, 2, 'H', 'W']);
+    const levels = [
+      b.maxPool(x, { kernelShape: [4, 4], strides: [4, 4] }, { name: 'pool4' }),
+      b.maxPool(x, { kernelShape: [8, 8], strides: [8, 8] }, { name: 'pool2' }),
+      b.globalMaxPool(x, { name: 'pool1' }),
+    ];
+    const flat = levels.map((level, i) => b.flatten(level, { axis: 1 }, { name: `flat${i}` }));
+    b.output(b.concat(flat, { axis: 1 }, { name: 'cat' }), 'y');
+    return b.build();
+  };
+
+  it('is decided by frozen-spp-head alone: refused without a trace size, fired with one', async () => {
+    const refused = adaptiveSppDynamicPass.run(model());
+    expect(refused.events?.map((event) => `${event.rule} ${event.kind}`)).toEqual(['frozen-spp-head refused']);
+    const fixed = model();
+    const result = createAdaptiveSppDynamicPass({ traceSize: { height: 16, width: 16 } }).run(fixed);
+    expect(result.events?.map((event) => `${event.rule} ${event.kind}`)).toEqual(['frozen-spp-head fired']);
+    for (const [h, w] of SIZES) {
+      const x = randomInput([1, 2, h, w], h * 5 + w);
+      await expectOutput(fixed, x, 'y', bruteForceAdaptiveSpp(x, [4, 2, 1], 'max'));
+    }
+  });
+
+  it('refuses a trace size whose levels do not tile it', () => {
+    const result = createAdaptiveSppDynamicPass({ traceSize: { height: 12, width: 12 } }).run(model());
+    expect(result.modified).toBe(false);
+    expect(result.events?.[0]?.detail).toMatch(/MaxPool node 'pool2': kernel 8x8 does not tile the 12x12 input/);
+  });
+});
+
 describe('a single adaptive pool (VGG AdaptiveAvgPool2d((7, 7))) exported for one size', () => {
   it('dynamo static export at a 6x6 map (uneven bins, masked sums): rewritten, right at every size', async () => {
     const { model, weight, bias } = dynamoAdaptiveAvgStatic(4, 6, 7, 10);

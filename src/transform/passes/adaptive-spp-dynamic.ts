@@ -30,7 +30,7 @@ import { constantOf, list } from '../rewrite/helpers.js';
 import type { Match } from '../rewrite/match.js';
 import { isMatchOf, PatternBuilder, type MatchedNode } from '../rewrite/pattern.js';
 import { poolWindow } from '../rewrite/pool-window.js';
-import { accept, refuse, type CheckResult, type RewriteRule, type RuleContext } from '../rewrite/rule.js';
+import { accept, refuse, skip, type CheckResult, type RewriteRule, type RuleContext } from '../rewrite/rule.js';
 import { describeFact } from '../rewrite/type-view.js';
 import { SppkitError } from '../../ir/errors.js';
 import type { Model } from '../../ir/graph.js';
@@ -147,7 +147,7 @@ function checkAdaptive(match: Match, context: RuleContext): CheckResult<Adaptive
   const [batch = 1, channels, height, width] = shape;
   if (typeof channels !== 'number') return refuse(`input '${x.name}' has a symbolic channel count`);
   if (typeof height !== 'number' || typeof width !== 'number')
-    return refuse(`input '${x.name}' already has dynamic H/W; a fixed-kernel pool on it is not an adaptive level`);
+    return skip(`input '${x.name}' has dynamic H/W: rule frozen-spp-head decides whether its pools were frozen`);
   const levels: number[] = [];
   const kinds = new Set<'max' | 'avg'>();
   for (const level of match.items(concat)) {
