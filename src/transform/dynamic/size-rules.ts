@@ -204,10 +204,12 @@ const concat: SizeRule = (ctx) => {
 
 const reshape: SizeRule = (ctx) => {
   const data = ctx.fact(0);
-  const shape = data?.shape;
-  if (data === undefined || shape === null || shape === undefined || !data.shapeSized) return undefined;
+  if (data === undefined || !data.shapeSized) return undefined;
   const target = ctx.opset >= 5 ? ctx.fact(1) : undefined;
   if (target !== undefined && target.contents !== 'const') return undefined;
+  const shape = data.shape;
+  if (shape === null)
+    return `${ctx.node.label()}: a literal target shape on ${describeInput(ctx, 0)}, whose rank is unknown`;
   const requested = target === undefined ? intsAttr(ctx.node, 'shape') : literal(target);
   if (requested === undefined)
     return (
