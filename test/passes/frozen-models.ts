@@ -177,3 +177,57 @@ export function linearHead(y: Tensor, weight: Tensor, bias?: Tensor): Tensor {
   });
   return Tensor.float32([1, classes], out);
 }
+
+/**
+ * A dynamic export whose pooling windows are computed from the *model input's* size, as dynamo may write them for
+ * an adaptive pool after a downsampling layer: x = MaxPool 2×2/2 of the input; per axis a = size(input)//2, window
+ * starts trunc(i·a/n), and the window length `a//n + 1` that was right at the trace size (uniform bins, as at 13 → 4),
+ * gathered with two Gathers and averaged by ReduceMean. Output [1, C, n, n].
+ */
+export function windowsFromInputSize(channels: number, n: number): Model {
+  const b = new GraphBuilder({ opset: 17 });
+  const input = b.input('input', DataType.FLOAT, [1, channels, 'H', 'W']);
+  const x = b.maxPool(input, { kernelShape: [2, 2], strides: [2, 2] }, { name: 'features' });
+  const scalar = (name: string, value: number): Value => b.constant(name, Tensor.int64([], [value]));
+  const windows = (axis: 2 | 3): Value => {
+    const size = b.div(b.squeeze(b.shapeOf(input, axis), [0]), scalar(`two${axis}`, 2), { name: `sym_size_${axis}` });
+    const order = b.constant(
+      `arange${axis}`,
+      Tensor.int64(
+        [n],
+        Array.from({ length: n }, (_, i) => i),
+      ),
+    );
+    const starts = b.div(b.mul(order, size), scalar(`n${axis}`, n), { name: `starts_${axis}` });
+    const length = b.add(b.div(size, scalar(`n_${axis}`, n)), scalar(`one${axis}`, 1), { name: `length_${axis}` });
+    const offsets = b.range(scalar(`zero${axis}`, 0), length, scalar(`step${axis}`, 1), { name: `window_${axis}` });
+    return b.add(b.unsqueeze(starts, [1]), offsets, { name: `index_${axis}` });
+  };
+  const rows = b.gather(x, windows(2), { axis: 2 }, { name: 'gather_rows' });
+  const both = b.gather(rows, windows(3), { axis: 4 }, { name: 'gather_cols' });
+  b.output(b.reduceMean(both, { axes: [3, 5], keepdims: 0 }, { name: 'mean' }), 'y');
+  return b.build();
+}
+
+/** MaxPool 2×2 stride 2 of NCHW x (floor mode), brute force. */
+export function bruteForceMaxPool2(x: Tensor): Tensor {
+  const [batch = 1, channels = 1, height = 1, width = 1] = x.dims;
+  const [h, w] = [Math.floor(height / 2), Math.floor(width / 2)];
+  const data = x.toNumbers();
+  const out: number[] = [];
+  for (let n = 0; n < batch; n += 1)
+    for (let c = 0; c < channels; c += 1)
+      for (let i = 0; i < h; i += 1)
+        for (let j = 0; j < w; j += 1) {
+          let best = -Infinity;
+          for (const [r, q] of [
+            [2 * i, 2 * j],
+            [2 * i, 2 * j + 1],
+            [2 * i + 1, 2 * j],
+            [2 * i + 1, 2 * j + 1],
+          ] as const)
+            best = Math.max(best, data[((n * channels + c) * height + r) * width + q] ?? NaN);
+          out.push(best);
+        }
+  return Tensor.float32([batch, channels, h, w], out);
+}

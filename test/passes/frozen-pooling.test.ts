@@ -24,9 +24,11 @@ import {
 import { parsePassList } from '../../src/transform/passes/registry.js';
 import {
   bruteForceAdaptivePool,
+  bruteForceMaxPool2,
   dynamoAdaptiveAsFixedPool,
   dynamoAdaptiveAvgStatic,
   linearHead,
+  windowsFromInputSize,
 } from './frozen-models.js';
 import { bruteForceAdaptiveSpp, haveDir, ortAvailable, randomInput, runOn, TORCH_EXPORT_DIR } from './helpers.js';
 
@@ -43,16 +45,17 @@ const AVERAGE = { atol: 1e-6, rtol: 1e-5 };
 
 const load = (stem: string): Model => loadModel(join(TORCH_EXPORT_DIR, `${stem}.onnx`));
 
-/** Runs `model` on every backend at x and checks output `name` against `want` (exact, or within `tolerance`). */
+/** Runs `model` on every backend (x fed as `input`); checks output `name` against `want` (exact, or to `tolerance`). */
 async function expectOutput(
   model: Model,
   x: Tensor,
   name: string,
   want: Tensor,
   tolerance?: { atol: number; rtol: number },
+  input = 'x',
 ): Promise<void> {
   for (const backend of backends) {
-    const got = await runOn(backend, model, new Map([['x', x]]));
+    const got = await runOn(backend, model, new Map([[input, x]]));
     if (typeof got === 'string') throw new Error(`${backend}: ${got}`);
     const y = got.get(name);
     const where = `${backend} at [${x.dims.join(', ')}]`;
@@ -241,6 +244,30 @@ describe('a single adaptive pool (VGG AdaptiveAvgPool2d((7, 7))) exported for on
         atol: 1e-5,
         rtol: 1e-4,
       });
+    }
+  });
+});
+
+describe("gathered windows computed from the model input's size, after a downsampling layer", () => {
+  it('are warned about at check time, refused without a trace size, and fixed with it at every size', async () => {
+    const sites = frozenPoolingSites(windowsFromInputSize(3, 4));
+    expect(sites.map((site) => site.kind)).toEqual(['adaptive-pool']);
+    expect(sites[0]?.message).toMatch(/ReduceMean node 'mean' .* from 'features_out' \[1, 3, floor\(\(H\)\/2\)/);
+    expect(sites[0]?.message).toMatch(/at 9x11, bin \(0, 1\) of channel 0 reads rows 0\.\.2 × columns 2\.\.4/);
+    const refused = adaptiveSppDynamicPass.run(windowsFromInputSize(3, 4));
+    expect(refused.events?.map((event) => `${event.rule} ${event.kind}`)).toEqual(['frozen-adaptive-pool refused']);
+    const model = windowsFromInputSize(3, 4);
+    const result = createAdaptiveSppDynamicPass({ traceSize: parseTraceSize('26x26') }).run(model);
+    expect(result.events?.map((event) => `${event.rule} ${event.kind}`)).toEqual(['frozen-adaptive-pool fired']);
+    for (const [h, w] of [
+      [26, 26],
+      [32, 32],
+      [34, 46],
+      [2, 2],
+      [6, 6],
+    ] as const) {
+      const x = randomInput([1, 3, h, w], h + 3 * w);
+      await expectOutput(model, x, 'y', bruteForceAdaptivePool(bruteForceMaxPool2(x), 4, 4, 'avg'), AVERAGE, 'input');
     }
   });
 });

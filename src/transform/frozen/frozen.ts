@@ -25,7 +25,7 @@ import {
   type Level,
   type LevelEnv,
 } from './levels.js';
-import { describeLevel, dynamicSpatial, isHead, readHead } from './sites.js';
+import { bindingsFor, describeLevel, dynamicSpatial, isHead, otherInputs, readHead } from './sites.js';
 
 /** A pooling site of a dynamic model that was frozen at the export's trace size. */
 export interface FrozenSite {
@@ -73,7 +73,8 @@ export function gatheredVerdict(level: Level & { kind: 'gather' }, env: LevelEnv
   let problem: string | undefined;
   for (const [h, w] of probeSizes(level.bins[0], level.bins[1])) {
     const dims = [batch, channels, h, w];
-    const probe = probeSite(env.model, level.x, dims, level.output);
+    const feeds = otherInputs(env.model, level.x, bindingsFor(env.model, env, level.x, dims));
+    const probe = probeSite(env.model, level.x, dims, level.output, feeds);
     if (!probe.ok) {
       problem ??= `at ${h}x${w} it fails: ${probe.reason}`;
       continue;

@@ -20,26 +20,24 @@ import type { ProbeResult } from './probe.js';
 /** Max or average pooling. */
 export type PoolKind = 'max' | 'avg';
 
-/** A pooling level found in a graph. `output` is [N, C, n, m] (or [N, C] for a global reduce without keepdims). */
+/** What every level has: its pooling kind, the NCHW value it pools, its result and the node computing that. */
+export interface LevelBase {
+  readonly pool: PoolKind;
+  readonly x: Value;
+  /** [N, C, n, m] (or [N, C] for a global reduce without keepdims). */
+  readonly output: Value;
+  readonly node: Node;
+}
+
+/** A pooling level found in a graph: a fixed window, a global pool, or gathered windows reduced to n×m. */
 export type Level =
-  | {
-      readonly kind: 'window';
-      readonly pool: PoolKind;
-      readonly x: Value;
-      readonly output: Value;
-      readonly node: Node;
-      readonly kernel: readonly [number, number];
-    }
-  | { readonly kind: 'global'; readonly pool: PoolKind; readonly x: Value; readonly output: Value; readonly node: Node }
-  | {
+  | (LevelBase & { readonly kind: 'window'; readonly kernel: readonly [number, number] })
+  | (LevelBase & { readonly kind: 'global' })
+  | (LevelBase & {
       readonly kind: 'gather';
-      readonly pool: PoolKind;
-      readonly x: Value;
-      readonly output: Value;
-      readonly node: Node;
       readonly nodes: readonly Node[];
       readonly bins: readonly [number, number];
-    };
+    });
 
 /** Why a value is not a level, and how much of one it looked like (0..1, for near-miss reports). */
 export interface Miss {

@@ -333,11 +333,11 @@ class Probe {
 }
 
 /** The nodes `target` depends on, down to (not above) `x`, in graph order; or the graph input they would need. */
-function siteNodes(model: Model, x: Value, target: Value): Node[] | string {
+function siteNodes(model: Model, x: Value, target: Value, feeds: ReadonlyMap<Value, Tensor>): Node[] | string {
   const needed = new Set<Node>();
   const stack = [target];
   for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
-    if (value === x || value.constValue !== null) continue;
+    if (value === x || value.constValue !== null || feeds.has(value)) continue;
     const producer = value.producer();
     if (producer === null) return `it reads graph input '${value.name}' besides '${x.name}'`;
     if (needed.has(producer)) continue;
@@ -347,12 +347,22 @@ function siteNodes(model: Model, x: Value, target: Value): Node[] | string {
   return model.graph.nodes.filter((node) => needed.has(node));
 }
 
-/** Probes the site from `x` (at `xDims`) to `target`. */
-export function probeSite(model: Model, x: Value, xDims: readonly number[], target: Value): ProbeResult {
-  const nodes = siteNodes(model, x, target);
+/**
+ * Probes the site from `x` (at `xDims`) to `target`. `feeds` gives other graph inputs the site reads (typically
+ * only their shape, when an exporter computed the window bounds from the model input's size rather than x's).
+ */
+export function probeSite(
+  model: Model,
+  x: Value,
+  xDims: readonly number[],
+  target: Value,
+  feeds: ReadonlyMap<Value, Tensor> = new Map(),
+): ProbeResult {
+  const nodes = siteNodes(model, x, target, feeds);
   if (typeof nodes === 'string') return { ok: false, reason: nodes };
   const size = sizeOf(xDims);
   const probe = new Probe(model, size);
+  for (const [input, tensor] of feeds) if (input !== x) probe.slots.set(input, { tensor });
   try {
     probe.slots.set(x, {
       probed: {

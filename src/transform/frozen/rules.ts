@@ -43,6 +43,7 @@ import {
   dynamicType,
   flattenProblem,
   isHead,
+  otherInputs,
   readHead,
   sizeAtTrace,
   traceBindings,
@@ -128,8 +129,9 @@ export function frozenSppHeadRule(options: AdaptiveRewriteOptions): RewriteRule<
           ),
         );
       const levels: number[] = [];
+      const feeds = otherInputs(context.model, x, bindings);
       for (const item of head.items) {
-        const bins = binsAt(item.level, env, xDims);
+        const bins = binsAt(item.level, env, xDims, feeds);
         if (typeof bins === 'string') return refuse(bins);
         if (bins.n !== bins.m)
           return refuse(`${item.level.node.label()} gives ${bins.n}x${bins.m} bins; sppAdaptive levels are n x n`);
@@ -197,7 +199,7 @@ export function frozenAdaptivePoolRule(options: AdaptiveRewriteOptions): Rewrite
         return refuse(traceHint(`${node.label()} pools '${level.x.name}' ${formatShape(type.shape)} adaptively`));
       }
       if (level.kind === 'gather') {
-        const probe = probeSite(context.model, level.x, xDims, output);
+        const probe = probeSite(context.model, level.x, xDims, output, otherInputs(context.model, level.x, bindings));
         if (!probe.ok) return skip(`${node.label()}: ${probe.reason}`);
         const found = matchAdaptive(probe, xDims, level.pool);
         const [h, w] = [xDims[2], xDims[3]];

@@ -8,6 +8,8 @@ import { formatShape, SymDim } from '../../ir/dim.js';
 import { ConfigError } from '../../ir/errors.js';
 import type { Model } from '../../ir/graph.js';
 import type { Node, TensorType, Value } from '../../ir/value.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { CrossCheckSkipped, probeFeeds } from '../dynamic/evaluate.js';
 import { constantOf } from '../rewrite/helpers.js';
 import { probeSite } from './probe.js';
 import { isLevel, matchAdaptive, readLevel, type Level, type LevelEnv, type Miss, type PoolKind } from './levels.js';
@@ -72,6 +74,50 @@ export function sizeAtTrace(x: Value, env: LevelEnv, bindings: ReadonlyMap<strin
   });
   return dims.every((d): d is number => d !== undefined) ? dims : undefined;
 }
+
+/**
+ * Tensors for the graph inputs other than `x` at `bindings` (a site may read the model input's shape), or none for
+ * an input that cannot be made (no type).
+ */
+export function otherInputs(model: Model, x: Value, bindings: ReadonlyMap<string, number>): Map<Value, Tensor> {
+  try {
+    const feeds = probeFeeds(model, bindings);
+    feeds.delete(x);
+    return feeds;
+  } catch (error) {
+    if (error instanceof CrossCheckSkipped) return new Map();
+    throw error;
+  }
+}
+
+/**
+ * Bindings of the model inputs' H/W names under which x's spatial dims are `xDims[2]`×`xDims[3]` (found by trying
+ * sizes up to MAX_SEARCHED_SIZE per axis), for probing an intermediate value at a chosen size.
+ */
+export function bindingsFor(model: Model, env: LevelEnv, x: Value, xDims: readonly number[]): Map<string, number> {
+  const bindings = new Map<string, number>();
+  const shape = env.typeOf(x)?.shape;
+  for (const axis of [2, 3] as const) {
+    const dim = shape?.[axis];
+    const wanted = xDims[axis];
+    if (dim === undefined || typeof dim === 'number' || wanted === undefined) continue;
+    const names = model.graph.inputs.flatMap((input) => {
+      const named = input.type?.shape?.[axis];
+      return named !== undefined && typeof named !== 'number' && named.name !== undefined ? [named.name] : [];
+    });
+    for (const name of names) {
+      for (let size = 1; size <= MAX_SEARCHED_SIZE; size += 1) {
+        if (dim.evaluate(new Map([...bindings, [name, size]])) !== wanted) continue;
+        bindings.set(name, size);
+        break;
+      }
+    }
+  }
+  return bindings;
+}
+
+/** The largest input size `bindingsFor` tries. */
+const MAX_SEARCHED_SIZE = 8192;
 
 /** True when x's H or W is symbolic (a dynamic model's pooling input). */
 export function dynamicSpatial(x: Value, env: LevelEnv): boolean {
@@ -172,7 +218,12 @@ export function flattenProblem(item: HeadItem, batch: number | undefined, featur
 }
 
 /** What a level is at a concrete size of x: its n×m bins and pool, or why it is not adaptive pooling there. */
-export function binsAt(level: Level, env: LevelEnv, xDims: readonly number[]): { n: number; m: number } | string {
+export function binsAt(
+  level: Level,
+  env: LevelEnv,
+  xDims: readonly number[],
+  feeds: ReadonlyMap<Value, Tensor> = new Map(),
+): { n: number; m: number } | string {
   const [, , h = 0, w = 0] = xDims;
   switch (level.kind) {
     case 'global':
@@ -187,7 +238,7 @@ export function binsAt(level: Level, env: LevelEnv, xDims: readonly number[]): {
       return { n: h / kh, m: w / kw };
     }
     case 'gather': {
-      const probe = probeSite(env.model, level.x, xDims, level.output);
+      const probe = probeSite(env.model, level.x, xDims, level.output, feeds);
       if (!probe.ok) return `${level.node.label()} at ${h}x${w}: ${probe.reason}`;
       const match = matchAdaptive(probe, xDims, level.pool);
       if (!match.exact)
