@@ -4,6 +4,7 @@
  * output comparison, and a model copy that shares tensors but not structure (to rehearse a rewrite before doing it).
  */
 import type { Attribute } from '../../ir/attribute.js';
+import type { Dim } from '../../ir/dim.js';
 import { DataType, isFloatType } from '../../ir/dtype.js';
 import { SppkitError } from '../../ir/errors.js';
 import { Graph, Model } from '../../ir/graph.js';
@@ -18,8 +19,49 @@ export class CrossCheckSkipped extends SppkitError {
   }
 }
 
-/** The largest model a pass cross-checks by evaluation: initializer and input elements, and nodes. */
-export const CROSS_CHECK_LIMITS = { initializerElements: 1 << 23, inputElements: 1 << 20, nodes: 4000 } as const;
+/**
+ * The largest model a pass cross-checks by evaluation: initializer and input elements, nodes, and multiply-adds
+ * (the reference kernels run some 2·10⁸ a second, so the cross-check stays within about a second).
+ */
+export const CROSS_CHECK_LIMITS = {
+  initializerElements: 1 << 23,
+  inputElements: 1 << 20,
+  nodes: 4000,
+  multiplyAdds: 3e8,
+} as const;
+
+/**
+ * The multiply-adds of one run at a concrete size, from each node's output shape (`shapeOf`, evaluated with
+ * `bindings`): output elements × the reduction length of Conv (Cin/group · kernel), Gemm and MatMul (K), one per
+ * element for everything else. Values whose shape cannot be told count nothing.
+ */
+export function estimatedMultiplyAdds(
+  model: Model,
+  shapeOf: (value: Value) => readonly Dim[] | null | undefined,
+  bindings: ReadonlyMap<string, number>,
+): number {
+  const concrete = (value: Value | null | undefined): number[] | undefined => {
+    const shape = value === null || value === undefined ? undefined : shapeOf(value);
+    if (shape === null || shape === undefined) return undefined;
+    const dims = shape.map((dim) => (typeof dim === 'number' ? dim : dim.evaluate(bindings)));
+    return dims.every((d): d is number => d !== undefined) ? dims : undefined;
+  };
+  let total = 0;
+  for (const node of model.graph.nodes) {
+    const out = concrete(node.outputs[0]);
+    if (out === undefined) continue;
+    let factor = 1;
+    if (node.opType === 'Conv' || node.opType === 'ConvTranspose')
+      factor = sizeOf(concrete(node.inputs[1])?.slice(1) ?? []);
+    else if (node.opType === 'MatMul' || node.opType === 'Gemm') {
+      const a = concrete(node.inputs[0]);
+      const transA = node.attributes.get('transA');
+      factor = (node.opType === 'Gemm' && transA?.kind === 'int' && transA.value === 1n ? a?.[0] : a?.at(-1)) ?? 1;
+    }
+    total += sizeOf(out) * factor;
+  }
+  return total;
+}
 
 /**
  * Runs the nodes `targets` depend on (every node when omitted), in graph order, with the reference kernels.
@@ -102,14 +144,23 @@ export function probeFeeds(model: Model, bindings: ReadonlyMap<string, number>, 
   return feeds;
 }
 
-/** Why a model is too large to cross-check at these input feeds, or undefined when it is not. */
-export function tooLargeToCrossCheck(model: Model, feeds: ReadonlyMap<Value, Tensor>): string | undefined {
+/**
+ * Why a model is too large to cross-check at these input feeds (with `multiplyAdds` estimated at that size, when
+ * known), or undefined when it is not.
+ */
+export function tooLargeToCrossCheck(
+  model: Model,
+  feeds: ReadonlyMap<Value, Tensor>,
+  multiplyAdds?: number,
+): string | undefined {
   const graph = model.graph;
   let weights = 0;
   for (const init of graph.initializers.values()) weights += init.constValue?.size ?? 0;
   let inputs = 0;
   for (const tensor of feeds.values()) inputs += tensor.size;
-  const { initializerElements, inputElements, nodes } = CROSS_CHECK_LIMITS;
+  const { initializerElements, inputElements, nodes, multiplyAdds: work } = CROSS_CHECK_LIMITS;
+  if (multiplyAdds !== undefined && multiplyAdds > work)
+    return `about ${multiplyAdds.toExponential(1)} multiply-adds at the trace size (limit ${work.toExponential(0)})`;
   if (weights > initializerElements) return `${weights} weight elements (limit ${initializerElements})`;
   if (inputs > inputElements) return `${inputs} input elements at the trace size (limit ${inputElements})`;
   if (graph.nodes.length > nodes) return `${graph.nodes.length} nodes (limit ${nodes})`;

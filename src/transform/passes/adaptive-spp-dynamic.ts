@@ -39,6 +39,7 @@ import {
   cloneModel,
   compareRuns,
   CrossCheckSkipped,
+  estimatedMultiplyAdds,
   evaluateValues,
   probeFeeds,
   tooLargeToCrossCheck,
@@ -48,6 +49,7 @@ import { LOOKED_FOR, nearestNearMiss } from '../frozen/frozen.js';
 import { frozenAdaptivePoolRule, frozenSppHeadRule } from '../frozen/rules.js';
 import { traceBindings, type TraceSize } from '../frozen/sites.js';
 import { applyRules } from '../rewrite/apply.js';
+import { TypeView } from '../rewrite/type-view.js';
 import { formatEvent } from '../rewrite/rule.js';
 import { makeDynamic } from './make-dynamic.js';
 import type { Pass, PassResult } from './pass.js';
@@ -204,7 +206,12 @@ function crossCheck(model: Model, options: AdaptiveSppDynamicOptions): { problem
   if (typeof bindings === 'string') return { note: `cross-check skipped: ${bindings}` };
   try {
     const feeds = probeFeeds(model, bindings);
-    const tooLarge = tooLargeToCrossCheck(model, feeds);
+    const types = new TypeView(model);
+    const shapeOf = (value: Value): Dim[] | null | undefined => {
+      const fact = types.typeOf(value);
+      return fact.known ? fact.type.shape?.slice() : undefined;
+    };
+    const tooLarge = tooLargeToCrossCheck(model, feeds, estimatedMultiplyAdds(model, shapeOf, bindings));
     if (tooLarge !== undefined)
       return { note: `cross-check skipped: the model is too large to evaluate (${tooLarge})` };
     const copy = cloneModel(model);

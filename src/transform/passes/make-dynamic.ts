@@ -17,7 +17,13 @@ import { formatShape, SymDim, type Dim } from '../../ir/dim.js';
 import { SppkitError } from '../../ir/errors.js';
 import type { Graph, Model } from '../../ir/graph.js';
 import { formatType, type Node, type TensorType, type Value } from '../../ir/value.js';
-import { CrossCheckSkipped, evaluateValues, probeFeeds, tooLargeToCrossCheck } from '../dynamic/evaluate.js';
+import {
+  CrossCheckSkipped,
+  estimatedMultiplyAdds,
+  evaluateValues,
+  probeFeeds,
+  tooLargeToCrossCheck,
+} from '../dynamic/evaluate.js';
 import { mentions, proveSizeAgnostic, type SizeFact } from '../dynamic/size-facts.js';
 import type { Pass, PassResult } from './pass.js';
 
@@ -118,7 +124,8 @@ function crossCheck(
   const size = [...bindings.values()].join('x');
   try {
     const feeds = probeFeeds(model, new Map());
-    const tooLarge = tooLargeToCrossCheck(model, feeds);
+    const work = estimatedMultiplyAdds(model, (value) => facts.get(value)?.shape ?? value.type?.shape, bindings);
+    const tooLarge = tooLargeToCrossCheck(model, feeds, work);
     if (tooLarge !== undefined)
       return { note: `cross-check skipped: the model is too large to evaluate (${tooLarge})` };
     const values = evaluateValues(model, feeds);
