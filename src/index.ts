@@ -26,7 +26,21 @@ export { checkModel, assertValidModel, checkPass } from './transform/passes/chec
 export { inferGraphShapes, inferShapesPass } from './transform/passes/infer-shapes.js';
 export { dcePass } from './transform/passes/dce.js';
 export { runPasses, PassError, type Pass, type PassResult } from './transform/passes/pass.js';
-export { DEFAULT_PASSES, PASS_ENTRIES, parsePassList, type PassEntry } from './transform/passes/registry.js';
+export {
+  DEFAULT_PASSES,
+  PASS_ENTRIES,
+  parsePassList,
+  type PassEntry,
+  type PassOptions,
+} from './transform/passes/registry.js';
+export {
+  adaptiveSppDynamicPass,
+  createAdaptiveSppDynamicPass,
+  type AdaptiveSppDynamicOptions,
+} from './transform/passes/adaptive-spp-dynamic.js';
+export { makeDynamic, makeDynamicPass, type MakeDynamicResult } from './transform/passes/make-dynamic.js';
+export { frozenPoolingSites, frozenPoolingWarnings, type FrozenSite } from './transform/frozen/frozen.js';
+export { parseTraceSize, type TraceSize } from './transform/frozen/sites.js';
 export { ops, findOp } from './ops/core/registry.js';
 export * from './blocks/index.js';
 export * from './export/index.js';

@@ -22,6 +22,7 @@ import { formatType, type Node, type TensorType, type Value } from '../../ir/val
 import { irVersionForOpset, MAX_OPSET } from '../../ir/versions.js';
 import { inferNodeTypes, mergeTypes, qualifiedOpName } from './infer-shapes.js';
 import { onnxOpIntroducedIn } from './onnx-operators.js';
+import { frozenPoolingWarnings } from '../frozen/frozen.js';
 import type { Pass } from './pass.js';
 
 /** What the checker found. */
@@ -42,11 +43,20 @@ interface OpenWorld {
 
 /** Lists every problem of `model` (empty when it is valid); warnings are left out (see `checkModelReport`). */
 export function checkModel(model: Model): string[] {
-  return [...checkModelReport(model).errors];
+  return checkCore(model).problems;
 }
 
-/** Checks `model`: every error, and the warnings about ops sppkit does not implement. */
+/**
+ * Checks `model`: every error, and the warnings — ops sppkit does not implement, and (for a valid model) adaptive
+ * pooling that an exporter froze at its trace size (src/transform/frozen).
+ */
 export function checkModelReport(model: Model): CheckReport {
+  const { problems, open } = checkCore(model);
+  const frozen = problems.length === 0 ? frozenPoolingWarnings(model) : [];
+  return { errors: problems, warnings: [...openWorldWarnings(open), ...frozen] };
+}
+
+function checkCore(model: Model): { problems: string[]; open: OpenWorld } {
   const problems: string[] = [];
   const opset = model.opsetImports.get('') ?? model.opsetImports.get('ai.onnx');
   if (opset === undefined) problems.push('the default ONNX domain is not in opset_import');
@@ -58,7 +68,7 @@ export function checkModelReport(model: Model): CheckReport {
   }
   const open: OpenWorld = { unknown: [], untyped: [] };
   checkGraph(model.graph, opset ?? 1, model, problems, open, new Set());
-  return { errors: problems, warnings: openWorldWarnings(open) };
+  return { problems, open };
 }
 
 /** One warning per op sppkit does not implement (with its nodes), and one for the nodes not type-checked. */
