@@ -8,7 +8,7 @@
  */
 import { inputsAt, versionAt } from '../../ops/core/op.js';
 import { findOp, resolveNode } from '../../ops/core/registry.js';
-import { CheckError } from '../../ir/errors.js';
+import { CheckError, SppkitError } from '../../ir/errors.js';
 import type { Graph, Model } from '../../ir/graph.js';
 import { formatType, type TensorType, type Value } from '../../ir/value.js';
 import { irVersionForOpset, MAX_OPSET } from '../../ir/versions.js';
@@ -120,7 +120,10 @@ function checkNode(
       types.set(output, merged ?? output.type);
     });
   } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
+    // A typed error is the problem; anything else is an engine bug, reported as such (never as the model's fault).
+    if (error instanceof SppkitError) problems.push(error.message);
+    else if (error instanceof Error) problems.push(`${label}: internal error (${error.name}): ${error.message}`);
+    else problems.push(`${label}: internal error (?): ${String(error)}`);
   }
 }
 
