@@ -148,14 +148,19 @@ export function evaluate(model: Model, feeds: TensorMap, options: EvaluateOption
   return result;
 }
 
+/** A `ref` backend that evaluates within `limits` (overrides of the defaults). */
+export function referenceBackendWithin(limits: Partial<Limits>): Backend {
+  return defineBackend({
+    name: 'ref',
+    check: () => Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' }),
+    load: (model: Model) =>
+      Promise.resolve({
+        provider: 'sppkit reference',
+        run: (feeds: TensorMap) => Promise.resolve().then(() => evaluate(model, feeds, { limits })),
+        dispose: () => Promise.resolve(),
+      }),
+  });
+}
+
 /** The `ref` backend: always available; a session's `run` rejects (never throws) with evaluate's errors. */
-export const referenceBackend: Backend = defineBackend({
-  name: 'ref',
-  check: () => Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' }),
-  load: (model: Model) =>
-    Promise.resolve({
-      provider: 'sppkit reference',
-      run: (feeds: TensorMap) => Promise.resolve().then(() => evaluate(model, feeds)),
-      dispose: () => Promise.resolve(),
-    }),
-});
+export const referenceBackend: Backend = referenceBackendWithin({});

@@ -7,17 +7,34 @@ import { formatAttribute } from '../../ir/attribute.js';
 import { formatShape } from '../../ir/dim.js';
 import { dtypeName } from '../../ir/dtype.js';
 import type { Model } from '../../ir/graph.js';
-import { checkModel } from '../../transform/passes/check.js';
+import { SppkitError } from '../../ir/errors.js';
+import { assertValidModel, checkModel } from '../../transform/passes/check.js';
 import { inferGraphShapes } from '../../transform/passes/infer-shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { formatType } from '../../ir/value.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
 import { getBackend } from '../../runtime/node/backends.js';
-import { validateFeeds } from '../../runtime/reference.js';
-import { choice, FailedError, int, parse, str, UsageError } from '../args.js';
+import { referenceBackendWithin, validateFeeds } from '../../runtime/reference.js';
+import {
+  checkOutputFolder,
+  choice,
+  FailedError,
+  int,
+  LIMIT_HELP,
+  LIMIT_OPTION,
+  limitsOf,
+  parse,
+  str,
+  UsageError,
+} from '../args.js';
 import { loadModel as readModelFile, readTensorFile, writeTensorFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
 import { renderGraphSvg } from '../../viz/index.js';
+
+/** A repeatable string option's values. */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
 
 function onePath(positionals: readonly string[], command: string): string {
   const [path, ...rest] = positionals;
@@ -108,8 +125,10 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
   return 0;
 }
 
-export const CHECK_HELP =
-  'usage: sppkit check <model.onnx>\n  validates SSA, order, definitions, opsets, attributes and types; exit 1 when invalid';
+export const CHECK_HELP = `usage: sppkit check <model.onnx> [--limit NAME=VALUE]...
+  validates SSA, order, definitions, opsets, attributes and types, and that every shape fits the resource limits
+  and onnxruntime's rules; exit 1 when invalid
+${LIMIT_HELP}`;
 
 /** `sppkit check`. */
 export function checkCommand(
@@ -117,13 +136,13 @@ export function checkCommand(
   out: (line: string) => void,
   err: (line: string) => void,
 ): number {
-  const { values, positionals } = parse(argv, {}, 'check');
+  const { values, positionals } = parse(argv, LIMIT_OPTION, 'check');
   if (values.help === true) {
     out(CHECK_HELP);
     return 0;
   }
   const path = onePath(positionals, 'check');
-  const problems = checkModel(readModelFile(path));
+  const problems = checkModel(readModelFile(path), limitsOf(values));
   if (problems.length === 0) {
     out(`${path}: ok`);
     return 0;
@@ -133,8 +152,10 @@ export function checkCommand(
 }
 
 export const RUN_HELP = `usage: sppkit run <model.onnx> [--backend ${BACKEND_NAMES.join('|')}] [--input x=FILE.pb]...
-                 [--dim H=13]... [--seed S] [--repeat N] [--output-dir DIR]
-  runs the model (random inputs unless given), compares with the reference, prints outputs and timings`;
+                 [--dim H=13]... [--seed S] [--repeat N] [--output-dir DIR] [--limit NAME=VALUE]...
+  checks the model, runs it (random inputs unless given), compares with the reference, prints outputs and timings;
+  a model that fails the check, or asks for more than the limits allow, is refused (exit 2) before it runs
+${LIMIT_HELP}`;
 
 function summarize(tensor: Tensor): string {
   const values = tensor.size > 0 && typeof tensor.data[0] !== 'string' ? tensor.toNumbers() : [];
@@ -160,6 +181,7 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
       seed: { type: 'string' },
       repeat: { type: 'string' },
       'output-dir': { type: 'string' },
+      ...LIMIT_OPTION,
     },
     'run',
   );
@@ -169,34 +191,43 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
   }
   const path = onePath(positionals, 'run');
   const backendName: BackendName = choice(values, 'backend', BACKEND_NAMES) ?? 'ref';
-  const model = readModelFile(path);
-  inferGraphShapes(model.graph, model.opset);
+  const limits = limitsOf(values);
+  const seed = int(values, 'seed') ?? 0;
+  const repeats = int(values, 'repeat', 1, 10_000) ?? 1;
+  const outDir = str(values, 'output-dir');
+  if (outDir !== undefined) checkOutputFolder(outDir, '--output-dir');
   const dims = new Map<string, number>();
-  for (const item of (values.dim as string[] | undefined) ?? []) {
+  for (const item of stringList(values.dim)) {
     const match = /^([A-Za-z_][\w]*)=(\d+)$/.exec(item);
     if (match === null) throw new UsageError(`--dim must look like H=13, got '${item}'`);
-    dims.set(match[1] ?? '', Number(match[2]));
+    const size = Number(match[2]);
+    if (size < 1 || size > limits.maxTensorElements)
+      throw new UsageError(`--dim ${item}: the size must be in 1..${limits.maxTensorElements}`);
+    dims.set(match[1] ?? '', size);
   }
+  const model = readModelFile(path);
+  // The checker first: a model it refuses (an op it does not know, an opset it does not know, a shape past the
+  // limits, pads onnxruntime refuses) is not evaluated.
+  assertValidModel(model, limits);
+  inferGraphShapes(model.graph, model.opset);
   const feeds = new Map<string, Tensor>();
-  for (const item of (values.input as string[] | undefined) ?? []) {
+  for (const item of stringList(values.input)) {
     const at = item.indexOf('=');
     if (at < 1) throw new UsageError(`--input must look like x=FILE.pb, got '${item}'`);
     feeds.set(item.slice(0, at), readTensorFile(item.slice(at + 1)).tensor);
   }
   const missing = model.graph.inputs.some((v) => !model.graph.initializers.has(v.name) && !feeds.has(v.name));
   if (missing)
-    for (const [name, tensor] of randomFeeds(model, int(values, 'seed') ?? 0, dims))
-      if (!feeds.has(name)) feeds.set(name, tensor);
+    for (const [name, tensor] of randomFeeds(model, seed, dims, limits)) if (!feeds.has(name)) feeds.set(name, tensor);
   validateFeeds(model, feeds);
-  const backends = backendName === 'ref' ? [getBackend('ref')] : [getBackend('ref'), getBackend(backendName)];
-  const { runs, outputs } = await runOnBackends(model, feeds, backends, {
-    repeats: int(values, 'repeat', 1, 10_000) ?? 1,
-    atol: 1e-4,
-    rtol: 1e-4,
-  });
+  const reference = referenceBackendWithin(limits);
+  const backends = backendName === 'ref' ? [reference] : [reference, getBackend(backendName)];
+  const { runs, outputs } = await runOnBackends(model, feeds, backends, { repeats, atol: 1e-4, rtol: 1e-4 });
+  // The reference refused the model or its inputs (a limit, a bad value): that is the input's fault (exit 2).
+  const first = runs[0];
+  if (first?.status === 'error' && first.error instanceof SppkitError) throw first.error;
   out(formatRuns(runs));
   for (const [name, tensor] of outputs ?? []) out(`${name}: ${summarize(tensor)}`);
-  const outDir = str(values, 'output-dir');
   if (outDir !== undefined && outputs !== undefined) {
     mkdirSync(outDir, { recursive: true });
     [...outputs].forEach(([name, tensor], index) => writeTensorFile(join(outDir, `output_${index}.pb`), tensor, name));

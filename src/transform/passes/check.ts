@@ -13,10 +13,12 @@ import type { Graph, Model } from '../../ir/graph.js';
 import { formatType, type TensorType, type Value } from '../../ir/value.js';
 import { irVersionForOpset, MAX_OPSET } from '../../ir/versions.js';
 import { inferNodeTypes, mergeTypes } from './infer-shapes.js';
+import { checkRules } from './check-rules.js';
+import type { Limits } from '../../ir/limits.js';
 import type { Pass } from './pass.js';
 
-/** Lists every problem of `model` (empty when it is valid). */
-export function checkModel(model: Model): string[] {
+/** Lists every problem of `model` (empty when it is valid); `limits` override the resource limits' defaults. */
+export function checkModel(model: Model, limits: Partial<Limits> = {}): string[] {
   const problems: string[] = [];
   const opset = model.opsetImports.get('') ?? model.opsetImports.get('ai.onnx');
   if (opset === undefined) problems.push('the default ONNX domain is not in opset_import');
@@ -27,6 +29,8 @@ export function checkModel(model: Model): string[] {
       problems.push(`ir_version ${model.irVersion} is too old for opset ${opset} (needs >= ${minimumIr})`);
   }
   checkGraph(model.graph, opset ?? 1, model, problems, new Set());
+  // Hook: the rules for files from strangers (resource limits, onnxruntime's refusals), in check-rules.ts.
+  problems.push(...checkRules(model, limits));
   return problems;
 }
 
@@ -128,8 +132,8 @@ function checkNode(
 }
 
 /** Throws a CheckError listing every problem, when there is any. */
-export function assertValidModel(model: Model): void {
-  const problems = checkModel(model);
+export function assertValidModel(model: Model, limits: Partial<Limits> = {}): void {
+  const problems = checkModel(model, limits);
   if (problems.length > 0) throw new CheckError(problems);
 }
 
