@@ -68,13 +68,14 @@ export function describeModel(model: Model): Record<string, unknown> {
 export const INSPECT_HELP = `usage: sppkit inspect <model.onnx> [--json] [--nodes] [--svg graph.svg]
   prints inputs, outputs, op counts (and every node with --nodes)
   --svg FILE   also draws the graph as an SVG: a box per node (op, name, attributes, its initializers folded
-               in), arrows labelled with the value types (inferred where the file leaves them out)`;
+               in), arrows labelled with the value types (inferred where the file leaves them out)
+${LIMIT_HELP}`;
 
 /** `sppkit inspect`. */
 export function inspectCommand(argv: readonly string[], out: (line: string) => void): number {
   const { values, positionals } = parse(
     argv,
-    { json: { type: 'boolean' }, nodes: { type: 'boolean' }, svg: { type: 'string' } },
+    { json: { type: 'boolean' }, nodes: { type: 'boolean' }, svg: { type: 'string' }, ...LIMIT_OPTION },
     'inspect',
   );
   if (values.help === true) {
@@ -82,7 +83,7 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
     return 0;
   }
   const path = onePath(positionals, 'inspect');
-  const model = readModelFile(path);
+  const model = readModelFile(path, { limits: limitsOf(values) });
   try {
     inferGraphShapes(model.graph, model.opset);
   } catch {
@@ -142,7 +143,8 @@ export function checkCommand(
     return 0;
   }
   const path = onePath(positionals, 'check');
-  const problems = checkModel(readModelFile(path), limitsOf(values));
+  const limits = limitsOf(values);
+  const problems = checkModel(readModelFile(path, { limits }), limits);
   if (problems.length === 0) {
     out(`${path}: ok`);
     return 0;
@@ -205,7 +207,7 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
       throw new UsageError(`--dim ${item}: the size must be in 1..${limits.maxTensorElements}`);
     dims.set(match[1] ?? '', size);
   }
-  const model = readModelFile(path);
+  const model = readModelFile(path, { limits });
   // The checker first: a model it refuses (an op it does not know, an opset it does not know, a shape past the
   // limits, pads onnxruntime refuses) is not evaluated.
   assertValidModel(model, limits);
