@@ -55,6 +55,20 @@ function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
 }
 
+/**
+ * A message as one line: the part before a blank line (a usage error followed by the command's help), its lines
+ * joined with `; ` (a list of problems stays whole).
+ */
+function oneLine(text: string): string {
+  const [head = text] = text.split(/\n\s*\n/);
+  return head
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('; ')
+    .replace(/:; /g, ': ');
+}
+
 /** A Node file-system error (ENOENT, EISDIR, ENOTDIR, EACCES, ...), which names a path and a system call. */
 interface SystemError extends Error {
   readonly code: string;
@@ -80,13 +94,13 @@ const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
 
 /** An error as the one line the CLI prints, and its exit code. */
 function report(error: unknown): { line: string; code: number } {
-  if (error instanceof FailedError) return { line: firstLine(error.message), code: 1 };
+  if (error instanceof FailedError) return { line: oneLine(error.message), code: 1 };
   if (error instanceof CheckError) {
     const [first = ''] = error.problems;
     const more = error.problems.length > 1 ? ` (and ${error.problems.length - 1} more; sppkit check lists all)` : '';
     return { line: `the model fails the check: ${first}${more}`, code: 2 };
   }
-  if (error instanceof SppkitError) return { line: firstLine(error.message), code: 2 };
+  if (error instanceof SppkitError) return { line: oneLine(error.message), code: 2 };
   if (isSystemError(error)) {
     const what = SYSTEM_ERRORS[error.code] ?? error.code;
     const path = error.path === undefined ? '' : ` '${error.path}'`;

@@ -113,11 +113,15 @@ export function checkRules(model: Model, limits: Partial<Limits> = {}): string[]
     problems.push(`graph '${graph.name}' has ${nodes.length} nodes, over the limit maxNodes=${policy.maxNodes}`);
     return problems;
   }
+  // One size problem per value: a declared output that is too big is not reported again as inferred.
+  const reported = new Set<Value>();
   for (const { value, what } of declaredValues(graph)) {
     const shape = value.constValue?.dims ?? value.type?.shape;
     if (shape === null || shape === undefined) continue;
     const problem = shapeProblem(shape, policy);
-    if (problem !== undefined) problems.push(`${what} '${value.name}' ${formatShape(shape)} ${problem}`);
+    if (problem === undefined) continue;
+    problems.push(`${what} '${value.name}' ${formatShape(shape)} ${problem}`);
+    reported.add(value);
   }
   const types = new Map<Value, TensorType | null>();
   for (const node of nodes) {
@@ -136,7 +140,7 @@ export function checkRules(model: Model, limits: Partial<Limits> = {}): string[]
       const type = inferred[index] ?? null;
       const shape = type?.shape;
       if (shape !== null && shape !== undefined) {
-        const problem = shapeProblem(shape, policy);
+        const problem = reported.has(output) ? undefined : shapeProblem(shape, policy);
         if (problem !== undefined)
           problems.push(`${node.label()}: output '${output.name}' ${formatShape(shape)} ${problem}`);
         const declared = output.type?.shape;
