@@ -28,9 +28,10 @@ export function checkModel(model: Model, limits: Partial<Limits> = {}): string[]
     if (model.irVersion < minimumIr)
       problems.push(`ir_version ${model.irVersion} is too old for opset ${opset} (needs >= ${minimumIr})`);
   }
-  checkGraph(model.graph, opset ?? 1, model, problems, new Set());
-  // Hook: the rules for files from strangers (resource limits, onnxruntime's refusals), in check-rules.ts.
+  // Hook: the rules for files from strangers (resource limits, onnxruntime's refusals), in check-rules.ts. They come
+  // first: a size past the limits is why a model is dangerous, and the one line the CLI prints should say so.
   problems.push(...checkRules(model, limits));
+  checkGraph(model.graph, opset ?? 1, model, problems, new Set());
   return problems;
 }
 
