@@ -19,6 +19,7 @@ export {
 export { SymDim, addDims, divDim, dimsEqual, formatDim, formatShape, mulDim, subDims, type Dim } from './ir/dim.js';
 export { DataType, dtypeName, parseDtypeName, type TensorData } from './ir/dtype.js';
 export * from './ir/errors.js';
+export * from './ir/limits.js';
 export { Graph, Model } from './ir/graph.js';
 export { Tensor, tensorFromNumbers, tensorsIdentical } from './ir/tensor.js';
 export { Node, Value, formatType, type TensorType, type Use } from './ir/value.js';
@@ -44,7 +45,7 @@ export { parseTraceSize, type TraceSize } from './transform/frozen/sites.js';
 export { ops, findOp } from './ops/core/registry.js';
 export * from './blocks/index.js';
 export * from './export/index.js';
-export { evaluate, referenceBackend, validateFeeds, InputError } from './runtime/reference.js';
+export { evaluate, referenceBackend, validateFeeds, InputError, type EvaluateOptions } from './runtime/reference.js';
 export { compareTensors, type Comparison, type Tolerance } from './runtime/compare.js';
 export {
   BACKEND_NAMES,

@@ -14,7 +14,7 @@
 import { formatShape, type Dim } from '../ir/dim.js';
 import { sizeOf } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
-import { defineOp, requireInput, requireType } from './core/op.js';
+import { checkScratch, defineOp, requireInput, requireType } from './core/op.js';
 import { elementTensor, floatData } from './shared/float.js';
 import { multiplyAccumulate } from './shared/multiply-accumulate.js';
 import { resolveWindows, windowOutputDims, type AxisGeometry, type WindowAttrs } from './shared/pool-geometry.js';
@@ -210,6 +210,12 @@ export const Conv = defineOp({
     const depth = perGroup * kernelSize;
     const out = new Float64Array(batch * outChannels * outPlane);
     const pointwise = isPointwise(axes);
+    // Y[n, m, o] = B[m] + Σ over depth = C/group · Πk taps: one multiply-add per output element and tap.
+    ctx.charge(batch * outChannels * outPlane * depth, 'multiply-adds');
+    if (!pointwise) {
+      checkScratch(ctx, kernelSize * outPlane, `the im2col gather table (${kernelSize} taps × ${outPlane} outputs)`);
+      checkScratch(ctx, depth * outPlane, `the im2col column matrix (${depth} rows × ${outPlane} outputs)`);
+    }
     const table = pointwise ? null : gatherTable(axes);
     const cols = pointwise ? null : new Float64Array(depth * outPlane);
     for (let n = 0; n < batch; n += 1) {

@@ -6,10 +6,11 @@ import { bindShape, formatShape, type Dim } from '../ir/dim.js';
 import { dtypeName } from '../ir/dtype.js';
 import { OpError, SppkitError, UnsupportedError } from '../ir/errors.js';
 import { isDefaultDomain, type Model } from '../ir/graph.js';
+import { Budget, LimitError, nodeWhat, resolveLimits, type Limits } from '../ir/limits.js';
 import type { Tensor } from '../ir/tensor.js';
-import type { Value } from '../ir/value.js';
+import type { Node, Value } from '../ir/value.js';
 import { versionAt } from '../ops/core/op.js';
-import { findOp, runNode } from '../ops/core/registry.js';
+import { findOp, runNode, tensorBytes } from '../ops/core/registry.js';
 import { defineBackend, type Backend, type TensorMap } from './backend.js';
 
 /** A problem with the tensors fed to a model. */
@@ -84,12 +85,50 @@ export function referenceGaps(model: Model): string | undefined {
   return parts.length === 0 ? undefined : `the reference cannot run this model: ${parts.join('; ')}`;
 }
 
-/** Runs `model` on `feeds` with the reference kernels and returns every graph output by name. */
-export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  /** Resource limits: overrides of the defaults (src/ir/limits.ts). */
+  readonly limits?: Partial<Limits>;
+}
+
+/**
+ * For each computed value that no graph output keeps, the node after which it can be released: its last reader
+ * in node order, or its producer when nothing reads it.
+ */
+function releasePoints(nodes: readonly Node[]): Map<Node, Value[]> {
+  const last = new Map<Value, Node>();
+  for (const node of nodes) {
+    for (const value of node.inputs) if (value !== null) last.set(value, node);
+    for (const value of node.outputs) if (!last.has(value)) last.set(value, node);
+  }
+  const byNode = new Map<Node, Value[]>();
+  for (const [value, node] of last) {
+    if (value.producer() === null || value.isGraphOutput()) continue;
+    const list = byNode.get(node);
+    if (list === undefined) byNode.set(node, [value]);
+    else list.push(value);
+  }
+  return byNode;
+}
+
+/**
+ * Runs `model` on `feeds` with the reference kernels and returns every graph output by name. Within the limits
+ * (`options.limits`): every node's outputs are sized before its kernel runs, the bytes of computed values held at
+ * once and the work done are counted, and a value is released after its last reader; an excess is a LimitError
+ * naming the node and the value.
+ */
+export function evaluate(model: Model, feeds: TensorMap, options: EvaluateOptions = {}): Map<string, Tensor> {
   const gaps = referenceGaps(model);
   if (gaps !== undefined) throw new UnsupportedError(gaps);
   const graph = model.graph;
+  const limits = resolveLimits(options.limits);
+  const budget = new Budget(limits);
+  const nodes = graph.nodes;
+  if (nodes.length > limits.maxNodes)
+    throw new LimitError('maxNodes', nodes.length, limits.maxNodes, `graph '${graph.name}'`);
   const env = new Map<Value, Tensor>();
+  const held = new Map<Value, number>();
+  const release = releasePoints(nodes);
   const bindings = validateFeeds(model, feeds);
   for (const [name, value] of graph.initializers) {
     if (value.constValue === null) throw new InputError(`initializer '${name}' has no data`);
@@ -99,7 +138,7 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
     const tensor = feeds.get(input.name) ?? input.constValue;
     if (tensor !== null && tensor !== undefined) env.set(input, tensor);
   }
-  for (const node of graph.nodes) {
+  for (const node of nodes) {
     const inputs = node.inputs.map((value) => {
       if (value === null) return null;
       const tensor = env.get(value);
@@ -107,15 +146,23 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
         throw new OpError(node, `input '${value.name}' has not been computed (is the graph in topological order?)`);
       return tensor;
     });
-    const outputs = runNode(node, model.opset, inputs, node.outputs.length);
+    const outputs = runNode(node, model.opset, inputs, node.outputs.length, { budget });
     node.outputs.forEach((value, index) => {
       const tensor = outputs[index];
       if (tensor === undefined)
         throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
       const problem = checkAgainst(value, tensor, new Map(bindings), 'output');
       if (problem !== undefined) throw new OpError(node, `shape inference and kernel disagree: ${problem}`);
+      const bytes = tensorBytes(tensor.dtype, tensor.size);
+      budget.hold(bytes, nodeWhat(node, `output '${value.name}' ${tensor.describe()}`));
+      held.set(value, bytes);
       env.set(value, tensor);
     });
+    for (const value of release.get(node) ?? []) {
+      env.delete(value);
+      budget.release(held.get(value) ?? 0);
+      held.delete(value);
+    }
   }
   const result = new Map<string, Tensor>();
   for (const output of graph.outputs) {
@@ -126,18 +173,23 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
   return result;
 }
 
+/** A `ref` backend that evaluates within `limits` (overrides of the defaults). */
+export function referenceBackendWithin(limits: Partial<Limits>): Backend {
+  return defineBackend({
+    name: 'ref',
+    check: () => Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' }),
+    load: (model: Model) => {
+      // Refused at load, before anything runs, naming every op the reference lacks.
+      const gaps = referenceGaps(model);
+      if (gaps !== undefined) return Promise.reject(new UnsupportedError(gaps));
+      return Promise.resolve({
+        provider: 'sppkit reference',
+        run: (feeds: TensorMap) => Promise.resolve().then(() => evaluate(model, feeds, { limits })),
+        dispose: () => Promise.resolve(),
+      });
+    },
+  });
+}
+
 /** The `ref` backend: always available; a session's `run` rejects (never throws) with evaluate's errors. */
-export const referenceBackend: Backend = defineBackend({
-  name: 'ref',
-  check: () => Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' }),
-  load: (model: Model) => {
-    // Refused at load, before anything runs, naming every op the reference lacks.
-    const gaps = referenceGaps(model);
-    if (gaps !== undefined) return Promise.reject(new UnsupportedError(gaps));
-    return Promise.resolve({
-      provider: 'sppkit reference',
-      run: (feeds: TensorMap) => Promise.resolve().then(() => evaluate(model, feeds)),
-      dispose: () => Promise.resolve(),
-    });
-  },
-});
+export const referenceBackend: Backend = referenceBackendWithin({});

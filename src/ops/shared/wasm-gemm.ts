@@ -16,7 +16,12 @@ let kernel: Kernel | null | undefined;
 
 function loadKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
-  const { memory, gemm } = instantiateKernel(GEMM_WASM) ?? {};
+  const exports = instantiateKernel(GEMM_WASM);
+  if (exports === null) {
+    kernel = null;
+    return kernel;
+  }
+  const { memory, gemm } = exports;
   kernel = memory instanceof WebAssembly.Memory && isKernelFunction(gemm) ? { memory, gemm } : null;
   return kernel;
 }
@@ -42,7 +47,7 @@ export function wasmMultiplyAccumulate(
   const n4 = Math.ceil(n / TILE) * TILE;
   const aBytes = m4 * depth * 8;
   const bBytes = depth * n4 * 8;
-  ensureMemory(wasm.memory, aBytes + bBytes + m4 * n4 * 8);
+  if (!ensureMemory(wasm.memory, aBytes + bBytes + m4 * n4 * 8)) return false;
   const heap = new Float64Array(wasm.memory.buffer);
   // A packed in 4-row blocks, [block][k][row], zero-padded past `rows`.
   heap.fill(0, 0, (aBytes + bBytes) / 8);
