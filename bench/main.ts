@@ -10,6 +10,7 @@ const BENCHES: Readonly<Record<string, string>> = {
   transform: './transform.js',
   backends: './backends.js',
   io: './io.js',
+  real: './real.js',
 };
 
 /** Benchmark names among the arguments; an option's value (`--json x`, `--threads 2`) is not a name. */

@@ -7,7 +7,7 @@ import { dtypeName } from '../ir/dtype.js';
 import { OpError, SppkitError } from '../ir/errors.js';
 import type { Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
-import type { Value } from '../ir/value.js';
+import type { Node, Value } from '../ir/value.js';
 import { runNode } from '../ops/core/registry.js';
 import { defineBackend, type Backend, type TensorMap } from './backend.js';
 
@@ -61,8 +61,15 @@ export function validateFeeds(model: Model, feeds: TensorMap): Map<string, numbe
   return bindings;
 }
 
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  /** Called after each node with the milliseconds its kernel took (per-op profiles, as `sppkit bench real` prints). */
+  readonly onNodeTimed?: (node: Node, ms: number) => void;
+}
+
 /** Runs `model` on `feeds` with the reference kernels and returns every graph output by name. */
-export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
+export function evaluate(model: Model, feeds: TensorMap, options: EvaluateOptions = {}): Map<string, Tensor> {
+  const timer = options.onNodeTimed;
   const graph = model.graph;
   const env = new Map<Value, Tensor>();
   const bindings = validateFeeds(model, feeds);
@@ -82,7 +89,9 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
         throw new OpError(node, `input '${value.name}' has not been computed (is the graph in topological order?)`);
       return tensor;
     });
+    const started = timer === undefined ? 0 : performance.now();
     const outputs = runNode(node, model.opset, inputs, node.outputs.length);
+    if (timer !== undefined) timer(node, performance.now() - started);
     node.outputs.forEach((value, index) => {
       const tensor = outputs[index];
       if (tensor === undefined)
