@@ -135,15 +135,20 @@ function randomShapes(count: number, seed: number): Shape[] {
 }
 
 describe('convolve (im2col + 4×4 GEMM, direct depthwise kernel)', () => {
-  it('matches the written-out ONNX definition bit for bit, on the WebAssembly kernels and their JS twins', () => {
+  it('matches the written-out ONNX definition bit for bit (float64 and float32 outputs), on the WebAssembly kernels and their JS twins', () => {
     const kernels = [gemmKernels(), jsGemmKernels()];
     randomShapes(60, 5).forEach((shape, index) => {
       const problem = problemOf(shape, 100 + index);
       const want = naiveConv(problem);
+      const want32 = Float32Array.from(want);
       for (const k of kernels) {
         const got = new Float64Array(want.length);
         convolve(k, problem, got, fail);
         expect(Array.from(got), `${k.kind} ${JSON.stringify(shape)}`).toEqual(Array.from(want));
+        // A float32 output holds each float64 result rounded once.
+        const got32 = new Float32Array(want.length);
+        convolve(k, problem, got32, fail);
+        expect(Array.from(got32), `${k.kind} float32 ${JSON.stringify(shape)}`).toEqual(Array.from(want32));
       }
     });
   });

@@ -15,7 +15,7 @@
  * of a per-tap and a per-window part: `8·Σ_axis (o·stride - padBegin - lo + j·dilation)·paddedStride`.
  */
 import { aligned, planGemm, runGemm } from './gemm-driver.js';
-import type { GemmKernels } from './gemm-kernels.js';
+import { packRows, type GemmKernels } from './gemm-kernels.js';
 import type { AxisGeometry } from './pool-geometry.js';
 
 /** Scratch beyond this cannot be addressed with the kernels' int32 byte offsets. */
@@ -151,6 +151,11 @@ function copyPadded(
   }
 }
 
+/** `count` results at byte `at` of the scratch: float32 or float64. */
+function results(buffer: ArrayBuffer, f32: boolean, at: number, count: number): Float32Array | Float64Array {
+  return f32 ? new Float32Array(buffer, at, count) : new Float64Array(buffer, at, count);
+}
+
 /**
  * Computes the convolution into `out` (`[N, M, O1..Or]`, float32 or float64: each float64 result is stored once, so
  * a float32 output is rounded once).
@@ -181,13 +186,18 @@ export function convolve(
   const offsetsAt = aligned(biasAt + group * rowsPerGroup * 8);
   const windowsAt = aligned(offsetsAt + depth * 4);
   const gemmAt = aligned(windowsAt + box.windows.length * 4);
+  const f32 = out instanceof Float32Array;
   const plans = direct
     ? null
     : Array.from({ length: group }, (_, g) =>
-        planGemm(outPerGroup, depth, outPlane, gemmAt, {
-          a: wAt + g * rowsPerGroup * depth * 8,
-          bias: biasAt + g * rowsPerGroup * 8,
-        }),
+        planGemm(
+          outPerGroup,
+          depth,
+          outPlane,
+          gemmAt,
+          { a: wAt + g * rowsPerGroup * depth * 8, bias: biasAt + g * rowsPerGroup * 8 },
+          f32,
+        ),
       );
   const end = plans?.[0]?.end ?? aligned(gemmAt + box.windows.length * 8);
   if (end > MAX_SCRATCH_BYTES)
@@ -196,10 +206,12 @@ export function convolve(
   const f64 = new Float64Array(buffer);
   const i32 = new Int32Array(buffer);
 
-  f64.fill(0, wAt >> 3, offsetsAt >> 3);
+  f64.fill(0, biasAt >> 3, offsetsAt >> 3);
   for (let g = 0; g < group; g += 1) {
     const rows = problem.w.subarray(g * outPerGroup * depth, (g + 1) * outPerGroup * depth);
-    f64.set(rows, (wAt >> 3) + g * rowsPerGroup * depth);
+    // The GEMM's A: this group's filters in 4-row blocks; the direct kernel reads its one filter as is.
+    if (direct) f64.set(rows, (wAt >> 3) + g * depth);
+    else packRows(f64, (wAt >> 3) + g * rowsPerGroup * depth, rows, 0, outPerGroup, depth);
     if (problem.bias !== null)
       f64.set(problem.bias.subarray(g * outPerGroup, (g + 1) * outPerGroup), (biasAt >> 3) + g * rowsPerGroup);
   }
@@ -226,8 +238,9 @@ export function convolve(
           bias: f64[(biasAt >> 3) + g] ?? 0,
           depth,
           panels: box.windows.length / 4,
+          f32,
         });
-        out.set(f64.subarray(gemmAt >> 3, (gemmAt >> 3) + outPlane), firstRow);
+        out.set(results(buffer, f32, gemmAt, outPlane), firstRow);
         continue;
       }
       runGemm(
@@ -236,10 +249,13 @@ export function convolve(
         (dst, panel, count) =>
           kernels.pack({ x, offsets: offsetsAt, outOff: windowsAt + panel * 16, dst, depth, panels: count }),
         (c, ldc, column, columns) => {
-          for (let m = 0; m < outPerGroup; m += 1) {
-            const from = (c + m * ldc) >> 3;
-            out.set(f64.subarray(from, from + columns), firstRow + m * outPlane + column);
+          const elementBytes = f32 ? 4 : 8;
+          if (column === 0 && columns === outPlane && ldc === outPlane * elementBytes) {
+            out.set(results(buffer, f32, c, outPerGroup * outPlane), firstRow);
+            return;
           }
+          for (let m = 0; m < outPerGroup; m += 1)
+            out.set(results(buffer, f32, c + m * ldc, columns), firstRow + m * outPlane + column);
         },
       );
     }

@@ -8,8 +8,8 @@
  */
 import type { GemmKernels } from './gemm-kernels.js';
 
-/** Bytes of B packed per chunk (a 4-column panel of depth k is 32·k bytes): about half of a 512 KB–1 MB L2. */
-const B_CHUNK_BYTES = 192 * 1024;
+/** Bytes of B packed per chunk (a 4-column panel of depth k is 32·k bytes): well inside a 512 KB–1 MB L2. */
+const B_CHUNK_BYTES = 96 * 1024;
 /** Most bytes of C held in scratch at once; wider outputs are produced in column ranges. */
 const C_BUDGET_BYTES = 32 * 1024 * 1024;
 /** Alignment of every scratch region (a cache line). */
@@ -32,18 +32,20 @@ export interface GemmPlan {
   readonly chunkPanels: number;
   /** Panels of C produced before `emit` runs (a multiple of `chunkPanels`, or all of them). */
   readonly rangePanels: number;
-  /** Byte address of A (row stride `8·depth`), of the bias (one float64 per padded row), of B's chunk, of C. */
+  /** Byte address of A (packed in 4-row blocks), of the bias (one float64 per padded row), of B's chunk, of C. */
   readonly a: number;
   readonly bias: number;
   readonly b: number;
   readonly c: number;
   /** First byte after the plan's regions. */
   readonly end: number;
+  /** C holds float32 (rounded once on store) rather than float64. */
+  readonly f32: boolean;
 }
 
 /**
  * Lays out a `rows × depth` by `depth × n` product from byte address `base` on; A and the bias get regions there
- * unless `operands` says where they already are (A with row stride `8·depth` and `4·blocks` rows, bias likewise).
+ * unless `operands` says where they already are (A packed as `[block][k][4]`, the bias with `4·blocks` entries).
  */
 export function planGemm(
   rows: number,
@@ -51,6 +53,7 @@ export function planGemm(
   n: number,
   base: number,
   operands?: { readonly a: number; readonly bias: number },
+  f32 = false,
 ): GemmPlan {
   const blocks = Math.ceil(rows / 4);
   const panels = Math.ceil(n / 4);
@@ -61,14 +64,15 @@ export function planGemm(
   const bias = operands?.bias ?? aligned(a + blocks * 4 * depth * 8);
   const b = aligned(operands === undefined ? bias + blocks * 4 * 8 : base);
   const c = aligned(b + chunkPanels * depth * 32);
-  const end = aligned(c + blocks * 4 * Math.max(1, rangePanels) * 32);
-  return { rows, depth, n, blocks, panels, chunkPanels, rangePanels, a, bias, b, c, end };
+  const end = aligned(c + blocks * 4 * Math.max(1, rangePanels) * (f32 ? 16 : 32));
+  return { rows, depth, n, blocks, panels, chunkPanels, rangePanels, a, bias, b, c, end, f32 };
 }
 
 /**
  * Runs `plan` (A and the bias already written): `fill(dst, panel, count)` packs panels `[panel, panel + count)` of B
  * at byte address `dst`; `emit(c, ldc, column, columns)` receives C's columns `[column, column + columns)` (rows
- * `0..rows-1`, row stride `ldc` bytes, at byte address `c`) before the scratch is reused.
+ * `0..rows-1`, row stride `ldc` bytes, at byte address `c`; float32 when the plan says so) before the scratch is
+ * reused.
  */
 export function runGemm(
   kernels: GemmKernels,
@@ -76,7 +80,8 @@ export function runGemm(
   fill: (dst: number, panel: number, count: number) => void,
   emit: (c: number, ldc: number, column: number, columns: number) => void,
 ): void {
-  const ldc = plan.rangePanels * 32;
+  const panelBytes = plan.f32 ? 16 : 32;
+  const ldc = plan.rangePanels * panelBytes;
   for (let range = 0; range < plan.panels; range += plan.rangePanels) {
     const rangeEnd = Math.min(plan.panels, range + plan.rangePanels);
     for (let chunk = range; chunk < rangeEnd; chunk += plan.chunkPanels) {
@@ -84,14 +89,14 @@ export function runGemm(
       fill(plan.b, chunk, count);
       kernels.gemm({
         a: plan.a,
-        lda: plan.depth * 8,
         b: plan.b,
-        c: plan.c + (chunk - range) * 32,
+        c: plan.c + (chunk - range) * panelBytes,
         ldc,
         bias: plan.bias,
         blocks: plan.blocks,
         panels: count,
         depth: plan.depth,
+        f32: plan.f32,
       });
     }
     const column = range * 4;
@@ -129,12 +134,12 @@ export function multiplyAccumulateWith(
     const count = Math.min(sliceRows, rows - first);
     const plan = planGemm(count, depth, n, 0);
     const f64 = new Float64Array(kernels.reserve(plan.end));
-    // A row-major with zero rows up to 4·blocks, and a zero bias.
+    // A packed in 4-row blocks [block][k][4] with zero rows past the last, and a zero bias.
     f64.fill(0, plan.a >> 3, plan.b >> 3);
     for (let i = 0; i < count; i += 1) {
       let src = a.offset + (first + i) * a.rowStride;
-      const dst = (plan.a >> 3) + i * depth;
-      for (let k = 0; k < depth; k += 1, src += a.colStride) f64[dst + k] = a.data[src] ?? 0;
+      let dst = (plan.a >> 3) + (i >> 2) * depth * 4 + (i & 3);
+      for (let k = 0; k < depth; k += 1, src += a.colStride, dst += 4) f64[dst] = a.data[src] ?? 0;
     }
     runGemm(
       kernels,

@@ -4,22 +4,23 @@
  * run the same loops with every multiply and add in the same order. Float64 arithmetic is IEEE-754 in both, so the
  * results agree to the bit; test/ops/conv-bits.test.ts checks it under `node --no-expose-wasm`.
  *
- * - `gemm`: `C = A·B + bias` in 4×4 tiles. A row-major (row stride `lda`), rows padded with zeros to a multiple of
- *   4; B packed in 4-column panels `[panel][k][4]`. Each element is `0 + A(r,0)·B(0,c) + A(r,1)·B(1,c) + …` in k
+ * - `gemm`: `C = A·B + bias` in 4×4 tiles. A packed in 4-row blocks `[block][k][4]` (zero rows past the last), B
+ *   in 4-column panels `[panel][k][4]`. Each element is `0 + A(r,0)·B(0,c) + A(r,1)·B(1,c) + …` in k
  *   order, then `+ bias[r]` (adding a zero bias leaves every sum unchanged: a sum that starts at +0 is never -0).
  * - `pack`: im2col into B panels: element (k, o) = `x[offsets[k] + outOff[o]]` (byte offsets into a zero-padded
  *   input, so padding taps read real zeros and multiply like the old kernel did).
  * - `direct`: one filter without packing (depthwise convolutions): `dst[o] = Σ_k w[k]·x[offsets[k] + outOff[o]]`
  *   (in k order, from +0) `+ bias`.
  * - `widen`: float32 rows to float64 (exact), for the padded input copy.
+ * `gemm` and `direct` store float64, or (`f32`) each result rounded once to float32, as a Float32Array store
+ * rounds (round to nearest, ties to even).
  */
 import { GEMM_WASM } from './wasm/gemm-wasm.js';
 import { instantiateKernel, isKernelFunction, isWasmMemory } from './wasm/load.js';
 
-/** Arguments of `gemm` (byte addresses and strides into the scratch buffer). */
+/** Arguments of `gemm` (byte addresses and strides into the scratch buffer; A and B packed, see `packRows`). */
 export interface GemmArgs {
   readonly a: number;
-  readonly lda: number;
   readonly b: number;
   readonly c: number;
   readonly ldc: number;
@@ -29,6 +30,8 @@ export interface GemmArgs {
   /** Panels of 4 columns of B (and C). */
   readonly panels: number;
   readonly depth: number;
+  /** Store C as float32 (each result rounded once) instead of float64. */
+  readonly f32: boolean;
 }
 
 /** Arguments of `pack` (byte addresses; `offsets` holds `depth` and `outOff` holds `4·panels` int32 offsets). */
@@ -41,10 +44,11 @@ export interface PackArgs {
   readonly panels: number;
 }
 
-/** Arguments of `direct`: `pack`'s, plus the filter `w` (depth float64) and the scalar bias. */
+/** Arguments of `direct`: `pack`'s, plus the filter `w` (depth float64), the scalar bias and the output type. */
 export interface DirectArgs extends PackArgs {
   readonly w: number;
   readonly bias: number;
+  readonly f32: boolean;
 }
 
 /** Arguments of `widen`: `rows` rows of `inner` float32 (byte strides) to float64. */
@@ -90,9 +94,9 @@ function wasmKernels(): GemmKernels | null {
       if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
       return memory.buffer;
     },
-    gemm: (g) => run.gemm(g.a, g.lda, g.b, g.c, g.ldc, g.bias, g.blocks, g.panels, g.depth),
+    gemm: (g) => run.gemm(g.a, g.b, g.c, g.ldc, g.bias, g.blocks, g.panels, g.depth, g.f32 ? 1 : 0),
     pack: (p) => run.pack(p.x, p.offsets, p.outOff, p.dst, p.depth, p.panels),
-    direct: (d) => run.direct(d.x, d.w, d.offsets, d.outOff, d.dst, d.bias, d.depth, d.panels),
+    direct: (d) => run.direct(d.x, d.w, d.offsets, d.outOff, d.dst, d.bias, d.depth, d.panels, d.f32 ? 1 : 0),
     widen: (w) => run.widen(w.src, w.dst, w.rows, w.inner, w.srcStride, w.dstStride),
   };
 }
@@ -116,33 +120,35 @@ export function jsGemmKernels(): GemmKernels {
       }
       return buffer;
     },
-    gemm: (args) => gemmJs(f64, args),
+    gemm: (args) => gemmJs(f64, f32, args),
     pack: (args) => packJs(f64, i32, args),
-    direct: (args) => directJs(f64, i32, args),
+    direct: (args) => directJs(f64, f32, i32, args),
     widen: (args) => widenJs(f64, f32, args),
   };
 }
 
 /** JS twin of wasm `gemm`: per 4×4 tile, sums from +0 in k order, then plus the row's bias. */
-function gemmJs(f64: Float64Array, g: GemmArgs): void {
-  const lda = g.lda >> 3;
-  const ldc = g.ldc >> 3;
+function gemmJs(f64: Float64Array, f32: Float32Array, g: GemmArgs): void {
+  const shift = g.f32 ? 2 : 3;
+  const ldc = g.ldc >> shift;
+  const c0 = g.c >> shift;
+  const target = g.f32 ? f32 : f64;
   const sums = new Float64Array(16);
   for (let ib = 0; ib < g.blocks; ib += 1) {
-    const row = (g.a >> 3) + 4 * ib * lda;
+    const block = (g.a >> 3) + ib * g.depth * 4;
     for (let p = 0; p < g.panels; p += 1) {
       sums.fill(0);
       let bp = (g.b >> 3) + p * g.depth * 4;
       for (let k = 0; k < g.depth; k += 1, bp += 4) {
         for (let r = 0; r < 4; r += 1) {
-          const a = f64[row + r * lda + k] ?? 0;
+          const a = f64[block + k * 4 + r] ?? 0;
           for (let c = 0; c < 4; c += 1) sums[r * 4 + c] = (sums[r * 4 + c] ?? 0) + a * (f64[bp + c] ?? 0);
         }
       }
       for (let r = 0; r < 4; r += 1) {
         const bias = f64[(g.bias >> 3) + 4 * ib + r] ?? 0;
-        const at = (g.c >> 3) + (4 * ib + r) * ldc + 4 * p;
-        for (let c = 0; c < 4; c += 1) f64[at + c] = (sums[r * 4 + c] ?? 0) + bias;
+        const at = c0 + (4 * ib + r) * ldc + 4 * p;
+        for (let c = 0; c < 4; c += 1) target[at + c] = (sums[r * 4 + c] ?? 0) + bias;
       }
     }
   }
@@ -163,7 +169,9 @@ function packJs(f64: Float64Array, i32: Int32Array, p: PackArgs): void {
 }
 
 /** JS twin of wasm `direct`. */
-function directJs(f64: Float64Array, i32: Int32Array, d: DirectArgs): void {
+function directJs(f64: Float64Array, f32: Float32Array, i32: Int32Array, d: DirectArgs): void {
+  const target = d.f32 ? f32 : f64;
+  const first = d.dst >> (d.f32 ? 2 : 3);
   const sums = new Float64Array(4);
   for (let panel = 0; panel < d.panels; panel += 1) {
     sums.fill(0);
@@ -175,8 +183,8 @@ function directJs(f64: Float64Array, i32: Int32Array, d: DirectArgs): void {
         sums[c] = (sums[c] ?? 0) + w * x;
       }
     }
-    const at = (d.dst >> 3) + 4 * panel;
-    for (let c = 0; c < 4; c += 1) f64[at + c] = (sums[c] ?? 0) + d.bias;
+    const at = first + 4 * panel;
+    for (let c = 0; c < 4; c += 1) target[at + c] = (sums[c] ?? 0) + d.bias;
   }
 }
 
@@ -186,6 +194,27 @@ function widenJs(f64: Float64Array, f32: Float32Array, w: WidenArgs): void {
     const src = (w.src + r * w.srcStride) >> 2;
     const dst = (w.dst + r * w.dstStride) >> 3;
     for (let i = 0; i < w.inner; i += 1) f64[dst + i] = f32[src + i] ?? 0;
+  }
+}
+
+/**
+ * Packs rows `[0, rows)` of a row-major `rows × depth` matrix (`source` from element `from`) as gemm's A: 4-row
+ * blocks `[block][k][4]` of float64 at element `dst` of `f64`, rows past `rows` zero.
+ */
+export function packRows(
+  f64: Float64Array,
+  dst: number,
+  source: ArrayLike<number>,
+  from: number,
+  rows: number,
+  depth: number,
+): void {
+  const blocks = Math.ceil(rows / 4);
+  f64.fill(0, dst + Math.floor(rows / 4) * depth * 4, dst + blocks * depth * 4);
+  for (let row = 0; row < rows; row += 1) {
+    let at = dst + (row >> 2) * depth * 4 + (row & 3);
+    let src = from + row * depth;
+    for (let k = 0; k < depth; k += 1, at += 4, src += 1) f64[at] = source[src] ?? 0;
   }
 }
 
