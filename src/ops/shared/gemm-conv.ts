@@ -60,23 +60,44 @@ function paddedGeometry(axes: readonly AxisGeometry[]): PaddedGeometry {
   const plane = sizes.reduce((p, s) => p * s, 1);
   // Tap j along an axis moves j·dilation positions; window o starts at o·stride - padBegin, i.e. at
   // o·stride - padBegin + start in the padded box.
-  let taps: Int32Array = Int32Array.of(0);
-  let windows: Int32Array = Int32Array.of(0);
-  axes.forEach((axis, i) => {
-    const stride = (strides[i] ?? 1) * 8;
-    taps = outerSum(taps, axis.kernel, (j) => j * axis.dilation * stride);
-    windows = outerSum(windows, axis.outSize, (o) => (o * axis.stride - axis.padBegin + (starts[i] ?? 0)) * stride);
-  });
-  const padded = new Int32Array(Math.ceil(windows.length / 4) * 4);
-  padded.set(windows);
-  return { sizes, starts, plane, taps, windows: padded };
+  const taps = offsetGrid(
+    axes.map((axis) => axis.kernel),
+    axes.map((axis, i) => axis.dilation * (strides[i] ?? 1) * 8),
+    0,
+    1,
+  );
+  const origin = axes.reduce((sum, axis, i) => sum + ((starts[i] ?? 0) - axis.padBegin) * (strides[i] ?? 1) * 8, 0);
+  const windows = offsetGrid(
+    axes.map((axis) => axis.outSize),
+    axes.map((axis, i) => axis.stride * (strides[i] ?? 1) * 8),
+    origin,
+    4,
+  );
+  return { sizes, starts, plane, taps, windows };
 }
 
-/** Row-major combination: `[a0 + f(0), a0 + f(1), ..., a1 + f(0), ...]`. */
-function outerSum(prefix: Int32Array, count: number, f: (index: number) => number): Int32Array {
-  const out = new Int32Array(prefix.length * count);
-  for (let i = 0; i < prefix.length; i += 1) {
-    for (let j = 0; j < count; j += 1) out[i * count + j] = (prefix[i] ?? 0) + f(j);
+/**
+ * `origin + Σ_axis index[axis]·steps[axis]` for every index of `counts` in row-major order, in an array whose length
+ * is rounded up to a multiple of `multiple` (the extra entries are 0).
+ */
+function offsetGrid(counts: readonly number[], steps: readonly number[], origin: number, multiple: number): Int32Array {
+  const size = counts.reduce((p, c) => p * c, 1);
+  const out = new Int32Array(Math.ceil(size / multiple) * multiple);
+  const index = counts.map(() => 0);
+  const rank = counts.length;
+  let value = origin;
+  for (let i = 0; i < size; i += 1) {
+    out[i] = value;
+    for (let axis = rank - 1; axis >= 0; axis -= 1) {
+      const step = steps[axis] ?? 0;
+      if ((index[axis] ?? 0) + 1 < (counts[axis] ?? 1)) {
+        index[axis] = (index[axis] ?? 0) + 1;
+        value += step;
+        break;
+      }
+      value -= step * (index[axis] ?? 0);
+      index[axis] = 0;
+    }
   }
   return out;
 }
