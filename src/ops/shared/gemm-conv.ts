@@ -172,6 +172,15 @@ function copyPadded(
   }
 }
 
+/** The scratch, grown to `bytes`; a failed allocation becomes the op's error. */
+function reserve(kernels: GemmKernels, bytes: number, fail: (detail: string) => never): ArrayBuffer {
+  try {
+    return kernels.reserve(bytes);
+  } catch (error) {
+    return fail(`cannot allocate ${bytes} bytes of scratch: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** `count` results at byte `at` of the scratch: float32 or float64. */
 function results(buffer: ArrayBuffer, f32: boolean, at: number, count: number): Float32Array | Float64Array {
   return f32 ? new Float32Array(buffer, at, count) : new Float64Array(buffer, at, count);
@@ -223,7 +232,7 @@ export function convolve(
   const end = plans?.[0]?.end ?? aligned(gemmAt + box.windows.length * 8);
   if (end > MAX_SCRATCH_BYTES)
     return fail(`needs ${end} bytes of float64 scratch, more than the ${MAX_SCRATCH_BYTES} the kernels address`);
-  const buffer = kernels.reserve(end);
+  const buffer = reserve(kernels, end, fail);
   const f64 = new Float64Array(buffer);
   const i32 = new Int32Array(buffer);
 

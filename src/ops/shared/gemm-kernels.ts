@@ -1,8 +1,10 @@
 /**
- * The three float64 kernels under Conv, Gemm and MatMul, in two bit-identical implementations over one
- * byte-addressed scratch buffer: WebAssembly SIMD (wasm/gemm.wat) where it loads, and their JS twins below, which
- * run the same loops with every multiply and add in the same order. Float64 arithmetic is IEEE-754 in both, so the
- * results agree to the bit; test/ops/conv-bits.test.ts checks it under `node --no-expose-wasm`.
+ * The float64 kernels under Conv, Gemm and MatMul, in two bit-identical implementations over one byte-addressed
+ * scratch buffer: WebAssembly SIMD (wasm/gemm.wat) where it loads, and their JS twins below, which run the same
+ * loops with every multiply and add in the same order. Float64 arithmetic is IEEE-754 in both, so the results agree
+ * to the bit (NaN payloads aside); test/ops/gemm-conv.test.ts compares them in process and
+ * test/ops/conv-bits.test.ts under `node --no-expose-wasm`. The scratch grows to the largest problem seen and is
+ * kept (a WebAssembly memory cannot shrink); evaluation is synchronous, so one scratch serves every call.
  *
  * - `gemm`: `C = A·B + bias` in 4×4 tiles. A packed in 4-row blocks `[block][k][4]` (zero rows past the last), B
  *   in 4-column panels `[panel][k][4]`. Each element is `0 + A(r,0)·B(0,c) + A(r,1)·B(1,c) + …` in k
