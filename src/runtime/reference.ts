@@ -89,6 +89,8 @@ export function referenceGaps(model: Model): string | undefined {
 export interface EvaluateOptions {
   /** Resource limits: overrides of the defaults (src/ir/limits.ts). */
   readonly limits?: Partial<Limits>;
+  /** Called after each node with the milliseconds its kernel took (per-op profiles, as `sppkit bench real` prints). */
+  readonly onNodeTimed?: (node: Node, ms: number) => void;
 }
 
 /**
@@ -120,6 +122,7 @@ function releasePoints(nodes: readonly Node[]): Map<Node, Value[]> {
 export function evaluate(model: Model, feeds: TensorMap, options: EvaluateOptions = {}): Map<string, Tensor> {
   const gaps = referenceGaps(model);
   if (gaps !== undefined) throw new UnsupportedError(gaps);
+  const timer = options.onNodeTimed;
   const graph = model.graph;
   const limits = resolveLimits(options.limits);
   const budget = new Budget(limits);
@@ -146,7 +149,9 @@ export function evaluate(model: Model, feeds: TensorMap, options: EvaluateOption
         throw new OpError(node, `input '${value.name}' has not been computed (is the graph in topological order?)`);
       return tensor;
     });
+    const started = timer === undefined ? 0 : performance.now();
     const outputs = runNode(node, model.opset, inputs, node.outputs.length, { budget });
+    if (timer !== undefined) timer(node, performance.now() - started);
     node.outputs.forEach((value, index) => {
       const tensor = outputs[index];
       if (tensor === undefined)

@@ -22,6 +22,7 @@ const BENCHES: Readonly<Record<string, string>> = {
   transform: 'PyTorch SPP export vs its spp-to-sppf (+ separable-pool) rewrite, onnxruntime CPU 1 and 2 threads',
   backends: 'session create and median run of SPPF 512 and dynamic sppAdaptive on every available backend',
   io: 'decode/encode and load/save of a 42 MB model vs Python onnx, peak memory, a >2 GB model transformed',
+  real: 'reference vs onnxruntime CPU (1 thread) on the real networks of golden/real, with per-op profiles',
 };
 
 /** `sppkit bench --help`. */

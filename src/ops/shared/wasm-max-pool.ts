@@ -9,7 +9,7 @@
  */
 import type { AxisGeometry } from './pool-geometry.js';
 import { LOWEST_FLOAT32 } from './sliding-max.js';
-import { ensureMemory, instantiateKernel, isKernelFunction } from './wasm/load.js';
+import { ensureMemory, instantiateKernel, isKernelFunction, isWasmMemory } from './wasm/load.js';
 import { MAX_POOL_WASM } from './wasm/max-pool-wasm.js';
 
 interface Kernel {
@@ -45,15 +45,8 @@ let kernel: Kernel | null | undefined;
 function loadKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
   const exports = instantiateKernel(MAX_POOL_WASM);
-  if (exports === null) {
-    kernel = null;
-    return kernel;
-  }
-  const { memory, rows, cols } = exports;
-  kernel =
-    memory instanceof WebAssembly.Memory && isKernelFunction(rows) && isKernelFunction(cols)
-      ? { memory, rows, cols }
-      : null;
+  const { memory, rows, cols } = exports ?? {};
+  kernel = isWasmMemory(memory) && isKernelFunction(rows) && isKernelFunction(cols) ? { memory, rows, cols } : null;
   return kernel;
 }
 

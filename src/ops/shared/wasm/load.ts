@@ -55,3 +55,11 @@ export function ensureMemory(memory: WebAssembly.Memory, bytes: number): boolean
 export function isKernelFunction(value: unknown): value is (...args: number[]) => void {
   return typeof value === 'function';
 }
+
+/**
+ * True for a WebAssembly.Memory; false (instead of a ReferenceError) where the WebAssembly global is absent, as
+ * under `node --no-expose-wasm`, so the callers take their JS kernels.
+ */
+export function isWasmMemory(value: unknown): value is WebAssembly.Memory {
+  return typeof WebAssembly !== 'undefined' && value instanceof WebAssembly.Memory;
+}
