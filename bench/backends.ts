@@ -15,6 +15,7 @@ import type { Model } from '../src/ir/graph.js';
 import { Tensor } from '../src/ir/tensor.js';
 import { BACKEND_NAMES, type BackendName } from '../src/runtime/backend.js';
 import { getBackend } from '../src/runtime/node/backends.js';
+import { figure } from './harness.js';
 
 function input(shape: readonly number[], seed: number): Tensor {
   const random = prng(seed);
@@ -69,6 +70,12 @@ export async function benchBackends(
     });
     log(`\n${c.title}`);
     log(formatRuns(runs));
+    for (const run of runs) {
+      // Recorded for --json and --svg; a skipped backend's times are null (drawn as n/a).
+      const place = { case: c.title, series: run.backend };
+      figure(`${c.title}: ${run.backend} session create`, run.loadMs, 'ms', { chart: 'session create', ...place });
+      figure(`${c.title}: ${run.backend} median run`, run.medianMs, 'ms', { chart: 'median run', ...place });
+    }
   }
 }
 

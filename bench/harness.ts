@@ -42,6 +42,20 @@ export interface Figure {
   readonly name: string;
   readonly value: number | string | null;
   readonly unit: string;
+  /**
+   * Where the figure goes in a chart (`sppkit bench --svg`): figures of one `chart` are drawn as groups of bars,
+   * one group per `case` (a model), one bar per `series` (a backend). Absent: the figure is not charted this way.
+   */
+  readonly chart?: string;
+  readonly case?: string;
+  readonly series?: string;
+}
+
+/** Where a figure goes in a chart: the chart's title, the group (case) and the bar (series). */
+export interface ChartPlace {
+  readonly chart: string;
+  readonly case: string;
+  readonly series: string;
 }
 
 /** Which way a goal's value must go. */
@@ -80,9 +94,9 @@ function current(): BenchRecord {
   return records[records.length - 1] ?? beginBench(basename(process.argv[1] ?? 'bench', '.ts'));
 }
 
-/** Records a figure (and returns its value, for chaining). */
-export function figure<T extends number | string | null>(name: string, value: T, unit = ''): T {
-  current().figures.push({ name, value, unit });
+/** Records a figure (and returns its value, for chaining); `place` puts it in a chart of grouped bars. */
+export function figure<T extends number | string | null>(name: string, value: T, unit = '', place?: ChartPlace): T {
+  current().figures.push({ name, value, unit, ...place });
   return value;
 }
 

@@ -11,6 +11,7 @@ const BENCHES: Readonly<Record<string, string>> = {
   backends: './backends.js',
   io: './io.js',
   passes: './passes.js',
+  real: './real.js',
 };
 
 /** Benchmark names among the arguments; an option's value (`--json x`, `--threads 2`) is not a name. */

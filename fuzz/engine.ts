@@ -1,8 +1,13 @@
 /**
  * The fuzzing engine: a pool of worker processes under a watchdog. Each mutant runs the stage pipeline in a worker;
- * a worker that takes longer than the timeout is killed (a hang, in the stage it last reported), one whose memory
- * grows past the cap is killed (out of memory), and one that dies otherwise is reported as such. A killed worker
- * is replaced.
+ * a worker that uses more CPU time than the limit is killed (a hang, in the stage it last reported), one whose
+ * memory grows past the cap is killed (out of memory), and one that dies otherwise is reported as such. A killed
+ * worker is replaced.
+ *
+ * Time is CPU time, not wall time: on a shared machine (2 cores, many processes) wall time says more about the
+ * neighbours than about sppkit. The limit is `timeoutMs` plus `msPerMegabyte` per MB of the model, since every
+ * stage is at least linear in the model's size (the 6 MB, 200,000-node chain of the catalogue is not a hang when
+ * it takes ten seconds). A wall-clock cap of `WALL_FACTOR` times the limit catches a worker that is blocked.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,8 +26,10 @@ export type Verdict =
 export interface PoolOptions {
   /** Worker processes (default 2). */
   readonly jobs?: number;
-  /** Per-mutant time limit in ms (default 5000). */
+  /** Per-mutant CPU time limit in ms (default 5000), plus `msPerMegabyte` per MB of the model. */
   readonly timeoutMs?: number;
+  /** CPU ms allowed per MB of model on top of `timeoutMs` (default 5000: 5 µs per byte). */
+  readonly msPerMegabyte?: number;
   /** Resident memory cap per worker in MiB (default 3072). */
   readonly memoryMiB?: number;
 }
@@ -30,12 +37,32 @@ export interface PoolOptions {
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const MEMORY_POLL_MS = 100;
 const PAGE_KIB = 4;
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+/** A mutant that takes this many times its CPU limit in wall time is a hang even if it used no CPU. */
+const WALL_FACTOR = 20;
 
 interface Pending {
   readonly task: WorkerTask;
   readonly resolve: (verdict: Verdict) => void;
   stage: Stage | 'start';
+  /** Wall-clock cap. */
   timer: NodeJS.Timeout;
+  /** CPU ms of the worker when the task started, and the task's CPU limit. */
+  readonly cpuStart: number;
+  readonly cpuLimitMs: number;
+}
+
+/** CPU time (user + system) of a process in ms (Linux), or 0 when unknown. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses): utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
 }
 
 /** Resident set size of a process in MiB (Linux), or 0 when unknown. */
@@ -57,12 +84,14 @@ class Slot {
 
   async run(task: WorkerTask): Promise<Verdict> {
     const child = await this.ensure();
+    const cpuLimitMs = this.options.timeoutMs + (task.bytes.length / 1e6) * this.options.msPerMegabyte;
     return new Promise((resolve) => {
       const timer = setTimeout(
         () => this.finish({ kind: 'hang', stage: this.pending?.stage ?? 'start' }, true),
-        this.options.timeoutMs,
+        cpuLimitMs * WALL_FACTOR,
       );
-      this.pending = { task, resolve, stage: 'start', timer };
+      const cpuStart = child.pid === undefined ? 0 : cpuMs(child.pid);
+      this.pending = { task, resolve, stage: 'start', timer, cpuStart, cpuLimitMs };
       child.send(task);
     });
   }
@@ -115,9 +144,11 @@ class Slot {
     });
     this.#poll ??= setInterval(() => {
       const pid = this.child?.pid;
-      if (pid !== undefined && this.pending !== null && residentMiB(pid) > this.options.memoryMiB) {
-        this.finish({ kind: 'oom', stage: this.pending.stage }, true);
-      }
+      const pending = this.pending;
+      if (pid === undefined || pending === null) return;
+      if (residentMiB(pid) > this.options.memoryMiB) this.finish({ kind: 'oom', stage: pending.stage }, true);
+      else if (cpuMs(pid) - pending.cpuStart > pending.cpuLimitMs)
+        this.finish({ kind: 'hang', stage: pending.stage }, true);
     }, MEMORY_POLL_MS);
     this.child = child;
     return ready;
@@ -145,7 +176,13 @@ export class WorkerPool {
   #next = 0;
 
   constructor(options: PoolOptions = {}) {
-    const settings: Required<PoolOptions> = { jobs: 2, timeoutMs: 5000, memoryMiB: 3072, ...options };
+    const settings: Required<PoolOptions> = {
+      jobs: 2,
+      timeoutMs: 5000,
+      msPerMegabyte: 5000,
+      memoryMiB: 3072,
+      ...options,
+    };
     this.#slots = Array.from({ length: Math.max(1, settings.jobs) }, () => new Slot(settings));
     this.#idle = [...this.#slots];
   }

@@ -6,16 +6,19 @@
  */
 import {
   assertValidModel,
+  CheckError,
   DataType,
   decodeModel,
   encodeModel,
   evaluate,
   inferGraphShapes,
   parsePassList,
+  PassError,
   runPasses,
   SppkitError,
   Tensor,
   tensorFromNumbers,
+  type Limits,
   type Model,
 } from '../src/node.js';
 import { isFloatType } from '../src/ir/dtype.js';
@@ -33,20 +36,49 @@ export type StageResult =
   | { readonly kind: 'crash'; readonly error: string }
   | { readonly kind: 'skipped'; readonly why: string };
 
-/** The result of every stage that ran, in order. */
-export type PipelineResult = readonly { readonly stage: Stage; readonly result: StageResult }[];
+/** The result of every stage that ran, in order, with the CPU milliseconds it took. */
+export type PipelineResult = readonly {
+  readonly stage: Stage;
+  readonly result: StageResult;
+  readonly cpuMs: number;
+}[];
 
 /** Largest random input the evaluate stage makes (elements); beyond it the stage is skipped, not run. */
 const MAX_FEED_ELEMENTS = 1 << 20;
 
+/**
+ * The limits the evaluate stage runs under: tighter than the defaults so that a worker stays inside the watchdog's
+ * time and memory (what is refused here is refused the same way, only later, under the defaults).
+ */
+export const FUZZ_LIMITS: Partial<Limits> = {
+  maxTensorElements: 2 ** 22,
+  maxEvaluationBytes: 2 ** 28,
+  maxWork: 2 ** 26,
+};
+
+/** Text of an error that is not an SppkitError (a crash), with its stack. */
+function crashText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
+  return text.slice(0, 2000);
+}
+
+/**
+ * How a stage ended. A PassError that wraps something other than an SppkitError, and a check problem that is an
+ * engine error's text (`internal error (RangeError)`), are crashes that a typed error masks.
+ */
 function judge(run: () => void): StageResult {
   try {
     run();
     return { kind: 'ok' };
   } catch (error) {
+    if (error instanceof PassError && !(error.failure instanceof SppkitError))
+      return { kind: 'crash', error: `masked by ${error.message}\n${crashText(error.failure)}` };
+    if (error instanceof CheckError) {
+      const masked = error.problems.find((problem) => problem.includes('internal error ('));
+      if (masked !== undefined) return { kind: 'crash', error: `masked by the checker: ${masked}` };
+    }
     if (error instanceof SppkitError) return { kind: 'refused', code: error.code };
-    const text = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
-    return { kind: 'crash', error: text.slice(0, 2000) };
+    return { kind: 'crash', error: crashText(error) };
   }
 }
 
@@ -81,13 +113,19 @@ export function fuzzFeeds(model: Model, seed: number): Map<string, Tensor> | str
   return feeds;
 }
 
-/** Runs every stage on `bytes`; `onStage` is told which stage starts (so a watchdog can name a hang's stage). */
+/**
+ * Runs every stage on `bytes`; `onStage` is told which stage starts (so a watchdog can name a hang's stage). The
+ * stages follow a user's tools: `check`, `infer` and `evaluate` share one decoded model (as `sppkit run` does);
+ * the passes get a second decode and `encode` writes what they made (as `sppkit transform` does).
+ */
 export function runPipeline(bytes: Uint8Array, onStage: (stage: Stage) => void = () => undefined): PipelineResult {
-  const results: { stage: Stage; result: StageResult }[] = [];
+  const results: { stage: Stage; result: StageResult; cpuMs: number }[] = [];
   const step = (stage: Stage, run: () => void): StageResult => {
     onStage(stage);
+    const started = process.cpuUsage();
     const result = judge(run);
-    results.push({ stage, result });
+    const used = process.cpuUsage(started);
+    results.push({ stage, result, cpuMs: Math.round((used.user + used.system) / 1000) });
     return result;
   };
   const fresh = (): Model => decodeModel(bytes, 'mutant.onnx');
@@ -101,19 +139,20 @@ export function runPipeline(bytes: Uint8Array, onStage: (stage: Stage) => void =
     assertValidModel(checked);
   });
   step('infer', () => {
-    inferGraphShapes(fresh().graph, checked.opset);
+    inferGraphShapes(checked.graph, checked.opset);
   });
   const feeds = fuzzFeeds(checked, 1);
-  if (typeof feeds === 'string') results.push({ stage: 'evaluate', result: { kind: 'skipped', why: feeds } });
+  if (typeof feeds === 'string') results.push({ stage: 'evaluate', result: { kind: 'skipped', why: feeds }, cpuMs: 0 });
   else
     step('evaluate', () => {
-      evaluate(fresh(), feeds);
+      evaluate(checked, feeds, { limits: FUZZ_LIMITS });
     });
+  let transformed = fresh();
   step('passes', () => {
-    runPasses(fresh(), parsePassList('default'));
+    transformed = runPasses(transformed, parsePassList('default')).model;
   });
   step('encode', () => {
-    encodeModel(checked);
+    encodeModel(transformed);
   });
   return results;
 }

@@ -1,12 +1,14 @@
 /**
- * `npm run web`: bundles web/main.ts (sppkit's builder, exporter and reference evaluator, for the browser) with
- * esbuild and serves the page on 127.0.0.1 with onnxruntime-web's `.mjs`/`.wasm` files at /ort/.
+ * `npm run web`: bundles the browser app once at start with esbuild — web/main.ts (the page) and web/worker.ts (its
+ * model worker), each with sppkit's browser-safe package root — and serves them as static files on 127.0.0.1,
+ * with web/index.html, its style sheets (style.css, open.css) and onnxruntime-web's `.mjs`/`.wasm` files at /ort/.
+ * Nothing is computed on the server: every request is a file.
  *
- * web/main.ts imports the package root, `sppkit`, like any user; the bundle resolves that name to src/index.ts
+ * The app imports the package root, `sppkit`, like any user; the bundles resolve that name to src/index.ts
  * (browser-safe), so the page always runs the working tree's code without a build of dist/.
  *
  * Usage: `npm run web [-- --port N]` (default port 8080; 0 picks a free one). Ctrl-C stops it.
- * `startWebApp` is also used by test/web/page.test.ts.
+ * `startWebApp` is also used by the browser tests in test/web/.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,10 +34,16 @@ const ortFromServer: Plugin = {
   },
 };
 
-/** Bundles web/main.ts into one ES module (text). */
-export async function bundlePage(): Promise<string> {
+/** The app's bundles: the page's script and its model worker's, as served at /main.js and /worker.js. */
+export interface WebBundles {
+  readonly main: string;
+  readonly worker: string;
+}
+
+/** Bundles one entry of web/ into one ES module (text). */
+async function bundle(entry: string): Promise<string> {
   const result = await build({
-    entryPoints: [path.join(repoRoot, 'web', 'main.ts')],
+    entryPoints: [path.join(repoRoot, 'web', entry)],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -47,8 +55,14 @@ export async function bundlePage(): Promise<string> {
     logLevel: 'silent',
   });
   const output = result.outputFiles[0];
-  if (output === undefined) throw new Error('esbuild produced no output for web/main.ts');
+  if (output === undefined) throw new Error(`esbuild produced no output for web/${entry}`);
   return output.text;
+}
+
+/** Bundles web/main.ts and web/worker.ts. */
+export async function bundlePage(): Promise<WebBundles> {
+  const [main, worker] = await Promise.all([bundle('main.ts'), bundle('worker.ts')]);
+  return { main, worker };
 }
 
 /** A running page server. */
@@ -57,16 +71,17 @@ export interface WebApp {
   close(): Promise<void>;
 }
 
-/** Bundles the page and serves it (and onnxruntime-web's files) on 127.0.0.1:`port`. */
+/** Bundles the app and serves it (and onnxruntime-web's files) on 127.0.0.1:`port`. */
 export async function startWebApp(port = DEFAULT_PORT): Promise<WebApp> {
-  const script = await bundlePage();
+  const bundles = await bundlePage();
   const server = await startStaticServer(port);
-  server.set('/', {
-    kind: 'bytes',
-    type: 'text/html; charset=utf-8',
-    body: readFileSync(path.join(repoRoot, 'web', 'index.html')),
-  });
-  server.set('/main.js', { kind: 'bytes', type: 'text/javascript; charset=utf-8', body: script });
+  const file = (name: string): Buffer => readFileSync(path.join(repoRoot, 'web', name));
+  server.set('/', { kind: 'bytes', type: 'text/html; charset=utf-8', body: file('index.html') });
+  for (const sheet of ['style.css', 'open.css'])
+    server.set(`/${sheet}`, { kind: 'bytes', type: 'text/css; charset=utf-8', body: file(sheet) });
+  const javascript = 'text/javascript; charset=utf-8';
+  server.set('/main.js', { kind: 'bytes', type: javascript, body: bundles.main });
+  server.set('/worker.js', { kind: 'bytes', type: javascript, body: bundles.worker });
   server.set('/favicon.ico', { kind: 'bytes', type: 'image/x-icon', body: new Uint8Array(0) });
   server.mount('/ort/', ortWebDistDir());
   return { url: `${server.origin}/`, close: () => server.close() };

@@ -19,6 +19,7 @@ export {
 export { SymDim, addDims, divDim, dimsEqual, formatDim, formatShape, mulDim, subDims, type Dim } from './ir/dim.js';
 export { DataType, dtypeName, parseDtypeName, type TensorData } from './ir/dtype.js';
 export * from './ir/errors.js';
+export * from './ir/limits.js';
 export { Graph, Model } from './ir/graph.js';
 export { Tensor, tensorFromNumbers, tensorsIdentical } from './ir/tensor.js';
 export { Node, Value, formatType, type TensorType, type Use } from './ir/value.js';
@@ -26,11 +27,25 @@ export { checkModel, assertValidModel, checkPass } from './transform/passes/chec
 export { inferGraphShapes, inferShapesPass } from './transform/passes/infer-shapes.js';
 export { dcePass } from './transform/passes/dce.js';
 export { runPasses, PassError, type Pass, type PassResult } from './transform/passes/pass.js';
-export { DEFAULT_PASSES, PASS_ENTRIES, parsePassList, type PassEntry } from './transform/passes/registry.js';
+export {
+  DEFAULT_PASSES,
+  PASS_ENTRIES,
+  parsePassList,
+  type PassEntry,
+  type PassOptions,
+} from './transform/passes/registry.js';
+export {
+  adaptiveSppDynamicPass,
+  createAdaptiveSppDynamicPass,
+  type AdaptiveSppDynamicOptions,
+} from './transform/passes/adaptive-spp-dynamic.js';
+export { makeDynamic, makeDynamicPass, type MakeDynamicResult } from './transform/passes/make-dynamic.js';
+export { frozenPoolingSites, frozenPoolingWarnings, type FrozenSite } from './transform/frozen/frozen.js';
+export { parseTraceSize, type TraceSize } from './transform/frozen/sites.js';
 export { ops, findOp } from './ops/core/registry.js';
 export * from './blocks/index.js';
 export * from './export/index.js';
-export { evaluate, referenceBackend, validateFeeds, InputError } from './runtime/reference.js';
+export { evaluate, referenceBackend, validateFeeds, InputError, type EvaluateOptions } from './runtime/reference.js';
 export { compareTensors, type Comparison, type Tolerance } from './runtime/compare.js';
 export {
   BACKEND_NAMES,

@@ -117,6 +117,22 @@ function targetSizes(b: GraphBuilder, x: Value, q: Value, name: string): Value {
   return b.concat([head, tail], { axis: 0 }, { name: `${name}.sizes` });
 }
 
+/**
+ * Resize to `sizes` = [N, r, H, W] makes exactly that shape, but inference cannot see through the Shape/Concat
+ * that computes dynamic sizes and leaves the dims unknown. Fills the unknown dims of `resized` from `x` (N, H, W)
+ * and `q` (r), so that the concatenated channel count is a number (c + bins·r) and two builds write the same file.
+ */
+function refineResized(resized: Value, x: Value, q: Value): void {
+  const type = resized.type;
+  const known = [x.type?.shape?.[0], q.type?.shape?.[1], x.type?.shape?.[2], x.type?.shape?.[3]];
+  if (type === null || type.shape === null || type.shape.length !== known.length) return;
+  const shape = type.shape.map((dim, axis) => {
+    const better = known[axis];
+    return typeof dim !== 'number' && dim.isUnknown && better !== undefined ? better : dim;
+  });
+  resized.type = { ...type, shape };
+}
+
 /** Builds PSPNet's pyramid pooling module on NCHW `x`. */
 export function pyramidPooling(b: GraphBuilder, x: Value, config: PyramidPoolingConfig, weights: Weights): Value {
   const { channels } = nchw(x, 'pyramidPooling');
@@ -127,7 +143,14 @@ export function pyramidPooling(b: GraphBuilder, x: Value, config: PyramidPooling
     const pooled = adaptivePoolLevel(b, x, n, 'avg', `features.${i}.0`);
     const q = branchUnit(b, pooled, i, config, weights);
     const name = `features.${i}.resize`;
-    return b.resizeTo(q, targetSizes(b, x, q, name), { mode: 'linear', coordinateTransformationMode: mode }, { name });
+    const resized = b.resizeTo(
+      q,
+      targetSizes(b, x, q, name),
+      { mode: 'linear', coordinateTransformationMode: mode },
+      { name },
+    );
+    refineResized(resized, x, q);
+    return resized;
   });
   return b.concat([x, ...branches], { axis: 1 }, { name: 'ppm.concat' });
 }

@@ -224,6 +224,35 @@ export function adaptivePoolLevel(
 }
 
 /**
+ * Exact adaptive pooling of NCHW `x` to `rows`×`cols` (PyTorch `adaptive_{max,avg}_pool2d(x, (rows, cols))`):
+ * returns [N, C, rows, cols]. Each axis is planned on its own like an `sppAdaptive` level (identity, fixed-kernel
+ * pool, constant slices, or Shape-computed slices for a symbolic size); rows are reduced first, then columns (max and
+ * mean over a rectangle factor per axis). 1×1 is a global pool; two fixed kernels make one pool.
+ */
+export function adaptivePool2d(
+  b: GraphBuilder,
+  x: Value,
+  output: { readonly rows: number; readonly cols: number },
+  pool: 'max' | 'avg',
+  name = `adaptive${output.rows}x${output.cols}`,
+): Value {
+  positiveInt('adaptivePool2d', 'rows', output.rows);
+  positiveInt('adaptivePool2d', 'cols', output.cols);
+  const { shape } = nchw(x, 'adaptivePool2d');
+  if (output.rows === 1 && output.cols === 1)
+    return pool === 'max' ? b.globalMaxPool(x, { name }) : b.globalAveragePool(x, { name });
+  const rows = planAxis(output.rows, shape[2] ?? 0);
+  const cols = planAxis(output.cols, shape[3] ?? 0);
+  if (rows.kind === 'pool' && cols.kind === 'pool') {
+    const attrs = { kernelShape: [rows.kernel, cols.kernel], strides: [rows.kernel, cols.kernel] };
+    return pool === 'max' ? b.maxPool(x, attrs, { name }) : b.averagePool(x, attrs, { name });
+  }
+  const sizes = axisSizes(b, x);
+  const reduced = reduceAxis(b, x, 2, output.rows, rows, pool, `${name}.rows`, sizes);
+  return reduceAxis(b, reduced, 3, output.cols, cols, pool, `${name}.cols`, sizes);
+}
+
+/**
  * Builds SPP-net adaptive pooling on NCHW `x`; the output is [N, C·Σn²].
  *
  * With a symbolic H or W (and `divisibleBranch`, on by default for max), the graph branches on the size at run

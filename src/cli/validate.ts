@@ -4,24 +4,33 @@
  */
 import { prng } from '../blocks/weights.js';
 import { formatShape } from '../ir/dim.js';
-import { DataType, dtypeName, isFloatType } from '../ir/dtype.js';
+import { DataType, dtypeByteSize, dtypeName, isFloatType } from '../ir/dtype.js';
 import type { Model } from '../ir/graph.js';
-import { Tensor, tensorFromNumbers } from '../ir/tensor.js';
+import { checkShape, DEFAULT_LIMITS, LimitError, type Limits } from '../ir/limits.js';
+import { sizeOf, Tensor, tensorFromNumbers } from '../ir/tensor.js';
 import type { Backend, BackendName } from '../runtime/backend.js';
 import { compareTensors } from '../runtime/compare.js';
 import { UsageError } from './args.js';
 
 /**
  * Seeded standard-normal-ish inputs for every graph input; symbolic dims take their value from `dims`
- * (e.g. H=13), and a missing binding is a usage error naming the dim.
+ * (e.g. H=13), and a missing binding is a usage error naming the dim. Every shape is checked against `limits`
+ * before its data is allocated (a LimitError naming the input), and the values are written straight into typed
+ * storage.
  */
-export function randomFeeds(model: Model, seed: number, dims: ReadonlyMap<string, number>): Map<string, Tensor> {
+export function randomFeeds(
+  model: Model,
+  seed: number,
+  dims: ReadonlyMap<string, number>,
+  limits: Limits = DEFAULT_LIMITS,
+): Map<string, Tensor> {
   const random = prng(seed);
   const gaussian = (): number => {
     const u = Math.max(random(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
   };
   const feeds = new Map<string, Tensor>();
+  let bytes = 0;
   for (const input of model.graph.inputs) {
     if (model.graph.initializers.has(input.name)) continue;
     const type = input.type;
@@ -36,19 +45,54 @@ export function randomFeeds(model: Model, seed: number, dims: ReadonlyMap<string
         );
       return value;
     });
-    const size = shape.reduce((a, b) => a * b, 1);
+    const what = `random input '${input.name}' ${dtypeName(type.dtype)}${formatShape(shape)}`;
+    checkShape(shape, limits, what);
     if (!isFloatType(type.dtype) && type.dtype !== DataType.INT64 && type.dtype !== DataType.INT32) {
       throw new UsageError(`input '${input.name}' is ${dtypeName(type.dtype)}; pass it with --input`);
     }
-    const values = Array.from({ length: size }, () =>
-      isFloatType(type.dtype) ? gaussian() : Math.floor(random() * 10),
-    );
-    feeds.set(
-      input.name,
-      type.dtype === DataType.FLOAT ? Tensor.float32(shape, values) : tensorFromNumbers(type.dtype, shape, values),
-    );
+    const size = sizeOf(shape);
+    bytes += size * dtypeByteSize(type.dtype);
+    if (bytes > limits.maxEvaluationBytes)
+      throw new LimitError(
+        'maxEvaluationBytes',
+        bytes,
+        limits.maxEvaluationBytes,
+        `${what} (with the inputs before it)`,
+      );
+    feeds.set(input.name, randomTensor(type.dtype, shape, size, gaussian, random));
   }
   return feeds;
+}
+
+/** A tensor of `size` random values: gaussian for floats, integers in 0..9 otherwise (one draw each, in order). */
+function randomTensor(
+  dtype: DataType,
+  shape: readonly number[],
+  size: number,
+  gaussian: () => number,
+  random: () => number,
+): Tensor {
+  switch (dtype) {
+    case DataType.FLOAT:
+      return new Tensor(dtype, shape, Float32Array.from({ length: size }, gaussian));
+    case DataType.DOUBLE:
+      return new Tensor(dtype, shape, Float64Array.from({ length: size }, gaussian));
+    case DataType.INT32:
+      return new Tensor(
+        dtype,
+        shape,
+        Int32Array.from({ length: size }, () => Math.floor(random() * 10)),
+      );
+    case DataType.INT64:
+      return new Tensor(
+        dtype,
+        shape,
+        BigInt64Array.from({ length: size }, () => BigInt(Math.floor(random() * 10))),
+      );
+    default:
+      // float16 / bfloat16: rounded from float64 values.
+      return tensorFromNumbers(dtype, shape, Array.from(Float64Array.from({ length: size }, gaussian)));
+  }
 }
 
 /** One backend's result in a validation table. */
@@ -60,6 +104,8 @@ export interface BackendRun {
   readonly medianMs: number | null;
   readonly maxAbsDiff: number | null;
   readonly message: string;
+  /** The error that stopped the run (status `error`), for callers that report it themselves. */
+  readonly error?: unknown;
 }
 
 function median(values: readonly number[]): number {
@@ -150,6 +196,7 @@ export async function runOnBackends(
         medianMs: null,
         maxAbsDiff: null,
         message: error instanceof Error ? error.message : String(error),
+        error,
       });
     }
   }

@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError, DecodeError, SppkitError } from '../ir/errors.js';
+import { DEFAULT_LIMITS, LimitError, resolveLimits, type Limits } from '../ir/limits.js';
 import type { Model } from '../ir/graph.js';
 import type { Tensor, TensorByteSource } from '../ir/tensor.js';
 import { EncodeError } from './errors.js';
@@ -31,6 +32,8 @@ import type { Piece } from './wire-write.js';
 export interface FileExternalDataOptions {
   /** Leave tensor bytes in the file until their data is used (default true); false reads them at decode time. */
   readonly lazy?: boolean;
+  /** The most bytes of external data the model may reference in all (default: the `maxExternalDataBytes` limit). */
+  readonly maxBytes?: number;
 }
 
 /**
@@ -50,6 +53,8 @@ export function fileExternalData(baseDir: string, options: FileExternalDataOptio
     files.set(location, file);
     return file;
   };
+  const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxExternalDataBytes;
+  let referenced = 0;
   const open = (location: string, offset: number, length: number | undefined, what?: string): FileRangeSource => {
     const file = resolve(location);
     const size = file.identity.size;
@@ -58,6 +63,10 @@ export function fileExternalData(baseDir: string, options: FileExternalDataOptio
     if (offset + byteLength > size)
       throw new FileProblem(`offset ${offset} + length ${byteLength} runs past the end of the ${size}-byte file`);
     const label = `${what === undefined ? '' : `${what}: `}external data '${location}'`;
+    // The total the model references, checked as each tensor is declared, before any byte is read.
+    referenced += byteLength;
+    if (referenced > maxBytes)
+      throw new LimitError('maxExternalDataBytes', referenced, maxBytes, `${label} (with the tensors before it)`);
     return new FileRangeSource(file, offset, byteLength, label);
   };
   const reader: ExternalDataReader = {
@@ -73,6 +82,8 @@ export interface LoadModelOptions {
    * at least `LEAVE_IN_FILE_BYTES` in the model file itself. False reads everything at load time.
    */
   readonly lazy?: boolean;
+  /** Resource limits (overrides of the defaults): external data bytes, nodes. */
+  readonly limits?: Partial<Limits>;
 }
 
 /**
@@ -82,8 +93,9 @@ export interface LoadModelOptions {
  */
 export function loadModel(path: string, options: LoadModelOptions = {}): Model {
   const lazy = options.lazy !== false;
-  const externalData = fileExternalData(dirname(path), { lazy });
-  if (!lazy) return decodeModel(readBytes(path, 'model'), path, { externalData });
+  const limits = resolveLimits(options.limits);
+  const externalData = fileExternalData(dirname(path), { lazy, maxBytes: limits.maxExternalDataBytes });
+  if (!lazy) return decodeModel(readBytes(path, 'model'), path, { externalData, limits });
   let file: SparseModelFile;
   try {
     file = readModelFileSparse(path);
@@ -92,6 +104,7 @@ export function loadModel(path: string, options: LoadModelOptions = {}): Model {
   }
   return decodeModel(file.bytes, path, {
     externalData,
+    limits,
     ...(file.inline === undefined ? {} : { inlinePayloads: file.inline }),
   });
 }

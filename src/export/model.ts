@@ -12,6 +12,7 @@
  */
 import { DecodeError, SppkitError } from '../ir/errors.js';
 import { Model } from '../ir/graph.js';
+import { LimitError, resolveLimits, type Limits } from '../ir/limits.js';
 import { EncodeError } from './errors.js';
 import {
   ExternalDataWriter,
@@ -37,6 +38,8 @@ export interface DecodeOptions {
   readonly externalData?: ExternalDataReader;
   /** Payloads of `bytes` that a loader left in the file (used by `loadModel`). */
   readonly inlinePayloads?: InlinePayloads;
+  /** Resource limits (overrides of the defaults): a graph of more than `maxNodes` nodes is refused (LimitError). */
+  readonly limits?: Partial<Limits>;
 }
 
 function decodeModelMsg(msg: ModelMsg, file: string, options: DecodeOptions): Model {
@@ -75,10 +78,14 @@ function decodeModelMsg(msg: ModelMsg, file: string, options: DecodeOptions): Mo
 export function decodeModel(bytes: Uint8Array, file = '<bytes>', options: DecodeOptions = {}): Model {
   // The reader validated every field against the schema, so the decoded message has ModelMsg's shape.
   const msg = decodeMessage(tablesOf.ModelProto, bytes, file) as ModelMsg;
+  // The node count is known from the message: refuse a graph past the limit before any IR node is made.
+  const maxNodes = resolveLimits(options.limits).maxNodes;
+  const nodeCount = msg.graph?.node?.length ?? 0;
+  if (nodeCount > maxNodes) throw new LimitError('maxNodes', nodeCount, maxNodes, `${file}: the main graph`);
   try {
     return decodeModelMsg(msg, file, options);
   } catch (error) {
-    if (error instanceof DecodeError) throw error;
+    if (error instanceof DecodeError || error instanceof LimitError) throw error;
     // An IR invariant (GraphError) means the bytes describe no valid graph. Anything else is a bug in this
     // decoder; it is still reported as a DecodeError, marked so that tests can catch it.
     if (error instanceof SppkitError) throw new DecodeError(file, error.message);

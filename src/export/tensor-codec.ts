@@ -7,6 +7,7 @@
  */
 import { DataType, dtypeByteSize, dtypeName, isDataType, type TensorData } from '../ir/dtype.js';
 import { DecodeError } from '../ir/errors.js';
+import { LimitError } from '../ir/limits.js';
 import { Tensor, type TensorInfo } from '../ir/tensor.js';
 import {
   parseExternalRef,
@@ -212,12 +213,15 @@ function externalTensor(
   }
   if (ref.length !== undefined && ref.length !== target.expected)
     fail(`${target.describe} ${ref.length} in external file '${ref.location}' (external_data length)`);
-  const cannot = (error: unknown): never =>
-    fail(
+  const cannot = (error: unknown): never => {
+    // A resource limit is the caller's policy, not a broken file: it stays a LimitError.
+    if (error instanceof LimitError) throw error;
+    return fail(
       `cannot read external data '${ref.location}' (offset ${ref.offset}, ${ref.length ?? 'rest of file'} bytes): ${
         error instanceof Error ? error.message : String(error)
       }`,
     );
+  };
   if (reader.open !== undefined) {
     let source;
     try {

@@ -14,6 +14,7 @@ import { Clip } from '../ops/clip.js';
 import { Concat } from '../ops/concat.js';
 import { ConstantOfShape } from '../ops/constant-of-shape.js';
 import { Conv } from '../ops/conv.js';
+import { ConvTranspose } from '../ops/conv-transpose.js';
 import { Cos } from '../ops/cos.js';
 import { CumSum } from '../ops/cum-sum.js';
 import { DepthToSpace } from '../ops/depth-to-space.js';
@@ -37,11 +38,16 @@ import { GlobalLpPool } from '../ops/global-lp-pool.js';
 import { GlobalMaxPool } from '../ops/global-max-pool.js';
 import { Greater } from '../ops/greater.js';
 import { GreaterOrEqual } from '../ops/greater-or-equal.js';
+import { GridSample } from '../ops/grid-sample.js';
+import { GroupNormalization } from '../ops/group-normalization.js';
 import { HardSigmoid } from '../ops/hard-sigmoid.js';
 import { HardSwish } from '../ops/hard-swish.js';
 import { Identity } from '../ops/identity.js';
+import { InstanceNormalization } from '../ops/instance-normalization.js';
 import { IsInf } from '../ops/is-inf.js';
 import { IsNaN } from '../ops/is-nan.js';
+import { LRN } from '../ops/lrn.js';
+import { LayerNormalization } from '../ops/layer-normalization.js';
 import { LeakyRelu } from '../ops/leaky-relu.js';
 import { Less } from '../ops/less.js';
 import { LessOrEqual } from '../ops/less-or-equal.js';
@@ -56,6 +62,7 @@ import { Mish } from '../ops/mish.js';
 import { Mod } from '../ops/mod.js';
 import { Mul } from '../ops/mul.js';
 import { Neg } from '../ops/neg.js';
+import { NonMaxSuppression } from '../ops/non-max-suppression.js';
 import { NonZero } from '../ops/non-zero.js';
 import { Not } from '../ops/not.js';
 import { Or } from '../ops/or.js';
@@ -76,6 +83,7 @@ import { ReduceSum } from '../ops/reduce-sum.js';
 import { ReduceSumSquare } from '../ops/reduce-sum-square.js';
 import { Relu } from '../ops/relu.js';
 import { Resize } from '../ops/resize.js';
+import { RoiAlign } from '../ops/roi-align.js';
 import { ScatterElements } from '../ops/scatter-elements.js';
 import { ScatterND } from '../ops/scatter-nd.js';
 import { Selu } from '../ops/selu.js';
@@ -95,6 +103,7 @@ import { Tile } from '../ops/tile.js';
 import { TopK } from '../ops/top-k.js';
 import { Transpose } from '../ops/transpose.js';
 import { Trilu } from '../ops/trilu.js';
+import { Upsample } from '../ops/upsample.js';
 import { Where } from '../ops/where.js';
 import { Xor } from '../ops/xor.js';
 import type { Value } from '../ir/value.js';
@@ -224,6 +233,20 @@ export abstract class OpMethods extends BuilderCore {
     options?: NodeOptions,
   ): Value {
     return this.emit1(Conv, { X: x, W: w, B: b }, attrs, options);
+  }
+
+  /**
+   * ConvTranspose (opsets 1, 11, 22): the N-D transposed convolution (the gradient of Conv with respect to its input)
+   * with groups, strides, dilations, output_padding, pads / auto_pad / output_shape and an optional bias.
+   */
+  convTranspose(
+    x: Value,
+    w: Value,
+    b?: Value | null,
+    attrs: AttrInput<typeof ConvTranspose.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(ConvTranspose, { X: x, W: w, B: b }, attrs, options);
   }
 
   /** Cos (opsets 7, 22): the cosine of every element (in radians). */
@@ -411,6 +434,31 @@ export abstract class OpMethods extends BuilderCore {
   }
 
   /**
+   * GridSample (opsets 16, 20, 22): samples X at the normalised positions of `grid` (the sampler of a Spatial
+   * Transformer Network, PyTorch's grid_sample).
+   */
+  gridSample(x: Value, grid: Value, attrs: AttrInput<typeof GridSample.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(GridSample, { X: x, grid }, attrs, options);
+  }
+
+  /**
+   * GroupNormalization (opsets 18, 21): splits the C channels into `num_groups` groups of `C / num_groups` consecutive
+   * channels and standardises each group of each image over its channels and spatial positions, y = (x - mean[n, g]) /
+   * sqrt(var[n, g] + epsilon) * scale[.] + bias[.] The affine step differs by version: opset 18 has one scale/bias per
+   * group (`scale[g]`, shape `[num_groups]`), opset 21 one per channel (`scale[c]`, shape `[C]`) and adds stash_type
+   * (the precision of the statistics: float, bfloat16, float16 or double).
+   */
+  groupNormalization(
+    x: Value,
+    scale: Value,
+    bias: Value,
+    attrs: AttrInput<typeof GroupNormalization.attributes>,
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(GroupNormalization, { X: x, scale, bias }, attrs, options);
+  }
+
+  /**
    * HardSigmoid (opsets 1, 6, 22): `Y = max(0, min(1, alpha * X + beta))` (alpha default 0.2, beta 0.5, float32
    * attributes).
    */
@@ -436,6 +484,21 @@ export abstract class OpMethods extends BuilderCore {
   }
 
   /**
+   * InstanceNormalization (opsets 1, 6, 22): normalises every channel of every image on its own, `y = scale[c] * (x -
+   * mean[n, c]) / sqrt(var[n, c] + epsilon) + B[c]`, with the mean and (population) variance taken over the spatial
+   * axes of `x[n, c]`.
+   */
+  instanceNormalization(
+    input: Value,
+    scale: Value,
+    b: Value,
+    attrs: AttrInput<Pick<typeof InstanceNormalization.attributes, 'epsilon'>> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(InstanceNormalization, { input, scale, B: b }, attrs, options);
+  }
+
+  /**
    * IsInf (opsets 10, 20): a bool tensor that is true where the element is +inf (when `detect_positive`, default 1) or
    * -inf (when `detect_negative`, default 1).
    */
@@ -446,6 +509,31 @@ export abstract class OpMethods extends BuilderCore {
   /** IsNaN (opsets 9, 13, 20): a bool tensor that is true where the element is NaN. */
   isNaN(x: Value, options?: NodeOptions): Value {
     return this.emit1(IsNaN, { X: x }, {}, options);
+  }
+
+  /**
+   * LRN (opsets 1, 13): local response normalisation across channels (AlexNet), square_sum[n, c, d] = Σ X[n, i, d]²
+   * over max(0, c - floor((size-1)/2)) <= i <= min(C-1, c + ceil((size-1)/2)), Y[n, c, d] = X[n, c, d] / (bias + alpha
+   * / size * square_sum[n, c, d])^beta.
+   */
+  lrn(x: Value, attrs: AttrInput<typeof LRN.attributes>, options?: NodeOptions): Value {
+    return this.emit1(LRN, { X: x }, attrs, options);
+  }
+
+  /**
+   * LayerNormalization (opset 17): standardises X over its trailing axes `[axis, rank)`, then scales and shifts, mean =
+   * ReduceMean(X, axes), invStdDev = 1 / sqrt(ReduceMean((X - mean)²) + epsilon), Y = (X - mean) * invStdDev * Scale +
+   * B, with the optional outputs Mean and InvStdDev of shape `X.shape[:axis] + [1] * (rank - axis)` and element type
+   * `stash_type` (float or bfloat16, type variable U).
+   */
+  layerNormalization(
+    x: Value,
+    scale: Value,
+    b?: Value | null,
+    attrs: AttrInput<typeof LayerNormalization.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(LayerNormalization, { X: x, Scale: scale, B: b }, attrs, options);
   }
 
   /**
@@ -527,6 +615,30 @@ export abstract class OpMethods extends BuilderCore {
   /** Neg (opsets 1, 6, 13): `Y = -X`. */
   neg(x: Value, options?: NodeOptions): Value {
     return this.emit1(Neg, { X: x }, {}, options);
+  }
+
+  /** NonMaxSuppression (opsets 10, 11): greedy per-class selection of boxes. */
+  nonMaxSuppression(
+    boxes: Value,
+    scores: Value,
+    maxOutputBoxesPerClass?: Value | null,
+    iouThreshold?: Value | null,
+    scoreThreshold?: Value | null,
+    attrs: AttrInput<typeof NonMaxSuppression.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(
+      NonMaxSuppression,
+      {
+        boxes,
+        scores,
+        max_output_boxes_per_class: maxOutputBoxesPerClass,
+        iou_threshold: iouThreshold,
+        score_threshold: scoreThreshold,
+      },
+      attrs,
+      options,
+    );
   }
 
   /**
@@ -655,6 +767,21 @@ export abstract class OpMethods extends BuilderCore {
     options?: NodeOptions,
   ): Value {
     return this.emit1(Resize, { X: x, roi, scales, sizes }, attrs, options);
+  }
+
+  /**
+   * RoiAlign (opsets 10, 16, 22): pools every region of interest `rois[r] = [x1, y1, x2, y2]` (input coordinates times
+   * spatial_scale) of image `batch_indices[r]` into an `output_height × output_width` grid, each bin the average (or
+   * max) of bilinearly interpolated sampling points.
+   */
+  roiAlign(
+    x: Value,
+    rois: Value,
+    batchIndices: Value,
+    attrs: AttrInput<typeof RoiAlign.attributes> = {},
+    options?: NodeOptions,
+  ): Value {
+    return this.emit1(RoiAlign, { X: x, rois, batch_indices: batchIndices }, attrs, options);
   }
 
   /**
@@ -792,6 +919,14 @@ export abstract class OpMethods extends BuilderCore {
    */
   trilu(input: Value, k?: Value | null, attrs: AttrInput<typeof Trilu.attributes> = {}, options?: NodeOptions): Value {
     return this.emit1(Trilu, { input, k }, attrs, options);
+  }
+
+  /**
+   * Upsample (opsets 7, 9; deprecated at 10): enlarges every axis i of X by `scales[i] >= 1`, the output size being
+   * `floor(input_size * scale)` (computed in float32, as the scales are).
+   */
+  upsample(x: Value, attrs: AttrInput<typeof Upsample.attributes> = {}, options?: NodeOptions): Value {
+    return this.emit1(Upsample, { X: x }, attrs, options);
   }
 
   /**

@@ -49,7 +49,12 @@ export class SymDim {
     return new SymDim([{ atom: { kind: 'unknown', id: unknownCounter }, coeff: 1 }], 0);
   }
 
-  /** @internal builds a canonical form from raw terms. */
+  /**
+   * @internal builds a canonical form from raw terms. An expression over an unknown dim (`?7 + 16`,
+   * `floor(?7/2)`) is itself a fresh unknown: no file can name it, and its text would carry the process-wide
+   * counter of unknowns, so two identical builds would write different `dim_param`s. Terms that cancel
+   * (`?7 - ?7`) still give their number.
+   */
   static linear(terms: readonly { atom: Atom; coeff: number }[], constant: number): Dim {
     const merged = new Map<string, { atom: Atom; coeff: number }>();
     for (const term of terms) {
@@ -61,7 +66,11 @@ export class SymDim {
       .filter(([, term]) => term.coeff !== 0)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, term]) => term);
-    return kept.length === 0 ? constant : new SymDim(kept, constant);
+    if (kept.length === 0) return constant;
+    const [only] = kept;
+    const plainUnknown = kept.length === 1 && constant === 0 && only?.coeff === 1 && only.atom.kind === 'unknown';
+    if (!plainUnknown && kept.some((term) => overUnknown(term.atom))) return SymDim.unknown();
+    return new SymDim(kept, constant);
   }
 
   /** The name when this dim is exactly one named symbol (what ONNX calls a `dim_param`). */
@@ -90,6 +99,11 @@ export class SymDim {
   toString(): string {
     return this.isUnknown ? '?' : this.key;
   }
+}
+
+/** True for an unknown atom, or a division of an unknown. */
+function overUnknown(atom: Atom): boolean {
+  return atom.kind === 'unknown' || (atom.kind === 'div' && atom.num.isUnknown);
 }
 
 function evaluateAtom(atom: Atom, bindings: ReadonlyMap<string, number>): number | undefined {

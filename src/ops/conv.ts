@@ -6,98 +6,21 @@
  * Shapes: X `[N, C, D1..Dr]`, W `[M, C/group, k1..kr]`, B `[M]`, Y `[N, M, O1..Or]`, where `Oi` follows the same
  * window geometry as pooling (src/ops/shared/pool-geometry.ts, floor mode).
  *
- * One implementation for every rank: per image and group, gather the input into a `[C/group * K, O]` column
- * matrix (im2col; `K = Π ki`, `O = Π Oi`; taps in the padding read 0) and multiply `W_g [M/group, C/group * K]`
- * by it. The gather is skipped for a 1×…×1 kernel with stride 1 and no padding, where the input plane already
- * is the column matrix.
+ * One implementation for every rank (src/ops/shared/gemm-conv.ts): per image and group, `Y_g = W_g · cols + B_g`
+ * where `W_g` is `[M/group, C/group · K]` and `cols` the `[C/group · K, O]` column matrix of the zero-padded input
+ * (im2col; `K = Π ki`, `O = Π Oi`), every output summed in float64 from +0 in that k order, then plus its bias —
+ * on the WebAssembly SIMD kernels where they load, else on their bit-identical JS twins.
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { sizeOf } from '../ir/tensor.js';
+import { DataType } from '../ir/dtype.js';
+import { sizeOf, Tensor } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
 import { elementTensor, floatData } from './shared/float.js';
-import { multiplyAccumulate } from './shared/multiply-accumulate.js';
-import { resolveWindows, windowOutputDims, type AxisGeometry, type WindowAttrs } from './shared/pool-geometry.js';
+import { convolve } from './shared/gemm-conv.js';
+import { gemmKernels } from './shared/gemm-kernels.js';
+import { resolveWindows, windowOutputDims, type WindowAttrs } from './shared/pool-geometry.js';
 import { POOL_TYPES, windowAttributes } from './shared/pool-op.js';
-
-/**
- * For every kernel tap and output position, the input offset inside one channel plane, or -1 for padding.
- * Layout `[K, O]` (tap-major), so filling one column-matrix row is a gather over a contiguous table row.
- */
-function gatherTable(axes: readonly AxisGeometry[]): Int32Array {
-  const rank = axes.length;
-  const kernelSize = axes.reduce((size, axis) => size * axis.kernel, 1);
-  const outPlane = axes.reduce((size, axis) => size * axis.outSize, 1);
-  const table = new Int32Array(kernelSize * outPlane);
-  const tap = new Array<number>(rank).fill(0);
-  const out = new Array<number>(rank).fill(0);
-  for (let k = 0; k < kernelSize; k += 1) {
-    let rest = k;
-    for (let axis = rank - 1; axis >= 0; axis -= 1) {
-      const size = axes[axis]?.kernel ?? 1;
-      tap[axis] = rest % size;
-      rest = Math.floor(rest / size);
-    }
-    for (let o = 0; o < outPlane; o += 1) {
-      let remaining = o;
-      for (let axis = rank - 1; axis >= 0; axis -= 1) {
-        const size = axes[axis]?.outSize ?? 1;
-        out[axis] = remaining % size;
-        remaining = Math.floor(remaining / size);
-      }
-      let offset = 0;
-      for (let axis = 0; axis < rank; axis += 1) {
-        const geometry = axes[axis];
-        if (geometry === undefined) continue;
-        // Tap j of window o sits at o*stride - padBegin + j*dilation.
-        const position = (out[axis] ?? 0) * geometry.stride - geometry.padBegin + (tap[axis] ?? 0) * geometry.dilation;
-        if (position < 0 || position >= geometry.inSize) {
-          offset = -1;
-          break;
-        }
-        offset = offset * geometry.inSize + position;
-      }
-      table[k * outPlane + o] = offset;
-    }
-  }
-  return table;
-}
-
-/** Fills the column matrix of `channels` planes starting at `inOffset`: row `c*K + k` holds tap k of channel c. */
-function im2col(
-  x: ArrayLike<number>,
-  inOffset: number,
-  planeSize: number,
-  channels: number,
-  table: Int32Array,
-  kernelSize: number,
-  outPlane: number,
-  cols: Float64Array,
-): void {
-  for (let c = 0; c < channels; c += 1) {
-    const plane = inOffset + c * planeSize;
-    for (let k = 0; k < kernelSize; k += 1) {
-      const dst = (c * kernelSize + k) * outPlane;
-      const src = k * outPlane;
-      for (let o = 0; o < outPlane; o += 1) {
-        const offset = table[src + o] ?? -1;
-        cols[dst + o] = offset < 0 ? 0 : (x[plane + offset] ?? 0);
-      }
-    }
-  }
-}
-
-/** True when the kernel is 1×…×1 with stride 1 and no padding: the input plane is the column matrix. */
-function isPointwise(axes: readonly AxisGeometry[]): boolean {
-  return axes.every(
-    (axis) =>
-      axis.kernel === 1 &&
-      axis.stride === 1 &&
-      axis.padBegin === 0 &&
-      axis.padEnd === 0 &&
-      axis.outSize === axis.inSize,
-  );
-}
 
 /** The window attributes of a Conv node, with kernel_shape taken from W when the attribute is absent. */
 function convWindow(
@@ -200,56 +123,22 @@ export const Conv = defineOp({
     const window = convWindow(ctx.attrs, weightSpatial, ctx.fail);
     if (window === undefined) return ctx.fail(`cannot determine the kernel shape; ${describe}`);
     const axes = resolveWindows(spatial, window, (detail) => ctx.fail(`${detail}; ${describe}`));
-    const xData = floatData(x, ctx.fail);
-    const wData = floatData(w, ctx.fail);
-    const bias = b === null ? null : floatData(b, ctx.fail);
-    const planeSize = sizeOf(spatial);
-    const outPlane = axes.reduce((size, axis) => size * axis.outSize, 1);
-    const kernelSize = sizeOf(weightSpatial);
-    const outPerGroup = outChannels / group;
-    const depth = perGroup * kernelSize;
-    const out = new Float64Array(batch * outChannels * outPlane);
-    const pointwise = isPointwise(axes);
-    const table = pointwise ? null : gatherTable(axes);
-    const cols = pointwise ? null : new Float64Array(depth * outPlane);
-    for (let n = 0; n < batch; n += 1) {
-      for (let g = 0; g < group; g += 1) {
-        const inOffset = (n * channels + g * perGroup) * planeSize;
-        const outOffset = (n * outChannels + g * outPerGroup) * outPlane;
-        const weightOffset = g * outPerGroup * depth;
-        if (table === null || cols === null) {
-          const input = { data: xData, offset: inOffset, rowStride: outPlane, colStride: 1 };
-          multiplyAccumulate(
-            { data: wData, offset: weightOffset, rowStride: depth, colStride: 1 },
-            input,
-            out,
-            outOffset,
-            outPerGroup,
-            depth,
-            outPlane,
-          );
-        } else {
-          im2col(xData, inOffset, planeSize, perGroup, table, kernelSize, outPlane, cols);
-          const columns = { data: cols, offset: 0, rowStride: outPlane, colStride: 1 };
-          multiplyAccumulate(
-            { data: wData, offset: weightOffset, rowStride: depth, colStride: 1 },
-            columns,
-            out,
-            outOffset,
-            outPerGroup,
-            depth,
-            outPlane,
-          );
-        }
-      }
-      if (bias !== null) {
-        for (let m = 0; m < outChannels; m += 1) {
-          const value = bias[m] ?? 0;
-          const start = (n * outChannels + m) * outPlane;
-          for (let o = 0; o < outPlane; o += 1) out[start + o] = (out[start + o] ?? 0) + value;
-        }
-      }
-    }
-    return [elementTensor(x.dtype, [batch, outChannels, ...axes.map((axis) => axis.outSize)], out)];
+    const outDims = [batch, outChannels, ...axes.map((axis) => axis.outSize)];
+    // Y[n, m, o] = B[m] + Σ over depth = C/group · Πk taps: one multiply-add per output element and tap.
+    ctx.charge(sizeOf(outDims) * perGroup * sizeOf(weightSpatial), 'multiply-adds');
+    // float32 results are rounded once, on store; float16/bfloat16 are computed in float64 and rounded once.
+    const out = x.dtype === DataType.FLOAT ? new Float32Array(sizeOf(outDims)) : new Float64Array(sizeOf(outDims));
+    const problem = {
+      x: floatData(x, ctx.fail),
+      w: floatData(w, ctx.fail),
+      bias: b === null ? null : floatData(b, ctx.fail),
+      batch,
+      channels,
+      outChannels,
+      group,
+      axes,
+    };
+    convolve(gemmKernels(), problem, out, (detail) => ctx.fail(`${detail}; ${describe}`));
+    return [out instanceof Float32Array ? new Tensor(x.dtype, outDims, out) : elementTensor(x.dtype, outDims, out)];
   },
 });

@@ -8,7 +8,7 @@ import { formatShape, SymDim, type Dim } from '../ir/dim.js';
 import { ALL_TYPES, DataType } from '../ir/dtype.js';
 import { broadcastConcrete, broadcastIndexMap, broadcastShapes } from './shared/broadcast.js';
 import { gatherElements, intsOf } from './shared/elementwise.js';
-import { defineOp, requireInput, requireType } from './core/op.js';
+import { checkRankOf, defineOp, requireInput, requireType } from './core/op.js';
 
 /** Fails unless every requested dim is >= 0 (a negative dim is never valid for Expand). */
 function checkRequested(requested: readonly number[], input: string, fail: (detail: string) => never): void {
@@ -62,6 +62,7 @@ export const Expand = defineOp({
     if (x.shape === null || typeof length !== 'number') return [{ dtype: x.dtype, shape: null }];
     // Unknown requested dims: an input dim > 1 survives (the request must be 1 or equal), others are unknown.
     const rank = Math.max(x.shape.length, length);
+    checkRankOf(ctx, rank, `output rank (the length of input 'shape', ${formatShape(shapeType.shape)})`);
     const offset = rank - x.shape.length;
     const shape: Dim[] = Array.from({ length: rank }, (_, axis) => {
       const own = x.shape?.[axis - offset];

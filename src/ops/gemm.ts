@@ -94,6 +94,8 @@ export const Gemm = defineOp({
     const [m, k] = transA ? [a1, a0] : [a0, a1];
     const [kB, n] = transB ? [b1, b0] : [b0, b1];
     if (k !== kB) ctx.fail(`inner dimensions differ (${k} vs ${kB}); ${describe}`);
+    // One multiply-add per output element and step of the inner dimension.
+    ctx.charge(m * n * k, 'multiply-adds');
     const out = new Float64Array(m * n);
     multiplyAccumulate(
       view(floatData(a, ctx.fail), a1, transA),

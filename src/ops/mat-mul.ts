@@ -103,6 +103,8 @@ export const MatMul = defineOp({
     const offsetsB = batchOffsets(batch, p.batchB, p.k * p.n);
     const aData = floatData(a, ctx.fail);
     const bData = floatData(b, ctx.fail);
+    // One multiply-add per output element and step of the inner dimension.
+    ctx.charge(offsetsA.length * p.m * p.n * p.k, 'multiply-adds');
     const out = new Float64Array(offsetsA.length * p.m * p.n);
     for (let index = 0; index < offsetsA.length; index += 1) {
       multiplyAccumulate(

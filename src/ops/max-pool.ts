@@ -16,7 +16,7 @@ import { defineOp, requireInput, requireType } from './core/op.js';
 import { addedAt } from './core/types.js';
 import { elementData, elementTensor } from './shared/float.js';
 import { axisTaps, pooledShape, resolveWindows, type AxisGeometry } from './shared/pool-geometry.js';
-import { windowAttributes } from './shared/pool-op.js';
+import { guardPoolWork, windowAttributes } from './shared/pool-op.js';
 import { poolWindows, type FloatArray } from './shared/pool-reduce.js';
 
 /** Row-major (storage_order 0) or column-major (1) offset weights of the spatial axes. */
@@ -147,6 +147,7 @@ export const MaxPool = defineOp({
     const axes = resolveWindows(x.dims.slice(2), ctx.attrs, ctx.fail);
     const data = elementData(x, ctx.fail);
     const outDims = [x.dims[0] ?? 1, x.dims[1] ?? 1, ...axes.map((axis) => axis.outSize)];
+    guardPoolWork(ctx, x.dims, axes, ctx.outputCount > 1 ? 'direct' : 'separable');
     if (ctx.outputCount > 1) {
       const { values, indices } = maxPoolWithIndices(data, x.dims, axes, ctx.attrs.storageOrder);
       return [elementTensor(x.dtype, outDims, values), new Tensor(DataType.INT64, outDims, indices)];

@@ -16,6 +16,7 @@ import { Concat } from './concat.js';
 import { Constant } from './constant.js';
 import { ConstantOfShape } from './constant-of-shape.js';
 import { Conv } from './conv.js';
+import { ConvTranspose } from './conv-transpose.js';
 import { Cos } from './cos.js';
 import { CumSum } from './cum-sum.js';
 import { DepthToSpace } from './depth-to-space.js';
@@ -39,12 +40,17 @@ import { GlobalLpPool } from './global-lp-pool.js';
 import { GlobalMaxPool } from './global-max-pool.js';
 import { Greater } from './greater.js';
 import { GreaterOrEqual } from './greater-or-equal.js';
+import { GridSample } from './grid-sample.js';
+import { GroupNormalization } from './group-normalization.js';
 import { HardSigmoid } from './hard-sigmoid.js';
 import { HardSwish } from './hard-swish.js';
 import { Identity } from './identity.js';
 import { If } from './if.js';
+import { InstanceNormalization } from './instance-normalization.js';
 import { IsInf } from './is-inf.js';
 import { IsNaN } from './is-nan.js';
+import { LRN } from './lrn.js';
+import { LayerNormalization } from './layer-normalization.js';
 import { LeakyRelu } from './leaky-relu.js';
 import { Less } from './less.js';
 import { LessOrEqual } from './less-or-equal.js';
@@ -60,6 +66,7 @@ import { Mish } from './mish.js';
 import { Mod } from './mod.js';
 import { Mul } from './mul.js';
 import { Neg } from './neg.js';
+import { NonMaxSuppression } from './non-max-suppression.js';
 import { NonZero } from './non-zero.js';
 import { Not } from './not.js';
 import { Or } from './or.js';
@@ -81,6 +88,7 @@ import { ReduceSumSquare } from './reduce-sum-square.js';
 import { Relu } from './relu.js';
 import { Reshape } from './reshape.js';
 import { Resize } from './resize.js';
+import { RoiAlign } from './roi-align.js';
 import { ScatterElements } from './scatter-elements.js';
 import { ScatterND } from './scatter-nd.js';
 import { Selu } from './selu.js';
@@ -104,6 +112,7 @@ import { TopK } from './top-k.js';
 import { Transpose } from './transpose.js';
 import { Trilu } from './trilu.js';
 import { Unsqueeze } from './unsqueeze.js';
+import { Upsample } from './upsample.js';
 import { Where } from './where.js';
 import { Xor } from './xor.js';
 
@@ -124,6 +133,7 @@ export const ops = {
   Constant,
   ConstantOfShape,
   Conv,
+  ConvTranspose,
   Cos,
   CumSum,
   DepthToSpace,
@@ -147,12 +157,17 @@ export const ops = {
   GlobalMaxPool,
   Greater,
   GreaterOrEqual,
+  GridSample,
+  GroupNormalization,
   HardSigmoid,
   HardSwish,
   Identity,
   If,
+  InstanceNormalization,
   IsInf,
   IsNaN,
+  LRN,
+  LayerNormalization,
   LeakyRelu,
   Less,
   LessOrEqual,
@@ -168,6 +183,7 @@ export const ops = {
   Mod,
   Mul,
   Neg,
+  NonMaxSuppression,
   NonZero,
   Not,
   Or,
@@ -189,6 +205,7 @@ export const ops = {
   Relu,
   Reshape,
   Resize,
+  RoiAlign,
   ScatterElements,
   ScatterND,
   Selu,
@@ -212,6 +229,7 @@ export const ops = {
   Transpose,
   Trilu,
   Unsqueeze,
+  Upsample,
   Where,
   Xor,
 } satisfies Record<string, OpDef>;

@@ -10,7 +10,7 @@ import { ALL_TYPES, DataType } from '../ir/dtype.js';
 import { attr } from './core/attributes.js';
 import { dimProduct } from './shared/broadcast.js';
 import { intsOf } from './shared/elementwise.js';
-import { defineOp, requireInput, requireType } from './core/op.js';
+import { checkRankOf, defineOp, requireInput, requireType } from './core/op.js';
 
 /**
  * The output shape of reshaping `input` to `requested` (symbolic input dims allowed). The `-1` dim is found by
@@ -100,12 +100,13 @@ export const Reshape = defineOp({
       else if (computed !== undefined) requested = computed;
       else {
         const length = shapeType.shape?.[0];
-        return [
-          { dtype: x.dtype, shape: typeof length === 'number' ? Array.from({ length }, () => SymDim.unknown()) : null },
-        ];
+        if (typeof length !== 'number') return [{ dtype: x.dtype, shape: null }];
+        checkRankOf(ctx, length, `output rank (the length of input 'shape', ${formatShape(shapeType.shape)})`);
+        return [{ dtype: x.dtype, shape: Array.from({ length }, () => SymDim.unknown()) }];
       }
     }
     if (requested === undefined) return ctx.fail(`needs the 'shape' attribute at opset ${ctx.opset}`);
+    checkRankOf(ctx, requested.length, `output rank (the ${requested.length} requested dims)`);
     if (x.shape === null) {
       return [
         {
@@ -122,6 +123,7 @@ export const Reshape = defineOp({
     const x = requireInput(ctx, 0);
     const requested = ctx.opset >= 5 ? intsOf(requireInput(ctx, 1), ctx.fail) : ctx.attrs.shape;
     if (requested === undefined) return ctx.fail(`needs the 'shape' attribute at opset ${ctx.opset}`);
+    checkRankOf(ctx, requested.length, `output rank (the ${requested.length} requested dims)`);
     const dims = resolveReshape(x.dims, requested, ctx.attrs.allowzero === 1, ctx.fail);
     return [
       x.reshape(

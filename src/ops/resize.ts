@@ -26,7 +26,7 @@ import { ALL_TYPES, DataType, FLOAT_TYPES } from '../ir/dtype.js';
 import { describeNode, UnsupportedError, type NodeRef } from '../ir/errors.js';
 import type { Tensor } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
-import { defineOp, requireInput, requireType } from './core/op.js';
+import { checkScratch, defineOp, requireInput, requireType } from './core/op.js';
 import { elementTensor, floatData } from './shared/float.js';
 import type { FloatArray } from './shared/pool-reduce.js';
 import { normalizeAxes } from './shared/reduce.js';
@@ -345,6 +345,16 @@ export const Resize = defineOp({
       const roiStart = slot < 0 || roiValues === undefined ? 0 : (roiValues[slot] ?? 0);
       const roiEnd = slot < 0 || roiValues === undefined ? 1 : (roiValues[slot + axes.length] ?? 1);
       return planAxis(ctx.attrs, ctx.opset, inSize, outSize, scales[axis] ?? outSize / inSize, roiStart, roiEnd);
+    });
+    // Axis i is resampled after axes < i: its float64 intermediate has the output sizes before i and the input
+    // sizes from i on; each output element mixes two inputs.
+    const stepDims = [...x.dims];
+    plans.forEach((plan, axis) => {
+      if (plan.identity) return;
+      stepDims[axis] = plan.outside.length;
+      const elements = stepDims.reduce((size, dim) => size * Math.max(dim, 1), 1);
+      checkScratch(ctx, elements, `the intermediate [${stepDims.join(', ')}] after resizing axis ${axis}`);
+      ctx.charge(2 * elements, `resampling axis ${axis}`);
     });
     let current: { data: FloatArray; dims: number[] } = { data: floatData(x, ctx.fail), dims: [...x.dims] };
     plans.forEach((plan, axis) => {

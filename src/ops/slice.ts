@@ -47,6 +47,8 @@ export const Slice = defineOp({
         // Bounds computed in the graph: only the sliced axes become unknown, when we know which they are.
         const rank = x.shape.length;
         const count = ctx.inputs[1]?.shape?.[0];
+        if (typeof count === 'number' && count > rank)
+          ctx.fail(`starts has ${count} elements for input of shape ${formatShape(x.shape)}`);
         const sliced =
           axes === null
             ? undefined

@@ -8,7 +8,7 @@ import { ALL_TYPES, DataType } from '../ir/dtype.js';
 import { attr } from './core/attributes.js';
 import { normalizeAxis } from './shared/broadcast.js';
 import { intsOf } from './shared/elementwise.js';
-import { defineOp, requireInput, requireType } from './core/op.js';
+import { checkRankOf, defineOp, requireInput, requireType } from './core/op.js';
 
 /** The output shape of inserting 1s at `axes` into `shape`. */
 function unsqueezeShape<D extends Dim>(
@@ -17,13 +17,12 @@ function unsqueezeShape<D extends Dim>(
   fail: (detail: string) => never,
 ): (D | 1)[] {
   const rank = shape.length + axes.length;
-  const positions = axes.map((axis) => normalizeAxis(axis, rank, 'axis', fail));
-  if (new Set(positions).size !== positions.length)
-    fail(`axes [${axes.join(', ')}] repeat an axis (output rank ${rank})`);
+  const positions = new Set(axes.map((axis) => normalizeAxis(axis, rank, 'axis', fail)));
+  if (positions.size !== axes.length) fail(`axes [${axes.join(', ')}] repeat an axis (output rank ${rank})`);
   const result: (D | 1)[] = [];
   let next = 0;
   for (let axis = 0; axis < rank; axis += 1) {
-    if (positions.includes(axis)) result.push(1);
+    if (positions.has(axis)) result.push(1);
     else {
       const dim = shape[next++];
       if (dim === undefined) return fail(`internal: unsqueezing ${formatShape(shape)} at [${axes.join(', ')}]`);
@@ -55,12 +54,14 @@ export const Unsqueeze = defineOp({
     }
     if (axes === undefined) return ctx.fail(`needs the 'axes' attribute at opset ${ctx.opset}`);
     if (x.shape === null) return [{ dtype: x.dtype, shape: null }];
+    checkRankOf(ctx, x.shape.length + axes.length, `output rank ${x.shape.length} + ${axes.length} axes`);
     return [{ dtype: x.dtype, shape: unsqueezeShape(x.shape, axes, ctx.fail) }];
   },
   run(ctx) {
     const x = requireInput(ctx, 0);
     const axes = ctx.opset >= 13 ? intsOf(requireInput(ctx, 1), ctx.fail) : ctx.attrs.axes;
     if (axes === undefined) return ctx.fail(`needs the 'axes' attribute at opset ${ctx.opset}`);
+    checkRankOf(ctx, x.dims.length + axes.length, `output rank ${x.dims.length} + ${axes.length} axes`);
     return [x.reshape(unsqueezeShape(x.dims, axes, ctx.fail))];
   },
 });

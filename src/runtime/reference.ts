@@ -6,11 +6,12 @@ import { bindShape, formatShape, type Dim } from '../ir/dim.js';
 import { dtypeName } from '../ir/dtype.js';
 import { OpError, SppkitError, UnsupportedError } from '../ir/errors.js';
 import { isDefaultDomain, type Graph, type Model } from '../ir/graph.js';
+import { Budget, LimitError, nodeWhat, resolveLimits, type Limits } from '../ir/limits.js';
 import type { Tensor } from '../ir/tensor.js';
-import type { Value } from '../ir/value.js';
-import { nodesDeep } from '../graph/subgraphs.js';
+import type { Node, Value } from '../ir/value.js';
+import { nodesDeep, outerReads, subgraphsOf } from '../graph/subgraphs.js';
 import { versionAt, type SubgraphRunner } from '../ops/core/op.js';
-import { findOp, runNode } from '../ops/core/registry.js';
+import { findOp, runNode, tensorBytes } from '../ops/core/registry.js';
 import { defineBackend, type Backend, type TensorMap } from './backend.js';
 
 /** A problem with the tensors fed to a model. */
@@ -85,12 +86,54 @@ export function referenceGaps(model: Model): string | undefined {
   return parts.length === 0 ? undefined : `the reference cannot run this model: ${parts.join('; ')}`;
 }
 
-/** Runs `model` on `feeds` with the reference kernels and returns every graph output by name. */
-export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  /** Resource limits: overrides of the defaults (src/ir/limits.ts). */
+  readonly limits?: Partial<Limits>;
+  /** Called after each node with the milliseconds its kernel took (per-op profiles, as `sppkit bench real` prints). */
+  readonly onNodeTimed?: (node: Node, ms: number) => void;
+}
+
+/**
+ * For each computed value that no graph output keeps, the node after which it can be released: its last reader
+ * in node order, or its producer when nothing reads it.
+ */
+function releasePoints(nodes: readonly Node[]): Map<Node, Value[]> {
+  const last = new Map<Value, Node>();
+  for (const node of nodes) {
+    for (const value of nodeReads(node)) last.set(value, node);
+    for (const value of node.outputs) if (!last.has(value)) last.set(value, node);
+  }
+  const byNode = new Map<Node, Value[]>();
+  for (const [value, node] of last) {
+    if (value.producer() === null || value.isGraphOutput()) continue;
+    const list = byNode.get(node);
+    if (list === undefined) byNode.set(node, [value]);
+    else list.push(value);
+  }
+  return byNode;
+}
+
+/**
+ * Runs `model` on `feeds` with the reference kernels and returns every graph output by name. Within the limits
+ * (`options.limits`): every node's outputs are sized before its kernel runs, the bytes of computed values held at
+ * once and the work done are counted, and a value is released after its last reader; an excess is a LimitError
+ * naming the node and the value.
+ */
+export function evaluate(model: Model, feeds: TensorMap, options: EvaluateOptions = {}): Map<string, Tensor> {
   const gaps = referenceGaps(model);
   if (gaps !== undefined) throw new UnsupportedError(gaps);
+  const timer = options.onNodeTimed;
   const graph = model.graph;
+  const limits = resolveLimits(options.limits);
+  const budget = new Budget(limits);
+  const nodes = graph.nodes;
+  const nodeCount = countNodes(graph);
+  if (nodeCount > limits.maxNodes)
+    throw new LimitError('maxNodes', nodeCount, limits.maxNodes, `graph '${graph.name}' (with its subgraphs)`);
   const env = new Map<Value, Tensor>();
+  const held = new Map<Value, number>();
+  const release = releasePoints(nodes);
   const bindings = validateFeeds(model, feeds);
   for (const [name, value] of graph.initializers) {
     if (value.constValue === null) throw new InputError(`initializer '${name}' has no data`);
@@ -100,8 +143,8 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
     const tensor = feeds.get(input.name) ?? input.constValue;
     if (tensor !== null && tensor !== undefined) env.set(input, tensor);
   }
-  const runSubgraph = subgraphRunner(model.opset, (value) => env.get(value), bindings);
-  for (const node of graph.nodes) {
+  const runSubgraph = subgraphRunner(model.opset, (value) => env.get(value), bindings, budget, 1);
+  for (const node of nodes) {
     const inputs = node.inputs.map((value) => {
       if (value === null) return null;
       const tensor = env.get(value);
@@ -109,15 +152,25 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
         throw new OpError(node, `input '${value.name}' has not been computed (is the graph in topological order?)`);
       return tensor;
     });
-    const outputs = runNode(node, model.opset, inputs, node.outputs.length, runSubgraph);
+    const started = timer === undefined ? 0 : performance.now();
+    const outputs = runNode(node, model.opset, inputs, node.outputs.length, { budget, runSubgraph });
+    if (timer !== undefined) timer(node, performance.now() - started);
     node.outputs.forEach((value, index) => {
       const tensor = outputs[index];
       if (tensor === undefined)
         throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
       const problem = checkAgainst(value, tensor, new Map(bindings), 'output');
       if (problem !== undefined) throw new OpError(node, `shape inference and kernel disagree: ${problem}`);
+      const bytes = tensorBytes(tensor.dtype, tensor.size);
+      budget.hold(bytes, nodeWhat(node, `output '${value.name}' ${tensor.describe()}`));
+      held.set(value, bytes);
       env.set(value, tensor);
     });
+    for (const value of release.get(node) ?? []) {
+      env.delete(value);
+      budget.release(held.get(value) ?? 0);
+      held.delete(value);
+    }
   }
   const result = new Map<string, Tensor>();
   for (const output of graph.outputs) {
@@ -128,35 +181,101 @@ export function evaluate(model: Model, feeds: TensorMap): Map<string, Tensor> {
   return result;
 }
 
+/** A `ref` backend that evaluates within `limits` (overrides of the defaults). */
+export function referenceBackendWithin(limits: Partial<Limits>): Backend {
+  return defineBackend({
+    name: 'ref',
+    check: () => Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' }),
+    load: (model: Model) => {
+      // Refused at load, before anything runs, naming every op the reference lacks.
+      const gaps = referenceGaps(model);
+      if (gaps !== undefined) return Promise.reject(new UnsupportedError(gaps));
+      return Promise.resolve({
+        provider: 'sppkit reference',
+        run: (feeds: TensorMap) => Promise.resolve().then(() => evaluate(model, feeds, { limits })),
+        dispose: () => Promise.resolve(),
+      });
+    },
+  });
+}
+
+/** The `ref` backend: always available; a session's `run` rejects (never throws) with evaluate's errors. */
+export const referenceBackend: Backend = referenceBackendWithin({});
+
+// ---- Subgraphs (If's branches) ----
+
 /**
- * Runs subgraphs (If's branches) for the nodes of a graph being evaluated: `outer` gives the values computed so far
- * in the enclosing graphs, which the subgraph's nodes read by reference.
+ * How deeply subgraphs may nest when evaluated (an If in a branch of an If ...). A decoded model cannot nest deeper
+ * than the protobuf reader's 100 messages allow (three per level); this bounds graphs built in memory too, so that
+ * evaluation never recurses without end.
+ */
+export const MAX_SUBGRAPH_DEPTH = 64;
+
+/** What a node reads: its inputs and the values its subgraphs read from the enclosing graphs. */
+function nodeReads(node: Node): Value[] {
+  const reads = node.inputs.filter((value): value is Value => value !== null);
+  for (const sub of subgraphsOf(node)) reads.push(...outerReads(sub));
+  return reads;
+}
+
+/** Nodes of `graph` and of every subgraph nested in it: all count toward `maxNodes`. */
+function countNodes(graph: Graph): number {
+  let count = graph.nodes.length;
+  for (const node of graph.nodes) for (const sub of subgraphsOf(node)) count += countNodes(sub);
+  return count;
+}
+
+/**
+ * Runs subgraphs (If's branches) for the nodes of a graph being evaluated at nesting `depth`: `outer` gives the
+ * values computed so far in the enclosing graphs, which the subgraph's nodes read by reference; `budget` is the
+ * evaluation's, so a subgraph's nodes count toward the same limits.
  */
 function subgraphRunner(
   opset: number,
   outer: (value: Value) => Tensor | undefined,
   bindings: ReadonlyMap<string, number>,
+  budget: Budget,
+  depth: number,
 ): SubgraphRunner {
-  return (graph, inputs) => evaluateSubgraph(graph, opset, inputs, outer, bindings);
+  return (graph, inputs) => evaluateSubgraph(graph, opset, inputs, { outer, bindings, budget, depth });
+}
+
+/** Where a subgraph is evaluated: the enclosing values, the model's dim bindings, the budget, the nesting depth. */
+export interface SubgraphScope {
+  /** A value computed in an enclosing graph (undefined when it is not, or not yet). */
+  readonly outer: (value: Value) => Tensor | undefined;
+  /** Symbolic dims bound by the model's inputs. */
+  readonly bindings: ReadonlyMap<string, number>;
+  /** The evaluation's running totals. */
+  readonly budget: Budget;
+  /** 1 for a subgraph of the main graph, 2 for one nested in it, ... */
+  readonly depth: number;
 }
 
 /**
- * Evaluates a subgraph on tensors for its formal inputs, reading the enclosing graphs' values through `outer`;
- * returns its outputs in order. Like `evaluate`, it checks every tensor against the declared type (symbolic dims
- * bound by the model's inputs, `bindings`, where they name the same dims).
+ * Evaluates a subgraph on tensors for its formal inputs, reading the enclosing graphs' values through
+ * `scope.outer`; returns its outputs in order. Like `evaluate`, it checks every tensor against the declared type
+ * (symbolic dims bound by the model's inputs where they name the same dims), holds and releases its values in the
+ * evaluation's budget (what it returns is released here and held again by the node that owns the subgraph), and
+ * refuses nesting deeper than MAX_SUBGRAPH_DEPTH.
  */
 export function evaluateSubgraph(
   graph: Graph,
   opset: number,
   inputs: readonly Tensor[],
-  outer: (value: Value) => Tensor | undefined,
-  bindings: ReadonlyMap<string, number>,
+  scope: SubgraphScope,
 ): Tensor[] {
+  const { budget, bindings } = scope;
   const where = `subgraph '${graph.name}'`;
+  if (scope.depth > MAX_SUBGRAPH_DEPTH)
+    throw new UnsupportedError(
+      `${where} is nested ${scope.depth} deep; the reference runs at most ${MAX_SUBGRAPH_DEPTH}`,
+    );
   if (inputs.length !== graph.inputs.length)
     throw new InputError(`${where} takes ${graph.inputs.length} input(s), got ${inputs.length}`);
   const env = new Map<Value, Tensor>();
-  const lookup = (value: Value): Tensor | undefined => env.get(value) ?? outer(value);
+  const held = new Map<Value, number>();
+  const lookup = (value: Value): Tensor | undefined => env.get(value) ?? scope.outer(value);
   graph.inputs.forEach((input, index) => {
     const tensor = inputs[index];
     if (tensor === undefined) return;
@@ -168,44 +287,42 @@ export function evaluateSubgraph(
     if (value.constValue === null) throw new InputError(`${where}: initializer '${name}' has no data`);
     if (!env.has(value)) env.set(value, value.constValue);
   }
-  const runSubgraph = subgraphRunner(opset, lookup, bindings);
-  for (const node of graph.nodes) {
-    const tensors = node.inputs.map((value) => {
-      if (value === null) return null;
-      const tensor = lookup(value);
-      if (tensor === undefined)
-        throw new OpError(node, `input '${value.name}' has not been computed (in ${where}, or before it in scope)`);
+  const release = releasePoints(graph.nodes);
+  const runSubgraph = subgraphRunner(opset, lookup, bindings, budget, scope.depth + 1);
+  try {
+    for (const node of graph.nodes) {
+      const tensors = node.inputs.map((value) => {
+        if (value === null) return null;
+        const tensor = lookup(value);
+        if (tensor === undefined)
+          throw new OpError(node, `input '${value.name}' has not been computed (in ${where}, or before it in scope)`);
+        return tensor;
+      });
+      const outputs = runNode(node, opset, tensors, node.outputs.length, { budget, runSubgraph });
+      node.outputs.forEach((value, index) => {
+        const tensor = outputs[index];
+        if (tensor === undefined)
+          throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
+        const problem = checkAgainst(value, tensor, new Map(bindings), 'output');
+        if (problem !== undefined) throw new OpError(node, `shape inference and kernel disagree: ${problem}`);
+        const bytes = tensorBytes(tensor.dtype, tensor.size);
+        budget.hold(bytes, nodeWhat(node, `output '${value.name}' ${tensor.describe()}`));
+        held.set(value, bytes);
+        env.set(value, tensor);
+      });
+      for (const value of release.get(node) ?? []) {
+        if (!held.has(value)) continue;
+        env.delete(value);
+        budget.release(held.get(value) ?? 0);
+        held.delete(value);
+      }
+    }
+    return graph.outputs.map((output) => {
+      const tensor = lookup(output);
+      if (tensor === undefined) throw new InputError(`${where}: output '${output.name}' was never computed`);
       return tensor;
     });
-    const outputs = runNode(node, opset, tensors, node.outputs.length, runSubgraph);
-    node.outputs.forEach((value, index) => {
-      const tensor = outputs[index];
-      if (tensor === undefined)
-        throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
-      const problem = checkAgainst(value, tensor, new Map(bindings), 'output');
-      if (problem !== undefined) throw new OpError(node, `shape inference and kernel disagree: ${problem}`);
-      env.set(value, tensor);
-    });
+  } finally {
+    for (const bytes of held.values()) budget.release(bytes);
   }
-  return graph.outputs.map((output) => {
-    const tensor = lookup(output);
-    if (tensor === undefined) throw new InputError(`${where}: output '${output.name}' was never computed`);
-    return tensor;
-  });
 }
-
-/** The `ref` backend: always available; a session's `run` rejects (never throws) with evaluate's errors. */
-export const referenceBackend: Backend = defineBackend({
-  name: 'ref',
-  check: () => Promise.resolve({ available: true, detail: 'sppkit reference kernels (pure TypeScript)' }),
-  load: (model: Model) => {
-    // Refused at load, before anything runs, naming every op the reference lacks.
-    const gaps = referenceGaps(model);
-    if (gaps !== undefined) return Promise.reject(new UnsupportedError(gaps));
-    return Promise.resolve({
-      provider: 'sppkit reference',
-      run: (feeds: TensorMap) => Promise.resolve().then(() => evaluate(model, feeds)),
-      dispose: () => Promise.resolve(),
-    });
-  },
-});

@@ -17,6 +17,11 @@ export interface ChartBar {
 export interface ChartGroup {
   readonly label: string;
   readonly bars: readonly ChartBar[];
+  /**
+   * A goal of this group alone (e.g. a per-case target ratio), drawn as a dashed line across the group without
+   * text (the line would cross the bars' labels): say it in the group's label.
+   */
+  readonly goal?: number;
 }
 
 /** What a bar chart shows. */
@@ -39,6 +44,8 @@ export interface BarChartOptions {
   readonly scale?: 'linear' | 'log';
   /** Height of the plot area in pixels (default 320). */
   readonly plotHeight?: number;
+  /** Least width of a group in pixels, for long group labels (default: as wide as its bars); bars are centred. */
+  readonly minGroupWidth?: number;
 }
 
 /** Series colours, in order of first appearance (colour-blind-safe Okabe–Ito palette). */
@@ -99,6 +106,25 @@ function logAxis(values: readonly number[], plotHeight: number): Axis {
 
 const isFigure = (value: number | null): value is number => value !== null && Number.isFinite(value);
 
+/** A group's own goal: a dashed line across the group, a little wider than its bars. */
+function groupGoal(goal: number, left: number, width: number, y: number): string {
+  const overhang = GROUP_GAP / 3;
+  return element(
+    'g',
+    { class: 'group-goal', 'data-value': String(goal) },
+    titleElement(`goal ${formatChartValue(goal)}`) +
+      element('line', {
+        x1: left - overhang,
+        x2: left + width + overhang,
+        y1: y,
+        y2: y,
+        stroke: '#c62828',
+        'stroke-width': 1.5,
+        'stroke-dasharray': '6 4',
+      }),
+  );
+}
+
 /**
  * Draws grouped bars as an SVG document (a string). Every text is escaped. Throws ConfigError when there is no
  * group, a group has no bar, or the goal is not a finite number (or not positive on a log axis).
@@ -108,21 +134,21 @@ export function renderBarChartSvg(data: BarChartData, options: BarChartOptions =
   const empty = data.groups.find((group) => group.bars.length === 0);
   if (empty !== undefined) throw new ConfigError(`bar chart '${data.title}': group '${empty.label}' has no bars`);
   const scale = options.scale ?? 'linear';
-  if (data.goal !== undefined && (!Number.isFinite(data.goal) || (scale === 'log' && data.goal <= 0)))
+  const goals = [data.goal, ...data.groups.map((group) => group.goal)].filter((g) => g !== undefined);
+  const badGoal = goals.find((goal) => !Number.isFinite(goal) || (scale === 'log' && goal <= 0));
+  if (badGoal !== undefined)
     throw new ConfigError(
-      `bar chart '${data.title}': goal must be a finite${scale === 'log' ? ' positive' : ''} number, got ${data.goal}`,
+      `bar chart '${data.title}': goal must be a finite${scale === 'log' ? ' positive' : ''} number, got ${badGoal}`,
     );
   const plotHeight = options.plotHeight ?? 320;
   const series = [...new Set(data.groups.flatMap((group) => group.bars.map((bar) => bar.label)))];
   const colour = (label: string): string => SERIES_COLOURS[series.indexOf(label) % SERIES_COLOURS.length] ?? '#0072b2';
   const shown = (value: number | null): value is number => isFigure(value) && (scale === 'linear' || value > 0);
-  const values = [
-    ...data.groups.flatMap((g) => g.bars.map((b) => b.value).filter(shown)),
-    ...(data.goal === undefined ? [] : [data.goal]),
-  ];
+  const values = [...data.groups.flatMap((g) => g.bars.map((b) => b.value).filter(shown)), ...goals];
   const axis = scale === 'log' ? logAxis(values, plotHeight) : linearAxis(values, plotHeight);
 
-  const groupWidths = data.groups.map((group) => group.bars.length * (BAR_WIDTH + BAR_GAP) - BAR_GAP);
+  const barsWidth = (group: ChartGroup): number => group.bars.length * (BAR_WIDTH + BAR_GAP) - BAR_GAP;
+  const groupWidths = data.groups.map((group) => Math.max(barsWidth(group), options.minGroupWidth ?? 0));
   const tickLabels = axis.ticks.map(formatChartValue);
   const plotLeft = MARGIN + FONT * 1.6 + Math.max(...tickLabels.map((t) => textWidth(t, FONT))) + 8;
   const plotWidth = groupWidths.reduce((sum, w) => sum + w + GROUP_GAP, GROUP_GAP);
@@ -187,10 +213,11 @@ export function renderBarChartSvg(data: BarChartData, options: BarChartOptions =
   const baseY = plotTop + axis.at(scale === 'log' ? axis.base : 0);
   let x = plotLeft + GROUP_GAP;
   let labelRows = 1;
+  const groupGoals: string[] = [];
   data.groups.forEach((group, g) => {
     const width = groupWidths[g] ?? 0;
     const bars = group.bars.map((bar, b) => {
-      const left = x + b * (BAR_WIDTH + BAR_GAP);
+      const left = x + (width - barsWidth(group)) / 2 + b * (BAR_WIDTH + BAR_GAP);
       const centre = left + BAR_WIDTH / 2;
       if (!shown(bar.value)) {
         return textElement('n/a', {
@@ -260,6 +287,7 @@ export function renderBarChartSvg(data: BarChartData, options: BarChartOptions =
       )
       .join('');
     parts.push(element('g', { class: 'group', 'data-group': group.label }, bars.join('') + groupLabel));
+    if (group.goal !== undefined) groupGoals.push(groupGoal(group.goal, x, width, plotTop + axis.at(group.goal)));
     x += width + GROUP_GAP;
   });
   // Axes: the baseline and the value axis.
@@ -309,6 +337,7 @@ export function renderBarChartSvg(data: BarChartData, options: BarChartOptions =
       ),
     );
   }
+  parts.push(...groupGoals);
   parts.push(element('g', { class: 'values' }, valueLabels.join('')));
   for (const item of legendItems) {
     const y = legendTop + item.row * (FONT + 9);
@@ -322,11 +351,14 @@ export function renderBarChartSvg(data: BarChartData, options: BarChartOptions =
     );
   }
   const bottom = plotTop + plotHeight + 8 + labelRows * (FONT + 3);
+  // Centred under the plot, but never past the left edge when it is wider than the plot.
+  const axisLabelWidth = data.groupAxisLabel === undefined ? 0 : textWidth(data.groupAxisLabel, FONT);
+  const axisLabelX = Math.max(plotLeft + plotWidth / 2, MARGIN + axisLabelWidth / 2);
   const axisLabel =
     data.groupAxisLabel === undefined
       ? ''
       : textElement(data.groupAxisLabel, {
-          x: plotLeft + plotWidth / 2,
+          x: axisLabelX,
           y: bottom + 6,
           'font-size': FONT,
           fill: '#333333',
@@ -338,6 +370,7 @@ export function renderBarChartSvg(data: BarChartData, options: BarChartOptions =
     plotLeft + plotWidth + 10 + textWidth(goalText, FONT) + MARGIN,
     legendRight + MARGIN,
     textWidth(data.title, TITLE_FONT) + 2 * MARGIN,
+    axisLabelX + axisLabelWidth / 2 + MARGIN,
   );
   return svgDocument(width, bottom + (axisLabel === '' ? 0 : FONT + 10) + MARGIN, parts.join('') + axisLabel);
 }

@@ -99,11 +99,8 @@ describe('open-world golden cases', () => {
     // the SPP rewrite, which holds at every size.
     expect(events.filter((e) => e.rule === 'spp-to-sppf').map((e) => e.kind)).toEqual(['fired']);
     const pools = out.graph.nodes.filter((node) => node.opType === 'MaxPool');
-    // Three chained 5×5 pools, each then made separable (1×5 then 5×1).
-    expect(pools.map((pool) => pool.inputs[0]?.producer()?.opType)).toEqual([
-      'Relu',
-      ...Array<string>(5).fill('MaxPool'),
-    ]);
+    // Three chained 5×5 pools (default does not make them separable: no faster on onnxruntime CPU).
+    expect(pools.map((pool) => pool.inputs[0]?.producer()?.opType)).toEqual(['Relu', 'MaxPool', 'MaxPool']);
     // The rewritten model still computes the case's expected output (onnxruntime runs the contrib op).
     const data = join(CASES, 'conv-bn-hardswish-gelu-spp', 'test_data_set_0');
     const session = await getBackend('ort-cpu').load(out);

@@ -83,6 +83,15 @@ const OP_TOLERANCE: ReadonlyMap<string, { atol: number; rtol: number }> = new Ma
   // the cancellation of `- 1` and is scaled by alpha * gamma (6 in test_selu), an absolute error up to ~4e-7 near
   // x = 0 that the expm1-based kernel does not make (test_selu element 54: -0.16673255 vs exact -0.16673289).
   ['Selu', { atol: 1e-6, rtol: 1e-6 }],
+  // The oracle computes `y * Scale + B` in float32, rounding the product and the sum separately: outputs where B
+  // nearly cancels y * Scale (|y * Scale| up to ~4) carry up to an ulp of the product, 4.8e-7 absolute.
+  ['LayerNormalization', { atol: 1e-6, rtol: 1e-6 }],
+  // The stored RoiAlign outputs are written to 4 decimals upstream (SOURCE.md: up to 8.4e-5 absolute from the exact
+  // result, which sppkit's float64 kernel reproduces).
+  ['RoiAlign', { atol: 1e-4, rtol: 1e-6 }],
+  // Upstream writes the expected GridSample outputs by hand from PyTorch: to 4 decimals in test_gridsample_bicubic
+  // (-0.1406 for the exact -0.140625) and to 6-7 significant digits in the *_additional_1 cases.
+  ['GridSample', { atol: 1e-4, rtol: 1e-6 }],
 ]);
 
 if (!existsSync(ROOT))

@@ -135,7 +135,11 @@ describe('the checker in the open world', () => {
     expect(onnxOpIntroducedIn('HardSwish')).toBe(14);
     expect(onnxOpIntroducedIn('Gelu')).toBe(20);
     expect(onnxOpIntroducedIn('FancyPool')).toBeUndefined();
-    for (const [opType, op] of Object.entries(ops)) expect(onnxOpIntroducedIn(opType), opType).toBe(op.versions[0]);
+    // Versions sppkit does not implement: Upsample-1 (experimental, `height_scale`/`width_scale` attributes).
+    const laterThanOnnx: Readonly<Record<string, number>> = { Upsample: 1 };
+    for (const [opType, op] of Object.entries(ops)) {
+      expect(onnxOpIntroducedIn(opType), opType).toBe(laterThanOnnx[opType] ?? op.versions[0]);
+    }
   });
 });
 
@@ -178,13 +182,7 @@ describe('passes in the open world', () => {
 
   it('--passes default runs to the end with an unknown op upstream', () => {
     const { results } = runPasses(convBnSppAfterFancy(), parsePassList('default'));
-    expect(results.map((result) => result.pass)).toEqual([
-      'fold-constants',
-      'fold-bn',
-      'spp-to-sppf',
-      'separable-pool',
-      'dce',
-    ]);
+    expect(results.map((result) => result.pass)).toEqual(['fold-constants', 'fold-bn', 'spp-to-sppf', 'dce']);
   });
 });
 

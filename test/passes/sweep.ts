@@ -69,8 +69,9 @@ export async function sweepCase(testCase: OnnxCase, backends: readonly TestBacke
     baseline.set(backend, runs);
     return runs;
   };
+  // Averages as torch.onnx writes them (AveragePool, GlobalAveragePool) and as dynamo does (ReduceMean over windows).
   const averages = original.graph.nodes.some(
-    (node) => node.opType === 'AveragePool' || node.opType === 'GlobalAveragePool',
+    (node) => node.opType === 'AveragePool' || node.opType === 'GlobalAveragePool' || node.opType === 'ReduceMean',
   );
   for (const { spec, tolerance: exactTolerance, ortTolerance, averageTolerance } of SWEPT_PASSES) {
     const refTolerance = averages ? (averageTolerance ?? exactTolerance) : exactTolerance;

@@ -8,11 +8,26 @@ import { seededWeights, validateWeights } from '../../blocks/weights.js';
 import { GraphBuilder, type DimSpec } from '../../graph/builder.js';
 import { DataType } from '../../ir/dtype.js';
 import type { Model } from '../../ir/graph.js';
+import { checkShape, DEFAULT_LIMITS, LimitError, type Limits } from '../../ir/limits.js';
+import { MAX_OPSET, MIN_BUILD_OPSET } from '../../ir/versions.js';
 import { assertValidModel } from '../../transform/passes/check.js';
 import { formatType } from '../../ir/value.js';
 import { getBackend } from '../../runtime/node/backends.js';
 import { referenceBackend } from '../../runtime/reference.js';
-import { choice, dim, FailedError, int, intList, parse, str, UsageError } from '../args.js';
+import {
+  checkOutputFile,
+  choice,
+  dim,
+  FailedError,
+  int,
+  intList,
+  LIMIT_HELP,
+  LIMIT_OPTION,
+  limitsOf,
+  parse,
+  str,
+  UsageError,
+} from '../args.js';
 import { readWeightsFolder, saveModel as writeModelFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
 import { isPyramidBlock, pyramidConfigFromOptions, renderPyramidSvg, PYRAMID_BLOCKS } from '../../viz/index.js';
@@ -30,12 +45,50 @@ export interface BuildSpec {
   readonly seed: number;
 }
 
-/** Builds the model a spec describes: input `x` [N, C, H, W] float32, output `y`. */
-export function buildModel(spec: BuildSpec): Model {
+/** The elements a static part of the spec's shapes asks for (a symbolic dim counts as 1). */
+function staticSize(dims: readonly DimSpec[]): number[] {
+  return dims.map((d) => (typeof d === 'number' ? d : 1));
+}
+
+/**
+ * Refuses, before anything is built or allocated, a spec whose input, weights or pyramid outputs would pass the
+ * limits: the input [N, C, H, W], every weight tensor and their total, and for pyramid levels the pooled
+ * `C × Σ n²` elements (`--levels 100000` asks for 10^10 bins per channel).
+ */
+function checkSpecLimits(
+  spec: BuildSpec,
+  params: readonly { name: string; shape: readonly number[] }[],
+  limits: Limits,
+): void {
+  checkShape(staticSize([spec.batch, spec.inChannels, spec.height, spec.width]), limits, `the input x`);
+  let total = 0;
+  for (const param of params) {
+    checkShape(param.shape, limits, `weight '${param.name}' [${param.shape.join(', ')}]`);
+    total += param.shape.reduce((a, b) => a * b, 1);
+  }
+  if (total > limits.maxTensorElements)
+    throw new LimitError('maxTensorElements', total, limits.maxTensorElements, `the ${params.length} weights together`);
+  const levels = spec.options.levels ?? [];
+  const pooled = spec.inChannels * levels.reduce((sum, n) => sum + n * n, 0);
+  if (pooled > limits.maxTensorElements)
+    throw new LimitError(
+      'maxTensorElements',
+      pooled,
+      limits.maxTensorElements,
+      `--levels ${levels.join(',')} with ${spec.inChannels} channels (C × Σ n² pooled bins)`,
+    );
+}
+
+/**
+ * Builds the model a spec describes: input `x` [N, C, H, W] float32, output `y`. Sizes past `limits` are refused
+ * (LimitError) before anything is built.
+ */
+export function buildModel(spec: BuildSpec, limits: Limits = DEFAULT_LIMITS): Model {
   const entry = catalog[spec.block];
   if (entry === undefined)
     throw new UsageError(`unknown block '${spec.block}' (blocks: ${Object.keys(catalog).join(', ')})`);
   const configured = entry.configure(spec.options, spec.inChannels);
+  checkSpecLimits(spec, configured.params, limits);
   const weights =
     spec.weightsPath === undefined ? seededWeights(configured.params, spec.seed) : readWeightsFolder(spec.weightsPath);
   validateWeights(configured.params, weights, spec.weightsPath ?? 'seeded weights');
@@ -62,7 +115,7 @@ options:
   --height H|name        input height: a number, or a name for a dynamic dim (default 20)
   --width W|name         input width (default 20)
   --batch N|name         batch size (default 1)
-  --opset 17             default-domain opset, 13..23
+  --opset 17             default-domain opset, ${MIN_BUILD_OPSET}..${MAX_OPSET}
   --weights DIR|FILE     a .safetensors file or a folder of <state_dict name>.pb files (default: seeded random)
   --seed S               seed for random weights (default 0)
   --stride S             pooling / conv-pool stride (pooling layers; default: the kernel)
@@ -74,7 +127,8 @@ options:
   -o, --output FILE      where to write the model (required unless --svg is given)
   --svg FILE             also (or only) draw the block's windows on the H×W input as an SVG: the bins of each
                          level, or a neck's max-pool windows around an output cell (needs a static --height
-                         and --width; blocks: ${PYRAMID_BLOCKS.map((name) => catalogName(name)).join(', ')})`;
+                         and --width; blocks: ${PYRAMID_BLOCKS.map((name) => catalogName(name)).join(', ')})
+${LIMIT_HELP}`;
 
 const BUILD_OPTIONS = {
   'in-channels': { type: 'string' },
@@ -96,6 +150,7 @@ const BUILD_OPTIONS = {
   check: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   svg: { type: 'string' },
+  ...LIMIT_OPTION,
 } as const;
 
 /** The CLI name of a block's API name. */
@@ -165,6 +220,9 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
   const svgPath = str(values, 'svg');
   if (output === undefined && svgPath === undefined)
     throw new UsageError('build: -o model.onnx is required (or --svg FILE for the picture only)');
+  if (output !== undefined) checkOutputFile(output, '-o');
+  if (svgPath !== undefined) checkOutputFile(svgPath, '--svg');
+  const limits = limitsOf(values);
   const levels = intList(values, 'levels');
   const pool = choice(values, 'pool', ['max', 'avg'] as const);
   const kernels = intList(values, 'kernels');
@@ -173,11 +231,11 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
   const pad = int(values, 'pad', 0);
   const spec: BuildSpec = {
     block,
-    inChannels: int(values, 'in-channels', 1) ?? 16,
-    batch: dim(values, 'batch', 1),
-    height: dim(values, 'height', 20),
-    width: dim(values, 'width', 20),
-    opset: int(values, 'opset', 1) ?? 17,
+    inChannels: int(values, 'in-channels', 1, limits.maxTensorElements) ?? 16,
+    batch: dim(values, 'batch', 1, limits.maxTensorElements),
+    height: dim(values, 'height', 20, limits.maxTensorElements),
+    width: dim(values, 'width', 20, limits.maxTensorElements),
+    opset: int(values, 'opset', MIN_BUILD_OPSET, MAX_OPSET) ?? 17,
     options: {
       ...(levels === undefined ? {} : { levels }),
       ...(pool === undefined ? {} : { pool }),
@@ -195,7 +253,7 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
   // The picture first: it also shows why a block refuses a size, which building the model would only report.
   if (svgPath !== undefined) writePyramidSvg(spec, svgPath, out);
   if (output === undefined) return 0;
-  const model = buildModel(spec);
+  const model = buildModel(spec, limits);
   mkdirSync(dirname(output) || '.', { recursive: true });
   const bytes = writeModelFile(output, model);
   const y = model.graph.outputs[0];

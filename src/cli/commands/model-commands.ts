@@ -7,17 +7,34 @@ import { formatAttribute } from '../../ir/attribute.js';
 import { formatShape } from '../../ir/dim.js';
 import { dtypeName } from '../../ir/dtype.js';
 import type { Model } from '../../ir/graph.js';
-import { checkModelReport } from '../../transform/passes/check.js';
+import { SppkitError } from '../../ir/errors.js';
+import { assertValidModel, checkModelReport } from '../../transform/passes/check.js';
 import { inferGraphShapes } from '../../transform/passes/infer-shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { formatType } from '../../ir/value.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
 import { getBackend } from '../../runtime/node/backends.js';
-import { referenceGaps, validateFeeds } from '../../runtime/reference.js';
-import { choice, FailedError, int, parse, str, UsageError } from '../args.js';
+import { referenceBackendWithin, referenceGaps, validateFeeds } from '../../runtime/reference.js';
+import {
+  checkOutputFolder,
+  choice,
+  FailedError,
+  int,
+  LIMIT_HELP,
+  LIMIT_OPTION,
+  limitsOf,
+  parse,
+  str,
+  UsageError,
+} from '../args.js';
 import { loadModel as readModelFile, readTensorFile, writeTensorFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
 import { renderGraphSvg } from '../../viz/index.js';
+
+/** A repeatable string option's values. */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
 
 function onePath(positionals: readonly string[], command: string): string {
   const [path, ...rest] = positionals;
@@ -51,13 +68,14 @@ export function describeModel(model: Model): Record<string, unknown> {
 export const INSPECT_HELP = `usage: sppkit inspect <model.onnx> [--json] [--nodes] [--svg graph.svg]
   prints inputs, outputs, op counts (and every node with --nodes)
   --svg FILE   also draws the graph as an SVG: a box per node (op, name, attributes, its initializers folded
-               in), arrows labelled with the value types (inferred where the file leaves them out)`;
+               in), arrows labelled with the value types (inferred where the file leaves them out)
+${LIMIT_HELP}`;
 
 /** `sppkit inspect`. */
 export function inspectCommand(argv: readonly string[], out: (line: string) => void): number {
   const { values, positionals } = parse(
     argv,
-    { json: { type: 'boolean' }, nodes: { type: 'boolean' }, svg: { type: 'string' } },
+    { json: { type: 'boolean' }, nodes: { type: 'boolean' }, svg: { type: 'string' }, ...LIMIT_OPTION },
     'inspect',
   );
   if (values.help === true) {
@@ -65,7 +83,7 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
     return 0;
   }
   const path = onePath(positionals, 'inspect');
-  const model = readModelFile(path);
+  const model = readModelFile(path, { limits: limitsOf(values) });
   try {
     inferGraphShapes(model.graph, model.opset);
   } catch {
@@ -108,10 +126,12 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
   return 0;
 }
 
-export const CHECK_HELP = `usage: sppkit check <model.onnx>
-  validates SSA, order, definitions, opsets, attributes and types; exit 1 when invalid.
+export const CHECK_HELP = `usage: sppkit check <model.onnx> [--limit NAME=VALUE]...
+  validates SSA, order, definitions, opsets, attributes and types, and that every shape fits the resource limits
+  and onnxruntime's rules; exit 1 when invalid.
   An op sppkit does not implement (another domain's, or an ONNX op it has no kernel for) is a warning, once per
-  op: the model may well be valid ONNX; its outputs keep the types the model declares.`;
+  op: the model may well be valid ONNX; its outputs keep the types the model declares.
+${LIMIT_HELP}`;
 
 /** `sppkit check`. */
 export function checkCommand(
@@ -119,13 +139,14 @@ export function checkCommand(
   out: (line: string) => void,
   err: (line: string) => void,
 ): number {
-  const { values, positionals } = parse(argv, {}, 'check');
+  const { values, positionals } = parse(argv, LIMIT_OPTION, 'check');
   if (values.help === true) {
     out(CHECK_HELP);
     return 0;
   }
   const path = onePath(positionals, 'check');
-  const { errors: problems, warnings } = checkModelReport(readModelFile(path));
+  const limits = limitsOf(values);
+  const { errors: problems, warnings } = checkModelReport(readModelFile(path, { limits }), limits);
   for (const warning of warnings) err(`${path}: warning: ${warning}`);
   if (problems.length === 0) {
     out(`${path}: ok${warnings.length === 0 ? '' : ` (${warnings.length} warning(s))`}`);
@@ -136,10 +157,12 @@ export function checkCommand(
 }
 
 export const RUN_HELP = `usage: sppkit run <model.onnx> [--backend ${BACKEND_NAMES.join('|')}] [--input x=FILE.pb]...
-                 [--dim H=13]... [--seed S] [--repeat N] [--output-dir DIR]
-  runs the model (random inputs unless given), compares with the reference, prints outputs and timings.
+                 [--dim H=13]... [--seed S] [--repeat N] [--output-dir DIR] [--limit NAME=VALUE]...
+  checks the model, runs it (random inputs unless given), compares with the reference, prints outputs and timings;
+  a model that fails the check, or asks for more than the limits allow, is refused (exit 2) before it runs.
   On an onnxruntime backend, a model the reference cannot run (an op sppkit does not implement) runs on that
-  backend alone: the reference is skipped, and the ops it lacks are named.`;
+  backend alone: the reference is skipped, and the ops it lacks are named.
+${LIMIT_HELP}`;
 
 function summarize(tensor: Tensor): string {
   const values = tensor.size > 0 && typeof tensor.data[0] !== 'string' ? tensor.toNumbers() : [];
@@ -168,6 +191,7 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
       seed: { type: 'string' },
       repeat: { type: 'string' },
       'output-dir': { type: 'string' },
+      ...LIMIT_OPTION,
     },
     'run',
   );
@@ -177,43 +201,52 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
   }
   const path = onePath(positionals, 'run');
   const backendName: BackendName = choice(values, 'backend', BACKEND_NAMES) ?? 'ref';
-  const model = readModelFile(path);
-  inferGraphShapes(model.graph, model.opset);
+  const limits = limitsOf(values);
+  const seed = int(values, 'seed') ?? 0;
+  const repeats = int(values, 'repeat', 1, 10_000) ?? 1;
+  const outDir = str(values, 'output-dir');
+  if (outDir !== undefined) checkOutputFolder(outDir, '--output-dir');
   const dims = new Map<string, number>();
-  for (const item of (values.dim as string[] | undefined) ?? []) {
+  for (const item of stringList(values.dim)) {
     const match = /^([A-Za-z_][\w]*)=(\d+)$/.exec(item);
     if (match === null) throw new UsageError(`--dim must look like H=13, got '${item}'`);
-    dims.set(match[1] ?? '', Number(match[2]));
+    const size = Number(match[2]);
+    if (size < 1 || size > limits.maxTensorElements)
+      throw new UsageError(`--dim ${item}: the size must be in 1..${limits.maxTensorElements}`);
+    dims.set(match[1] ?? '', size);
   }
+  const model = readModelFile(path, { limits });
+  // The checker first: a model it refuses (an opset it does not know, a malformed node, a shape past the
+  // limits, pads onnxruntime refuses) is not evaluated.
+  assertValidModel(model, limits);
+  inferGraphShapes(model.graph, model.opset);
   const feeds = new Map<string, Tensor>();
-  for (const item of (values.input as string[] | undefined) ?? []) {
+  for (const item of stringList(values.input)) {
     const at = item.indexOf('=');
     if (at < 1) throw new UsageError(`--input must look like x=FILE.pb, got '${item}'`);
     feeds.set(item.slice(0, at), readTensorFile(item.slice(at + 1)).tensor);
   }
   const missing = model.graph.inputs.some((v) => !model.graph.initializers.has(v.name) && !feeds.has(v.name));
   if (missing)
-    for (const [name, tensor] of randomFeeds(model, int(values, 'seed') ?? 0, dims))
-      if (!feeds.has(name)) feeds.set(name, tensor);
+    for (const [name, tensor] of randomFeeds(model, seed, dims, limits)) if (!feeds.has(name)) feeds.set(name, tensor);
   validateFeeds(model, feeds);
   // The reference checks another backend's outputs when it can run the model; when it cannot (ops sppkit does not
   // implement), the chosen backend runs alone and the reference is reported as skipped, with the ops it lacks.
+  const reference = referenceBackendWithin(limits);
   const gaps = backendName === 'ref' ? undefined : referenceGaps(model);
   if (gaps !== undefined) out(`reference skipped: ${gaps}; ${backendName} runs alone, unchecked`);
   const backends =
     backendName === 'ref'
-      ? [getBackend('ref')]
+      ? [reference]
       : gaps === undefined
-        ? [getBackend('ref'), getBackend(backendName)]
+        ? [reference, getBackend(backendName)]
         : [getBackend(backendName)];
-  const { runs, outputs } = await runOnBackends(model, feeds, backends, {
-    repeats: int(values, 'repeat', 1, 10_000) ?? 1,
-    atol: 1e-4,
-    rtol: 1e-4,
-  });
+  const { runs, outputs } = await runOnBackends(model, feeds, backends, { repeats, atol: 1e-4, rtol: 1e-4 });
+  // The reference refused the model or its inputs (a limit, a bad value): that is the input's fault (exit 2).
+  const first = runs[0];
+  if (gaps === undefined && first?.status === 'error' && first.error instanceof SppkitError) throw first.error;
   out(formatRuns(runs));
   for (const [name, tensor] of outputs ?? []) out(`${name}: ${summarize(tensor)}`);
-  const outDir = str(values, 'output-dir');
   if (outDir !== undefined && outputs !== undefined) {
     mkdirSync(outDir, { recursive: true });
     [...outputs].forEach(([name, tensor], index) => writeTensorFile(join(outDir, `output_${index}.pb`), tensor, name));

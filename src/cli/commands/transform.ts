@@ -1,22 +1,34 @@
 /**
- * `sppkit transform <in.onnx> -o <out.onnx> --passes a,b,c [--explain]`: reads any ONNX model, runs passes on it
- * and writes the result. Prints, per pass, whether it changed the model; `--explain` adds, per rewrite rule,
- * every site where it fired and every site where it was refused, with the reason.
+ * `sppkit transform <in.onnx> -o <out.onnx> --passes a,b,c [--trace-size HxW] [--explain]`: reads any ONNX model,
+ * runs passes on it and writes the result. Prints, per pass, whether it changed the model; `--explain` adds, per
+ * rewrite rule, every site where it fired and every site where it was refused, with the reason (and, when nothing
+ * matched, what the pass looked for and the nearest near-miss). `--trace-size` is the input size the model was
+ * exported at, which adaptive-spp-dynamic needs to rewrite a dynamic export's frozen adaptive pooling.
  */
 import { ConfigError } from '../../ir/errors.js';
 import { runPasses, type PassRecord } from '../../transform/passes/pass.js';
-import { DEFAULT_PASSES, PASS_ENTRIES, parsePassList } from '../../transform/passes/registry.js';
+import { parseTraceSize, type TraceSize } from '../../transform/frozen/sites.js';
+import { DEFAULT_PASSES, PASS_ENTRIES, parsePassList, type PassEntry } from '../../transform/passes/registry.js';
 import { parse, str, UsageError } from '../args.js';
 import { loadModel as readModelFile, saveModel as writeModelFile } from '../../export/io-node.js';
 
 /** `sppkit transform --help`. */
-export const TRANSFORM_HELP = `usage: sppkit transform <in.onnx> -o <out.onnx> --passes a,b,c [--explain] [--json]
+export const TRANSFORM_HELP = `usage: sppkit transform <in.onnx> -o <out.onnx> --passes a,b,c [--trace-size HxW]
+                        [--explain] [--json]
   runs the passes in order and writes the transformed model
-  --passes LIST   comma-separated pass names; 'default' = ${DEFAULT_PASSES.join(',')}
-  --explain       print, per rewrite rule, where it fired and where it was refused (and why)
-  --json          print the pass records as JSON
+  --passes LIST     comma-separated pass names; 'default' = ${DEFAULT_PASSES.join(',')}
+  --trace-size HxW  the input size the model was exported (traced) at: adaptive-spp-dynamic needs it to rewrite
+                    the adaptive pooling a dynamic (dynamo) export froze at that size
+  --explain         print, per rewrite rule, where it fired and where it was refused (and why)
+  --json            print the pass records as JSON
 passes:
-${PASS_ENTRIES.map((e) => `  ${(e.argument === undefined ? e.name : `${e.name}=N`).padEnd(22)} ${e.summary}${e.argument === undefined ? '' : ` (N: ${e.argument})`}`).join('\n')}`;
+${PASS_ENTRIES.map(passHelp).join('\n')}`;
+
+function passHelp(entry: PassEntry): string {
+  if (entry.argument === undefined) return `  ${entry.name.padEnd(24)} ${entry.summary}`;
+  const form = entry.argumentForm ?? 'N';
+  return `  ${`${entry.name}=${form}`.padEnd(24)} ${entry.summary} (${form}: ${entry.argument})`;
+}
 
 function summary(record: PassRecord): string {
   const first = record.notes[0] ?? '';
@@ -30,6 +42,7 @@ export function transformCommand(argv: readonly string[], out: (line: string) =>
     {
       output: { type: 'string', short: 'o' },
       passes: { type: 'string' },
+      'trace-size': { type: 'string' },
       explain: { type: 'boolean' },
       json: { type: 'boolean' },
     },
@@ -54,7 +67,9 @@ export function transformCommand(argv: readonly string[], out: (line: string) =>
     );
   let passes;
   try {
-    passes = parsePassList(passList);
+    const traceText = str(values, 'trace-size');
+    const traceSize: TraceSize | undefined = traceText === undefined ? undefined : parseTraceSize(traceText);
+    passes = parsePassList(passList, traceSize === undefined ? {} : { traceSize });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`transform: ${error.message}`);
     throw error;

@@ -6,6 +6,7 @@ import type { Dim } from '../../ir/dim.js';
 import type { DataType } from '../../ir/dtype.js';
 import { OpError, type NodeRef } from '../../ir/errors.js';
 import type { Graph } from '../../ir/graph.js';
+import { checkElements, checkRank, nodeWhat, type Limits } from '../../ir/limits.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { TensorType } from '../../ir/value.js';
 import type { AttrSchema, ParsedAttrs } from './attributes.js';
@@ -82,6 +83,8 @@ export interface InferContext<A> {
   readonly shapeValue: (index: number) => readonly Dim[] | undefined;
   /** Output types of one of the node's subgraphs (If's branches), with the enclosing scope's types. */
   readonly inferSubgraph: SubgraphInferrer;
+  /** The resource policy: an array whose length comes from the model (a rank) is checked against it first. */
+  readonly limits: Limits;
   /** Throws an OpError naming the node. */
   readonly fail: (detail: string) => never;
 }
@@ -93,8 +96,15 @@ export interface RunContext<A> {
   readonly attrs: A;
   readonly inputs: readonly (Tensor | null)[];
   readonly outputCount: number;
-  /** Runs one of the node's subgraphs (If's branches) in the run in progress. */
+  /** Runs one of the node's subgraphs (If's branches) in the run in progress, within the same budget. */
   readonly runSubgraph: SubgraphRunner;
+  /** The resource policy: scratch buffers are checked against it before they are allocated (`checkScratch`). */
+  readonly limits: Limits;
+  /**
+   * Charges work beyond reading the inputs and writing the outputs (which the registry charges): Conv's
+   * multiply-adds, a pool's window taps. Throws a LimitError naming the node before the loop runs.
+   */
+  readonly charge: (operations: number, what: string) => void;
   /** Throws an OpError naming the node. */
   readonly fail: (detail: string) => never;
 }
@@ -153,6 +163,23 @@ export function failFor(node: NodeRef): (detail: string) => never {
   return (detail: string): never => {
     throw new OpError(node, detail);
   };
+}
+
+/** Refuses a kernel's scratch buffer of `elements` above the element limit, naming the node and the buffer. */
+export function checkScratch<A>(ctx: RunContext<A>, elements: number, what: string): void {
+  checkElements(elements, ctx.limits, nodeWhat(ctx.node, what));
+}
+
+/**
+ * Refuses a rank above the limit before an array of that length is made (a shape input declared with 2^31
+ * elements must not become a 2^31-long shape).
+ */
+export function checkRankOf(
+  ctx: { readonly node: NodeRef; readonly limits: Limits },
+  rank: number,
+  what: string,
+): void {
+  checkRank(rank, ctx.limits, nodeWhat(ctx.node, what));
 }
 
 /** Shape helpers shared by op files. */

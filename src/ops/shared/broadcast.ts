@@ -167,3 +167,60 @@ export function dimProduct(dims: readonly Dim[]): Dim {
   }
   return product;
 }
+
+/**
+ * A broadcast walked as rows: output elements `[r·length, (r+1)·length)` read input k at `starts[k][r] + i·steps[k]`
+ * (`steps[k]` is 1 where input k varies along the row, 0 where it is broadcast). The row is the longest run of
+ * trailing output axes along which every input either varies everywhere or is broadcast everywhere, so the kernels
+ * need no per-element index maps.
+ */
+export interface BroadcastRows {
+  readonly rows: number;
+  readonly length: number;
+  readonly starts: readonly Int32Array[];
+  readonly steps: readonly number[];
+}
+
+/** The row plan of inputs of shapes `inputs` broadcast to `outputDims` (which must be their broadcast). */
+export function broadcastRows(inputs: readonly (readonly number[])[], outputDims: readonly number[]): BroadcastRows {
+  const rank = outputDims.length;
+  // Per input and output axis: does the input vary along it (its dim equals the output dim, which is not 1)?
+  const varies = inputs.map((dims) =>
+    outputDims.map((dim, axis) => {
+      const own = dims[axis - (rank - dims.length)];
+      return dim !== 1 && own !== undefined && own !== 1;
+    }),
+  );
+  // Grow the row from the last axis while every input keeps the status it has on the axes taken so far; axes of
+  // size 1 never break a row.
+  let first = rank;
+  const status: (boolean | undefined)[] = inputs.map(() => undefined);
+  while (first > 0) {
+    const axis = first - 1;
+    if ((outputDims[axis] ?? 1) !== 1) {
+      const fits = varies.every((flags, k) => status[k] === undefined || status[k] === flags[axis]);
+      if (!fits) break;
+      varies.forEach((flags, k) => {
+        status[k] = flags[axis];
+      });
+    }
+    first = axis;
+  }
+  const length = outputDims.slice(first).reduce((a, b) => a * b, 1);
+  const outer = outputDims.slice(0, first);
+  const starts = inputs.map((dims) => {
+    const strides = stridesOf(dims);
+    const offset = rank - dims.length;
+    const outerStrides = outer.map((_, axis) => {
+      const own = dims[axis - offset];
+      return axis < offset || own === 1 ? 0 : (strides[axis - offset] ?? 0);
+    });
+    return stridedIndexMap(outer, outerStrides, 0);
+  });
+  return {
+    rows: length === 0 ? 0 : outer.reduce((a, b) => a * b, 1),
+    length,
+    starts,
+    steps: status.map((s) => (s === true ? 1 : 0)),
+  };
+}

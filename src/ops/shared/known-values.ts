@@ -5,6 +5,7 @@
  * `ctx.shapeValue(i)`.
  */
 import type { Dim } from '../../ir/dim.js';
+import { foldingLimits } from '../../ir/limits.js';
 import { sizeOf, type Tensor } from '../../ir/tensor.js';
 import type { Node, Value } from '../../ir/value.js';
 import { runNode } from '../core/registry.js';
@@ -16,6 +17,9 @@ import {
   tensorOfShapeValue,
   type ShapeValue,
 } from './shape-value.js';
+
+/** What folding one node during inference may take (small outputs, little work). */
+const FOLDING = foldingLimits(MAX_KNOWN_ELEMENTS);
 
 /** True when every output of a node has a static shape with at most MAX_KNOWN_ELEMENTS elements. */
 function smallStaticOutputs(node: Node): boolean {
@@ -60,7 +64,7 @@ export class KnownValues {
     const inputs = node.inputs.map((value) => (value === null ? null : this.tensor(value)));
     if (inputs.every((tensor) => tensor !== undefined) && smallStaticOutputs(node)) {
       try {
-        const outputs = runNode(node, opset, inputs, node.outputs.length);
+        const outputs = runNode(node, opset, inputs, node.outputs.length, { limits: FOLDING });
         node.outputs.forEach((output, index) => {
           const tensor = outputs[index];
           if (tensor !== undefined) this.#tensors.set(output, tensor);

@@ -1,26 +1,19 @@
 /**
- * The float64 matrix multiply under Gemm, MatMul and Conv: `multiplyAccumulate` packs A in 4-row blocks and B in
- * 4-column panels and keeps a 4×4 tile of sums in registers, with the WebAssembly SIMD kernel (wasm-gemm.ts) where
- * available and the JS kernel otherwise; both give the same bits.
+ * The float64 matrix multiply under Gemm and MatMul: `multiplyAccumulate` runs the cache-blocked 4×4-tile kernels
+ * of gemm-kernels.ts (WebAssembly SIMD where available, else their JS twins; same bits). `multiplyAccumulateJs` is
+ * the plain JS kernel the tests hold them to. (Conv runs the same kernels through gemm-conv.ts.)
  */
-import { wasmMultiplyAccumulate } from './wasm-gemm.js';
+import { multiplyAccumulateWith, type MatrixView } from './gemm-driver.js';
+import { gemmKernels } from './gemm-kernels.js';
 
-/** A strided matrix inside a flat array: element `(i, j)` is `data[offset + i*rowStride + j*colStride]`. */
-export interface MatrixView {
-  readonly data: ArrayLike<number>;
-  readonly offset: number;
-  readonly rowStride: number;
-  readonly colStride: number;
-}
+export type { MatrixView } from './gemm-driver.js';
 
 /** Width of the register tile of `multiplyAccumulate` (4 rows × 4 columns). */
 const TILE = 4;
 
 /**
- * `out[outOffset + i*n + j] += Σ_k A(i, k) · B(k, j)` for `i < rows`, `j < n`, `k < depth`, in float64, with the
- * WebAssembly SIMD kernel (wasm-gemm.ts) where available, else `multiplyAccumulateJs`; both give the same bits.
- * A is packed in 4-row blocks and B in 4-column panels (both zero-padded, laid out `[k][4]`), so the inner loop
- * keeps a 4×4 tile of sums in registers and reads both packs sequentially.
+ * `out[outOffset + i*n + j] += Σ_k A(i, k) · B(k, j)` for `i < rows`, `j < n`, `k < depth`, in float64: each sum
+ * runs from +0 in k order and is added to `out` once, as in `multiplyAccumulateJs`, whose bits it gives.
  */
 export function multiplyAccumulate(
   a: MatrixView,
@@ -31,11 +24,13 @@ export function multiplyAccumulate(
   depth: number,
   n: number,
 ): void {
-  if (!wasmMultiplyAccumulate(a, b, out, outOffset, rows, depth, n))
-    multiplyAccumulateJs(a, b, out, outOffset, rows, depth, n);
+  multiplyAccumulateWith(gemmKernels(), a, b, out, outOffset, rows, depth, n);
 }
 
-/** The JS kernel of `multiplyAccumulate` (used where WebAssembly SIMD is unavailable; the reference for its tests). */
+/**
+ * A plain JS kernel of `out += A·B` (A packed in 4-row blocks, B in 4-column panels, a 4×4 tile of sums): the
+ * reference the kernels of `multiplyAccumulate` are tested against.
+ */
 export function multiplyAccumulateJs(
   a: MatrixView,
   b: MatrixView,

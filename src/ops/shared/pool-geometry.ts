@@ -211,22 +211,59 @@ export interface AxisTaps {
   readonly paddedCounts: Int32Array;
 }
 
-/** Lists the taps of every window of one axis. */
+/**
+ * The taps `j` in `[0, kernel)` of window `o` whose position `o*s - pb + j*d` lies in `[low, high)`, found without
+ * walking the kernel (a 2^31 kernel must not loop): `position >= low` ⇔ `j >= (low - start)/d`, and
+ * `position < high` ⇔ `j <= (high - 1 - start)/d`, with `start = o*s - pb`.
+ */
+function tapRange(axis: AxisGeometry, o: number, low: number, high: number): { first: number; count: number } {
+  const start = o * axis.stride - axis.padBegin;
+  const first = Math.max(0, Math.ceil((low - start) / axis.dilation));
+  const last = Math.min(axis.kernel - 1, Math.floor((high - 1 - start) / axis.dilation));
+  return { first, count: Math.max(0, last - first + 1) };
+}
+
+/** The number of taps inside the input over every window of one axis (the length of `axisTaps`' index list). */
+export function tapCount(axis: AxisGeometry): number {
+  let total = 0;
+  for (let o = 0; o < axis.outSize; o += 1) total += tapRange(axis, o, 0, axis.inSize).count;
+  return total;
+}
+
+/**
+ * Upper bound of the element reads of pooling `[N, C, ...spatial]` separably, one axis after the other (what
+ * `poolWindows` does): pass `i` reads every tap of axis `i` once per element of the other axes, which are pooled
+ * already before `i` and not yet after it.
+ */
+export function separablePoolWork(dims: readonly number[], axes: readonly AxisGeometry[]): number {
+  const planes = (dims[0] ?? 1) * (dims[1] ?? 1);
+  return axes.reduce((work, axis, i) => {
+    const others = axes.reduce((size, other, j) => size * (j < i ? other.outSize : j > i ? other.inSize : 1), 1);
+    return work + planes * others * tapCount(axis);
+  }, 0);
+}
+
+/** Element reads of pooling every window directly (the product of the axes' taps per plane; MaxPool's Indices). */
+export function directPoolWork(dims: readonly number[], axes: readonly AxisGeometry[]): number {
+  return axes.reduce((work, axis) => work * tapCount(axis), (dims[0] ?? 1) * (dims[1] ?? 1));
+}
+
+/** Lists the taps of every window of one axis, in time linear in the windows and their taps inside the input. */
 export function axisTaps(axis: AxisGeometry): AxisTaps {
   const offsets = new Int32Array(axis.outSize + 1);
   const paddedCounts = new Int32Array(axis.outSize);
-  const indices: number[] = [];
+  const indices = new Int32Array(tapCount(axis));
+  let next = 0;
   for (let o = 0; o < axis.outSize; o += 1) {
-    offsets[o] = indices.length;
+    offsets[o] = next;
     const start = o * axis.stride - axis.padBegin;
-    let padded = 0;
-    for (let j = 0; j < axis.kernel; j += 1) {
-      const position = start + j * axis.dilation;
-      if (position >= -axis.padBegin && position < axis.inSize + axis.padEnd) padded += 1;
-      if (position >= 0 && position < axis.inSize) indices.push(position);
+    const inside = tapRange(axis, o, 0, axis.inSize);
+    for (let j = inside.first; j < inside.first + inside.count; j += 1) {
+      indices[next] = start + j * axis.dilation;
+      next += 1;
     }
-    paddedCounts[o] = padded;
+    paddedCounts[o] = tapRange(axis, o, -axis.padBegin, axis.inSize + axis.padEnd).count;
   }
-  offsets[axis.outSize] = indices.length;
-  return { offsets, indices: Int32Array.from(indices), paddedCounts };
+  offsets[axis.outSize] = next;
+  return { offsets, indices, paddedCounts };
 }

@@ -8,14 +8,25 @@ import type { Dim } from '../../ir/dim.js';
 import { DataType, FLOAT_TYPES } from '../../ir/dtype.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { attr, type AttrSchema, type ParsedAttrs } from '../core/attributes.js';
-import { defineOp, requireInput, requireType, type OpDef, type TypeConstraint } from '../core/op.js';
+import {
+  checkScratch,
+  defineOp,
+  requireInput,
+  requireType,
+  type OpDef,
+  type RunContext,
+  type TypeConstraint,
+} from '../core/op.js';
 import { addedAt } from '../core/types.js';
 import { elementTensor, floatData } from './float.js';
 import {
+  directPoolWork,
   globalPooledShape,
   globalWindows,
   pooledShape,
   resolveWindows,
+  separablePoolWork,
+  tapCount,
   type AxisGeometry,
   type WindowAttrs,
 } from './pool-geometry.js';
@@ -51,6 +62,21 @@ export function lpPoolTensor(
   const root = 1 / p;
   for (let i = 0; i < pooled.data.length; i += 1) pooled.data[i] = (pooled.data[i] ?? 0) ** root;
   return elementTensor(x.dtype, pooled.dims, pooled.data);
+}
+
+/**
+ * Before a pooling kernel runs: its tap tables checked against the element limit and its reads charged (the
+ * separable pass, or every window directly for MaxPool's Indices), so that a huge kernel or padding is refused
+ * before any loop starts.
+ */
+export function guardPoolWork<A>(
+  ctx: RunContext<A>,
+  dims: readonly number[],
+  axes: readonly AxisGeometry[],
+  how: 'separable' | 'direct',
+): void {
+  axes.forEach((axis, i) => checkScratch(ctx, tapCount(axis), `the tap table of spatial axis ${i}`));
+  ctx.charge(how === 'separable' ? separablePoolWork(dims, axes) : directPoolWork(dims, axes), 'window taps');
 }
 
 /** What distinguishes one pooling op. */
@@ -92,6 +118,7 @@ export function definePoolOp<S extends AttrSchema>(spec: PoolOpSpec<S>): OpDef<S
       const spatial = x.dims.slice(2);
       const windows =
         window === undefined ? globalWindows(spatial) : resolveWindows(spatial, window(ctx.attrs), ctx.fail);
+      guardPoolWork(ctx, x.dims, windows, 'separable');
       return [spec.reduce(x, windows, ctx.attrs, ctx.fail)];
     },
   });

@@ -35,6 +35,7 @@ function perAxis(
   fail: (detail: string) => never,
 ): ({ start: number; end: number; step: number } | undefined)[] {
   const count = spec.starts.length;
+  if (spec.axes === undefined && count > rank) fail(`${count} starts for an input of rank ${rank}`);
   const axes = spec.axes ?? Array.from({ length: count }, (_, i) => i);
   const steps = spec.steps ?? axes.map(() => 1);
   if (spec.ends.length !== count || axes.length !== count || steps.length !== count) {

@@ -7,7 +7,16 @@ import { Tensor } from '../../ir/tensor.js';
 import { attr } from '../core/attributes.js';
 import { defineOp, requireInput, requireType, type OpDef, type TypeConstraint } from '../core/op.js';
 import { addedAt } from '../core/types.js';
-import { bigintOutput, bigintsOf, isBigIntData, mapFloat, numberOutput, numbersOf } from './elementwise.js';
+import {
+  bigintOutput,
+  bigintsOf,
+  isBigIntData,
+  mapFloat,
+  mapFloatRows,
+  numberOutput,
+  numbersOf,
+  type FloatRowKernel,
+} from './elementwise.js';
 
 /** The float types of the float-only element-wise ops: float16/float/double, bfloat16 from opset 13. */
 export const FLOAT_UNARY_TYPES: TypeConstraint = { types: FLOAT_TYPES, since: addedAt({ 13: [DataType.BFLOAT16] }) };
@@ -45,13 +54,20 @@ function defineUnary(
   });
 }
 
-/** Defines a float-only unary op such as Exp or Floor; `versions` lists where its schema changed. */
+/**
+ * Defines a float-only unary op such as Exp or Floor; `versions` lists where its schema changed. `rows`, when
+ * given, is the op's own loop over `fn` (`out[i] = fn(input[i])`, see `FloatRowKernel`): same values, much faster
+ * on large tensors than the shared loop.
+ */
 export function defineFloatUnary(
   opType: string,
   versions: readonly number[],
   fn: (value: number) => number,
+  rows?: FloatRowKernel,
 ): OpDef<typeof unaryAttributes> {
-  return defineUnary(opType, versions, FLOAT_UNARY_TYPES, (x, fail) => mapFloat(x, fn, fail));
+  return defineUnary(opType, versions, FLOAT_UNARY_TYPES, (x, fail) =>
+    rows === undefined ? mapFloat(x, fn, fail) : mapFloatRows(x, rows, fail),
+  );
 }
 
 /** The per-storage functions of a numeric unary op. */

@@ -9,7 +9,7 @@
  */
 import type { AxisGeometry } from './pool-geometry.js';
 import { LOWEST_FLOAT32 } from './sliding-max.js';
-import { ensureMemory, instantiateKernel, isKernelFunction } from './wasm/load.js';
+import { ensureMemory, instantiateKernel, isKernelFunction, isWasmMemory } from './wasm/load.js';
 import { MAX_POOL_WASM } from './wasm/max-pool-wasm.js';
 
 interface Kernel {
@@ -46,11 +46,13 @@ function loadKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
   const exports = instantiateKernel(MAX_POOL_WASM);
   const { memory, rows, cols } = exports ?? {};
-  kernel =
-    memory instanceof WebAssembly.Memory && isKernelFunction(rows) && isKernelFunction(cols)
-      ? { memory, rows, cols }
-      : null;
+  kernel = isWasmMemory(memory) && isKernelFunction(rows) && isKernelFunction(cols) ? { memory, rows, cols } : null;
   return kernel;
+}
+
+/** True when every window bound of the axis (`o*s - pad + k` and the sizes) is an int32. */
+function fitsInt32(axis: AxisGeometry): boolean {
+  return axis.outSize * axis.stride + axis.padBegin + axis.kernel + axis.inSize < 2 ** 31;
 }
 
 /**
@@ -72,6 +74,8 @@ export function wasmMaxPool2d(
     colAxis.dilation !== 1
   )
     return undefined;
+  // The kernel computes window bounds in i32 (`ox*s - pad + k`): geometry past that range takes the JS path.
+  if (![rowAxis, colAxis].every(fitsInt32)) return undefined;
   const wasm = loadKernel();
   if (wasm === null) return undefined;
   const [batch = 1, channels = 1, height = 1, width = 1] = dims;
@@ -80,7 +84,7 @@ export function wasmMaxPool2d(
   const scratchBytes = planes * height * colAxis.outSize * 4;
   const outCount = planes * rowAxis.outSize * colAxis.outSize;
   const needed = inBytes + scratchBytes + outCount * 4;
-  ensureMemory(wasm.memory, needed);
+  if (!ensureMemory(wasm.memory, needed)) return undefined;
   new Float32Array(wasm.memory.buffer, 0, data.length).set(data);
   wasm.rows(
     0,

@@ -21,8 +21,11 @@ import { CheckError, SppkitError } from '../../ir/errors.js';
 import { isDefaultDomain, type Graph, type Model } from '../../ir/graph.js';
 import { formatType, type Node, type TensorType, type Value } from '../../ir/value.js';
 import { irVersionForOpset, MAX_OPSET } from '../../ir/versions.js';
+import type { Limits } from '../../ir/limits.js';
 import { inferNodeTypes, mergeTypes, qualifiedOpName } from './infer-shapes.js';
 import { onnxOpIntroducedIn } from './onnx-operators.js';
+import { checkRules } from './check-rules.js';
+import { frozenPoolingWarnings } from '../frozen/frozen.js';
 import type { Pass } from './pass.js';
 
 /** What the checker found. */
@@ -41,13 +44,25 @@ interface OpenWorld {
   readonly untyped: Node[];
 }
 
-/** Lists every problem of `model` (empty when it is valid); warnings are left out (see `checkModelReport`). */
-export function checkModel(model: Model): string[] {
-  return [...checkModelReport(model).errors];
+/**
+ * Lists every problem of `model` (empty when it is valid); warnings are left out (see `checkModelReport`). `limits`
+ * override the resource limits' defaults.
+ */
+export function checkModel(model: Model, limits: Partial<Limits> = {}): string[] {
+  return checkCore(model, limits).problems;
 }
 
-/** Checks `model`: every error, and the warnings about ops sppkit does not implement. */
-export function checkModelReport(model: Model): CheckReport {
+/**
+ * Checks `model`: every error, and the warnings — ops sppkit does not implement, and (for a valid model) adaptive
+ * pooling that an exporter froze at its trace size (src/transform/frozen).
+ */
+export function checkModelReport(model: Model, limits: Partial<Limits> = {}): CheckReport {
+  const { problems, open } = checkCore(model, limits);
+  const frozen = problems.length === 0 ? frozenPoolingWarnings(model) : [];
+  return { errors: problems, warnings: [...openWorldWarnings(open), ...frozen] };
+}
+
+function checkCore(model: Model, limits: Partial<Limits>): { problems: string[]; open: OpenWorld } {
   const problems: string[] = [];
   const opset = model.opsetImports.get('') ?? model.opsetImports.get('ai.onnx');
   if (opset === undefined) problems.push('the default ONNX domain is not in opset_import');
@@ -57,9 +72,12 @@ export function checkModelReport(model: Model): CheckReport {
     if (model.irVersion < minimumIr)
       problems.push(`ir_version ${model.irVersion} is too old for opset ${opset} (needs >= ${minimumIr})`);
   }
+  // Hook: the rules for files from strangers (resource limits, onnxruntime's refusals), in check-rules.ts. They come
+  // first: a size past the limits is why a model is dangerous, and the one line the CLI prints should say so.
+  problems.push(...checkRules(model, limits));
   const open: OpenWorld = { unknown: [], untyped: [] };
   checkGraph(model.graph, opset ?? 1, model, problems, open, TOP_SCOPE);
-  return { errors: problems, warnings: openWorldWarnings(open) };
+  return { problems, open };
 }
 
 /** One warning per op sppkit does not implement (with its nodes), and one for the nodes not type-checked. */
@@ -241,16 +259,19 @@ function checkNode(
       types.set(output, merged ?? output.type);
     });
   } catch (error) {
-    // Not an error of this node when it only lacks an input's type (after an op sppkit does not implement).
+    // Not an error of this node when it only lacks an input's type (after an op sppkit does not implement). A typed
+    // error is the problem; anything else is an engine bug, reported as such (never as the model's fault).
     const blocked = node.inputs.some((input) => input !== null && typeOf(input) === null);
     if (blocked && error instanceof SppkitError) open.untyped.push(node);
-    else problems.push(error instanceof Error ? error.message : String(error));
+    else if (error instanceof SppkitError) problems.push(error.message);
+    else if (error instanceof Error) problems.push(`${label}: internal error (${error.name}): ${error.message}`);
+    else problems.push(`${label}: internal error (?): ${String(error)}`);
   }
 }
 
 /** Throws a CheckError listing every problem, when there is any (warnings do not count). */
-export function assertValidModel(model: Model): void {
-  const problems = checkModel(model);
+export function assertValidModel(model: Model, limits: Partial<Limits> = {}): void {
+  const problems = checkModel(model, limits);
   if (problems.length > 0) throw new CheckError(problems);
 }
 

@@ -10,6 +10,7 @@ import { parseAttributes } from '../../ops/core/attributes.js';
 import { Shape } from '../../ops/shape.js';
 import { DataType } from '../../ir/dtype.js';
 import { SppkitError } from '../../ir/errors.js';
+import { foldingLimits } from '../../ir/limits.js';
 import { isDefaultDomain, type Graph, type Model } from '../../ir/graph.js';
 import { constantNodeValue, constantOf } from '../rewrite/helpers.js';
 import { sizeOf, Tensor } from '../../ir/tensor.js';
@@ -70,6 +71,7 @@ export function foldConstants(model: Model, cap = DEFAULT_FOLD_CAP): { modified:
   const graph = model.graph;
   const notes: string[] = [];
   const folded = new Map<string, number>();
+  const limits = foldingLimits(cap);
   for (const node of [...graph.nodes]) {
     if (!isDefaultDomain(node.domain) || node.outputs.some((output) => output.isGraphOutput())) continue;
     let outputs: Tensor[] | undefined;
@@ -101,11 +103,13 @@ export function foldConstants(model: Model, cap = DEFAULT_FOLD_CAP): { modified:
         continue;
       }
       try {
+        // Outputs past the cap are refused before the kernel allocates them (LimitError, kept as computation).
         outputs = runNode(
           node,
           model.opset,
           inputs.map((t) => t ?? null),
           node.outputs.length,
+          { limits },
         );
       } catch (error) {
         notes.push(`kept ${node.label()}: ${error instanceof Error ? error.message : String(error)}`);

@@ -62,7 +62,7 @@ export function inferNodeTypes(
     constantOf(node.inputs[index]) ?? known?.tensor(node.inputs[index]);
   const subgraphs = inferSubgraph ?? ((graph, inputs) => inferSubgraphTypes(graph, opset, inputs, typeOf));
   const shapeValue = known === undefined ? undefined : (index: number) => known.elements(node.inputs[index]);
-  return inferNode(node, opset, types, node.outputs.length, constant, shapeValue, subgraphs);
+  return inferNode(node, opset, types, node.outputs.length, constant, shapeValue, undefined, subgraphs);
 }
 
 /** What one shape-inference run over a graph found. */

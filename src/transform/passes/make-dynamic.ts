@@ -1,30 +1,36 @@
 /**
- * `make-dynamic`: turns the fixed H and W of NCHW graph inputs into named dims (`H`, `W`), when the whole graph
- * allows it; otherwise it changes nothing and names the node that prevents it.
+ * `make-dynamic`: turns the fixed H and W of NCHW graph inputs into named dims (`H`, `W`), when it can prove the
+ * model computes the same function at every size; otherwise it changes nothing and names the node that prevents it.
  *
- * "Allows it" means: with H and W symbolic, every node still infers (no op needs the fixed size); no Reshape
- * bakes the size into a fixed target shape; and every graph output keeps its declared size except on the
- * spatial axes of a rank-4 output (a feature vector whose length would follow the input size means a fixed-size
- * layer, such as a PyTorch-exported adaptive pooling, sits in between; `adaptive-spp-dynamic` replaces those).
+ * The proof (dynamic/size-facts.ts) tracks, for every value, which extents and which constant contents depend on
+ * the input's H/W once they are symbolic, and accepts a node only when its op is known to be size-agnostic under
+ * those facts: a Shape → Gather → ... chain follows the size, but a literal constant standing where a
+ * size-dependent extent or index goes (gather indices, a fixed Reshape/Expand/Slice/Resize/Split constant, a weight
+ * whose K follows H·W) was computed for the trace size, and is refused. Then every graph output must keep its
+ * declared size except on the spatial axes of a rank-4 output (a feature vector whose length would follow the
+ * input size means a fixed-size layer, such as a PyTorch-exported adaptive pooling, sits in between;
+ * `adaptive-spp-dynamic` replaces those).
+ * As a cross-check, when the model is small enough it is evaluated at the trace size and every value's shape must be
+ * what the proof says at that size (the rewrite changes types only, so the outputs are the original's by design).
  */
-import { inferNode } from '../../ops/core/registry.js';
 import { formatShape, SymDim, type Dim } from '../../ir/dim.js';
+import { SppkitError } from '../../ir/errors.js';
 import type { Graph, Model } from '../../ir/graph.js';
-import { constantNodeValue, constantOf } from '../rewrite/helpers.js';
 import { formatType, type Node, type TensorType, type Value } from '../../ir/value.js';
+import {
+  CrossCheckSkipped,
+  estimatedMultiplyAdds,
+  evaluateValues,
+  probeFeeds,
+  tooLargeToCrossCheck,
+} from '../dynamic/evaluate.js';
+import { mentions, proveSizeAgnostic, type SizeFact } from '../dynamic/size-facts.js';
 import type { Pass, PassResult } from './pass.js';
 
 /** The outcome of `makeDynamic`. */
 export type MakeDynamicResult =
   | { readonly ok: true; readonly changed: boolean; readonly notes: readonly string[] }
   | { readonly ok: false; readonly blocker: string };
-
-function mentions(dim: Dim, names: readonly string[]): boolean {
-  return (
-    typeof dim !== 'number' &&
-    names.some((name) => new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`).test(dim.key))
-  );
-}
 
 function usedDimNames(graph: Graph): Set<string> {
   const names = new Set<string>();
@@ -46,31 +52,10 @@ function typeWith(type: TensorType, shape: readonly Dim[]): TensorType {
   return { ...type, shape };
 }
 
-/** The first problem a node has with symbolic H/W, if any. */
-function reshapeProblem(
-  node: Node,
-  types: ReadonlyMap<Value, TensorType | null>,
-  names: readonly string[],
-): string | undefined {
-  if (node.opType !== 'Reshape') return undefined;
-  const input = node.inputs[0];
-  const shape = input === null || input === undefined ? null : (types.get(input)?.shape ?? input.type?.shape ?? null);
-  const target = constantOf(node.inputs[1]);
-  if (shape === null || target === undefined || !shape.some((dim) => mentions(dim, names))) return undefined;
-  const requested = target.toNumbers();
-  const absorbs =
-    requested.some((v) => v === -1) || requested.some((v, axis) => v === 0 && mentions(shape[axis] ?? 0, names));
-  if (absorbs) return undefined;
-  return (
-    `${node.label()}: its fixed target shape [${requested.join(', ')}] cannot hold its input ` +
-    `${formatShape(shape)} once H and W vary`
-  );
-}
-
 /** The nearest rank-4 ancestor whose spatial size is a non-trivial function of H/W (for messages). */
 function sizeDependentAncestor(
   output: Value,
-  types: ReadonlyMap<Value, TensorType | null>,
+  facts: ReadonlyMap<Value, SizeFact>,
   names: readonly string[],
 ): Node | undefined {
   const seen = new Set<Node>();
@@ -79,7 +64,7 @@ function sizeDependentAncestor(
     const node = queue.shift();
     if (node === null || node === undefined || seen.has(node)) continue;
     seen.add(node);
-    const shape = types.get(node.outputs[0] ?? output)?.shape;
+    const shape = facts.get(node.outputs[0] ?? output)?.shape;
     if (
       shape?.length === 4 &&
       shape.slice(2).some((dim) => mentions(dim, names) && typeof dim !== 'number' && dim.name === undefined)
@@ -88,6 +73,83 @@ function sizeDependentAncestor(
     for (const input of node.inputs) queue.push(input?.producer() ?? null);
   }
   return undefined;
+}
+
+/** The output types once H/W vary, or why an output cannot keep its declared size. */
+function outputTypes(
+  graph: Graph,
+  facts: ReadonlyMap<Value, SizeFact>,
+  names: readonly string[],
+): Map<Value, TensorType | null> | string {
+  const types = new Map<Value, TensorType | null>();
+  for (const output of graph.outputs) {
+    const declared = output.type;
+    const inferred = facts.get(output)?.type ?? declared;
+    if (declared?.shape === null || declared === null || inferred?.shape === null || inferred === null) {
+      types.set(output, declared);
+      continue;
+    }
+    const spatial = declared.shape.length === 4 ? new Set([2, 3]) : new Set<number>();
+    const bad = declared.shape.findIndex(
+      (dim, axis) => typeof dim === 'number' && typeof inferred.shape?.[axis] !== 'number' && !spatial.has(axis),
+    );
+    if (bad >= 0) {
+      const culprit = sizeDependentAncestor(output, facts, names);
+      return (
+        `graph output '${output.name}' is declared ${formatType(declared)} but would be ` +
+        `${formatType(inferred)} with H, W dynamic: its size follows the input size` +
+        (culprit === undefined ? '' : ` through ${culprit.label()} (a fixed-size window)`)
+      );
+    }
+    types.set(
+      output,
+      typeWith(
+        declared,
+        declared.shape.map((dim, axis) => (spatial.has(axis) ? (inferred.shape?.[axis] ?? dim) : dim)),
+      ),
+    );
+  }
+  return types;
+}
+
+/**
+ * Evaluates the model at its (fixed) trace size and compares every value's shape with the proof's symbolic shape
+ * at that size. Returns a problem, a note, or why the cross-check was skipped.
+ */
+function crossCheck(
+  model: Model,
+  facts: ReadonlyMap<Value, SizeFact>,
+  bindings: ReadonlyMap<string, number>,
+): { readonly problem?: string; readonly note: string } {
+  const size = [...bindings.values()].join('x');
+  try {
+    const feeds = probeFeeds(model, new Map());
+    const work = estimatedMultiplyAdds(model, (value) => facts.get(value)?.shape ?? value.type?.shape, bindings);
+    const tooLarge = tooLargeToCrossCheck(model, feeds, work);
+    if (tooLarge !== undefined)
+      return { note: `cross-check skipped: the model is too large to evaluate (${tooLarge})` };
+    const values = evaluateValues(model, feeds);
+    for (const [value, fact] of facts) {
+      const tensor = values.get(value);
+      if (tensor === undefined || fact.shape === null) continue;
+      const expected = fact.shape.map((dim) => (typeof dim === 'number' ? dim : dim.evaluate(bindings)));
+      const differs =
+        expected.length !== tensor.dims.length ||
+        expected.some((dim, axis) => dim !== undefined && dim !== tensor.dims[axis]);
+      if (differs)
+        return {
+          problem:
+            `cross-check at ${size}: '${value.name}' is [${tensor.dims.join(', ')}], but the proof gives ` +
+            `${formatShape(fact.shape)}, which is [${expected.map((d) => d ?? '?').join(', ')}] at that size`,
+          note: '',
+        };
+    }
+    return { note: `cross-check at the trace size ${size}: every value's shape is what the proof says` };
+  } catch (error) {
+    if (error instanceof CrossCheckSkipped || error instanceof SppkitError)
+      return { note: `cross-check skipped: ${error.message}` };
+    throw error;
+  }
 }
 
 /**
@@ -107,8 +169,9 @@ export function makeDynamic(model: Model, only?: ReadonlySet<Value>): MakeDynami
   });
   if (candidates.length === 0) return { ok: true, changed: false, notes: ['no NCHW input with a fixed H or W'] };
   const taken = usedDimNames(graph);
-  const types = new Map<Value, TensorType | null>();
+  const symbolic = new Map<Value, TensorType>();
   const names: string[] = [];
+  const bindings = new Map<string, number>();
   for (const input of candidates) {
     const type = input.type;
     if (type?.shape === null || type === null) continue;
@@ -117,87 +180,32 @@ export function makeDynamic(model: Model, only?: ReadonlySet<Value>): MakeDynami
       if (axis < 2 || typeof dim !== 'number') return dim;
       const name = freshName(`${prefix}${axis === 2 ? 'H' : 'W'}`, taken);
       names.push(name);
+      bindings.set(name, dim);
       return SymDim.named(name);
     });
-    types.set(input, typeWith(type, shape));
+    symbolic.set(input, typeWith(type, shape));
   }
-  const typeOf = (value: Value): TensorType | null =>
-    types.has(value)
-      ? (types.get(value) ?? null)
-      : value.graph === graph && value.producer() !== null
-        ? null
-        : value.type;
-  for (const node of graph.nodes) {
-    let inferred: (TensorType | null)[];
-    try {
-      const constant = node.opType === 'Constant' ? constantNodeValue(node.attributes) : undefined;
-      inferred =
-        constant !== undefined
-          ? [{ dtype: constant.dtype, shape: [...constant.dims] }]
-          : inferNode(
-              node,
-              model.opset,
-              node.inputs.map((v) => (v === null ? null : typeOf(v))),
-              node.outputs.length,
-              (i) => constantOf(node.inputs[i]),
-            );
-    } catch (error) {
-      return { ok: false, blocker: `${error instanceof Error ? error.message : String(error)} (with H, W dynamic)` };
-    }
-    const problem = reshapeProblem(node, types, names);
-    if (problem !== undefined) return { ok: false, blocker: problem };
-    node.outputs.forEach((output, index) => types.set(output, inferred[index] ?? null));
-  }
-  const outputTypes = new Map<Value, TensorType | null>();
-  for (const output of graph.outputs) {
-    const declared = output.type;
-    const inferred = types.get(output) ?? declared;
-    if (
-      declared?.shape === null ||
-      declared === null ||
-      inferred?.shape === null ||
-      inferred === null ||
-      inferred === undefined
-    ) {
-      outputTypes.set(output, declared);
-      continue;
-    }
-    const spatial = declared.shape.length === 4 ? new Set([2, 3]) : new Set<number>();
-    const bad = declared.shape.findIndex(
-      (dim, axis) => typeof dim === 'number' && typeof inferred.shape?.[axis] !== 'number' && !spatial.has(axis),
-    );
-    if (bad >= 0) {
-      const culprit = sizeDependentAncestor(output, types, names);
-      return {
-        ok: false,
-        blocker:
-          `graph output '${output.name}' is declared ${formatType(declared)} but would be ` +
-          `${formatType(inferred)} with H, W dynamic: its size follows the input size` +
-          (culprit === undefined ? '' : ` through ${culprit.label()} (a fixed-size window)`),
-      };
-    }
-    outputTypes.set(
-      output,
-      typeWith(
-        declared,
-        declared.shape.map((dim, axis) => (spatial.has(axis) ? (inferred.shape?.[axis] ?? dim) : dim)),
-      ),
-    );
-  }
+  const proof = proveSizeAgnostic(model, symbolic, names);
+  if (!proof.ok) return { ok: false, blocker: proof.reason };
+  const outputs = outputTypes(graph, proof.facts, names);
+  if (typeof outputs === 'string') return { ok: false, blocker: outputs };
+  const checked = crossCheck(model, proof.facts, bindings);
+  if (checked.problem !== undefined) return { ok: false, blocker: checked.problem };
   // Commit: inputs and outputs get the dynamic types; intermediates that had a type get the new one.
-  for (const input of candidates) input.type = types.get(input) ?? input.type;
+  for (const input of candidates) input.type = symbolic.get(input) ?? input.type;
   for (const node of graph.nodes)
     for (const output of node.outputs)
-      if (output.type !== null && !graph.outputs.includes(output)) output.type = types.get(output) ?? output.type;
-  for (const [output, type] of outputTypes) output.type = type;
+      if (output.type !== null && !graph.outputs.includes(output))
+        output.type = proof.facts.get(output)?.type ?? output.type;
+  for (const [output, type] of outputs) output.type = type;
   const described = candidates.map((input) => `'${input.name}' is now ${formatType(input.type)}`);
-  return { ok: true, changed: true, notes: described };
+  return { ok: true, changed: true, notes: [...described, checked.note] };
 }
 
 /** The `make-dynamic` pass. */
 export const makeDynamicPass: Pass = {
   name: 'make-dynamic',
-  description: 'turn the fixed H/W of NCHW inputs into named dims, or say which node prevents it',
+  description: 'turn the fixed H/W of NCHW inputs into named dims when it proves the model size-agnostic, or say why',
   inPlace: true,
   run(model: Model): PassResult {
     const result = makeDynamic(model);
