@@ -144,7 +144,10 @@ export function frozenSppHeadRule(options: AdaptiveRewriteOptions): RewriteRule<
       if (pool === undefined) return refuse(`the levels of ${concat.label()} mix max and average pooling`);
       return accept({ x, type: dynamicType(type), levels, pool });
     },
-    rewrite: (r, _match, { x, type, levels, pool }) => [sppAdaptive(r.b, r.use(x, type), { levels, pool })],
+    // No If (divisibleBranch): make-dynamic, which proves the rewritten model, has no size rule for If.
+    rewrite: (r, _match, { x, type, levels, pool }) => [
+      sppAdaptive(r.b, r.use(x, type), { levels, pool, divisibleBranch: false }),
+    ],
   };
 }
 

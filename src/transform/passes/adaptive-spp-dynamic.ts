@@ -179,7 +179,9 @@ export const adaptiveSppDynamicRule: RewriteRule<AdaptiveSpp> = {
   pattern: p.build(),
   check: (match: Match, context: RuleContext) => checkAdaptive(match, context),
   rewrite(r, _match, bindings) {
-    return [sppAdaptive(r.b, r.use(bindings.x, bindings.type), { levels: bindings.levels, pool: bindings.pool })];
+    // No If (divisibleBranch): make-dynamic, which proves the rewritten model, has no size rule for If.
+    const config = { levels: bindings.levels, pool: bindings.pool, divisibleBranch: false };
+    return [sppAdaptive(r.b, r.use(bindings.x, bindings.type), config)];
   },
 };
 
