@@ -5,11 +5,14 @@
  * a Reshape exposes, whatever the size — no bounds to compute. sppAdaptive runs this form in the `then` branch of
  * an If on "the sides divide", for symbolic H/W (see spp-adaptive.ts); it is exact there and only there.
  *
- * Level n from x [N, C, H, W] (H = n·bh, W = n·bw), rows first, then columns:
- *   Unsqueeze(x, 2) → [N, C, 1, H, W] → Reshape [0, 0, n, −1, 0] → [N, C, n, bh, W] → reduce axis 3
- *   → [N, C, n, W] → Reshape [0, 0, 0, n, −1] → [N, C, n, n, bw] → reduce axis 4 → [N, C, n, n]
- * (Reshape's 0 copies the input's dim, −1 takes the rest; reducing the rows first keeps the first, larger
- * reduction over whole rows, which onnxruntime does faster than the columns' short runs).
+ * Level n from x [N, C, H, W] (H = n·bh, W = n·bw), rows first, then columns, with a known C:
+ *   Reshape [0, C·n, −1, 0] → [N, C·n, bh, W] → reduce axis 2 → [N, C·n, W]
+ *   → Reshape [0, C·n², −1] → [N, C·n², bw] → reduce axis 2 → [N, C·n²]
+ * (row i·W + j·bw + k of the rows is cell (i, j), column k of its block), which is the level flattened; a Reshape
+ * [0, C, n, n] gives its grid for the coarser levels. With a symbolic C, an Unsqueeze(x, 2) lets Reshape keep C
+ * ([0, 0, n, −1, 0]). Reshape's 0 copies the input's dim, −1 takes the rest; reducing the rows first keeps the
+ * first, larger reduction over whole rows, and the second reduces the last axis: onnxruntime runs both faster
+ * than a reduction of the columns' short runs in the middle of a 5-D layout.
  * A coarser level n whose size divides a finer computed level m is a pool with kernel = stride = m/n over that
  * level's n×n grid: its bins are unions of m/n × m/n equal blocks, so for max the result is exact and for mean it
  * is the mean of equal-sized means, i.e. the mean (up to float rounding).
@@ -75,14 +78,41 @@ export function sidesDivisible(b: GraphBuilder, x: Value, multiple: number, axes
   return b.equal(largest, b.constant('spp.zero', Tensor.float32([1], [0])), { name: 'spp.divisible' });
 }
 
+/** A level's grid [N, C, n, n] and the same values flattened [N, C·n²] (sppAdaptive's layout for that level). */
+interface Grid {
+  readonly grid: Value;
+  readonly flat: Value;
+}
+
 /** One level as whole blocks: rows, then columns (see the file comment). */
-function blockLevel(b: GraphBuilder, lifted: Value, n: number, pool: 'max' | 'avg'): Value {
+function blockLevel(b: GraphBuilder, x: Value, n: number, pool: 'max' | 'avg'): Grid {
   const reduce = (t: Value, axis: number, name: string): Value =>
     pool === 'max'
       ? b.reduceMax(t, { axes: [axis], keepdims: 0 }, { name })
       : b.reduceMean(t, { axes: [axis], keepdims: 0 }, { name });
+  const channels = x.type?.shape?.[1];
+  if (typeof channels === 'number') {
+    // Known C: [N, C·n, bh, W] → rows [N, C·n, W] → [N, C·n², bw] → [N, C·n²]: already the level flattened.
+    const rows = reduce(
+      b.reshape(x, [0, channels * n, -1, 0], { name: `blocks${n}.row_blocks` }),
+      2,
+      `blocks${n}.rows`,
+    );
+    const flat = reduce(
+      b.reshape(rows, [0, channels * n * n, -1], { name: `blocks${n}.col_blocks` }),
+      2,
+      `blocks${n}.cols`,
+    );
+    return { flat, grid: b.reshape(flat, [0, channels, n, n], { name: `blocks${n}.grid` }) };
+  }
+  // Symbolic C: Unsqueeze(x, 2) → [N, C, n, bh, W] → rows [N, C, n, W] → [N, C, n², bw] → [N, C, n²].
+  const lifted = b.unsqueeze(x, [2], { name: `blocks${n}.lift` });
   const rows = reduce(b.reshape(lifted, [0, 0, n, -1, 0], { name: `blocks${n}.row_blocks` }), 3, `blocks${n}.rows`);
-  return reduce(b.reshape(rows, [0, 0, 0, n, -1], { name: `blocks${n}.col_blocks` }), 4, `blocks${n}.cols`);
+  const cells = reduce(b.reshape(rows, [0, 0, n * n, -1], { name: `blocks${n}.col_blocks` }), 3, `blocks${n}.cols`);
+  return {
+    flat: b.flatten(cells, { axis: 1 }, { name: `blocks${n}.flatten` }),
+    grid: b.reshape(cells, [0, 0, n, n], { name: `blocks${n}.grid` }),
+  };
 }
 
 /**
@@ -90,42 +120,43 @@ function blockLevel(b: GraphBuilder, lifted: Value, n: number, pool: 'max' | 'av
  * returns [N, C·Σn²] in sppAdaptive's layout (each level flattened channel-major, levels in the order given).
  */
 export function sppBlocks(b: GraphBuilder, x: Value, levels: readonly number[], pool: 'max' | 'avg'): Value {
-  const grids = new Map<number, Value>();
-  let lifted: Value | undefined;
+  const grids = new Map<number, Grid>();
+  const pooled = (grid: Value, name: string): Grid => ({
+    grid,
+    flat: b.flatten(grid, { axis: 1 }, { name: `${name}.flatten` }),
+  });
   for (const plan of planBlocks(levels)) {
     const name = `blocks${plan.n}`;
     switch (plan.kind) {
       case 'blocks':
-        lifted ??= b.unsqueeze(x, [2], { name: 'blocks.lift' });
-        grids.set(plan.n, blockLevel(b, lifted, plan.n, pool));
+        grids.set(plan.n, blockLevel(b, x, plan.n, pool));
         break;
       case 'global':
-        grids.set(1, pool === 'max' ? b.globalMaxPool(x, { name }) : b.globalAveragePool(x, { name }));
+        grids.set(1, pooled(pool === 'max' ? b.globalMaxPool(x, { name }) : b.globalAveragePool(x, { name }), name));
         break;
       case 'from-finer': {
-        const fine = grids.get(plan.finer);
+        const fine = grids.get(plan.finer)?.grid;
         if (fine === undefined) throw new ConfigError(`sppBlocks: internal error, level ${plan.finer} missing`);
         const k = plan.finer / plan.n;
         const attrs = { kernelShape: [k, k], strides: [k, k] };
         const global = plan.n === 1;
-        grids.set(
-          plan.n,
+        const grid =
           pool === 'max'
             ? global
               ? b.globalMaxPool(fine, { name })
               : b.maxPool(fine, attrs, { name })
             : global
               ? b.globalAveragePool(fine, { name })
-              : b.averagePool(fine, attrs, { name }),
-        );
+              : b.averagePool(fine, attrs, { name });
+        grids.set(plan.n, pooled(grid, name));
         break;
       }
     }
   }
   const flat = levels.map((n) => {
-    const grid = grids.get(n);
-    if (grid === undefined) throw new ConfigError(`sppBlocks: internal error, level ${n} missing`);
-    return b.flatten(grid, { axis: 1 }, { name: `blocks${n}.flatten` });
+    const level = grids.get(n);
+    if (level === undefined) throw new ConfigError(`sppBlocks: internal error, level ${n} missing`);
+    return level.flat;
   });
   const [only] = flat;
   return flat.length === 1 && only !== undefined ? only : b.concat(flat, { axis: 1 }, { name: 'blocks.concat' });

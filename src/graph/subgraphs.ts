@@ -60,6 +60,20 @@ export function outerReads(graph: Graph): Set<Value> {
 }
 
 /**
+ * The node of `graph` that holds `node` in one of its subgraphs (nested at any depth), or `node` itself when it is
+ * in `graph`; undefined when `node` is not under `graph` at all. Ordering a graph's nodes treats a subgraph's reads
+ * as its owner's.
+ */
+export function ownerIn(graph: Graph, node: Node): Node | undefined {
+  if (node.graph === graph) return node;
+  let inner = node.graph;
+  while (inner !== null && inner.parent !== graph) inner = inner.parent;
+  if (inner === null) return undefined;
+  const sub = inner;
+  return graph.nodes.find((candidate) => subgraphsOf(candidate).includes(sub));
+}
+
+/**
  * A value name from `base` that is free in `graph` and names nothing visible from it in the enclosing graphs
  * (`base`, `base_1`, ...), so that a subgraph never shadows a value it could read.
  */

@@ -243,8 +243,9 @@ export class Graph {
   }
 
   /**
-   * Orders nodes so that every node comes after the producers of its inputs (stable: keeps the current order
-   * where it is already valid). Throws when the graph has a cycle, naming a node on it.
+   * Orders nodes so that every node comes after the producers of its inputs and of the values its subgraphs read
+   * from this graph (stable: keeps the current order where it is already valid). Throws when the graph has a
+   * cycle, naming a node on it.
    */
   topologicalSort(): void {
     const placed = new Set<Node>();
@@ -253,19 +254,21 @@ export class Graph {
     // Depth-first over producers with an explicit stack (no recursion: graphs may be 100,000s of nodes deep).
     for (const root of this.nodes) {
       if (placed.has(root)) continue;
-      const stack: { node: Node; input: number }[] = [{ node: root, input: 0 }];
+      const stack: { node: Node; reads: readonly (Value | null)[]; input: number }[] = [
+        { node: root, reads: readsOf(root), input: 0 },
+      ];
       visiting.add(root);
       while (stack.length > 0) {
         const frame = stack[stack.length - 1];
         if (frame === undefined) break;
-        if (frame.input < frame.node.inputs.length) {
-          const producer = frame.node.inputs[frame.input]?.producer();
+        if (frame.input < frame.reads.length) {
+          const producer = frame.reads[frame.input]?.producer();
           frame.input += 1;
           if (producer === null || producer === undefined || producer.graph !== this || placed.has(producer)) continue;
           if (visiting.has(producer))
             throw new GraphError(`graph '${this.name}' has a cycle through ${producer.label()}`);
           visiting.add(producer);
-          stack.push({ node: producer, input: 0 });
+          stack.push({ node: producer, reads: readsOf(producer), input: 0 });
           continue;
         }
         stack.pop();
@@ -287,6 +290,30 @@ export class Graph {
 }
 
 export type { PreservedField } from './value.js';
+
+/**
+ * What a node needs computed before it runs: its inputs, and the values its subgraphs (graph attributes: If's
+ * branches) read from outside themselves, at any depth of nesting.
+ */
+function readsOf(node: Node): readonly (Value | null)[] {
+  const graphs: Graph[] = [];
+  for (const attribute of node.attributes.values())
+    if (attribute.kind === 'graph') graphs.push(attribute.value);
+    else if (attribute.kind === 'graphs') graphs.push(...attribute.value);
+  if (graphs.length === 0) return node.inputs;
+  const reads: (Value | null)[] = [...node.inputs];
+  // Values defined inside are produced there (or are its inputs): the sort skips producers of other graphs anyway.
+  for (let graph = graphs.pop(); graph !== undefined; graph = graphs.pop()) {
+    reads.push(...graph.outputs);
+    for (const inner of graph.nodes) {
+      reads.push(...inner.inputs);
+      for (const attribute of inner.attributes.values())
+        if (attribute.kind === 'graph') graphs.push(attribute.value);
+        else if (attribute.kind === 'graphs') graphs.push(...attribute.value);
+    }
+  }
+  return reads;
+}
 
 /** True for the default ONNX domain, spelled `''` or `'ai.onnx'`. */
 export function isDefaultDomain(domain: string): boolean {

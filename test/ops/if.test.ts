@@ -17,7 +17,7 @@ import { formatType, Value, type Node } from '../../src/ir/value.js';
 import { versionAt } from '../../src/ops/core/op.js';
 import { inferNode } from '../../src/ops/core/registry.js';
 import { If } from '../../src/ops/if.js';
-import { evaluate } from '../../src/runtime/reference.js';
+import { evaluate, MAX_SUBGRAPH_DEPTH } from '../../src/runtime/reference.js';
 import { checkModel } from '../../src/transform/passes/check.js';
 import { dcePass } from '../../src/transform/passes/dce.js';
 import { inferGraphTypes } from '../../src/transform/passes/infer-shapes.js';
@@ -221,6 +221,42 @@ describe('If', () => {
   });
 });
 
+describe('nested Ifs', () => {
+  /** `depth` Ifs, each in the then branch of the one before; the innermost negates x. */
+  function nested(depth: number): Model {
+    const b = new GraphBuilder({ name: 'deep', opset: 17 });
+    const x = b.input('x', DataType.FLOAT, [1]);
+    const c = b.input('c', DataType.BOOL, []);
+    const level = (g: GraphBuilder, left: number): Value => {
+      if (left === 0) return g.neg(x);
+      const [y] = g.if(
+        c,
+        (t) => [level(t, left - 1)],
+        (e) => [e.identity(x)],
+      );
+      if (y === undefined) throw new Error('no If output');
+      return y;
+    };
+    b.output(level(b, depth), 'y');
+    return b.build();
+  }
+  const run = (model: Model): number[] | undefined =>
+    evaluate(
+      model,
+      new Map([
+        ['x', Tensor.float32([1], [2])],
+        ['c', tensorFromNumbers(DataType.BOOL, [], [1])],
+      ]),
+    )
+      .get('y')
+      ?.toNumbers();
+
+  it(`run to ${MAX_SUBGRAPH_DEPTH} levels, and deeper nesting is refused, not recursed into`, () => {
+    expect(run(nested(MAX_SUBGRAPH_DEPTH))).toEqual([-2]);
+    expect(() => run(nested(MAX_SUBGRAPH_DEPTH + 1))).toThrow(/nested 65 deep; the reference runs at most 64/);
+  });
+});
+
 describe('passes with subgraphs', () => {
   it('dce keeps a node whose output only a branch reads', () => {
     const b = new GraphBuilder({ name: 'dce_outer_read', opset: 17 });
@@ -248,6 +284,24 @@ describe('passes with subgraphs', () => {
       ]),
     );
     expect(run.get('y')?.toNumbers()).toEqual([-3, -0]);
+  });
+
+  it('topological sort puts the producer of a value a branch reads before the If', () => {
+    const model = addOrScale();
+    const graph = model.graph;
+    const x = graph.lookup('x');
+    if (x === undefined) throw new Error('no x');
+    // Appended after the If, then read by the then branch's Add: the order is no longer topological.
+    const late = graph.addNode({ opType: 'Neg', inputs: [x], outputs: ['late'], name: 'late' });
+    const add = subgraphsOf(ifNode(model)).find((g) => g.nodes[0]?.opType === 'Add')?.nodes[0];
+    const lateValue = late.outputs[0];
+    if (add === undefined || lateValue === undefined) throw new Error('no then branch');
+    add.setInput(0, lateValue);
+    expect(graph.nodes.map((n) => n.name)).toEqual(['pick', 'late']);
+    graph.topologicalSort();
+    expect(graph.nodes.map((n) => n.name)).toEqual(['late', 'pick']);
+    // then: -x + 1.
+    expect(evaluate(model, feeds(true)).get('y')?.toNumbers()).toEqual([0, 3, 0.5]);
   });
 
   it('check names a value a branch uses that no scope defines', () => {

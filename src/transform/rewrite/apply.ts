@@ -8,6 +8,7 @@
  * say where a rewrite did not apply and why. A site whose replacement cannot be typed because the match reads a
  * value of unknown type (after an op sppkit does not implement) is refused with that reason, not an error.
  */
+import { hasSubgraphs, outerReads, subgraphsOf } from '../../graph/subgraphs.js';
 import type { Model } from '../../ir/graph.js';
 import type { Node } from '../../ir/value.js';
 import { RuleError } from './errors.js';
@@ -226,12 +227,14 @@ function neighbourhood(seeds: Iterable<Node>, depth: number, siblings: boolean):
   return [...seen];
 }
 
-/** True when every node comes after the producers of its inputs (checked in one pass). */
+/** True when every node comes after the producers of its inputs and of its subgraphs' outer reads (one pass). */
 function isTopologicallyOrdered(model: Model): boolean {
   const graph = model.graph;
   const placed = new Set<Node>();
   for (const node of graph.nodes) {
-    for (const input of node.inputs) {
+    // What a node's subgraphs (If's branches) read from this graph must come before it too.
+    const reads = hasSubgraphs(node) ? subgraphsOf(node).flatMap((sub) => [...outerReads(sub)]) : [];
+    for (const input of [...node.inputs, ...reads]) {
       const producer = input?.producer() ?? null;
       if (producer !== null && producer.graph === graph && !placed.has(producer)) return false;
     }

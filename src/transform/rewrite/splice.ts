@@ -10,7 +10,7 @@
  * safely: `UntypedSiteError` says so, before anything in the model changed, and the engine refuses the site.
  */
 import { GraphBuilder } from '../../graph/builder.js';
-import { copySubgraph, hasSubgraphs } from '../../graph/subgraphs.js';
+import { copySubgraph, hasSubgraphs, ownerIn } from '../../graph/subgraphs.js';
 import type { Attribute } from '../../ir/attribute.js';
 import { SppkitError } from '../../ir/errors.js';
 import type { Graph, Model } from '../../ir/graph.js';
@@ -188,11 +188,11 @@ export function splice<B>(
 }
 
 /**
- * Where the replacement's nodes go: right before the first node (in graph order) that reads a pattern output, or
- * at the end when none does, provided every model value the replacement reads is computed before that point. So
- * the node order stays topological and the graph never needs re-sorting. When that is not possible (a value the
- * replacement reads is computed after a reader of the outputs, or no rank room is left), they are appended and
- * `ordered` is false.
+ * Where the replacement's nodes go: right before the first node (in graph order) that reads a pattern output (or
+ * holds a subgraph that does), or at the end when none does, provided every model value the replacement reads is
+ * computed before that point. So the node order stays topological and the graph never needs re-sorting. When that
+ * is not possible (a value the replacement reads is computed after a reader of the outputs, or no rank room is
+ * left), they are appended and `ordered` is false.
  */
 function placement(
   graph: Graph,
@@ -204,8 +204,12 @@ function placement(
   const inside = new Set(match.all);
   let before: Node | undefined;
   for (const output of match.outputs)
-    for (const user of output.consumers())
-      if (!inside.has(user) && (before === undefined || order.rank(user) < order.rank(before))) before = user;
+    for (const reader of output.consumers()) {
+      // A node of a subgraph (If's branch) reads through the node of this graph that holds it.
+      const user = ownerIn(graph, reader);
+      if (user === undefined || inside.has(user)) continue;
+      if (before === undefined || order.rank(user) < order.rank(before)) before = user;
+    }
   const limit = before === undefined ? Infinity : order.rank(before);
   const readable = reads.every((value) => {
     const producer = value.producer();
