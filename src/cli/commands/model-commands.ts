@@ -7,7 +7,7 @@ import { formatAttribute } from '../../ir/attribute.js';
 import { formatShape } from '../../ir/dim.js';
 import { dtypeName } from '../../ir/dtype.js';
 import type { Model } from '../../ir/graph.js';
-import { SppkitError } from '../../ir/errors.js';
+import { SppkitError, UnsupportedError } from '../../ir/errors.js';
 import { assertValidModel, checkModelReport } from '../../transform/passes/check.js';
 import { inferGraphShapes } from '../../transform/passes/infer-shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
@@ -242,9 +242,10 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
         ? [reference, getBackend(backendName)]
         : [getBackend(backendName)];
   const { runs, outputs } = await runOnBackends(model, feeds, backends, { repeats, atol: 1e-4, rtol: 1e-4 });
-  // The reference refused the model or its inputs (a limit, a bad value): that is the input's fault (exit 2).
-  const first = runs[0];
-  if (gaps === undefined && first?.status === 'error' && first.error instanceof SppkitError) throw first.error;
+  // The reference refused the model or its inputs (a limit, a bad value): that is the input's fault (exit 2). An op
+  // the reference does not implement is sppkit's gap, not the input's: a failed run (exit 1) naming the ops.
+  const refused = runs[0]?.status === 'error' ? runs[0].error : undefined;
+  if (gaps === undefined && refused instanceof SppkitError && !(refused instanceof UnsupportedError)) throw refused;
   out(formatRuns(runs));
   for (const [name, tensor] of outputs ?? []) out(`${name}: ${summarize(tensor)}`);
   if (outDir !== undefined && outputs !== undefined) {
