@@ -101,14 +101,14 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
     out(JSON.stringify({ file: path, ...info, ...(svgPath === undefined ? {} : { svg: svgPath }) }, null, 2));
     return 0;
   }
-  out(
-    `${path}: ir ${model.irVersion}, opsets ${[...model.opsetImports].map(([d, v]) => `${d || 'ai.onnx'}=${v}`).join(', ')}, producer ${String(info.producer) || '-'}`,
-  );
+  const opsets = [...model.opsetImports].map(([d, v]) => `${d || 'ai.onnx'}=${v}`).join(', ');
+  out(`${path}: ir ${model.irVersion}, opsets ${opsets}, producer ${String(info.producer) || '-'}`);
   for (const v of model.graph.inputs.filter((i) => !model.graph.initializers.has(i.name)))
     out(`  input  ${v.name}: ${formatType(v.type)}`);
   for (const v of model.graph.outputs) out(`  output ${v.name}: ${formatType(v.type)}`);
   out(
-    `  ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers (${String(info.parameters)} values)`,
+    `  ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers ` +
+      `(${String(info.parameters)} values)`,
   );
   out(
     `  ops: ${Object.entries(info.opCounts as Record<string, number>)
@@ -118,9 +118,9 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
   if (values.nodes === true) {
     for (const node of model.graph.nodes) {
       const attrs = [...node.attributes].map(([k, a]) => `${k}=${formatAttribute(a)}`).join(' ');
-      out(
-        `  ${node.label()}: (${node.inputs.map((v) => v?.name ?? '').join(', ')}) -> (${node.outputs.map((v) => `${v.name}: ${formatType(v.type)}`).join(', ')}) ${attrs}`,
-      );
+      const inputs = node.inputs.map((v) => v?.name ?? '').join(', ');
+      const outputs = node.outputs.map((v) => `${v.name}: ${formatType(v.type)}`).join(', ');
+      out(`  ${node.label()}: (${inputs}) -> (${outputs}) ${attrs}`);
     }
   }
   return 0;
