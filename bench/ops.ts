@@ -92,7 +92,8 @@ async function main(): Promise<void> {
     const [ref, base] = timings;
     if (ref !== undefined && base !== undefined)
       summary.push(
-        `  ${testCase.title.padEnd(52)} ref ${ref.medianMs.toFixed(2).padStart(7)} ms   ort ${base.medianMs.toFixed(2).padStart(6)} ms   ${(ref.medianMs / base.medianMs).toFixed(1)}×`,
+        `  ${testCase.title.padEnd(52)} ref ${ref.medianMs.toFixed(2).padStart(7)} ms` +
+          `   ort ${base.medianMs.toFixed(2).padStart(6)} ms   ${(ref.medianMs / base.medianMs).toFixed(1)}×`,
       );
     if (testCase.goal !== undefined) {
       const ratio =

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- transform`: onnxruntime CPU (1 and 2 threads), original vs transformed, side by side in one
- * process: a PyTorch-style SPP (Conv → SiLU as Sigmoid·Mul → MaxPool 5, 9, 13 in parallel → Concat → Conv → SiLU)
- * against its `spp-to-sppf` and `spp-to-sppf,separable-pool` rewrites.
+ * process: a PyTorch-style SPP (Conv → SiLU as Sigmoid·Mul → MaxPool 5, 9, 13 in parallel → Concat → Conv
+ * → SiLU) against its `spp-to-sppf` and `spp-to-sppf,separable-pool` rewrites.
  *
  * At 512 channels 20×20 the real PyTorch export (torch2_spp_torchscript_opset17_static_512c_20x20.onnx from
  * ../shared/golden/torch-export) is used when present. PyTorch exports exist only at c1=16/64/512, so the
@@ -101,11 +101,8 @@ if (!availability.available) {
       const variants: Variant[] = [];
       for (const { name, model } of models) variants.push({ name, session: await ort.load(model, { threads }), feeds });
       const timings = await timeVariants(variants, { warmup: 5, minRuns: 20, minMs: 1500 });
-      printTimings(
-        `ort-cpu, ${threads} thread(s), SPP ${config.channels} channels ${config.size}×${config.size} — ${config.source}`,
-        timings,
-        'PyTorch SPP (original)',
-      );
+      const title = `ort-cpu, ${threads} thread(s), SPP ${config.channels} channels ${config.size}×${config.size}`;
+      printTimings(`${title} — ${config.source}`, timings, 'PyTorch SPP (original)');
       const base = timings[0]?.medianMs ?? NaN;
       summary.push(
         `${config.channels}c ${config.size}×${config.size}, ${threads} thread(s): ${timings
@@ -117,6 +114,7 @@ if (!availability.available) {
     }
   }
   console.log(
-    `\nspeed-up of the rewrite over the PyTorch export (original median / rewritten median):\n  ${summary.join('\n  ')}`,
+    '\nspeed-up of the rewrite over the PyTorch export (original median / rewritten median):\n' +
+      `  ${summary.join('\n  ')}`,
   );
 }

@@ -1,4 +1,5 @@
-// The README's test command: format check, typecheck, lint, then vitest; ends with a plain "N passed, N failed, N skipped" line.
+// The README's test command: format check, typecheck, lint, then vitest; ends with a plain
+// "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

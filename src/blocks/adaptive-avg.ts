@@ -3,10 +3,11 @@
  *
  * An average over adaptive bins is linear and separable: with `R` the [Σn × H] matrix whose row for bin i of level
  * n holds `1/len_i` on that bin's rows `[floor(i·H/n), ceil((i+1)·H/n))` and 0 elsewhere, and `C` the same for the
- * columns ([W × Σn], transposed), `R · x · C` is [N, C, Σn, Σn] and its diagonal blocks are every level's n×n means.
- * One Gather over the flattened result then picks each level's block in PyTorch's order (`c·n·n + i·n + j`, levels
- * concatenated). The graph is MatMul, MatMul, Reshape, Gather — plus, for a symbolic size, the bin matrix computed
- * from `Shape` (int64 bounds as in sppAdaptive, turned into 0/1 masks with Sign/Min/Relu and divided by the lengths).
+ * columns ([W × Σn], transposed), `R · x · C` is [N, C, Σn, Σn] and its diagonal blocks are every level's n×n
+ * means. One Gather over the flattened result then picks each level's block in PyTorch's order (`c·n·n + i·n + j`,
+ * levels concatenated). The graph is MatMul, MatMul, Reshape, Gather — plus, for a symbolic size, the bin matrix
+ * computed from `Shape` (int64 bounds as in sppAdaptive, turned into 0/1 masks with Sign/Min/Relu and divided by the
+ * lengths).
  *
  * Averaging with weights `1/len` rounds differently from `sum / len` (about 1e-7 relative in float32).
  */

@@ -155,11 +155,15 @@ export function pyramidPooling(b: GraphBuilder, x: Value, config: PyramidPooling
   return b.concat([x, ...branches], { axis: 1 }, { name: 'ppm.concat' });
 }
 
+/** The catalogue's one-line summary of the block. */
+const PYRAMID_SUMMARY =
+  'PSPNet pyramid pooling: adaptive avg 1,2,3,6 → 1×1 Conv+BN+ReLU → bilinear resize → concat with input';
+
 /** The `pyramidPooling` block. */
 export const pyramidPoolingBlock: BlockDef<PyramidPoolingConfig> = {
   name: 'pyramidPooling',
   cliName: 'pyramid-pooling',
-  summary: 'PSPNet pyramid pooling: adaptive avg 1,2,3,6 → 1×1 Conv+BN+ReLU → bilinear resize → concat with input',
+  summary: PYRAMID_SUMMARY,
   source: 'hszhao/semseg model/pspnet.py PPM (bilinear, align_corners=True)',
   params: (config, inChannels) => pyramidParams(config, inChannels),
   build: (b, x, config, weights) => pyramidPooling(b, x, config, weights),

@@ -54,7 +54,8 @@ function staticSize(x: Value, block: string): { height: number; width: number } 
   const [, , height, width] = shape;
   if (typeof height !== 'number' || typeof width !== 'number') {
     throw new ConfigError(
-      `${block}: needs a static height and width (its windows depend on them), got input '${x.name}' ${formatShape(shape)}; use sppAdaptive for dynamic sizes`,
+      `${block}: needs a static height and width (its windows depend on them), ` +
+        `got input '${x.name}' ${formatShape(shape)}; use sppAdaptive for dynamic sizes`,
     );
   }
   return { height, width };
@@ -94,14 +95,16 @@ function requireBins(
     const which = index === 0 ? 0 : 1;
     if (axis.outSize !== level.n) {
       throw new ConfigError(
-        `${block}: level ${level.n} on ${AXIS_NAMES[which]} ${size[which]} gives ${axis.outSize} bins, not ${level.n} (${rule(which)})`,
+        `${block}: level ${level.n} on ${AXIS_NAMES[which]} ${size[which]} ` +
+          `gives ${axis.outSize} bins, not ${level.n} (${rule(which)})`,
       );
     }
     // A window that starts at or past the input's end holds only padding.
     const lastStart = (axis.outSize - 1) * axis.stride - axis.padBegin;
     if (lastStart >= axis.inSize) {
       throw new ConfigError(
-        `${block}: level ${level.n} on ${AXIS_NAMES[which]} ${size[which]}: the last window starts at ${lastStart}, past the input, so it holds only padding (${rule(which)})`,
+        `${block}: level ${level.n} on ${AXIS_NAMES[which]} ${size[which]}: ` +
+          `the last window starts at ${lastStart}, past the input, so it holds only padding (${rule(which)})`,
       );
     }
   });
@@ -115,9 +118,11 @@ export function planSppPaper(levels: readonly number[], height: number, width: n
     const kernel = [Math.ceil(height / n), Math.ceil(width / n)] as const;
     const stride = [Math.floor(height / n), Math.floor(width / n)] as const;
     stride.forEach((s, axis) => {
+      const which = axis === 0 ? 0 : 1;
       if (s === 0)
         throw new ConfigError(
-          `sppPaper: level ${n} on ${AXIS_NAMES[axis === 0 ? 0 : 1]} ${size[axis === 0 ? 0 : 1]}: stride floor(${size[axis === 0 ? 0 : 1]}/${n}) = 0 (the input is smaller than the level)`,
+          `sppPaper: level ${n} on ${AXIS_NAMES[which]} ${size[which]}: ` +
+            `stride floor(${size[which]}/${n}) = 0 (the input is smaller than the level)`,
         );
     });
     const level: FixedLevel = { n, kernel, stride, pad: [0, 0] };
@@ -126,13 +131,17 @@ export function planSppPaper(levels: readonly number[], height: number, width: n
       level,
       size,
       (axis) =>
-        `window ceil(${size[axis]}/${n}) = ${kernel[axis]}, stride floor(${size[axis]}/${n}) = ${stride[axis]}, no padding`,
+        `window ceil(${size[axis]}/${n}) = ${kernel[axis]}, ` +
+        `stride floor(${size[axis]}/${n}) = ${stride[axis]}, no padding`,
     );
     return level;
   });
 }
 
-/** The seed code's window for every level; throws ConfigError with the reason where ORT rejects it or it does not give n×n bins. */
+/**
+ * The seed code's window for every level; throws ConfigError with the reason where ORT rejects it or it does not
+ * give n×n bins.
+ */
 export function planSppnetCompat(levels: readonly number[], height: number, width: number): FixedLevel[] {
   checkLevels('sppnetCompat', levels);
   const size = [height, width] as const;
@@ -140,12 +149,14 @@ export function planSppnetCompat(levels: readonly number[], height: number, widt
     const kernel = [Math.ceil(height / n), Math.ceil(width / n)] as const;
     const pad = [Math.floor((kernel[0] * n - height + 1) / 2), Math.floor((kernel[1] * n - width + 1) / 2)] as const;
     const rule = (axis: 0 | 1): string =>
-      `kernel = stride = ceil(${size[axis]}/${n}) = ${kernel[axis]}, pad = floor((${kernel[axis]}*${n} - ${size[axis]} + 1)/2) = ${pad[axis]}`;
+      `kernel = stride = ceil(${size[axis]}/${n}) = ${kernel[axis]}, ` +
+      `pad = floor((${kernel[axis]}*${n} - ${size[axis]} + 1)/2) = ${pad[axis]}`;
     pad.forEach((p, index) => {
       const axis = index === 0 ? 0 : 1;
       if (p >= kernel[axis]) {
         throw new ConfigError(
-          `sppnetCompat: level ${n} on ${AXIS_NAMES[axis]} ${size[axis]}: pad ${p} >= kernel ${kernel[axis]}, which onnxruntime rejects (${rule(axis)})`,
+          `sppnetCompat: level ${n} on ${AXIS_NAMES[axis]} ${size[axis]}: ` +
+            `pad ${p} >= kernel ${kernel[axis]}, which onnxruntime rejects (${rule(axis)})`,
         );
       }
     });

@@ -101,7 +101,8 @@ export function stochasticPoolSample(x: Tensor, kernel: Pair, stride: Pair, seed
   values.forEach((v, i) => {
     if (!(v >= 0))
       throw new ConfigError(
-        `stochasticPoolSample: element ${i} of ${x.describe()} is ${v}; stochastic pooling needs non-negative (finite) inputs`,
+        `stochasticPoolSample: element ${i} of ${x.describe()} is ${v}; ` +
+          'stochastic pooling needs non-negative (finite) inputs',
       );
   });
   const random = prng(seed);

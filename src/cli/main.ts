@@ -27,7 +27,7 @@ commands:
   check <model.onnx>                validate a model
   transform <in.onnx> -o out.onnx   rewrite a model with passes (--passes default|fold-bn,spp-to-sppf,...; --explain)
   backends                          list the runtimes and whether they can run here
-  bench <name>...                   benchmarks (spp, ops, transform, backends): figures and ratios
+  bench <name>...                   benchmarks (spp, ops, transform, backends, io, real, passes): figures, ratios
 
   --debug (any command)             print the stack trace of an error
   --limit NAME=VALUE (run, check, build, inspect)   resource limits, see sppkit run --help`;

@@ -41,7 +41,8 @@ export function randomFeeds(
       const value = dim.name === undefined ? undefined : dims.get(dim.name);
       if (value === undefined)
         throw new UsageError(
-          `input '${input.name}' ${formatShape(type.shape)}: give the dynamic dim's size with --dim ${dim.name ?? '?'}=<size>`,
+          `input '${input.name}' ${formatShape(type.shape)}: ` +
+            `give the dynamic dim's size with --dim ${dim.name ?? '?'}=<size>`,
         );
       return value;
     });

@@ -225,7 +225,8 @@ export class Graph {
         const users = output.consumers().filter((user) => user !== node);
         if (users.length > 0) {
           throw new GraphError(
-            `cannot remove ${node.label()}: its output '${output.name}' is used by ${users.map((u) => u.label()).join(', ')}`,
+            `cannot remove ${node.label()}: its output '${output.name}' is used by ` +
+              users.map((u) => u.label()).join(', '),
           );
         }
         if (output.isGraphOutput())

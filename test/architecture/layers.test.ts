@@ -11,8 +11,15 @@ import { REPO_ROOT } from '../shared.js';
 const LAYERS = ['ir', 'ops', 'graph', 'blocks', 'transform', 'viz', 'export', 'runtime', 'golden', 'cli'] as const;
 
 const SRC = join(REPO_ROOT, 'src');
-const IMPORT =
-  /^\s*(?:import|export)\s+(type\s+)?[^'"]*?\bfrom\s+['"](\.[^'"]+)['"]|^\s*import\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
+/** `import|export ... from './x'` (group 1: `type`, group 2: the path), `import './x'` (3) or `import('./x')` (4). */
+const IMPORT = new RegExp(
+  [
+    /^\s*(?:import|export)\s+(type\s+)?[^'"]*?\bfrom\s+['"](\.[^'"]+)['"]/.source,
+    /^\s*import\s+['"](\.[^'"]+)['"]/.source,
+    /import\(\s*['"](\.[^'"]+)['"]\s*\)/.source,
+  ].join('|'),
+  'gm',
+);
 
 interface ImportEdge {
   readonly from: string;

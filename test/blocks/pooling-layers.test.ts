@@ -120,8 +120,8 @@ describe('block catalogue', () => {
   });
 
   it('emits ceil-mode max pooling as floor mode with grown end padding, with the same result', async () => {
-    // 5 → ceil((5 + 1 + 1 - 2) / 2) + 1 = 4, but the 4th window would start at 6 >= 5 + 1, so 3 windows (PyTorch's rule).
-    // Floor mode with pads 1/1 gives floor(5 / 2) + 1 = 3 windows over the same cells.
+    // 5 → ceil((5 + 1 + 1 - 2) / 2) + 1 = 4, but the 4th window would start at 6 >= 5 + 1, so 3 windows
+    // (PyTorch's rule). Floor mode with pads 1/1 gives floor(5 / 2) + 1 = 3 windows over the same cells.
     const model = buildBlock(maxPoolBlock, { kernel: 2, stride: 2, pad: 1, ceilMode: true }, [1, 1, 5, 5]);
     const node = model.graph.nodes[0];
     expect(node?.attributes.has('ceil_mode')).toBe(false);
@@ -138,7 +138,9 @@ describe('block catalogue', () => {
     expectClose(await runOrt(model, x), [1, 1, 3, 3], want, 0);
   });
 
-  it('makes the padding of a ceil-mode average that counts padding real zeros (growing it would change the divisor)', () => {
+  const countIncludePadTitle =
+    'makes the padding of a ceil-mode average that counts padding real zeros (growing it would change the divisor)';
+  it(countIncludePadTitle, () => {
     const model = buildBlock(
       avgPoolBlock,
       { kernel: 3, stride: 2, pad: 1, ceilMode: true, countIncludePad: true },

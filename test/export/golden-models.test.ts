@@ -38,7 +38,8 @@ describe.skipIf(!present)('golden ONNX models', () => {
       else different.push(relative(GOLDEN_DIR, file));
     }
     console.info(
-      `[export] ${identicalToFile}/${models.length} golden models re-encode byte-identically to the file; differing: ${different.length} (first: ${different.slice(0, 3).join(', ')})`,
+      `[export] ${identicalToFile}/${models.length} golden models re-encode byte-identically to the file; ` +
+        `differing: ${different.length} (first: ${different.slice(0, 3).join(', ')})`,
     );
     // Every onnx-node model (written by onnx.helper) must come back byte for byte.
     expect(different.filter((file) => file.startsWith('onnx-node'))).toEqual([]);

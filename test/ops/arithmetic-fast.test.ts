@@ -68,7 +68,8 @@ describe('float fast path of Add / Sub / Mul / Div', () => {
     { op: Div, f: (a: number, b: number) => a / b },
   ];
   for (const dtype of [DataType.FLOAT, DataType.DOUBLE]) {
-    it(`computes the IEEE operation with numpy broadcasting, bit for bit (${dtype === DataType.FLOAT ? 'float32' : 'float64'})`, () => {
+    const dtypeLabel = dtype === DataType.FLOAT ? 'float32' : 'float64';
+    it(`computes the IEEE operation with numpy broadcasting, bit for bit (${dtypeLabel})`, () => {
       const random = prng(3);
       const make = (dims: readonly number[]): Tensor => {
         const values = Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () =>

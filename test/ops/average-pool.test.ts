@@ -33,7 +33,9 @@ describe('AveragePool', () => {
     expect(rounded(runOp1(AveragePool, [x], { kernelShape: [1, 3], strides: [1, 2], ceilMode: 1 }))).toEqual([2, 3.5]);
   });
 
-  it('divides by the padded-extent taps, not the kernel size, when the last window reaches past the end padding', () => {
+  const overhangTitle =
+    'divides by the padded-extent taps, not the kernel size, when the last window reaches past the end padding';
+  it(overhangTitle, () => {
     // a=6, k3 s2 p1 ceil: out = ceil((6+2-3)/2)+1 = 4 (the last start, 5, is inside a + pad_begin = 7).
     // Padded extent [-1, 7). Windows: [-1,2) -> (pad+0+1)/3, [1,4) -> 6/3, [3,6) -> 12/3,
     // [5,8) -> cell 5, pad 6, overhang 7 -> 5/2.

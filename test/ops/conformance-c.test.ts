@@ -2,10 +2,10 @@
  * ONNX backend node tests (../shared/golden/onnx-node) for every op not in batch A (conformance-a.test.ts) or
  * batch B (conformance-b.test.ts): the ops real CNN, detector and segmenter exports use beyond the pooling core
  * (ConstantOfShape, Pow, HardSwish, Clip, comparisons, reductions, scatter/gather, normalizations, ...). Each
- * single-node model runs through the reference evaluator; cases are picked by the op type of the model's node. Integers and bool must match exactly; floats within `atol + rtol*|want|`: float32
- * 1e-7 + 1e-6 rel, float64 1e-12 + 1e-12 rel, float16 1e-3 + 1e-3 rel, bfloat16 1e-2 + 1e-2 rel. Shape inference is
- * checked too: given the fed tensors as constants, it must predict every output's dtype and shape. A per-op
- * tally is printed.
+ * single-node model runs through the reference evaluator; cases are picked by the op type of the model's node.
+ * Integers and bool must match exactly; floats within `atol + rtol*|want|`: float32 1e-7 + 1e-6 rel, float64
+ * 1e-12 + 1e-12 rel, float16 1e-3 + 1e-3 rel, bfloat16 1e-2 + 1e-2 rel. Shape inference is checked too: given the
+ * fed tensors as constants, it must predict every output's dtype and shape. A per-op tally is printed.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -113,7 +113,8 @@ describe('Trilu', () => {
 });
 
 describe('DepthToSpace, SpaceToDepth', () => {
-  // Channels 0..7 of a 1×1 image, blocksize 2: output (c, i, j) reads channel (i·2 + j)·2 + c (DCR) or c·4 + i·2 + j.
+  // Channels 0..7 of a 1×1 image, blocksize 2: output (c, i, j) reads channel (i·2 + j)·2 + c (DCR)
+  // or c·4 + i·2 + j (CRD).
   const x = iota([1, 8, 1, 1]);
 
   it('orders channels by DCR (default) or CRD', () => {

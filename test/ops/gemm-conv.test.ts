@@ -135,7 +135,10 @@ function randomShapes(count: number, seed: number): Shape[] {
 }
 
 describe('convolve (im2col + 4×4 GEMM, direct depthwise kernel)', () => {
-  it('matches the written-out ONNX definition bit for bit (float64 and float32 outputs), on the WebAssembly kernels and their JS twins', () => {
+  const definitionTitle =
+    'matches the written-out ONNX definition bit for bit (float64 and float32 outputs), ' +
+    'on the WebAssembly kernels and their JS twins';
+  it(definitionTitle, () => {
     const kernels = [gemmKernels(), jsGemmKernels()];
     randomShapes(60, 5).forEach((shape, index) => {
       const problem = problemOf(shape, 100 + index);

@@ -16,7 +16,9 @@ describe('Constant', () => {
     expect(inferRaw('Constant', 13, [], { value: Attr.tensor(Tensor.float32([2], [1.5, -2])) })[0]?.shape).toEqual([2]);
   });
 
-  it('makes a scalar from value_int (int64, INT64_MAX kept exactly) and 1-D from value_ints/value_floats (opset 12)', () => {
+  const valueAttributesTitle =
+    'makes a scalar from value_int (int64, INT64_MAX kept exactly) and 1-D from value_ints/value_floats (opset 12)';
+  it(valueAttributesTitle, () => {
     const [big] = runRaw('Constant', 12, [], { value_int: Attr.int(2n ** 63n - 1n) });
     expect(big?.dims).toEqual([]);
     expect(big?.dtype).toBe(DataType.INT64);

@@ -79,7 +79,9 @@ describe.skipIf(!present)('adaptive-spp-dynamic on adaptive_spp_max_opset17_stat
 });
 
 describe.skipIf(!present)('adaptive-spp-dynamic on the other exports', () => {
-  it('rewrites the average-pool export (GlobalAveragePool level) and matches brute force at 17x23 within float rounding', async () => {
+  const averagePoolTitle =
+    'rewrites the average-pool export (GlobalAveragePool level) and matches brute force at 17x23 within float rounding';
+  it(averagePoolTitle, async () => {
     const model = loadModel(join(TORCH_EXPORT_DIR, 'adaptive_spp_avg_opset13_static_16x16.onnx'));
     expect(adaptiveSppDynamicPass.run(model).modified).toBe(true);
     const x = randomInput([1, 8, 17, 23], 7);

@@ -142,7 +142,9 @@ export function dynamoAdaptiveAsFixedPool(channels: number, trace: number, out: 
   return b.build();
 }
 
-/** Brute-force adaptive pooling of NCHW x to rows×cols (bins `[floor(i·a/n), ceil((i+1)·a/n))`), float64 → float32. */
+/**
+ * Brute-force adaptive pooling of NCHW x to rows×cols (bins `[floor(i·a/n), ceil((i+1)·a/n))`), float64 → float32.
+ */
 export function bruteForceAdaptivePool(x: Tensor, rows: number, cols: number, pool: 'max' | 'avg'): Tensor {
   const [batch = 1, channels = 1, height = 1, width = 1] = x.dims;
   const data = x.toNumbers();
@@ -180,9 +182,9 @@ export function linearHead(y: Tensor, weight: Tensor, bias?: Tensor): Tensor {
 
 /**
  * A dynamic export whose pooling windows are computed from the *model input's* size, as dynamo may write them for
- * an adaptive pool after a downsampling layer: x = MaxPool 2×2/2 of the input; per axis a = size(input)//2, window
- * starts trunc(i·a/n), and the window length `a//n + 1` that was right at the trace size (uniform bins, as at 13 → 4),
- * gathered with two Gathers and averaged by ReduceMean. Output [1, C, n, n].
+ * an adaptive pool after a downsampling layer: x = MaxPool 2×2/2 of the input; per axis a = size(input)//2,
+ * window starts trunc(i·a/n), and the window length `a//n + 1` that was right at the trace size (uniform bins, as
+ * at 13 → 4), gathered with two Gathers and averaged by ReduceMean. Output [1, C, n, n].
  */
 export function windowsFromInputSize(channels: number, n: number): Model {
   const b = new GraphBuilder({ opset: 17 });

@@ -31,8 +31,8 @@ function custom(model: Model, input: Value, name: string, opType = 'Fancy', doma
 }
 
 /**
- * x [1, 2, 9, 9] → com.example.Fancy → Conv 1×1 → BatchNormalization → SPP (MaxPool 5/9/13, Concat) → y, with no
- * intermediate type declared (`declare` keeps Fancy's output type, as value_info would).
+ * x [1, 2, 9, 9] → com.example.Fancy → Conv 1×1 → BatchNormalization → SPP (MaxPool 5/9/13, Concat) → y,
+ * with no intermediate type declared (`declare` keeps Fancy's output type, as value_info would).
  */
 function convBnSppAfterFancy(declare = false): Model {
   const b = new GraphBuilder({ opset: 17, name: 'open' });

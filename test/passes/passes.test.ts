@@ -132,7 +132,8 @@ describe('opset conversion', () => {
     expect(result).toEqual({
       ok: false,
       blocker:
-        "AveragePool node 'dilated': attribute 'dilations' is not available at opset 13 and is not at its default value",
+        "AveragePool node 'dilated': attribute 'dilations' is not available at opset 13 " +
+        'and is not at its default value',
     });
     expect(model.opset).toBe(19);
   });

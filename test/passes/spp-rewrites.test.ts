@@ -42,7 +42,9 @@ function threePools(pools: readonly { kernel: number; pads?: number; stride?: nu
 }
 
 describe('spp-to-sppf', () => {
-  it('chains 5, 9, 13 same-padded pools into three 5x5 pools with bit-identical outputs (random and all-negative input)', () => {
+  const chainTitle =
+    'chains 5, 9, 13 same-padded pools into three 5x5 pools with bit-identical outputs (random and all-negative input)';
+  it(chainTitle, () => {
     const random = randomInput([1, 2, 12, 12], 3);
     const negative = Tensor.float32(
       random.dims,

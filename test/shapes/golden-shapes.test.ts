@@ -66,12 +66,16 @@ describe.skipIf(!present)('shape inference over every golden model', () => {
       for (const key of ['numbers', 'named', 'expressions', 'unknown'] as const) totals[key] += audit.counts[key];
     }
     console.info(
-      `golden-shapes: ${all.length} models; dims checked: ${totals.numbers} known, ${totals.named} named, ${totals.expressions} expressions; ${totals.unknown} left unknown`,
+      `golden-shapes: ${all.length} models; dims checked: ${totals.numbers} known, ${totals.named} named, ` +
+        `${totals.expressions} expressions; ${totals.unknown} left unknown`,
     );
     expect(problems).toEqual([]);
   });
 
-  it("binds the dynamic torch exports' symbols consistently (H = W = 13 in the 13×13 data, dims computed from them agree)", () => {
+  const symbolsTitle =
+    "binds the dynamic torch exports' symbols consistently " +
+    '(H = W = 13 in the 13×13 data, dims computed from them agree)';
+  it(symbolsTitle, () => {
     const stem = 'torch2_adaptive_spp_avg_dynamo_opset18_dynamic_256c_13x13';
     const model = loadModel(join(GOLDEN, 'torch-export', `${stem}.onnx`));
     inferGraphShapes(model.graph, model.opset);

@@ -58,9 +58,8 @@ export function auditShapes(model: Model, env: ReadonlyMap<Value, Tensor>): Shap
     if (tensor === undefined) continue;
     const shape = value.type?.shape;
     if (value.type === null || shape === null || shape === undefined) {
-      untyped.push(
-        `'${value.name}' has ${value.type === null ? 'no type' : 'an unknown rank'} (actual [${tensor.dims.join(', ')}])`,
-      );
+      const missing = value.type === null ? 'no type' : 'an unknown rank';
+      untyped.push(`'${value.name}' has ${missing} (actual [${tensor.dims.join(', ')}])`);
       continue;
     }
     if (shape.length !== tensor.dims.length) {
@@ -85,7 +84,8 @@ export function auditShapes(model: Model, env: ReadonlyMap<Value, Tensor>): Shap
         counts.numbers += 1;
         if (dim !== actual)
           mismatches.push(
-            `'${value.name}' axis ${axis}: inferred ${dim}, actual ${actual} (${formatShape(shape)} vs [${tensor.dims.join(', ')}])`,
+            `'${value.name}' axis ${axis}: inferred ${dim}, actual ${actual} ` +
+              `(${formatShape(shape)} vs [${tensor.dims.join(', ')}])`,
           );
       } else if (dim.name !== undefined) counts.named += 1;
       else if (dim.isUnknown) counts.unknown += 1;

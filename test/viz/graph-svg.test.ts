@@ -94,7 +94,8 @@ describe('renderGraphSvg', () => {
     expect(byClass(root, 'output')).toHaveLength(2);
     // No box for the initializers: they are lines of the Conv box, with Conv's input names.
     const conv = box(root, 'conv1');
-    expect(texts(conv)).toEqual(expect.arrayContaining(['Conv', 'conv1', 'k 1×1', 'W ⟨128×256×1×1⟩', 'B ⟨128⟩']));
+    const convLines = ['Conv', 'conv1', 'k 1×1', 'W ⟨128×256×1×1⟩', 'B ⟨128⟩'];
+    expect(texts(conv)).toEqual(expect.arrayContaining(convLines));
     expect(texts(box(root, 'pool'))).toContain('k 5×5  s 1×1  p 2');
     // Every use of a value is one edge: x→conv, conv→pool, pool→relu, pool→mystery, mystery→relu2, 2 outputs.
     expect(byClass(root, 'edge')).toHaveLength(7);

@@ -2,7 +2,8 @@
  * Pyramid pictures, checked against the definitions worked out by hand:
  *   adaptive bin i of n on an axis of size a: [floor(i·a/n), ceil((i+1)·a/n))
  *   SPP-net paper: window ceil(a/n), stride floor(a/n), no padding — window i covers [i·s, i·s + k)
- *   seed code: kernel = stride = ceil(a/n), pad = floor((k·n − a + 1)/2) — window i covers [i·k − p, i·k − p + k)
+ *   seed code: kernel = stride = ceil(a/n), pad = floor((k·n − a + 1)/2) —
+ *     window i covers [i·k − p, i·k − p + k)
  *   stride-1 max pool k, pad k//2, around output r: [r − k//2, r + k//2 + 1); chained pools add their reaches
  */
 import { describe, expect, it } from 'vitest';

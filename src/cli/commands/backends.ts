@@ -10,7 +10,8 @@ export async function backendsCommand(argv: readonly string[], out: (line: strin
   const { values } = parse(argv, { json: { type: 'boolean' } }, 'backends');
   if (values.help === true) {
     out(
-      'usage: sppkit backends [--json]\n  lists every backend and whether it is available here (with the reason when not)',
+      'usage: sppkit backends [--json]\n' +
+        '  lists every backend and whether it is available here (with the reason when not)',
     );
     return 0;
   }

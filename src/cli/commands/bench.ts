@@ -23,6 +23,7 @@ const BENCHES: Readonly<Record<string, string>> = {
   backends: 'session create and median run of SPPF 512 and dynamic sppAdaptive on every available backend',
   io: 'decode/encode and load/save of a 42 MB model vs Python onnx, peak memory, a >2 GB model transformed',
   real: 'reference vs onnxruntime CPU (1 thread) on the real networks of golden/real, with per-op profiles',
+  passes: 'the default pass list on each real model of golden/real: onnxruntime CPU before and after, node counts',
 };
 
 /** `sppkit bench --help`. */

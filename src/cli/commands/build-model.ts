@@ -13,8 +13,9 @@ import { saveModel as writeModelFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
 import { buildModel } from './build.js';
 
-export const BUILD_MODEL_HELP = `usage: sppkit build-model [-o out/sppf_512x20x20.onnx] [--backends ref,ort-cpu,...] [--repeat 5]
-  the default job: build SPPF 512->512 at 20x20 (seeded weights), check it, run it on every backend, print a table`;
+export const BUILD_MODEL_HELP =
+  'usage: sppkit build-model [-o out/sppf_512x20x20.onnx] [--backends ref,ort-cpu,...] [--repeat 5]\n' +
+  '  the default job: build SPPF 512->512 at 20x20 (seeded weights), check it, run it on every backend, print a table';
 
 /** `sppkit build-model`. */
 export async function buildModelCommand(
@@ -56,8 +57,11 @@ export async function buildModelCommand(
   mkdirSync(output.includes('/') ? output.slice(0, output.lastIndexOf('/')) : '.', { recursive: true });
   const bytes = writeModelFile(output, model);
   assertValidModel(model);
+  const x = formatType(model.graph.inputs[0]?.type ?? null);
+  const y = formatType(model.graph.outputs[0]?.type ?? null);
   out(
-    `model: ${output} (${(bytes.length / 1e6).toFixed(2)} MB, ${model.graph.nodes.length} nodes, x ${formatType(model.graph.inputs[0]?.type ?? null)} -> y ${formatType(model.graph.outputs[0]?.type ?? null)}); checker: ok`,
+    `model: ${output} (${(bytes.length / 1e6).toFixed(2)} MB, ${model.graph.nodes.length} nodes, ` +
+      `x ${x} -> y ${y}); checker: ok`,
   );
   const feeds = randomFeeds(model, 1, new Map());
   const { runs } = await runOnBackends(model, feeds, backends.map(getBackend), {

@@ -256,9 +256,11 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
   const model = buildModel(spec, limits);
   mkdirSync(dirname(output) || '.', { recursive: true });
   const bytes = writeModelFile(output, model);
-  const y = model.graph.outputs[0];
+  const x = formatType(model.graph.inputs[0]?.type ?? null);
+  const y = formatType(model.graph.outputs[0]?.type ?? null);
   out(
-    `wrote ${output}: ${block}, ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers, opset ${model.opset}, ${bytes.length} bytes; x ${formatType(model.graph.inputs[0]?.type ?? null)} -> y ${formatType(y?.type ?? null)}`,
+    `wrote ${output}: ${block}, ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers, ` +
+      `opset ${model.opset}, ${bytes.length} bytes; x ${x} -> y ${y}`,
   );
   if (values.check === true && !(await checkModelRuns(model, spec.seed, checkDims(spec), out)))
     throw new FailedError('build --check: backends disagree');

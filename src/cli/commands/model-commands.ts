@@ -7,7 +7,7 @@ import { formatAttribute } from '../../ir/attribute.js';
 import { formatShape } from '../../ir/dim.js';
 import { dtypeName } from '../../ir/dtype.js';
 import type { Model } from '../../ir/graph.js';
-import { SppkitError } from '../../ir/errors.js';
+import { SppkitError, UnsupportedError } from '../../ir/errors.js';
 import { assertValidModel, checkModelReport } from '../../transform/passes/check.js';
 import { inferGraphShapes } from '../../transform/passes/infer-shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
@@ -101,14 +101,14 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
     out(JSON.stringify({ file: path, ...info, ...(svgPath === undefined ? {} : { svg: svgPath }) }, null, 2));
     return 0;
   }
-  out(
-    `${path}: ir ${model.irVersion}, opsets ${[...model.opsetImports].map(([d, v]) => `${d || 'ai.onnx'}=${v}`).join(', ')}, producer ${String(info.producer) || '-'}`,
-  );
+  const opsets = [...model.opsetImports].map(([d, v]) => `${d || 'ai.onnx'}=${v}`).join(', ');
+  out(`${path}: ir ${model.irVersion}, opsets ${opsets}, producer ${String(info.producer) || '-'}`);
   for (const v of model.graph.inputs.filter((i) => !model.graph.initializers.has(i.name)))
     out(`  input  ${v.name}: ${formatType(v.type)}`);
   for (const v of model.graph.outputs) out(`  output ${v.name}: ${formatType(v.type)}`);
   out(
-    `  ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers (${String(info.parameters)} values)`,
+    `  ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers ` +
+      `(${String(info.parameters)} values)`,
   );
   out(
     `  ops: ${Object.entries(info.opCounts as Record<string, number>)
@@ -118,9 +118,9 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
   if (values.nodes === true) {
     for (const node of model.graph.nodes) {
       const attrs = [...node.attributes].map(([k, a]) => `${k}=${formatAttribute(a)}`).join(' ');
-      out(
-        `  ${node.label()}: (${node.inputs.map((v) => v?.name ?? '').join(', ')}) -> (${node.outputs.map((v) => `${v.name}: ${formatType(v.type)}`).join(', ')}) ${attrs}`,
-      );
+      const inputs = node.inputs.map((v) => v?.name ?? '').join(', ');
+      const outputs = node.outputs.map((v) => `${v.name}: ${formatType(v.type)}`).join(', ');
+      out(`  ${node.label()}: (${inputs}) -> (${outputs}) ${attrs}`);
     }
   }
   return 0;
@@ -242,9 +242,10 @@ export async function runCommand(argv: readonly string[], out: (line: string) =>
         ? [reference, getBackend(backendName)]
         : [getBackend(backendName)];
   const { runs, outputs } = await runOnBackends(model, feeds, backends, { repeats, atol: 1e-4, rtol: 1e-4 });
-  // The reference refused the model or its inputs (a limit, a bad value): that is the input's fault (exit 2).
-  const first = runs[0];
-  if (gaps === undefined && first?.status === 'error' && first.error instanceof SppkitError) throw first.error;
+  // The reference refused the model or its inputs (a limit, a bad value): that is the input's fault (exit 2). An op
+  // the reference does not implement is sppkit's gap, not the input's: a failed run (exit 1) naming the ops.
+  const refused = runs[0]?.status === 'error' ? runs[0].error : undefined;
+  if (gaps === undefined && refused instanceof SppkitError && !(refused instanceof UnsupportedError)) throw refused;
   out(formatRuns(runs));
   for (const [name, tensor] of outputs ?? []) out(`${name}: ${summarize(tensor)}`);
   if (outDir !== undefined && outputs !== undefined) {

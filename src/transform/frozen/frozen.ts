@@ -163,8 +163,8 @@ export const LOOKED_FOR =
   'looked for: (1) SPP heads — a Concat on axis 1 of flattened pooling levels of one NCHW value, each level a ' +
   'fixed-kernel MaxPool/AveragePool with kernel = stride and no padding, a global pool (GlobalMaxPool, ' +
   'GlobalAveragePool, ReduceMax/ReduceMean over H and W) or gathered windows (Gather/GatherND/Slice reduced by ' +
-  'ReduceMean/ReduceMax/sums to n×n); (2) single adaptive pools — gathered windows reduced to a fixed n×m that are ' +
-  'adaptive pooling at the trace size, or a fixed-kernel pool that dynamo metadata names as adaptive';
+  'ReduceMean/ReduceMax/sums to n×n); (2) single adaptive pools — gathered windows reduced to a fixed n×m ' +
+  'that are adaptive pooling at the trace size, or a fixed-kernel pool that dynamo metadata names as adaptive';
 
 /** The site that matched most of the patterns and what failed there, or undefined when nothing came close. */
 export function nearestNearMiss(model: Model): string | undefined {
