@@ -3,7 +3,9 @@
  * 24, 40; 256 channels). Per case, side by side in one process: the static form built for that size, the one
  * dynamic model (built once per pool and levels, symbolic H×W, exact adaptive bins computed in the graph), and
  * PyTorch's own exports of that size where golden/torch-export has them (levels 4,2,1 only; PyTorch cannot export
- * non-divisible sizes). Ends with a summary table and one line per goal of issue 12 (goal 3): the dynamic model
+ * non-divisible sizes). For max the dynamic model branches (an If) on whether H and W divide by the levels; for avg
+ * that If is opt-in (its block branch is slower than the matrix form at small sizes), shown as an extra row. Ends
+ * with a summary table and one line per goal of issue 12 (goal 3): the dynamic model
  * within 1.5× of the static form at every size, and never slower than PyTorch's static export.
  *
  *   npx tsx bench/spp.ts [--threads N] [--min-ms MS]
@@ -36,13 +38,21 @@ const STATIC_RATIO_GOAL = 1.5;
 const EXPORTS = resolve(import.meta.dirname, '..', '..', 'shared', 'golden', 'torch-export');
 const STATIC = 'static (sppkit)';
 const DYNAMIC = 'dynamic (sppkit)';
+/** Avg only: the dynamic model with the If on divisibility opted in (its block branch reduces with ReduceMean). */
+const DYNAMIC_AVG_IF = 'dynamic, If opted in (avg)';
 
 type Pool = (typeof POOLS)[number];
 
-function build(pool: Pool, levels: readonly number[], height: number | string, width: number | string): Model {
+function build(
+  pool: Pool,
+  levels: readonly number[],
+  height: number | string,
+  width: number | string,
+  divisibleBranch?: boolean,
+): Model {
   const b = new GraphBuilder();
   const x = b.input('x', DataType.FLOAT, [1, CHANNELS, height, width]);
-  b.output(sppAdaptive(b, x, { levels, pool }), 'y');
+  b.output(sppAdaptive(b, x, { levels, pool, ...(divisibleBranch === undefined ? {} : { divisibleBranch }) }), 'y');
   return b.build();
 }
 
@@ -103,11 +113,13 @@ async function main(): Promise<void> {
   for (const pool of POOLS) {
     for (const levels of LEVEL_SETS) {
       const dynamic = await ort.load(build(pool, levels, 'H', 'W'), { threads });
+      const avgIf = pool === 'avg' ? await ort.load(build(pool, levels, 'H', 'W', true), { threads }) : undefined;
       for (const size of SIZES) {
         const feeds = new Map([['x', input(size)]]);
         const variants: Variant[] = [
           { name: STATIC, session: await ort.load(build(pool, levels, size, size), { threads }), feeds },
           { name: DYNAMIC, session: dynamic, feeds },
+          ...(avgIf === undefined ? [] : [{ name: DYNAMIC_AVG_IF, session: avgIf, feeds }]),
         ];
         const exports = levels.join(',') === EXPORTED_LEVELS ? torchExports(pool, size) : [];
         for (const exported of exports)
@@ -131,9 +143,10 @@ async function main(): Promise<void> {
           dynamicMs: median(DYNAMIC),
           ...(torch === undefined ? {} : { torch }),
         });
-        for (const v of variants) if (v.session !== dynamic) await v.session.dispose();
+        for (const v of variants) if (v.session !== dynamic && v.session !== avgIf) await v.session.dispose();
       }
       await dynamic.dispose();
+      await avgIf?.dispose();
     }
   }
   printSummary(rows);
