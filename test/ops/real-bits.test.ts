@@ -12,10 +12,12 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/real-bits.json', imp
 };
 
 describe('reference output bits of the real networks, pinned before the issue-12 speed-up', () => {
-  for (const entry of fixture.cases) {
+  // Only the networks the reference of that commit could run have pinned outputs (SqueezeNet 1.0: the others needed
+  // ops it lacked); the rest are held to their float64 oracles by the golden tests of ../shared/golden/real.
+  for (const entry of fixture.cases.filter((c) => c.outputs !== undefined)) {
     const dir = join(REAL, entry.case);
     const outputs = entry.outputs;
-    it.skipIf(outputs === undefined || !existsSync(dir))(
+    it.skipIf(!existsSync(dir))(
       `gives the pinned bits: ${entry.case}`,
       () => {
         const model = loadModel(join(dir, 'model.onnx'), { lazy: false });
