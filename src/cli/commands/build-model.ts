@@ -3,16 +3,14 @@
  * checks it, runs it on the reference and on every other available backend, and prints a table with the largest
  * difference from the reference and the run times.
  */
-import { mkdirSync } from 'node:fs';
 import type { Model } from '../../ir/graph.js';
-import { formatType } from '../../ir/value.js';
 import { assertValidModel } from '../../transform/passes/check.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend.js';
 import { getBackend } from '../../runtime/node/backends.js';
-import { FailedError, int, parse, str, UsageError } from '../args.js';
+import { FailedError, int, makeFolderFor, parse, str, UsageError } from '../args.js';
 import { saveModel as writeModelFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
-import { buildModel } from './build.js';
+import { buildModel, inputToOutput } from './build.js';
 
 export const BUILD_MODEL_HELP =
   'usage: sppkit build-model [-o out/sppf_512x20x20.onnx] [--backends ref,ort-cpu,...] [--repeat 5]\n' +
@@ -63,14 +61,12 @@ export async function buildModelCommand(
   const t0 = performance.now();
   err('building SPPF 512->512 at 20x20 with seeded weights ...');
   const model = defaultJobModel();
-  mkdirSync(output.includes('/') ? output.slice(0, output.lastIndexOf('/')) : '.', { recursive: true });
+  makeFolderFor(output);
   const bytes = writeModelFile(output, model);
   assertValidModel(model);
-  const x = formatType(model.graph.inputs[0]?.type ?? null);
-  const y = formatType(model.graph.outputs[0]?.type ?? null);
   out(
     `model: ${output} (${(bytes.length / 1e6).toFixed(2)} MB, ${model.graph.nodes.length} nodes, ` +
-      `x ${x} -> y ${y}); checker: ok`,
+      `${inputToOutput(model)}); checker: ok`,
   );
   const feeds = randomFeeds(model, 1, new Map());
   const { runs } = await runOnBackends(model, feeds, backends.map(getBackend), {
