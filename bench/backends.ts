@@ -7,7 +7,7 @@
  */
 import { sppAdaptive } from '../src/blocks/spp-adaptive.js';
 import { prng } from '../src/blocks/weights.js';
-import { buildModel } from '../src/cli/commands/build.js';
+import { defaultJobModel, referenceFirst } from '../src/cli/commands/build-model.js';
 import { formatRuns, runOnBackends } from '../src/cli/validate.js';
 import { GraphBuilder } from '../src/graph/builder.js';
 import { DataType } from '../src/ir/dtype.js';
@@ -38,21 +38,11 @@ export async function benchBackends(
   repeats: number,
   log: (line: string) => void = console.log,
 ): Promise<void> {
-  const backends = (['ref', ...names.filter((n) => n !== 'ref')] as BackendName[]).map(getBackend);
+  const backends = referenceFirst(names).map(getBackend);
   const cases: { title: string; model: Model; x: Tensor }[] = [
     {
       title: 'SPPF 512→512, 20×20 (seeded weights)',
-      model: buildModel({
-        block: 'sppf',
-        inChannels: 512,
-        batch: 1,
-        height: 20,
-        width: 20,
-        opset: 17,
-        options: { outChannels: 512 },
-        weightsPath: undefined,
-        seed: 0,
-      }),
+      model: defaultJobModel(),
       x: input([1, 512, 20, 20], 1),
     },
     {

@@ -11,6 +11,13 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { basename } from 'node:path';
+import type {
+  ReportBench,
+  ReportFigure,
+  ReportGoal,
+  ReportTable,
+  ReportTiming,
+} from '../src/cli/commands/bench-report.js';
 import type { Tensor } from '../src/ir/tensor.js';
 import type { Session } from '../src/runtime/backend.js';
 
@@ -21,9 +28,8 @@ export interface Variant {
   readonly feeds: ReadonlyMap<string, Tensor>;
 }
 
-/** Timing of one variant. */
-export interface Timing {
-  readonly name: string;
+/** Timing of one variant: the median the tables' ratios use, with its spread. */
+export interface Timing extends ReportTiming {
   readonly medianMs: number;
   readonly p10Ms: number;
   readonly p90Ms: number;
@@ -31,25 +37,12 @@ export interface Timing {
 }
 
 /** A printed timing table. */
-export interface TimingTable {
-  readonly title: string;
-  readonly baseline: string;
+export interface TimingTable extends ReportTable {
   readonly timings: readonly Timing[];
 }
 
-/** A named measurement (a ratio, a size, a time). */
-export interface Figure {
-  readonly name: string;
-  readonly value: number | string | null;
-  readonly unit: string;
-  /**
-   * Where the figure goes in a chart (`sppkit bench --svg`): figures of one `chart` are drawn as groups of bars,
-   * one group per `case` (a model), one bar per `series` (a backend). Absent: the figure is not charted this way.
-   */
-  readonly chart?: string;
-  readonly case?: string;
-  readonly series?: string;
-}
+/** A named measurement (a ratio, a size, a time), placed in a chart by `chart`, `case` and `series`. */
+export type Figure = ReportFigure;
 
 /** Where a figure goes in a chart: the chart's title, the group (case) and the bar (series). */
 export interface ChartPlace {
@@ -59,23 +52,15 @@ export interface ChartPlace {
 }
 
 /** Which way a goal's value must go. */
-export type GoalDirection = 'at-least' | 'at-most';
+export type GoalDirection = ReportGoal['direction'];
 
-/** A goal and whether this run met it. */
-export interface GoalResult {
-  readonly name: string;
-  /** The measured value (null when it could not be measured: the line then says why, and MISS). */
-  readonly value: number | null;
-  readonly target: number;
-  readonly direction: GoalDirection;
-  readonly unit: string;
-  readonly pass: boolean;
+/** A goal and whether this run met it; `note` says why a value is missing or what qualifies it. */
+export interface GoalResult extends ReportGoal {
   readonly note?: string;
 }
 
-/** Everything one benchmark recorded. */
-export interface BenchRecord {
-  readonly name: string;
+/** Everything one benchmark recorded (the report's `benches[]` entry, as it is being filled). */
+export interface BenchRecord extends ReportBench {
   readonly tables: TimingTable[];
   readonly figures: Figure[];
   readonly goals: GoalResult[];

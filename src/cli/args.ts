@@ -1,8 +1,8 @@
 /**
  * Command-line parsing helpers: typed option readers whose errors are usage errors (exit code 2).
  */
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SppkitError } from '../ir/errors.js';
 import {
@@ -193,6 +193,17 @@ function entryKind(path: string): 'folder' | 'file' | undefined {
 export function checkOutputFile(path: string, option: string): void {
   if (entryKind(path) === 'folder')
     throw new UsageError(`${option} '${path}' is a folder; give a file path such as ${join(path, 'model.onnx')}`);
+}
+
+/** Makes the folder that the output file `path` goes into (and its parents), when it is not there yet. */
+export function makeFolderFor(path: string): void {
+  mkdirSync(dirname(path) || '.', { recursive: true });
+}
+
+/** Writes an output file (an SVG, a report), making its folder first. */
+export function writeOutputFile(path: string, data: string | Uint8Array): void {
+  makeFolderFor(path);
+  writeFileSync(path, data);
 }
 
 /** Refuses an output folder path that is an existing file (`--output-dir x.onnx`), naming the option and path. */

@@ -40,6 +40,9 @@ export type TensorData =
   | BigUint64Array
   | string[];
 
+/** The typed arrays among TensorData: the storage of every element type but string. */
+export type TypedTensorData = Exclude<TensorData, string[]>;
+
 /** Numeric typed arrays whose elements are JS numbers. */
 export type NumberArray =
   Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;

@@ -12,6 +12,7 @@ import {
   numberToBfloat16,
   numberToHalf,
   type TensorData,
+  type TypedTensorData,
 } from './dtype.js';
 
 /** Number of elements of a shape (1 for a scalar). */
@@ -144,7 +145,7 @@ export function dataFromLittleEndian(dtype: DataType, bytes: Uint8Array): Tensor
 }
 
 /** The elements of `data` as little-endian bytes: a view of the same memory on little-endian machines. */
-export function littleEndianView(dtype: DataType, data: Exclude<TensorData, string[]>): Uint8Array {
+export function littleEndianView(dtype: DataType, data: TypedTensorData): Uint8Array {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const size = dtypeByteSize(dtype);
   if (LITTLE_ENDIAN || size === 1) return bytes;

@@ -17,9 +17,10 @@ import { formatShape, mulDim, type Dim } from '../ir/dim.js';
 import { sizeOf } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
+import { biasShapeWrong, convAttributes, convOperands, kernelShapeOf } from './shared/conv-operands.js';
 import { elementTensor, floatData } from './shared/float.js';
 import { multiplyAccumulate } from './shared/multiply-accumulate.js';
-import { POOL_TYPES, windowAttributes } from './shared/pool-op.js';
+import { POOL_TYPES } from './shared/pool-op.js';
 import {
   resolveTransposed,
   transposedOutputDims,
@@ -69,15 +70,7 @@ function transposedAttrs(
   weightSpatial: readonly Dim[],
   fail: (detail: string) => never,
 ): TransposedAttrs | undefined {
-  const fromWeight = weightSpatial.every((dim): dim is number => typeof dim === 'number') ? weightSpatial : undefined;
-  if (attrs.kernelShape !== undefined && fromWeight !== undefined) {
-    if (attrs.kernelShape.length !== fromWeight.length || attrs.kernelShape.some((k, i) => k !== fromWeight[i]))
-      fail(
-        `kernel_shape ${JSON.stringify(attrs.kernelShape)} does not match ` +
-          `the spatial dims of W ${formatShape(weightSpatial)}`,
-      );
-  }
-  const kernelShape = attrs.kernelShape ?? fromWeight;
+  const kernelShape = kernelShapeOf(attrs.kernelShape, weightSpatial, fail);
   return kernelShape === undefined ? undefined : { ...attrs, kernelShape };
 }
 
@@ -92,14 +85,9 @@ export const ConvTranspose = defineOp({
   ],
   outputs: [{ name: 'Y', type: 'T' }],
   attributes: {
-    autoPad: windowAttributes.autoPad,
-    kernelShape: attr.optionalInts('kernel_shape'),
-    strides: attr.optionalInts('strides'),
-    pads: attr.optionalInts('pads'),
-    dilations: attr.optionalInts('dilations'),
+    ...convAttributes,
     outputPadding: attr.optionalInts('output_padding'),
     outputShape: attr.optionalInts('output_shape'),
-    group: attr.int('group', 1, { check: (v) => (v >= 1 ? undefined : `must be >= 1, got ${v}`) }),
   },
   types: { T: POOL_TYPES },
   infer(ctx) {
@@ -108,23 +96,15 @@ export const ConvTranspose = defineOp({
     const b = ctx.inputs[2] ?? null;
     if (x.shape === null || w.shape === null) return [{ dtype: x.dtype, shape: null }];
     const group = ctx.attrs.group;
-    const describe = `X.shape=${formatShape(x.shape)}, W.shape=${formatShape(w.shape)}, group=${group}`;
-    if (x.shape.length < 3) ctx.fail(`X must have rank >= 3 (N, C, spatial...); ${describe}`);
-    if (w.shape.length !== x.shape.length) ctx.fail(`W must have the rank of X; ${describe}`);
-    const [batch = 0, channels = 0, ...spatial] = x.shape;
-    const [inChannels = 0, perGroup = 0, ...weightSpatial] = w.shape;
+    const operands = convOperands<Dim>(x.shape, w.shape, group, 0, ctx.fail, true);
+    const { describe, batch, channels, spatial, weight0: inChannels, weight1: perGroup, weightSpatial } = operands;
     if (typeof channels === 'number' && typeof inChannels === 'number' && channels !== inChannels)
       ctx.fail(`input channels C=${channels} must equal W.shape[0]=${inChannels}; ${describe}`);
     if (typeof channels === 'number' && channels % group !== 0)
       ctx.fail(`input channels C=${channels} must be divisible by group; ${describe}`);
     const outChannels = mulDim(perGroup, group);
-    if (
-      b !== null &&
-      b.shape !== null &&
-      (b.shape.length !== 1 ||
-        (typeof b.shape[0] === 'number' && typeof outChannels === 'number' && b.shape[0] !== outChannels))
-    )
-      ctx.fail(`B must have shape [M] = [W.shape[1] * group] = [${String(outChannels)}], got ${formatShape(b.shape)}`);
+    if (biasShapeWrong(b?.shape, outChannels))
+      ctx.fail(`B must have shape [M] = [W.shape[1] * group] = [${String(outChannels)}], got ${formatShape(b?.shape)}`);
     const geometry = transposedAttrs(ctx.attrs, weightSpatial, ctx.fail);
     const outSpatial =
       geometry === undefined
@@ -137,17 +117,14 @@ export const ConvTranspose = defineOp({
     const w = requireInput(ctx, 1);
     const b = ctx.inputs[2] ?? null;
     const group = ctx.attrs.group;
-    const describe = `X.shape=[${x.dims.join(', ')}], W.shape=[${w.dims.join(', ')}], group=${group}`;
-    if (x.dims.length < 3 || w.dims.length !== x.dims.length)
-      ctx.fail(`X must have rank >= 3 and W the same rank; ${describe}`);
-    const [batch = 1, channels = 1, ...spatial] = x.dims;
-    const [inChannels = 1, perGroup = 1, ...weightSpatial] = w.dims;
+    const operands = convOperands(x.dims, w.dims, group, 1, ctx.fail, false);
+    const { describe, batch, channels, spatial, weight0: inChannels, weight1: perGroup, weightSpatial } = operands;
     if (channels !== inChannels)
       ctx.fail(`input channels C=${channels} must equal W.shape[0]=${inChannels}; ${describe}`);
     if (channels % group !== 0) ctx.fail(`input channels C=${channels} must be divisible by group; ${describe}`);
     const outChannels = perGroup * group;
-    if (b !== null && (b.dims.length !== 1 || b.dims[0] !== outChannels))
-      ctx.fail(`B must have shape [${outChannels}] (W.shape[1] * group), got [${b.dims.join(', ')}]; ${describe}`);
+    if (biasShapeWrong(b?.dims, outChannels))
+      ctx.fail(`B must have shape [${outChannels}] (W.shape[1] * group), got ${formatShape(b?.dims)}; ${describe}`);
     const geometry = transposedAttrs(ctx.attrs, weightSpatial, ctx.fail);
     if (geometry === undefined) return ctx.fail(`cannot determine the kernel shape; ${describe}`);
     const axes = resolveTransposed(spatial, geometry, (detail) => ctx.fail(`${detail}; ${describe}`));

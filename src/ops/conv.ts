@@ -14,13 +14,13 @@
 import { formatShape, type Dim } from '../ir/dim.js';
 import { DataType } from '../ir/dtype.js';
 import { sizeOf, Tensor } from '../ir/tensor.js';
-import { attr } from './core/attributes.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
+import { biasShapeWrong, convAttributes, convOperands, kernelShapeOf } from './shared/conv-operands.js';
 import { elementTensor, floatData } from './shared/float.js';
 import { convolve } from './shared/gemm-conv.js';
 import { gemmKernels } from './shared/gemm-kernels.js';
 import { resolveWindows, windowOutputDims, type WindowAttrs } from './shared/pool-geometry.js';
-import { POOL_TYPES, windowAttributes } from './shared/pool-op.js';
+import { POOL_TYPES } from './shared/pool-op.js';
 
 /** The window attributes of a Conv node, with kernel_shape taken from W when the attribute is absent. */
 function convWindow(
@@ -34,18 +34,7 @@ function convWindow(
   weightSpatial: readonly Dim[],
   fail: (detail: string) => never,
 ): WindowAttrs | undefined {
-  const fromWeight = weightSpatial.every((dim): dim is number => typeof dim === 'number') ? weightSpatial : undefined;
-  if (
-    attrs.kernelShape !== undefined &&
-    fromWeight !== undefined &&
-    attrs.kernelShape.some((k, i) => k !== fromWeight[i])
-  ) {
-    fail(
-      `kernel_shape ${JSON.stringify(attrs.kernelShape)} does not match ` +
-        `the spatial dims of W ${formatShape(weightSpatial)}`,
-    );
-  }
-  const kernelShape = attrs.kernelShape ?? fromWeight;
+  const kernelShape = kernelShapeOf(attrs.kernelShape, weightSpatial, fail);
   if (kernelShape === undefined) return undefined;
   return {
     autoPad: attrs.autoPad,
@@ -67,14 +56,7 @@ export const Conv = defineOp({
     { name: 'B', type: 'T', optional: true },
   ],
   outputs: [{ name: 'Y', type: 'T' }],
-  attributes: {
-    autoPad: windowAttributes.autoPad,
-    kernelShape: attr.optionalInts('kernel_shape'),
-    strides: windowAttributes.strides,
-    pads: windowAttributes.pads,
-    dilations: attr.optionalInts('dilations'),
-    group: attr.int('group', 1, { check: (v) => (v >= 1 ? undefined : `must be >= 1, got ${v}`) }),
-  },
+  attributes: convAttributes,
   types: { T: POOL_TYPES },
   infer(ctx) {
     const x = requireType(ctx, 0);
@@ -82,24 +64,15 @@ export const Conv = defineOp({
     const b = ctx.inputs[2] ?? null;
     if (x.shape === null || w.shape === null) return [{ dtype: x.dtype, shape: null }];
     const group = ctx.attrs.group;
-    const describe = `X.shape=${formatShape(x.shape)}, W.shape=${formatShape(w.shape)}, group=${group}`;
-    if (x.shape.length < 3) ctx.fail(`X must have rank >= 3 (N, C, spatial...); ${describe}`);
-    if (w.shape.length !== x.shape.length) ctx.fail(`W must have the rank of X; ${describe}`);
-    const [batch = 0, channels = 0, ...spatial] = x.shape;
-    const [outChannels = 0, perGroup = 0, ...weightSpatial] = w.shape;
+    const operands = convOperands<Dim>(x.shape, w.shape, group, 0, ctx.fail, true);
+    const { describe, batch, channels, spatial, weight0: outChannels, weight1: perGroup, weightSpatial } = operands;
     if (typeof channels === 'number' && typeof perGroup === 'number' && channels !== perGroup * group) {
       ctx.fail(`input channels C=${channels} must equal W.shape[1] * group = ${perGroup} * ${group}; ${describe}`);
     }
     if (typeof outChannels === 'number' && outChannels % group !== 0)
       ctx.fail(`output channels M=${outChannels} must be divisible by group; ${describe}`);
-    if (
-      b !== null &&
-      b.shape !== null &&
-      (b.shape.length !== 1 ||
-        (typeof b.shape[0] === 'number' && typeof outChannels === 'number' && b.shape[0] !== outChannels))
-    ) {
-      ctx.fail(`B must have shape [M] = [${String(outChannels)}], got ${formatShape(b.shape)}; ${describe}`);
-    }
+    if (biasShapeWrong(b?.shape, outChannels))
+      ctx.fail(`B must have shape [M] = [${String(outChannels)}], got ${formatShape(b?.shape)}; ${describe}`);
     const window = convWindow(ctx.attrs, weightSpatial, ctx.fail);
     const outSpatial =
       window === undefined ? null : windowOutputDims(spatial, window, (detail) => ctx.fail(`${detail}; ${describe}`));
@@ -110,16 +83,13 @@ export const Conv = defineOp({
     const w = requireInput(ctx, 1);
     const b = ctx.inputs[2] ?? null;
     const group = ctx.attrs.group;
-    const describe = `X.shape=[${x.dims.join(', ')}], W.shape=[${w.dims.join(', ')}], group=${group}`;
-    if (x.dims.length < 3 || w.dims.length !== x.dims.length)
-      ctx.fail(`X must have rank >= 3 and W the same rank; ${describe}`);
-    const [batch = 1, channels = 1, ...spatial] = x.dims;
-    const [outChannels = 1, perGroup = 1, ...weightSpatial] = w.dims;
+    const operands = convOperands(x.dims, w.dims, group, 1, ctx.fail, false);
+    const { describe, batch, channels, spatial, weight0: outChannels, weight1: perGroup, weightSpatial } = operands;
     if (channels !== perGroup * group)
       ctx.fail(`input channels C=${channels} must equal W.shape[1] * group = ${perGroup} * ${group}; ${describe}`);
     if (outChannels % group !== 0) ctx.fail(`output channels M=${outChannels} must be divisible by group; ${describe}`);
-    if (b !== null && (b.dims.length !== 1 || b.dims[0] !== outChannels))
-      ctx.fail(`B must have shape [${outChannels}], got [${b.dims.join(', ')}]; ${describe}`);
+    if (biasShapeWrong(b?.dims, outChannels))
+      ctx.fail(`B must have shape [${outChannels}], got ${formatShape(b?.dims)}; ${describe}`);
     const window = convWindow(ctx.attrs, weightSpatial, ctx.fail);
     if (window === undefined) return ctx.fail(`cannot determine the kernel shape; ${describe}`);
     const axes = resolveWindows(spatial, window, (detail) => ctx.fail(`${detail}; ${describe}`));

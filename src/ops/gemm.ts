@@ -8,15 +8,10 @@
  * The integer types of opset 9 are not computed (the kernel works in float64).
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { DataType, FLOAT_TYPES } from '../ir/dtype.js';
 import { attr } from './core/attributes.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
-import { addedAt } from './core/types.js';
 import { elementTensor, floatData } from './shared/float.js';
-import { multiplyAccumulate, type MatrixView } from './shared/multiply-accumulate.js';
-
-/** The integer types Gemm admits from opset 9 (not computed by the float64 kernel). */
-const INTEGERS = [DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64];
+import { MATRIX_PRODUCT_TYPES, multiplyAccumulate, type MatrixView } from './shared/multiply-accumulate.js';
 
 /** A row-major matrix view (optionally transposed) of `data` with logical shape `rows × cols` before transposing. */
 function view(data: ArrayLike<number>, cols: number, transposed: boolean): MatrixView {
@@ -54,13 +49,7 @@ export const Gemm = defineOp({
     transB: attr.int('transB', 0),
     broadcast: attr.int('broadcast', 0, { until: 6 }),
   },
-  types: {
-    T: {
-      types: [...FLOAT_TYPES, ...INTEGERS],
-      since: addedAt({ 9: INTEGERS, 13: [DataType.BFLOAT16] }),
-      unimplemented: INTEGERS,
-    },
-  },
+  types: { T: MATRIX_PRODUCT_TYPES },
   infer(ctx) {
     const a = requireType(ctx, 0);
     const b = requireType(ctx, 1);

@@ -7,16 +7,11 @@
  * leading (batch) dims broadcast like numpy.
  */
 import { formatShape, type Dim } from '../ir/dim.js';
-import { DataType, FLOAT_TYPES } from '../ir/dtype.js';
 import { stridesOf } from '../ir/tensor.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
-import { addedAt } from './core/types.js';
 import { broadcastConcrete, broadcastShapes } from './shared/broadcast.js';
 import { elementTensor, floatData } from './shared/float.js';
-import { multiplyAccumulate } from './shared/multiply-accumulate.js';
-
-/** The integer types MatMul admits from opset 9 (not computed by the float64 kernel). */
-const INTEGERS = [DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64];
+import { MATRIX_PRODUCT_TYPES, multiplyAccumulate } from './shared/multiply-accumulate.js';
 
 /** The operands as matrices (1-D promoted), their batch dims, and the result shape. */
 interface MatMulPlan<D> {
@@ -74,13 +69,7 @@ export const MatMul = defineOp({
   ],
   outputs: [{ name: 'Y', type: 'T' }],
   attributes: {},
-  types: {
-    T: {
-      types: [...FLOAT_TYPES, ...INTEGERS],
-      since: addedAt({ 9: INTEGERS, 13: [DataType.BFLOAT16] }),
-      unimplemented: INTEGERS,
-    },
-  },
+  types: { T: MATRIX_PRODUCT_TYPES },
   infer(ctx) {
     const a = requireType(ctx, 0);
     const b = requireType(ctx, 1);

@@ -4,27 +4,13 @@
  * are not computed.
  * Spec: https://onnx.ai/onnx/operators/onnx__ReduceMax.html
  */
-import { DataType, FLOAT_TYPES } from '../ir/dtype.js';
-import { addedAt } from './core/types.js';
-import { defineReduceOp } from './shared/reduce.js';
+import { DataType } from '../ir/dtype.js';
+import { defineReduceOp, REDUCE_EXTREME_TYPES } from './shared/reduce.js';
 
 export const ReduceMax = defineReduceOp({
   opType: 'ReduceMax',
   versions: [1, 11, 12, 13, 18, 20],
   axesInputSince: 18,
   kind: 'max',
-  types: {
-    types: [
-      ...FLOAT_TYPES,
-      DataType.INT32,
-      DataType.INT64,
-      DataType.UINT32,
-      DataType.UINT64,
-      DataType.INT8,
-      DataType.UINT8,
-      DataType.BOOL,
-    ],
-    since: addedAt({ 12: [DataType.INT8, DataType.UINT8], 13: [DataType.BFLOAT16], 20: [DataType.BOOL] }),
-    unimplemented: [DataType.INT64, DataType.UINT64],
-  },
+  types: { ...REDUCE_EXTREME_TYPES, unimplemented: [DataType.INT64, DataType.UINT64] },
 });

@@ -7,13 +7,17 @@
  */
 import { formatShape } from '../ir/dim.js';
 import { ALL_TYPES, DataType } from '../ir/dtype.js';
-import { stridesOf } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
 import { defineOp, requireInput, requireType } from './core/op.js';
 import { addedAt } from './core/types.js';
-import { normalizeAxis } from './shared/broadcast.js';
-import { intsOf } from './shared/elementwise.js';
-import { checkReduction, forEachIndex, reductionAttribute, scatterTarget } from './shared/scatter.js';
+import {
+  checkAxisOperands,
+  checkAxisOperandTypes,
+  checkReduction,
+  forEachAxisIndex,
+  reductionAttribute,
+  scatterTarget,
+} from './shared/scatter.js';
 
 export const ScatterElements = defineOp({
   opType: 'ScatterElements',
@@ -35,12 +39,7 @@ export const ScatterElements = defineOp({
     const indices = requireType(ctx, 1);
     const updates = requireType(ctx, 2);
     checkReduction(ctx.attrs.reduction, ctx.opset, ctx.fail);
-    if (data.shape !== null) {
-      if (data.shape.length === 0) ctx.fail(`data must have rank >= 1, got ${formatShape(data.shape)}`);
-      normalizeAxis(ctx.attrs.axis, data.shape.length, 'axis', ctx.fail);
-      if (indices.shape !== null && indices.shape.length !== data.shape.length)
-        ctx.fail(`indices ${formatShape(indices.shape)} must have the rank of data ${formatShape(data.shape)}`);
-    }
+    checkAxisOperandTypes(data.shape, indices.shape, ctx.attrs.axis, ctx.fail);
     if (indices.shape !== null && updates.shape !== null) {
       const same =
         indices.shape.length === updates.shape.length &&
@@ -58,32 +57,11 @@ export const ScatterElements = defineOp({
     const indices = requireInput(ctx, 1);
     const updates = requireInput(ctx, 2);
     checkReduction(ctx.attrs.reduction, ctx.opset, ctx.fail);
-    const rank = data.dims.length;
-    if (rank === 0) ctx.fail(`data must have rank >= 1, got ${data.describe()}`);
-    const axis = normalizeAxis(ctx.attrs.axis, rank, 'axis', ctx.fail);
-    if (indices.dims.length !== rank)
-      ctx.fail(`indices ${indices.describe()} must have the rank of data ${data.describe()}`);
+    const axis = checkAxisOperands(data, indices, ctx.attrs.axis, ctx.fail);
     if (updates.dims.join(',') !== indices.dims.join(','))
       ctx.fail(`updates ${updates.describe()} must have the shape of indices ${indices.describe()}`);
-    const size = data.dims[axis] ?? 0;
-    const picks = intsOf(indices, ctx.fail);
-    const strides = stridesOf(data.dims);
     const target = scatterTarget(data, updates, ctx.attrs.reduction, ctx.fail);
-    forEachIndex(indices.dims, (coords, i) => {
-      const pick = picks[i] ?? 0;
-      if (pick < -size || pick >= size)
-        ctx.fail(
-          `index ${pick} at [${coords.join(', ')}] of indices ${indices.describe()} is out of range for axis ` +
-            `${axis} of data ${data.describe()} (valid: ${-size}..${size - 1})`,
-        );
-      let position = 0;
-      coords.forEach((c, a) => {
-        if (a !== axis && c >= (data.dims[a] ?? 0))
-          ctx.fail(`indices ${indices.describe()} exceed data ${data.describe()} along axis ${a}`);
-        position += (a === axis ? (pick < 0 ? pick + size : pick) : c) * (strides[a] ?? 0);
-      });
-      target.apply(position, i);
-    });
+    forEachAxisIndex(data, indices, axis, ctx.fail, (position, i) => target.apply(position, i));
     return [target.finish()];
   },
 });

@@ -4,54 +4,6 @@
  * each row is normalised over all of its trailing dims at once.
  * Spec: https://onnx.ai/onnx/operators/onnx__Softmax.html
  */
-import { attr } from './core/attributes.js';
-import { normalizeAxis } from './shared/broadcast.js';
-import { defineOp, requireInput, requireType } from './core/op.js';
-import { numberOutput, numbersOf } from './shared/elementwise.js';
-import { FLOAT_UNARY_TYPES } from './shared/unary.js';
+import { defineSoftmax } from './shared/softmax.js';
 
-/** The axis default: 1 before opset 13, -1 from 13. */
-function axisAt(axis: number | undefined, opset: number): number {
-  return axis ?? (opset < 13 ? 1 : -1);
-}
-
-export const Softmax = defineOp({
-  opType: 'Softmax',
-  domain: '',
-  versions: [1, 11, 13],
-  inputs: [{ name: 'input', type: 'T' }],
-  outputs: [{ name: 'output', type: 'T' }],
-  attributes: { axis: attr.optionalInt('axis') },
-  types: { T: FLOAT_UNARY_TYPES },
-  infer(ctx) {
-    const x = requireType(ctx, 0);
-    if (x.shape !== null)
-      normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(x.shape.length, 1), 'axis', ctx.fail);
-    return [x];
-  },
-  run(ctx) {
-    const x = requireInput(ctx, 0);
-    const rank = x.dims.length;
-    const axis = normalizeAxis(axisAt(ctx.attrs.axis, ctx.opset), Math.max(rank, 1), 'axis', ctx.fail);
-    const product = (dims: readonly number[]): number => dims.reduce((total, dim) => total * dim, 1);
-    // Rows of `count` elements `stride` apart; opset < 13 flattens everything from `axis` into the row.
-    const count = ctx.opset < 13 ? product(x.dims.slice(axis)) : (x.dims[axis] ?? 1);
-    const stride = ctx.opset < 13 ? 1 : product(x.dims.slice(axis + 1));
-    const input = numbersOf(x, ctx.fail);
-    const out = numberOutput(x.dtype, input.length, ctx.fail);
-    const rows = count === 0 ? 0 : input.length / count;
-    const exps = new Float64Array(count);
-    for (let row = 0; row < rows; row += 1) {
-      const base = Math.floor(row / stride) * stride * count + (row % stride);
-      let max = -Infinity;
-      for (let k = 0; k < count; k += 1) max = Math.max(max, input[base + k * stride] ?? 0);
-      let sum = 0;
-      for (let k = 0; k < count; k += 1) {
-        exps[k] = Math.exp((input[base + k * stride] ?? 0) - max);
-        sum += exps[k] ?? 0;
-      }
-      for (let k = 0; k < count; k += 1) out.data[base + k * stride] = (exps[k] ?? 0) / sum;
-    }
-    return [out.finish(x.dims)];
-  },
-});
+export const Softmax = defineSoftmax('Softmax');

@@ -2,27 +2,21 @@
  * Bad command lines and hostile models through `main()`: each exits 2 (1 only for a failed check) with exactly one
  * line on stderr that names the offending value, and no stack trace unless `--debug` is given.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hostileModels } from '../../fuzz/hostile.js';
-import { main } from '../../src/cli/main.js';
 import { saveModel } from '../../src/export/io-node.js';
 import { model } from '../limits/helpers.js';
+import { runCliLines, tempDir } from './run-cli.js';
 
+/** Runs the CLI; stderr comes back split into single lines. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (line) => out.push(line),
-    (line) => err.push(...line.split('\n')),
-  );
-  return { code, out, err };
+  const { code, out, err } = await runCliLines(argv);
+  return { code, out, err: err.flatMap((line) => line.split('\n')) };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'sppkit-bad-calls-'));
+const dir = tempDir('bad-calls');
 const path = (name: string): string => join(dir, name);
 
 beforeAll(async () => {

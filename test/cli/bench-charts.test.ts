@@ -3,15 +3,14 @@
  * each table's baseline, goals where the report has them, io's speed and memory figures, figures placed in a chart
  * — and the command's `--svg` paths and `--from` reading, with bad reports refused by field.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchCharts, benchSvg } from '../../src/cli/commands/bench-charts.js';
 import { readBenchReport, type BenchReport } from '../../src/cli/commands/bench-report.js';
-import { main } from '../../src/cli/main.js';
 import { ConfigError } from '../../src/ir/errors.js';
 import { byClass, parseXml, texts } from '../viz/xml.js';
+import { cli, tempDir } from './run-cli.js';
 
 const timing = (name: string, medianMs: number): object => ({ name, medianMs, p10Ms: 0, p90Ms: 0, runs: 20 });
 
@@ -203,20 +202,9 @@ describe('bench charts from a report', () => {
 });
 
 describe('sppkit bench --svg --from', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sppkit-bench-svg-'));
+  const dir = tempDir('bench-svg');
   const reportFile = join(dir, 'report.json');
   writeFileSync(reportFile, JSON.stringify(REPORT));
-
-  async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(
-      argv,
-      (line) => out.push(line),
-      (line) => err.push(line),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
 
   it('writes one chart per benchmark into a folder, or PATH-<name>.svg for several into a file name', async () => {
     const folder = await cli('bench', '--from', reportFile, '--svg', `${dir}/charts/`);

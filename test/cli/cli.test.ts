@@ -1,24 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { writeTensorFile } from '../../src/export/io-node.js';
 import { Tensor } from '../../src/ir/tensor.js';
 import { haveSharedGolden, SHARED_GOLDEN } from '../shared.js';
+import { cli, tempDir } from './run-cli.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (line) => out.push(line),
-    (line) => err.push(line),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'sppkit-cli-'));
+const dir = tempDir('cli');
 
 describe('sppkit CLI', () => {
   it('prints help with exit 0 and refuses an unknown command with exit 2', async () => {

@@ -2,30 +2,16 @@
  * The CLI on models with an op sppkit does not implement (test/golden/open-world, com.microsoft.Gelu), and the
  * golden command's exit codes and failure table.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { writeTensorFile } from '../../src/export/io-node.js';
-import { Tensor } from '../../src/ir/tensor.js';
 import { REPO_ROOT } from '../shared.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (line) => out.push(line),
-    (line) => err.push(line),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { cli, tempDir, writeOffByQuarterCase } from './run-cli.js';
 
 const CASE = join(REPO_ROOT, 'test', 'golden', 'open-world', 'conv-bn-hardswish-gelu-spp');
 const MODEL = join(CASE, 'model.onnx');
 const INPUT = `images=${join(CASE, 'test_data_set_0', 'input_0.pb')}`;
-const dir = mkdtempSync(join(tmpdir(), 'sppkit-cli-open-'));
+const dir = tempDir('cli-open');
 
 describe('sppkit check / run / transform with an op sppkit does not implement', () => {
   it('check: exit 0, one warning for the op and one summary, no follow-on errors', async () => {
@@ -83,12 +69,12 @@ describe('sppkit check / run / transform with an op sppkit does not implement', 
 
 describe('sppkit golden: exit codes and the failure table', () => {
   it('exit 2 with one line for a folder without cases, and for a symlink loop', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'sppkit-cli-empty-'));
+    const empty = tempDir('cli-empty');
     const none = await cli('golden', empty, '--backends', 'ref');
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/^sppkit golden: golden: no golden case under '.*'/);
     expect(none.err.split('\n')).toHaveLength(1);
-    const loop = mkdtempSync(join(tmpdir(), 'sppkit-cli-loop-'));
+    const loop = tempDir('cli-loop');
     symlinkSync(loop, join(loop, 'again'));
     const looped = await cli('golden', loop, '--backends', 'ref');
     expect(looped.code).toBe(2);
@@ -97,23 +83,9 @@ describe('sppkit golden: exit codes and the failure table', () => {
   });
 
   it('exit 1, and the table shows the max abs error against the tolerance', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sppkit-cli-fail-'));
-    const caseDir = join(root, 'gap_off');
-    mkdirSync(caseDir);
-    writeFileSync(
-      join(caseDir, 'case.json'),
-      JSON.stringify({
-        name: 'gap_off',
-        kind: 'global_avg_pool',
-        config: {},
-        inputs: [{ name: 'x', file: 'input_0.pb', shape: [1, 1, 2, 2] }],
-        outputs: [{ name: 'y', file: 'output_0.pb', shape: [1, 1, 1, 1] }],
-        tolerance: { atol: 1e-6, rtol: 0 },
-      }),
-    );
-    writeTensorFile(join(caseDir, 'input_0.pb'), Tensor.float32([1, 1, 2, 2], [1, 2, 3, 4]), 'x');
+    const root = tempDir('cli-fail');
     // The mean of 1..4 is 2.5; 2.75 is off by 0.25.
-    writeTensorFile(join(caseDir, 'output_0.pb'), Tensor.float32([1, 1, 1, 1], [2.75]), 'y');
+    writeOffByQuarterCase(root, 'gap_off');
     const result = await cli('golden', root, '--backends', 'ref', '--quiet');
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/^gap_off\s+fail 2\.5e-1 > 1\.0e-6\+0\*\|want\|$/m);

@@ -3,33 +3,20 @@
  * its trace size (exit 0: the model is valid ONNX), `sppkit transform --passes adaptive-spp-dynamic --trace-size HxW`
  * rewrites it into a file that runs at other sizes, and `--explain` says what was looked for when nothing matched.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { loadModel } from '../../src/export/io-node.js';
 import { formatType } from '../../src/ir/value.js';
 import { evaluate } from '../../src/runtime/reference.js';
 import { bruteForceAdaptiveSpp, randomInput } from '../passes/helpers.js';
 import { tensorsIdentical } from '../../src/ir/tensor.js';
 import { haveSharedGolden, SHARED_GOLDEN } from '../shared.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (line) => out.push(line),
-    (line) => err.push(line),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { cli, tempDir } from '../cli/run-cli.js';
 
 const present = haveSharedGolden('dynamic: frozen adaptive pooling on the command line');
 const EXPORTS = join(SHARED_GOLDEN, 'torch-export');
 const MAX_DYNAMIC = join(EXPORTS, 'torch2_adaptive_spp_max_dynamo_opset17_dynamic_256c_16x16.onnx');
-const dir = mkdtempSync(join(tmpdir(), 'sppkit-frozen-'));
+const dir = tempDir('frozen');
 
 describe.skipIf(!present)('frozen adaptive pooling on the command line', () => {
   it('check warns, naming the frozen head and its pools, and still exits 0', async () => {

@@ -1,12 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeTensorFile } from '../../src/export/io-node.js';
 import { runGolden } from '../../src/golden/runner.js';
-import { Tensor } from '../../src/ir/tensor.js';
 import { getBackend } from '../../src/runtime/node/backends.js';
 import { REPO_ROOT } from '../shared.js';
+import { tempDir, writeOffByQuarterCase } from '../cli/run-cli.js';
 
 describe('golden runner', () => {
   it("passes sppkit's own cases (expected outputs from onnxruntime) on the reference and ort-cpu", async () => {
@@ -22,23 +20,9 @@ describe('golden runner', () => {
   });
 
   it('reports a wrong expected output as a fail with the max abs error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sppkit-golden-'));
-    const caseDir = join(dir, 'gap_wrong');
-    mkdirSync(caseDir);
-    writeFileSync(
-      join(caseDir, 'case.json'),
-      JSON.stringify({
-        name: 'gap_wrong',
-        kind: 'global_avg_pool',
-        config: {},
-        inputs: [{ name: 'x', file: 'input_0.pb', shape: [1, 1, 2, 2] }],
-        outputs: [{ name: 'y', file: 'output_0.pb', shape: [1, 1, 1, 1] }],
-        tolerance: { atol: 1e-6, rtol: 0 },
-      }),
-    );
-    writeTensorFile(join(caseDir, 'input_0.pb'), Tensor.float32([1, 1, 2, 2], [1, 2, 3, 4]), 'x');
+    const dir = tempDir('golden');
     // The mean of 1..4 is 2.5; store 2.75 so the case must fail by 0.25.
-    writeTensorFile(join(caseDir, 'output_0.pb'), Tensor.float32([1, 1, 1, 1], [2.75]), 'y');
+    writeOffByQuarterCase(dir, 'gap_wrong');
     const report = await runGolden([dir], [getBackend('ref')]);
     expect(report.cases).toHaveLength(1);
     expect(report.cases[0]?.status).toBe('fail');
@@ -46,7 +30,7 @@ describe('golden runner', () => {
   });
 
   it('skips, never passes, a case whose kind it cannot build, and a backend that is unavailable', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sppkit-golden-'));
+    const dir = tempDir('golden');
     mkdirSync(join(dir, 'mystery'));
     writeFileSync(
       join(dir, 'mystery', 'case.json'),

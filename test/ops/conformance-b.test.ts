@@ -3,24 +3,14 @@
  * Reduce*, Gemm, MatMul, Resize), run through the reference evaluator. Ints must match exactly; floats within
  * 1e-5 relative (float32/float64) or 1e-3 (float16), plus a small absolute floor.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { decodeModel } from '../../src/export/index.js';
 import { DataType, isFloatType } from '../../src/ir/dtype.js';
 import type { Tensor } from '../../src/ir/tensor.js';
-import { decodeModel, decodeTensor } from '../../src/export/index.js';
-import { evaluate } from '../../src/runtime/reference.js';
+import { checkDataSets, haveNodeCases, ONNX_NODE_ROOT, readBytes } from './conformance.js';
 
-const ROOT = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'shared',
-  'golden',
-  'onnx-node',
-);
 const PREFIXES = [
   'test_averagepool_',
   'test_maxpool_',
@@ -39,18 +29,8 @@ const PREFIXES = [
   'test_resize_',
 ];
 
-/**
- * Reads a file into a fresh Uint8Array. decodeTensor currently misreads raw_data from a Node Buffer that is a
- * view into a larger pool (reported to the export layer's owner); a plain copy sidesteps that.
- */
-function readBytes(file: string): Uint8Array {
-  return new Uint8Array(readFileSync(file));
-}
-
-if (!existsSync(ROOT)) console.warn(`conformance-b: ${ROOT} is absent; skipping the ONNX node conformance tests`);
-
-const cases = existsSync(ROOT)
-  ? readdirSync(ROOT)
+const cases = haveNodeCases('conformance-b', 'the ONNX node conformance tests')
+  ? readdirSync(ONNX_NODE_ROOT)
       .filter(
         (name) => PREFIXES.some((prefix) => name.startsWith(prefix)) && !name.startsWith('test_reduce_sum_square'),
       )
@@ -89,27 +69,9 @@ function mismatch(got: Tensor, want: Tensor, atolOverride?: number): string | un
 describe.skipIf(cases.length === 0)('ONNX node conformance, batch B ops', () => {
   for (const name of cases) {
     it(name, () => {
-      const dir = path.join(ROOT, name);
+      const dir = path.join(ONNX_NODE_ROOT, name);
       const model = decodeModel(readBytes(path.join(dir, 'model.onnx')), name);
-      const sets = readdirSync(dir).filter((entry) => entry.startsWith('test_data_set_'));
-      expect(sets.length).toBeGreaterThan(0);
-      for (const set of sets) {
-        const files = readdirSync(path.join(dir, set));
-        const feeds = new Map<string, Tensor>();
-        model.graph.inputs.forEach((input, i) => {
-          const file = path.join(dir, set, `input_${i}.pb`);
-          if (files.includes(`input_${i}.pb`)) feeds.set(input.name, decodeTensor(readBytes(file), file).tensor);
-        });
-        const results = evaluate(model, feeds);
-        model.graph.outputs.forEach((output, j) => {
-          const file = path.join(dir, set, `output_${j}.pb`);
-          const want = decodeTensor(readBytes(file), file).tensor;
-          const got = results.get(output.name);
-          expect(got, `output ${output.name}`).toBeDefined();
-          if (got !== undefined)
-            expect(mismatch(got, want, ROUNDED_CASES.get(name)), `${set} output ${output.name}`).toBeUndefined();
-        });
-      }
+      checkDataSets(dir, model, (got, want) => mismatch(got, want, ROUNDED_CASES.get(name)), false);
     });
   }
 });

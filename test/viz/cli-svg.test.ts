@@ -2,25 +2,13 @@
  * `sppkit inspect --svg` and `sppkit build --svg`: files written, usage errors (exit 2) for what cannot be drawn,
  * options in `--help`.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli, tempDir } from '../cli/run-cli.js';
 import { byClass, parseXml, texts } from './xml.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (line) => out.push(line),
-    (line) => err.push(line),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'sppkit-viz-cli-'));
+const dir = tempDir('viz-cli');
 
 describe('sppkit --svg', () => {
   it('lists --svg in the help of inspect and build', async () => {

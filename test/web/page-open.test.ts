@@ -4,12 +4,10 @@
  * transform` writes for the same passes. YOLOv5n (7.9 MB) opens with its picture while the page stays
  * responsive, and bad files are reported in the words of `sppkit check`.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { encodeModel } from '../../src/export/model.js';
 import { loadModel } from '../../src/export/io-node.js';
 import { DataType } from '../../src/ir/dtype.js';
@@ -17,23 +15,13 @@ import { ConfigError } from '../../src/ir/errors.js';
 import { Graph, Model } from '../../src/ir/graph.js';
 import { parsePassList } from '../../src/transform/passes/registry.js';
 import { haveSharedGolden, SHARED_GOLDEN } from '../shared.js';
+import { runCliLines, tempDir } from '../cli/run-cli.js';
 import { chromiumPath, downloadFrom, pageErrors, screenshot, startHarness, type Harness } from './browser.js';
 
 const SPP_EXPORT = path.join(SHARED_GOLDEN, 'torch-export', 'torch2_spp_torchscript_opset17_static_64c_13x13.onnx');
 const YOLO = path.join(SHARED_GOLDEN, 'real', 'yolov5n_dyn18_320x256', 'model.onnx');
 const OPEN_TIMEOUT = 120_000;
 const ready = chromiumPath !== undefined && haveSharedGolden('the Open tab browser tests');
-
-/** Runs the CLI; returns its exit code and its stderr lines. */
-async function cli(...argv: string[]): Promise<{ code: number; err: string[] }> {
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    () => undefined,
-    (line) => err.push(line),
-  );
-  return { code, err };
-}
 
 async function openFile(page: Page, file: string): Promise<string> {
   await page.setInputFiles('#file', file);
@@ -45,7 +33,7 @@ async function openFile(page: Page, file: string): Promise<string> {
 
 describe.runIf(ready)('the Open tab', () => {
   let harness: Harness;
-  const dir = mkdtempSync(path.join(tmpdir(), 'sppkit-web-open-'));
+  const dir = tempDir('web-open');
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -99,7 +87,9 @@ describe.runIf(ready)('the Open tab', () => {
       const downloaded = await downloadFrom(page, '#download-transformed');
       expect(downloaded.name).toBe('torch2_spp_torchscript_opset17_static_64c_13x13-transformed.onnx');
       const cliFile = path.join(dir, 'cli-transformed.onnx');
-      expect((await cli('transform', SPP_EXPORT, '-o', cliFile, '--passes', 'default,separable-pool')).code).toBe(0);
+      expect(
+        (await runCliLines(['transform', SPP_EXPORT, '-o', cliFile, '--passes', 'default,separable-pool'])).code,
+      ).toBe(0);
       expect(Buffer.from(downloaded.bytes).equals(readFileSync(cliFile))).toBe(true);
       const saved = path.join(dir, downloaded.name);
       writeFileSync(saved, downloaded.bytes);
@@ -189,7 +179,7 @@ describe.runIf(ready)('the Open tab', () => {
     const text = path.join(dir, 'notes.onnx');
     writeFileSync(text, 'these are my notes, not a model\n');
     for (const file of [truncated, text]) {
-      const { code, err } = await cli('check', file);
+      const { code, err } = await runCliLines(['check', file]);
       expect(code).toBe(2);
       // `sppkit check: <path>: <message>`; the page names the file as the browser gave it (its name).
       const message = (err[0] ?? '').replace(/^sppkit check: /, '').replace(file, path.basename(file));
@@ -207,7 +197,7 @@ describe.runIf(ready)('the Open tab', () => {
     const unknown = path.join(dir, 'unknown-op.onnx');
     const bytes = encodeModel(new Model(graph, 17));
     writeFileSync(unknown, bytes);
-    const { code, err } = await cli('check', unknown);
+    const { code, err } = await runCliLines(['check', unknown]);
     expect(code).toBe(1);
     const problems = err
       .filter((line) => line.startsWith(`${unknown}: `))

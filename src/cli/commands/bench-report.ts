@@ -1,6 +1,7 @@
 /**
- * The JSON report of `sppkit bench --json` (written by bench/harness.ts), read back without trusting its shape:
- * every field is checked, and a report that is not one is refused with a ConfigError naming the file and the field.
+ * The JSON report of `sppkit bench --json` (written by bench/harness.ts, whose records extend these types), read
+ * back without trusting its shape: every field is checked, and a report that is not one is refused with a
+ * ConfigError naming the file and the field.
  * The charts of `sppkit bench --svg` are derived from this data alone (bench-charts.ts).
  */
 import { ConfigError } from '../../ir/errors.js';
@@ -18,11 +19,15 @@ export interface ReportTable {
   readonly timings: readonly ReportTiming[];
 }
 
-/** A named figure; `chart`, `case` and `series` place it in a chart of grouped bars. */
+/** A named figure (a ratio, a size, a time). */
 export interface ReportFigure {
   readonly name: string;
   readonly value: number | string | null;
   readonly unit: string;
+  /**
+   * Where the figure goes in a chart (`sppkit bench --svg`): figures of one `chart` are drawn as groups of bars,
+   * one group per `case` (a model), one bar per `series` (a backend). Absent: the figure is not charted this way.
+   */
   readonly chart?: string;
   readonly case?: string;
   readonly series?: string;

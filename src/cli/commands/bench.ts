@@ -7,12 +7,12 @@
  * benchmarks.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SppkitError } from '../../ir/errors.js';
-import { FailedError, parse, str, UsageError } from '../args.js';
+import { FailedError, parse, str, UsageError, writeOutputFile } from '../args.js';
 import { benchSvg } from './bench-charts.js';
 import { readBenchReport, type BenchReport } from './bench-report.js';
 
@@ -91,8 +91,7 @@ function writeCharts(report: BenchReport, path: string, out: (line: string) => v
       continue;
     }
     const file = svgPathFor(path, bench.name, report.benches.length);
-    mkdirSync(dirname(file) || '.', { recursive: true });
-    writeFileSync(file, svg);
+    writeOutputFile(file, svg);
     out(`wrote ${file}: the charts of bench ${bench.name}`);
   }
 }

@@ -1,8 +1,6 @@
 /**
  * `sppkit build <block> ... -o model.onnx` and `sppkit build-model` (the default job).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { catalog, type BlockOptions } from '../../blocks/index.js';
 import { seededWeights, validateWeights } from '../../blocks/weights.js';
 import { GraphBuilder, type DimSpec } from '../../graph/builder.js';
@@ -24,13 +22,22 @@ import {
   LIMIT_HELP,
   LIMIT_OPTION,
   limitsOf,
+  makeFolderFor,
   parse,
   str,
   UsageError,
+  writeOutputFile,
 } from '../args.js';
 import { readWeightsFolder, saveModel as writeModelFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
 import { isPyramidBlock, pyramidConfigFromOptions, renderPyramidSvg, PYRAMID_BLOCKS } from '../../viz/index.js';
+
+/** `x <type> -> y <type>`: the types of a built model's first input and first output, for the line that reports it. */
+export function inputToOutput(model: Model): string {
+  const x = formatType(model.graph.inputs[0]?.type ?? null);
+  const y = formatType(model.graph.outputs[0]?.type ?? null);
+  return `x ${x} -> y ${y}`;
+}
 
 /** Everything `build` needs to make a model. */
 export interface BuildSpec {
@@ -172,8 +179,7 @@ function writePyramidSvg(spec: BuildSpec, path: string, out: (line: string) => v
         'give numbers (e.g. --height 13 --width 13)',
     );
   const svg = renderPyramidSvg(apiName, pyramidConfigFromOptions(apiName, spec.options), { height, width });
-  mkdirSync(dirname(path) || '.', { recursive: true });
-  writeFileSync(path, svg);
+  writeOutputFile(path, svg);
   out(`wrote ${path}: ${spec.block} windows on a ${height}×${width} input`);
 }
 
@@ -254,13 +260,11 @@ export async function buildCommand(argv: readonly string[], out: (line: string) 
   if (svgPath !== undefined) writePyramidSvg(spec, svgPath, out);
   if (output === undefined) return 0;
   const model = buildModel(spec, limits);
-  mkdirSync(dirname(output) || '.', { recursive: true });
+  makeFolderFor(output);
   const bytes = writeModelFile(output, model);
-  const x = formatType(model.graph.inputs[0]?.type ?? null);
-  const y = formatType(model.graph.outputs[0]?.type ?? null);
   out(
     `wrote ${output}: ${block}, ${model.graph.nodes.length} nodes, ${model.graph.initializers.size} initializers, ` +
-      `opset ${model.opset}, ${bytes.length} bytes; x ${x} -> y ${y}`,
+      `opset ${model.opset}, ${bytes.length} bytes; ${inputToOutput(model)}`,
   );
   if (values.check === true && !(await checkModelRuns(model, spec.seed, checkDims(spec), out)))
     throw new FailedError('build --check: backends disagree');

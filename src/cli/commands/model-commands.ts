@@ -1,8 +1,8 @@
 /**
  * `sppkit inspect`, `sppkit check` and `sppkit run`: commands that read a model file.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatAttribute } from '../../ir/attribute.js';
 import { formatShape } from '../../ir/dim.js';
 import { dtypeName } from '../../ir/dtype.js';
@@ -26,6 +26,7 @@ import {
   parse,
   str,
   UsageError,
+  writeOutputFile,
 } from '../args.js';
 import { loadModel as readModelFile, readTensorFile, writeTensorFile } from '../../export/io-node.js';
 import { formatRuns, randomFeeds, runOnBackends } from '../validate.js';
@@ -92,8 +93,7 @@ export function inspectCommand(argv: readonly string[], out: (line: string) => v
   const info = describeModel(model);
   const svgPath = str(values, 'svg');
   if (svgPath !== undefined) {
-    mkdirSync(dirname(svgPath) || '.', { recursive: true });
-    writeFileSync(svgPath, renderGraphSvg(model));
+    writeOutputFile(svgPath, renderGraphSvg(model));
     // With --json, stdout stays one JSON document; the file's path is in it.
     if (values.json !== true) out(`wrote ${svgPath}: the graph of ${path} (${model.graph.nodes.length} nodes)`);
   }

@@ -3,10 +3,26 @@
  * of gemm-kernels.ts (WebAssembly SIMD where available, else their JS twins; same bits). `multiplyAccumulateJs` is
  * the plain JS kernel the tests hold them to. (Conv runs the same kernels through gemm-conv.ts.)
  */
+import { DataType, FLOAT_TYPES } from '../../ir/dtype.js';
+import type { TypeConstraint } from '../core/op.js';
+import { addedAt } from '../core/types.js';
 import { multiplyAccumulateWith, type MatrixView } from './gemm-driver.js';
 import { gemmKernels } from './gemm-kernels.js';
 
 export type { MatrixView } from './gemm-driver.js';
+
+/** The integer types Gemm and MatMul admit from opset 9. */
+const MATRIX_INTEGERS = [DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64];
+
+/**
+ * The element types of Gemm and MatMul: floats (bfloat16 from 13) and, from opset 9, the 32/64-bit integers, which
+ * are admitted but not computed (this kernel works in float64).
+ */
+export const MATRIX_PRODUCT_TYPES: TypeConstraint = {
+  types: [...FLOAT_TYPES, ...MATRIX_INTEGERS],
+  since: addedAt({ 9: MATRIX_INTEGERS, 13: [DataType.BFLOAT16] }),
+  unimplemented: MATRIX_INTEGERS,
+};
 
 /** Width of the register tile of `multiplyAccumulate` (4 rows × 4 columns). */
 const TILE = 4;

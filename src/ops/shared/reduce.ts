@@ -38,6 +38,24 @@ export const REDUCE_ARITHMETIC_TYPES: TypeConstraint = {
   since: addedAt({ 13: [DataType.BFLOAT16] }),
 };
 
+/**
+ * The element types of ReduceMax and ReduceMin (opsets 1, 11, 12, 13, 18, 20): floats, the 32/64-bit integers,
+ * int8/uint8 from 12, bfloat16 from 13 and bool from 20.
+ */
+export const REDUCE_EXTREME_TYPES: TypeConstraint = {
+  types: [
+    ...FLOAT_TYPES,
+    DataType.INT32,
+    DataType.INT64,
+    DataType.UINT32,
+    DataType.UINT64,
+    DataType.INT8,
+    DataType.UINT8,
+    DataType.BOOL,
+  ],
+  since: addedAt({ 12: [DataType.INT8, DataType.UINT8], 13: [DataType.BFLOAT16], 20: [DataType.BOOL] }),
+};
+
 /** The reductions of ReduceMax, ReduceMean and ReduceSum (the float64 kernel `reduceAxes`). */
 export type BasicReduceKind = 'max' | 'sum' | 'mean';
 

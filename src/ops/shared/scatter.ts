@@ -1,7 +1,8 @@
 /**
  * What ScatterElements and ScatterND share: the `reduction` attribute (`none` from 11, `add`/`mul` from 16,
  * `max`/`min` from 18), a writable copy of `data` that applies updates with that reduction, and an odometer over
- * the coordinates of a shape.
+ * the coordinates of a shape. With GatherElements, ScatterElements shares how `indices` address `data` along one
+ * axis (`checkAxisOperands`, `forEachAxisIndex`).
  *
  * `none` overwrites (with duplicate indices the last update in row-major order wins; the spec leaves the order
  * undefined). The others combine `output[target] = f(output[target], update)`: floats in float64, stored at the
@@ -9,10 +10,21 @@
  * propagates through max/min); integers wrap at their width like C; bool uses or for add/max and and for mul/min;
  * strings only overwrite.
  */
+import { formatShape, type Dim } from '../../ir/dim.js';
 import { DataType, isFloatType } from '../../ir/dtype.js';
-import { Tensor } from '../../ir/tensor.js';
+import { stridesOf, Tensor } from '../../ir/tensor.js';
 import { attr } from '../core/attributes.js';
-import { bigintsOf, copyElements, intMul, isBigIntData, isNumberData, numberOutput, numbersOf } from './elementwise.js';
+import { normalizeAxis } from './broadcast.js';
+import {
+  bigintsOf,
+  copyElements,
+  intMul,
+  intsOf,
+  isBigIntData,
+  isNumberData,
+  numberOutput,
+  numbersOf,
+} from './elementwise.js';
 
 /** The reductions of ScatterElements and ScatterND. */
 export type ScatterReduction = 'none' | 'add' | 'mul' | 'max' | 'min';
@@ -46,6 +58,76 @@ export function forEachIndex(dims: readonly number[], visit: (coords: readonly n
       coords[axis] = 0;
     }
   }
+}
+
+/**
+ * Shape inference for GatherElements and ScatterElements: fails unless `data` (when its rank is known) has rank >= 1,
+ * `axis` lies in it, and `indices` (when its rank is known) has the same rank.
+ */
+export function checkAxisOperandTypes(
+  data: readonly Dim[] | null,
+  indices: readonly Dim[] | null,
+  axis: number,
+  fail: (detail: string) => never,
+): void {
+  if (data === null) return;
+  if (data.length === 0) fail(`data must have rank >= 1, got ${formatShape(data)}`);
+  normalizeAxis(axis, data.length, 'axis', fail);
+  if (indices !== null && indices.length !== data.length)
+    fail(
+      `indices ${formatShape(indices)} must have the rank of data ${formatShape(data)} ` +
+        `(${indices.length} vs ${data.length})`,
+    );
+}
+
+/**
+ * The axis of GatherElements and ScatterElements, normalised: fails unless `data` has rank >= 1, `axis` lies in it
+ * and `indices` has the rank of `data`.
+ */
+export function checkAxisOperands(
+  data: Tensor,
+  indices: Tensor,
+  axis: number,
+  fail: (detail: string) => never,
+): number {
+  const rank = data.dims.length;
+  if (rank === 0) fail(`data must have rank >= 1, got ${data.describe()}`);
+  const normalized = normalizeAxis(axis, rank, 'axis', fail);
+  if (indices.dims.length !== rank) fail(`indices ${indices.describe()} must have the rank of data ${data.describe()}`);
+  return normalized;
+}
+
+/**
+ * Calls `visit` for every element `i` of `indices` (row-major) with the flat index into `data` of the element whose
+ * coordinates are those of `i` except along `axis`, where `indices[i]` stands (negative counts from the back):
+ * where GatherElements reads and ScatterElements writes. Fails on an index out of range, and on indices that reach
+ * past `data` along another axis.
+ */
+export function forEachAxisIndex(
+  data: Tensor,
+  indices: Tensor,
+  axis: number,
+  fail: (detail: string) => never,
+  visit: (position: number, i: number) => void,
+): void {
+  const size = data.dims[axis] ?? 0;
+  const picks = intsOf(indices, fail);
+  const strides = stridesOf(data.dims);
+  forEachIndex(indices.dims, (coords, i) => {
+    const pick = picks[i] ?? 0;
+    if (pick < -size || pick >= size)
+      fail(
+        `index ${pick} at [${coords.join(', ')}] of indices ${indices.describe()} is out of range for axis ` +
+          `${axis} of data ${data.describe()} (valid: ${-size}..${size - 1})`,
+      );
+    let position = 0;
+    coords.forEach((c, a) => {
+      if (a !== axis && c >= (data.dims[a] ?? 0))
+        fail(`indices ${indices.describe()} exceed data ${data.describe()} along axis ${a}`);
+      position += (a === axis ? (pick < 0 ? pick + size : pick) : c) * (strides[a] ?? 0);
+    });
+    visit(position, i);
+  });
 }
 
 /** A copy of `data` that updates are applied to. */

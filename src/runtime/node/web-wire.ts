@@ -7,7 +7,7 @@
  *
  * String tensors cannot travel as bytes and are refused (no pooling model has them).
  */
-import { DataType, dtypeName } from '../../ir/dtype.js';
+import { DataType, dtypeName, type TypedTensorData } from '../../ir/dtype.js';
 import { UnsupportedError } from '../../ir/errors.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { fromOrtTensor, ortTypeOf, type OrtTensorConstructor, type OrtTypeName } from '../ort-tensor.js';
@@ -21,19 +21,6 @@ export interface WireTensor {
   readonly data: string;
 }
 
-/** The typed arrays that carry byte tensors. */
-type WireArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
-
 /** The onnxruntime types that travel as bytes. */
 type WireType = Exclude<
   OrtTypeName,
@@ -41,7 +28,7 @@ type WireType = Exclude<
 >;
 
 /** A typed array of each byte-carried onnxruntime type, made over a (copied, so aligned) buffer. */
-const ARRAY_OF: Readonly<Record<WireType, (buffer: ArrayBuffer) => WireArray>> = {
+const ARRAY_OF: Readonly<Record<WireType, (buffer: ArrayBuffer) => TypedTensorData>> = {
   float32: (b) => new Float32Array(b),
   float64: (b) => new Float64Array(b),
   float16: (b) => new Uint16Array(b),
