@@ -114,6 +114,40 @@ function releasePoints(nodes: readonly Node[]): Map<Node, Value[]> {
   return byNode;
 }
 
+/** The values one graph's evaluation holds: tensors by value, their bytes in the budget, the model's dim bindings. */
+interface Frame {
+  readonly env: Map<Value, Tensor>;
+  readonly held: Map<Value, number>;
+  readonly budget: Budget;
+  readonly bindings: ReadonlyMap<string, number>;
+}
+
+/** Checks a node's outputs against their declared types, holds their bytes in the budget and keeps them. */
+function keepOutputs(frame: Frame, node: Node, outputs: readonly Tensor[]): void {
+  node.outputs.forEach((value, index) => {
+    const tensor = outputs[index];
+    if (tensor === undefined)
+      throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
+    const problem = checkAgainst(value, tensor, new Map(frame.bindings), 'output');
+    if (problem !== undefined) throw new OpError(node, `shape inference and kernel disagree: ${problem}`);
+    const bytes = tensorBytes(tensor.dtype, tensor.size);
+    frame.budget.hold(bytes, nodeWhat(node, `output '${value.name}' ${tensor.describe()}`));
+    frame.held.set(value, bytes);
+    frame.env.set(value, tensor);
+  });
+}
+
+/** Drops values no later node reads (see `releasePoints`) and gives their bytes back to the budget. */
+function releaseValues(frame: Frame, values: readonly Value[] | undefined): void {
+  for (const value of values ?? []) {
+    const bytes = frame.held.get(value);
+    if (bytes === undefined) continue;
+    frame.env.delete(value);
+    frame.budget.release(bytes);
+    frame.held.delete(value);
+  }
+}
+
 /**
  * Runs `model` on `feeds` with the reference kernels and returns every graph output by name. Within the limits
  * (`options.limits`): every node's outputs are sized before its kernel runs, the bytes of computed values held at
@@ -144,6 +178,7 @@ export function evaluate(model: Model, feeds: TensorMap, options: EvaluateOption
     if (tensor !== null && tensor !== undefined) env.set(input, tensor);
   }
   const runSubgraph = subgraphRunner(model.opset, (value) => env.get(value), bindings, budget, 1);
+  const frame: Frame = { env, held, budget, bindings };
   for (const node of nodes) {
     const inputs = node.inputs.map((value) => {
       if (value === null) return null;
@@ -155,22 +190,8 @@ export function evaluate(model: Model, feeds: TensorMap, options: EvaluateOption
     const started = timer === undefined ? 0 : performance.now();
     const outputs = runNode(node, model.opset, inputs, node.outputs.length, { budget, runSubgraph });
     if (timer !== undefined) timer(node, performance.now() - started);
-    node.outputs.forEach((value, index) => {
-      const tensor = outputs[index];
-      if (tensor === undefined)
-        throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
-      const problem = checkAgainst(value, tensor, new Map(bindings), 'output');
-      if (problem !== undefined) throw new OpError(node, `shape inference and kernel disagree: ${problem}`);
-      const bytes = tensorBytes(tensor.dtype, tensor.size);
-      budget.hold(bytes, nodeWhat(node, `output '${value.name}' ${tensor.describe()}`));
-      held.set(value, bytes);
-      env.set(value, tensor);
-    });
-    for (const value of release.get(node) ?? []) {
-      env.delete(value);
-      budget.release(held.get(value) ?? 0);
-      held.delete(value);
-    }
+    keepOutputs(frame, node, outputs);
+    releaseValues(frame, release.get(node));
   }
   const result = new Map<string, Tensor>();
   for (const output of graph.outputs) {
@@ -289,6 +310,7 @@ export function evaluateSubgraph(
   }
   const release = releasePoints(graph.nodes);
   const runSubgraph = subgraphRunner(opset, lookup, bindings, budget, scope.depth + 1);
+  const frame: Frame = { env, held, budget, bindings };
   try {
     for (const node of graph.nodes) {
       const tensors = node.inputs.map((value) => {
@@ -299,23 +321,8 @@ export function evaluateSubgraph(
         return tensor;
       });
       const outputs = runNode(node, opset, tensors, node.outputs.length, { budget, runSubgraph });
-      node.outputs.forEach((value, index) => {
-        const tensor = outputs[index];
-        if (tensor === undefined)
-          throw new OpError(node, `kernel produced ${outputs.length} outputs, the node has ${node.outputs.length}`);
-        const problem = checkAgainst(value, tensor, new Map(bindings), 'output');
-        if (problem !== undefined) throw new OpError(node, `shape inference and kernel disagree: ${problem}`);
-        const bytes = tensorBytes(tensor.dtype, tensor.size);
-        budget.hold(bytes, nodeWhat(node, `output '${value.name}' ${tensor.describe()}`));
-        held.set(value, bytes);
-        env.set(value, tensor);
-      });
-      for (const value of release.get(node) ?? []) {
-        if (!held.has(value)) continue;
-        env.delete(value);
-        budget.release(held.get(value) ?? 0);
-        held.delete(value);
-      }
+      keepOutputs(frame, node, outputs);
+      releaseValues(frame, release.get(node));
     }
     return graph.outputs.map((output) => {
       const tensor = lookup(output);
