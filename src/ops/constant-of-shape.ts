@@ -12,7 +12,7 @@ import { allocate, DataType, dtypeName } from '../ir/dtype.js';
 import { describeNode, UnsupportedError } from '../ir/errors.js';
 import { Tensor } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
-import { defineOp, requireInput, requireType } from './core/op.js';
+import { checkRankOf, defineOp, requireInput, requireType } from './core/op.js';
 import { addedAt, typesAt } from './core/types.js';
 import { intsOf, isBigIntData, isNumberData } from './shared/elementwise.js';
 
@@ -86,6 +86,7 @@ export const ConstantOfShape = defineOp({
     // The rank is the shape input's length, when that is known.
     const length = input.shape?.[0];
     if (typeof length !== 'number') return [{ dtype, shape: null }];
+    checkRankOf(ctx, length, `output rank (the length of input 'input', ${formatShape(input.shape ?? [])})`);
     return [{ dtype, shape: Array.from({ length }, () => SymDim.unknown()) }];
   },
   run(ctx) {
