@@ -10,6 +10,7 @@ import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
 import { encodeModel } from '../export/model.js';
 import { nodesDeep } from '../graph/subgraphs.js';
 import { DataType } from '../ir/dtype.js';
+import { UnsupportedError } from '../ir/errors.js';
 import type { Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import { BackendError, type BackendName, type Session, type TensorMap } from './backend.js';
@@ -43,12 +44,20 @@ const ORT_LACKS: readonly RegExp[] = [
   /Could not find an implementation for/,
   /Opset \d+ is under development/,
   /is not a registered function\/op/,
+  // A GPU EP without a kernel for some node, where sppkit keeps ORT from silently running it on the CPU EP.
+  /fallback to CPU EP has been explicitly disabled/,
+  /Provider type for \w+ node with name '[^']*' is not set/,
+  // The device (SwiftShader's WebGPU adapter, for one) has no float16 shaders.
+  /requires f16 but the device does not support it/,
 ];
 
 /** The useful part of an onnxruntime message (without the C++ source location) when it says ORT lacks something. */
 export function ortLacks(message: string): string | undefined {
   return ORT_LACKS.some((pattern) => pattern.test(message))
-    ? message.replace(/\/onnxruntime_src\/\S+ [^)]*\) /, '').slice(0, 300)
+    ? message
+        .replace(/\S+\.(?:cc|cpp|h):\d+ .*? was false\. /s, '')
+        .replace(/\/onnxruntime_src\/\S+ [^)]*\) /, '')
+        .slice(0, 300)
     : undefined;
 }
 
@@ -107,7 +116,10 @@ export class OrtSession implements Session {
     try {
       results = await this.session.run(ortFeeds);
     } catch (error) {
-      throw new BackendError(this.backend, `run failed: ${ortErrorText(error)}`);
+      const message = ortErrorText(error);
+      const lacks = ortLacks(message);
+      if (lacks !== undefined) throw new UnsupportedError(`${this.backend}: onnxruntime lacks this: ${lacks}`);
+      throw new BackendError(this.backend, `run failed: ${message}`);
     }
     const outputs = new Map<string, Tensor>();
     for (const name of this.session.outputNames) {

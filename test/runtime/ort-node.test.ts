@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/export/model.js';
 import { DataType } from '../../src/ir/dtype.js';
-import { BackendError } from '../../src/runtime/backend.js';
+import { UnsupportedError } from '../../src/ir/errors.js';
 import { getBackend } from '../../src/runtime/node/backends.js';
 import {
   CUDA_PROVIDER_LIBRARIES,
@@ -147,8 +147,9 @@ describe('ort-webgpu', () => {
       // The WebGPU EP pools float32/float16 only, so a float64 MaxPool would go to the CPU EP.
       const model = pyramidModel(7, 6, DataType.DOUBLE);
       const strict = getBackend('ort-webgpu').load(model);
-      await expect(strict).rejects.toThrow(BackendError);
-      await expect(strict).rejects.toThrow(/ort-webgpu: session creation failed: .*cpuFallback: true/);
+      // A refusal (UnsupportedError: the golden runner's skip), with the reason and the way out.
+      await expect(strict).rejects.toThrow(UnsupportedError);
+      await expect(strict).rejects.toThrow(/ort-webgpu: onnxruntime lacks this: .*cpuFallback: true/);
       const session = await createOrtWebGpuBackend({ cpuFallback: true }).load(model);
       expect(session.provider).toMatch(/WebGpuExecutionProvider, CPU fallback allowed/);
       const feeds = new Map([['x', pyramidInput(7, 6, DataType.DOUBLE)]]);

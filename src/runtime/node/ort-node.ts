@@ -148,8 +148,11 @@ async function loadOrtSession(spec: OrtBackendSpec, model: Model, options: OrtLo
       const provider = providerText(ort, spec, relaxed) + shapeNodesOnCpuNote(shapeNodes);
       return new OrtSession(provider, spec.name, ort.Tensor, session);
     }
+    // What this runtime cannot do (an op it lacks for a type, a node its EP has no kernel for) is a refusal with
+    // the reason (a skip in the golden runner); anything else is the backend's failure.
     const lacks = ortLacks(message);
-    if (lacks !== undefined) throw new UnsupportedError(`${spec.name}: onnxruntime lacks this: ${lacks}`);
+    if (lacks !== undefined)
+      throw new UnsupportedError(`${spec.name}: onnxruntime lacks this: ${spec.explainLoadFailure?.(lacks) ?? lacks}`);
     throw new BackendError(spec.name, `session creation failed: ${spec.explainLoadFailure?.(message) ?? message}`);
   }
   return new OrtSession(providerText(ort, spec, options), spec.name, ort.Tensor, session);

@@ -33,6 +33,7 @@ import {
   CPU_PLACEMENT_REFUSED,
   encodeForOrt,
   int64NodeCount,
+  ortLacks,
   shapeNodesOnCpuNote,
   type GraphOptimizationLevel,
   type ModelEncoder,
@@ -142,6 +143,8 @@ class PageSession implements WebGpuSession {
     const wire = [...feeds].map(([name, tensor]) => toWireTensor(name, tensor));
     const answer = await this.host.call('run', { id: this.id, feeds: wire });
     const error = errorOf(answer);
+    const lacks = error === undefined ? undefined : ortLacks(error);
+    if (lacks !== undefined) throw new UnsupportedError(`web-webgpu: onnxruntime lacks this: ${lacks}`);
     if (error !== undefined) throw new BackendError('web-webgpu', `run failed: ${error}`);
     const ms = fieldOf(answer, 'ms');
     this.lastRunMs = typeof ms === 'number' ? ms : undefined;
@@ -212,6 +215,9 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
             "assigns to its CPU EP; pass cpuFallback: true to allow ORT's CPU EP for them, and verifyPlacement: " +
             'true to see which)'
           : '';
+        // What this runtime cannot do is a refusal with the reason (a skip in the golden runner).
+        const lacks = ortLacks(error);
+        if (lacks !== undefined) throw new UnsupportedError(`web-webgpu: onnxruntime lacks this: ${lacks}${hint}`);
         throw new BackendError('web-webgpu', `session creation failed: ${error}${hint}`);
       }
       const placement = stringList(fieldOf(answer, 'placement'));
