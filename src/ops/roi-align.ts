@@ -25,7 +25,7 @@ import { DataType } from '../ir/dtype.js';
 import { OpError } from '../ir/errors.js';
 import { Attr } from '../ir/attribute.js';
 import { attr, type AttrSpec } from './core/attributes.js';
-import { defineOp, requireInput, requireType } from './core/op.js';
+import { checkScratch, defineOp, requireInput, requireType } from './core/op.js';
 import { intsOf } from './shared/elementwise.js';
 import { elementTensor, floatData } from './shared/float.js';
 import { POOL_TYPES } from './shared/pool-op.js';
@@ -178,6 +178,11 @@ export const RoiAlign = defineOp({
       const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = [0, 1, 2, 3].map((k) => boxes[r * 4 + k] ?? 0);
       const rows = roiAxis(y1, y2, outputHeight, halfPixel, scale, samplingRatio);
       const cols = roiAxis(x1, x2, outputWidth, halfPixel, scale, samplingRatio);
+      // The grid comes from the attribute or from the ROI's extent (a stranger's numbers): size the sampling points
+      // and their work against the limits before making or walking them.
+      const grid = `${rows.grid}×${cols.grid}`;
+      checkScratch(ctx, bins * rows.grid * cols.grid, `the sampling points of ROI ${r} (${bins} bins × ${grid})`);
+      ctx.charge(channels * bins * rows.grid * cols.grid * 4, `bilinear taps of ROI ${r}`);
       const divisor = Math.max(rows.grid * cols.grid, 1);
       // The sampling points of every bin, shared by all channels.
       const samples: Sample[][] = [];
