@@ -5,6 +5,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SppkitError } from '../ir/errors.js';
+import { wrapText } from '../viz/svg.js';
 import {
   DEFAULT_LIMITS,
   isLimitName,
@@ -209,4 +210,18 @@ export function writeOutputFile(path: string, data: string | Uint8Array): void {
 /** Refuses an output folder path that is an existing file (`--output-dir x.onnx`), naming the option and path. */
 export function checkOutputFolder(path: string, option: string): void {
   if (entryKind(path) === 'file') throw new UsageError(`${option} '${path}' is a file, not a folder`);
+}
+
+/** The widest line `--help` prints. */
+const HELP_COLUMNS = 118;
+
+/**
+ * `text` wrapped to the help width after `lead` (e.g. an option's name padded to a column): the first line starts
+ * with `lead`, the others are indented to line up under the text.
+ */
+export function helpLines(lead: string, text: string): string {
+  const indent = ' '.repeat(lead.length);
+  return wrapText(text, HELP_COLUMNS - lead.length)
+    .map((line, index) => `${index === 0 ? lead : indent}${line}`)
+    .join('\n');
 }

@@ -17,6 +17,7 @@ import {
   choice,
   dim,
   FailedError,
+  helpLines,
   int,
   intList,
   LIMIT_HELP,
@@ -109,9 +110,12 @@ export function buildModel(spec: BuildSpec, limits: Limits = DEFAULT_LIMITS): Mo
 
 export const BUILD_HELP = `usage: sppkit build <block> [options] -o model.onnx [--svg bins.svg]
 
-blocks: ${Object.values(catalog)
-  .map((e) => e.cliName)
-  .join(', ')}
+${helpLines(
+  'blocks: ',
+  Object.values(catalog)
+    .map((e) => e.cliName)
+    .join(', '),
+)}
 
 options:
   --in-channels C        input channels (default 16)
@@ -132,9 +136,12 @@ options:
   --keep-bn              keep BatchNormalization nodes (default: folded into the convs)
   --check                validate: checker, then reference vs ort-cpu on a random input
   -o, --output FILE      where to write the model (required unless --svg is given)
-  --svg FILE             also (or only) draw the block's windows on the H×W input as an SVG: the bins of each
-                         level, or a neck's max-pool windows around an output cell (needs a static --height
-                         and --width; blocks: ${PYRAMID_BLOCKS.map((name) => catalogName(name)).join(', ')})
+${helpLines(
+  '  --svg FILE             ',
+  "also (or only) draw the block's windows on the H×W input as an SVG: the bins of each level, or a neck's " +
+    'max-pool windows around an output cell (needs a static --height and --width; blocks: ' +
+    `${PYRAMID_BLOCKS.map((name) => catalogName(name)).join(', ')})`,
+)}
 ${LIMIT_HELP}`;
 
 const BUILD_OPTIONS = {

@@ -9,7 +9,7 @@ import { ConfigError } from '../../ir/errors.js';
 import { runPasses, type PassRecord } from '../../transform/passes/pass.js';
 import { parseTraceSize, type TraceSize } from '../../transform/frozen/sites.js';
 import { DEFAULT_PASSES, PASS_ENTRIES, parsePassList, type PassEntry } from '../../transform/passes/registry.js';
-import { parse, str, UsageError } from '../args.js';
+import { helpLines, parse, str, UsageError } from '../args.js';
 import { loadModel as readModelFile, saveModel as writeModelFile } from '../../export/io-node.js';
 
 /** `sppkit transform --help`. */
@@ -25,9 +25,9 @@ passes:
 ${PASS_ENTRIES.map(passHelp).join('\n')}`;
 
 function passHelp(entry: PassEntry): string {
-  if (entry.argument === undefined) return `  ${entry.name.padEnd(24)} ${entry.summary}`;
+  if (entry.argument === undefined) return helpLines(`  ${entry.name.padEnd(24)} `, entry.summary);
   const form = entry.argumentForm ?? 'N';
-  return `  ${`${entry.name}=${form}`.padEnd(24)} ${entry.summary} (${form}: ${entry.argument})`;
+  return helpLines(`  ${`${entry.name}=${form}`.padEnd(24)} `, `${entry.summary} (${form}: ${entry.argument})`);
 }
 
 function summary(record: PassRecord): string {
