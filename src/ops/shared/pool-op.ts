@@ -75,6 +75,8 @@ export function guardPoolWork<A>(
   axes: readonly AxisGeometry[],
   how: 'separable' | 'direct',
 ): void {
+  // The window table of each axis first: counting its taps walks every window.
+  axes.forEach((axis, i) => checkScratch(ctx, axis.outSize + 1, `the window table of spatial axis ${i}`));
   axes.forEach((axis, i) => checkScratch(ctx, tapCount(axis), `the tap table of spatial axis ${i}`));
   ctx.charge(how === 'separable' ? separablePoolWork(dims, axes) : directPoolWork(dims, axes), 'window taps');
 }
