@@ -13,7 +13,7 @@ import { Tensor, tensorFromNumbers, stridesOf } from '../ir/tensor.js';
 import { attr } from './core/attributes.js';
 import { normalizeAxis } from './shared/broadcast.js';
 import { gatherElements, intsOf } from './shared/elementwise.js';
-import { defineOp, requireInput, requireType } from './core/op.js';
+import { checkScratch, defineOp, requireInput, requireType } from './core/op.js';
 
 /** Padding modes. */
 type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
@@ -97,6 +97,7 @@ function padTensor(
   mode: PadMode,
   fill: Tensor,
   fail: (detail: string) => never,
+  checkTable: (elements: number, what: string) => void,
 ): Tensor {
   const strides = stridesOf(x.dims);
   let offsets = new Int32Array([0]);
@@ -105,6 +106,9 @@ function padTensor(
     const [begin, end] = perAxis[axis] ?? [0, 0];
     const sources = axisSources(dim, begin, end, mode, axis, fail);
     const stride = strides[axis] ?? 0;
+    // The offsets of the axes so far: checked before it is made (pads come from the model, and a later axis
+    // that pads to nothing does not make this table small).
+    checkTable(offsets.length * sources.length, `the source offsets of axes 0..${axis}`);
     const next = new Int32Array(offsets.length * sources.length);
     for (let k = 0; k < offsets.length; k += 1) {
       const base = offsets[k] ?? -1;
@@ -182,7 +186,8 @@ export const Pad = defineOp({
       (x.dtype === DataType.STRING
         ? new Tensor(x.dtype, [], [''])
         : tensorFromNumbers(x.dtype, [], [ctx.opset < 11 ? ctx.attrs.value : 0]));
-    return [padTensor(x, padsPerAxis(x.dims.length, pads, axes, ctx.fail), mode, fill, ctx.fail)];
+    const perAxis = padsPerAxis(x.dims.length, pads, axes, ctx.fail);
+    return [padTensor(x, perAxis, mode, fill, ctx.fail, (elements, what) => checkScratch(ctx, elements, what))];
   },
 });
 
