@@ -104,6 +104,8 @@ function padTensor(
   const dims: number[] = [];
   x.dims.forEach((dim, axis) => {
     const [begin, end] = perAxis[axis] ?? [0, 0];
+    // At most dim + begin + end sources (less where a pad crops): sized against the limits before they are made.
+    checkTable(dim + Math.max(0, begin) + Math.max(0, end), `the sources of axis ${axis} (pads ${begin}, ${end})`);
     const sources = axisSources(dim, begin, end, mode, axis, fail);
     const stride = strides[axis] ?? 0;
     // The offsets of the axes so far: checked before it is made (pads come from the model, and a later axis
