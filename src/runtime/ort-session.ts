@@ -10,7 +10,7 @@ import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
 import { encodeModel } from '../export/model.js';
 import { nodesDeep } from '../graph/subgraphs.js';
 import { DataType } from '../ir/dtype.js';
-import { UnsupportedError } from '../ir/errors.js';
+import { type SppkitError, UnsupportedError } from '../ir/errors.js';
 import type { Model } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import { BackendError, type BackendName, type Session, type TensorMap } from './backend.js';
@@ -52,13 +52,31 @@ const ORT_LACKS: readonly RegExp[] = [
 ];
 
 /** The useful part of an onnxruntime message (without the C++ source location) when it says ORT lacks something. */
-export function ortLacks(message: string): string | undefined {
+function ortLacks(message: string): string | undefined {
   return ORT_LACKS.some((pattern) => pattern.test(message))
     ? message
         .replace(/\S+\.(?:cc|cpp|h):\d+ .*? was false\. /s, '')
         .replace(/\/onnxruntime_src\/\S+ [^)]*\) /, '')
         .slice(0, 300)
     : undefined;
+}
+
+/**
+ * The error for an onnxruntime failure (`stage`: 'session creation failed', 'run failed'): what the runtime cannot
+ * do (an op for a type, a node its EP has no kernel for, f16 shaders) is a refusal with the reason — an
+ * UnsupportedError, a skip in the golden runner — and anything else is the backend's failure. `explain` adds a
+ * hint to the text either way.
+ */
+export function ortFailure(
+  backend: BackendName,
+  stage: string,
+  message: string,
+  explain: (text: string) => string = (text) => text,
+): SppkitError {
+  const lacks = ortLacks(message);
+  return lacks === undefined
+    ? new BackendError(backend, `${stage}: ${explain(message)}`)
+    : new UnsupportedError(`${backend}: onnxruntime lacks this: ${explain(lacks)}`);
 }
 
 /** ORT's message when strict placement refused a model because some nodes would run on the CPU EP. */
@@ -116,10 +134,7 @@ export class OrtSession implements Session {
     try {
       results = await this.session.run(ortFeeds);
     } catch (error) {
-      const message = ortErrorText(error);
-      const lacks = ortLacks(message);
-      if (lacks !== undefined) throw new UnsupportedError(`${this.backend}: onnxruntime lacks this: ${lacks}`);
-      throw new BackendError(this.backend, `run failed: ${message}`);
+      throw ortFailure(this.backend, 'run failed', ortErrorText(error));
     }
     const outputs = new Map<string, Tensor>();
     for (const name of this.session.outputNames) {

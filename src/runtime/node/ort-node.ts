@@ -15,10 +15,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
-import { UnsupportedError } from '../../ir/errors.js';
 import type { Model } from '../../ir/graph.js';
 import {
-  BackendError,
   defineBackend,
   type Availability,
   type BackendName,
@@ -31,7 +29,7 @@ import {
   encodeForOrt,
   int64NodeCount,
   ortErrorText,
-  ortLacks,
+  ortFailure,
   OrtSession,
   shapeNodesOnCpuNote,
   type GraphOptimizationLevel,
@@ -148,12 +146,7 @@ async function loadOrtSession(spec: OrtBackendSpec, model: Model, options: OrtLo
       const provider = providerText(ort, spec, relaxed) + shapeNodesOnCpuNote(shapeNodes);
       return new OrtSession(provider, spec.name, ort.Tensor, session);
     }
-    // What this runtime cannot do (an op it lacks for a type, a node its EP has no kernel for) is a refusal with
-    // the reason (a skip in the golden runner); anything else is the backend's failure.
-    const lacks = ortLacks(message);
-    if (lacks !== undefined)
-      throw new UnsupportedError(`${spec.name}: onnxruntime lacks this: ${spec.explainLoadFailure?.(lacks) ?? lacks}`);
-    throw new BackendError(spec.name, `session creation failed: ${spec.explainLoadFailure?.(message) ?? message}`);
+    throw ortFailure(spec.name, 'session creation failed', message, spec.explainLoadFailure);
   }
   return new OrtSession(providerText(ort, spec, options), spec.name, ort.Tensor, session);
 }

@@ -7,15 +7,14 @@
  * without a browser. Tensors convert through ort-tensor.ts (onnxruntime-web's `Tensor` is onnxruntime-common's,
  * like onnxruntime-node's).
  */
-import { UnsupportedError } from '../../ir/errors.js';
 import type { Model } from '../../ir/graph.js';
 import type { InferenceSession as WebInferenceSession } from 'onnxruntime-web';
-import { BackendError, defineBackend, type Availability, type DefinedBackend, type LoadOptions } from '../backend.js';
+import { defineBackend, type Availability, type DefinedBackend, type LoadOptions } from '../backend.js';
 import {
   encodeForOrt,
   OrtSession,
   ortErrorText,
-  ortLacks,
+  ortFailure,
   type GraphOptimizationLevel,
   type ModelEncoder,
 } from '../ort-session.js';
@@ -63,10 +62,7 @@ async function createSession(
       ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
     });
   } catch (error) {
-    const message = ortErrorText(error);
-    const lacks = ortLacks(message);
-    if (lacks !== undefined) throw new UnsupportedError(`web-wasm: onnxruntime lacks this: ${lacks}`);
-    throw new BackendError('web-wasm', `session creation failed: ${message}`);
+    throw ortFailure('web-wasm', 'session creation failed', ortErrorText(error));
   }
   const wasmThreads = ort.env.wasm.numThreads;
   const provider = [

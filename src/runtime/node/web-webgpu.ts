@@ -33,7 +33,7 @@ import {
   CPU_PLACEMENT_REFUSED,
   encodeForOrt,
   int64NodeCount,
-  ortLacks,
+  ortFailure,
   shapeNodesOnCpuNote,
   type GraphOptimizationLevel,
   type ModelEncoder,
@@ -143,9 +143,7 @@ class PageSession implements WebGpuSession {
     const wire = [...feeds].map(([name, tensor]) => toWireTensor(name, tensor));
     const answer = await this.host.call('run', { id: this.id, feeds: wire });
     const error = errorOf(answer);
-    const lacks = error === undefined ? undefined : ortLacks(error);
-    if (lacks !== undefined) throw new UnsupportedError(`web-webgpu: onnxruntime lacks this: ${lacks}`);
-    if (error !== undefined) throw new BackendError('web-webgpu', `run failed: ${error}`);
+    if (error !== undefined) throw ortFailure('web-webgpu', 'run failed', error);
     const ms = fieldOf(answer, 'ms');
     this.lastRunMs = typeof ms === 'number' ? ms : undefined;
     const outputs = fieldOf(answer, 'outputs');
@@ -215,10 +213,7 @@ export function createWebWebGpuBackend(defaults: WebWebGpuOptions = {}): WebWebG
             "assigns to its CPU EP; pass cpuFallback: true to allow ORT's CPU EP for them, and verifyPlacement: " +
             'true to see which)'
           : '';
-        // What this runtime cannot do is a refusal with the reason (a skip in the golden runner).
-        const lacks = ortLacks(error);
-        if (lacks !== undefined) throw new UnsupportedError(`web-webgpu: onnxruntime lacks this: ${lacks}${hint}`);
-        throw new BackendError('web-webgpu', `session creation failed: ${error}${hint}`);
+        throw ortFailure('web-webgpu', 'session creation failed', error, (text) => `${text}${hint}`);
       }
       const placement = stringList(fieldOf(answer, 'placement'));
       const createMs = fieldOf(answer, 'ms');
