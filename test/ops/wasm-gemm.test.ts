@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../src/blocks/weights.js';
+import { multiplyAccumulateWith, type MatrixView } from '../../src/ops/shared/gemm-driver.js';
+import { gemmKernels } from '../../src/ops/shared/gemm-kernels.js';
 import { multiplyAccumulateJs } from '../../src/ops/shared/multiply-accumulate.js';
-import { wasmMultiplyAccumulate } from '../../src/ops/shared/wasm-gemm.js';
+
+/** `out += A·B` on the WebAssembly SIMD kernels; false when they did not load (nothing done). */
+function wasmMultiplyAccumulate(
+  a: MatrixView,
+  b: MatrixView,
+  out: Float64Array,
+  outOffset: number,
+  rows: number,
+  depth: number,
+  n: number,
+): boolean {
+  const kernels = gemmKernels();
+  if (kernels.kind !== 'wasm') return false;
+  multiplyAccumulateWith(kernels, a, b, out, outOffset, rows, depth, n);
+  return true;
+}
 
 describe('WebAssembly SIMD float64 GEMM', () => {
   it('multiplies a hand-computed 2×3 by 3×2 and adds to the output', () => {
